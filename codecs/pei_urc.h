@@ -1,0 +1,49 @@
+/* PEI result lines (EN 300 392-5) -> TETRA primitives. Pure: no I/O, no
+ * allocation, no globals, no clocks; the caller owns every buffer.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdbool.h>
+#include "codecs/tetra_prim.h"
+
+/* Every decode failure has its own code (negative return values). */
+enum tetra_codec_err {
+	TETRA_OK = 0,
+	TETRA_E_UNKNOWN_URC = -1,	/* not a result code this decoder knows */
+	TETRA_E_SYNTAX = -2,		/* wrong field count or separators */
+	TETRA_E_NUMBER = -3,		/* a numeric field is not a number */
+	TETRA_E_RANGE = -4,		/* a value outside its defined range */
+	TETRA_E_IDENTITY = -5,		/* identity digits malformed */
+	TETRA_E_HEX = -6,		/* user data is not hex */
+	TETRA_E_LENGTH = -7,		/* user data shorter than the announced bit length */
+	TETRA_E_NO_DATA = -8,		/* +CTSDSR without its user-data line */
+	TETRA_E_TOO_LONG = -9,		/* more than TETRA_SDS_MAX_BYTES of user data */
+};
+
+/* Stable name of an error code, e.g. "hex" for TETRA_E_HEX. */
+const char *tetra_codec_strerror(int err);
+
+/* True when this result line is followed by a user-data line (+CTSDSR). */
+bool tetra_pei_has_data_line(const char *line, size_t len);
+
+/* Decode one unsolicited result code.
+ *  line/len:      the result line without CR LF, e.g. "+CTICN: 1,0,0,...".
+ *  data/data_len: the following user-data line for +CTSDSR, else NULL/0.
+ *  out:           filled on success (oph.sap, oph.primitive, oph.operation
+ *                 = PRIM_OP_INDICATION, and the union member); left in an
+ *                 unspecified state on failure.
+ * Returns 0 or a negative enum tetra_codec_err. */
+int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data_len,
+		     struct tetra_prim *out);
+
+/* Parse a decimal PEI identity (SSI up to 8 digits, or a TSI of 15-17
+ * digits: MCC(4|3) MNC(5) SSI(8)) of the given type into id.
+ * Returns 0 or a negative enum tetra_codec_err. */
+int tetra_identity_parse(const char *s, size_t len, uint8_t type, struct tetra_identity *id);
+
+/* Print an identity as the PEI does (17-digit TSI, decimal SSI, external
+ * digits) into buf; returns the length snprintf would write. */
+int tetra_identity_print(char *buf, size_t size, const struct tetra_identity *id);

@@ -1,0 +1,38 @@
+/* Event publisher: a ZeroMQ PUB socket sending two frames per event, the
+ * topic "<kind>.<radio>" and the serialized Event. Sending never blocks the
+ * event loop (ZMQ_DONTWAIT); a subscriber too slow to keep up loses events
+ * at the high-water mark and sees the gap in seq.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <stdint.h>
+#include "ipc/tetra_bridge.pb-c.h"
+
+struct tb_publisher;
+
+struct tb_publisher_stats {
+	uint64_t sent;
+	uint64_t dropped;	/* zmq_send failed (e.g. EAGAIN) */
+};
+
+/* Bind a PUB socket on endpoint (e.g. "tcp://127.0.0.1:5560" or
+ * "ipc:///run/tetra-bridge/events"). zmq_ctx is owned by the caller.
+ * Returns NULL and sets *err to -errno (and errmsg, if not NULL, to a
+ * sentence for people, talloc'ed under ctx) on failure. */
+struct tb_publisher *tb_publisher_alloc(void *ctx, void *zmq_ctx, const char *endpoint,
+					int *err, char **errmsg);
+
+/* Publish one event under the topic "<kind>.<ev->radio>".
+ * Returns 0 or -errno. The event is not modified. */
+int tb_publisher_send(struct tb_publisher *p, const Tetrabridge__V1__Event *ev);
+
+/* The endpoint actually bound (resolves "tcp://127.0.0.1:*" to the port). */
+const char *tb_publisher_endpoint(const struct tb_publisher *p);
+
+const struct tb_publisher_stats *tb_publisher_stats(const struct tb_publisher *p);
+
+/* Close the socket (lingering up to 1 s for queued events) and free.
+ * Sets *p to NULL. */
+void tb_publisher_destroy(struct tb_publisher **p);

@@ -1,0 +1,80 @@
+/* PEI AT command engine (EN 300 392-5): one command outstanding at a time,
+ * a timeout per command, final result codes (OK / ERROR / +CME ERROR: n)
+ * mapped to a result, and unsolicited result codes dispatched at any time,
+ * also while a command waits. A +CTSDSR and its user-data line are handed
+ * over together.
+ *
+ * The engine does no I/O itself: bytes come in through tb_at_feed() and go
+ * out through the write callback. Timeouts run on osmo_timer, so the engine
+ * lives in the osmo_select loop (tests drive it with osmo_clock_override).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include "radio-drivers/pei_framer.h"
+
+enum tb_at_status {
+	TB_AT_OK,		/* final "OK" */
+	TB_AT_ERROR,		/* final "ERROR" */
+	TB_AT_CME_ERROR,	/* final "+CME ERROR: <n>", see cme */
+	TB_AT_TIMEOUT,		/* no final result within the timeout */
+	TB_AT_LINK_DOWN,	/* the link went down / engine reset while waiting */
+};
+
+#define TB_AT_MAX_INFO_LINES 8
+
+/* Result of one command; valid only during the callback. */
+struct tb_at_result {
+	enum tb_at_status status;
+	int cme;		/* +CME ERROR number when status == TB_AT_CME_ERROR, else -1 */
+	unsigned n_info;	/* information lines answering this command, e.g. "+CNUMF: 6,..." */
+	const char *info[TB_AT_MAX_INFO_LINES];
+};
+
+typedef void (*tb_at_result_cb)(const struct tb_at_result *res, void *data);
+
+struct tb_at_callbacks {
+	/* Write bytes to the terminal; returns 0 or -errno. */
+	int (*write)(const uint8_t *buf, size_t len, void *data);
+	/* An unsolicited result code; data_line is the +CTSDSR user-data line or NULL. */
+	void (*urc)(const char *line, size_t len, const char *data_line, size_t data_len, void *data);
+};
+
+struct tb_at_stats {
+	uint64_t cmds;		/* commands written */
+	uint64_t timeouts;
+	uint64_t errors;	/* ERROR and +CME ERROR */
+	uint64_t urcs;		/* unsolicited lines dispatched */
+	uint64_t unexpected;	/* lines that are neither a result nor a URC (e.g. a stray OK) */
+};
+
+struct tb_at_engine;
+
+/* Allocate under ctx (talloc). The engine frees itself with talloc_free(). */
+struct tb_at_engine *tb_at_alloc(void *ctx, const struct tb_at_callbacks *cbs, void *data);
+
+/* Queue a command (without CR; the engine appends "\r"). Its callback runs
+ * exactly once: with the final result, a timeout, or TB_AT_LINK_DOWN.
+ * An info line answers the command when it starts with the command's own
+ * "+NAME" (e.g. "+CNUMF:" for "AT+CNUMF?"); other lines are URCs.
+ * Returns 0 or -ENOMEM / -EINVAL. */
+int tb_at_cmd(struct tb_at_engine *e, const char *cmd, unsigned timeout_ms,
+	      tb_at_result_cb cb, void *cb_data);
+
+/* Bytes read from the terminal. */
+void tb_at_feed(struct tb_at_engine *e, const uint8_t *buf, size_t len);
+
+/* Link lost or reopened: every queued and pending command completes with
+ * TB_AT_LINK_DOWN, and the framer forgets any partial line. */
+void tb_at_reset(struct tb_at_engine *e);
+
+/* Number of commands queued or outstanding. */
+unsigned tb_at_pending(const struct tb_at_engine *e);
+
+const struct tb_at_stats *tb_at_stats(const struct tb_at_engine *e);
+const struct tb_pei_framer_stats *tb_at_framer_stats(const struct tb_at_engine *e);
+
+const char *tb_at_status_name(enum tb_at_status s);

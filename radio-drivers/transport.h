@@ -1,0 +1,49 @@
+/* A byte pipe to one terminal: tty, simulated terminal, later libusb.
+ * Each kind fills in ops; the radio owning the transport gets bytes and
+ * link loss through the callbacks. All of it runs in the osmo_select loop.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tb_transport;
+
+struct tb_transport_ops {
+	const char *kind;	/* "tty", "sim", "usb" */
+	/* Open the link; bytes start flowing to rx. Returns 0 or -errno. */
+	int (*open)(struct tb_transport *t);
+	/* Close; no callback runs afterwards until the next open. Idempotent. */
+	void (*close)(struct tb_transport *t);
+	/* Queue bytes for the terminal. Returns 0 or -errno. */
+	int (*write)(struct tb_transport *t, const uint8_t *buf, size_t len);
+	/* Where it is, for `show radios` (device path, scenario ...). */
+	const char *(*describe)(const struct tb_transport *t);
+};
+
+struct tb_transport {
+	const struct tb_transport_ops *ops;
+	/* Set by the owner before open(). */
+	void (*rx)(struct tb_transport *t, const uint8_t *buf, size_t len, void *data);
+	/* The link broke (unplugged, EOF, I/O error); err is -errno. The
+	 * transport is already closed when this runs. */
+	void (*down)(struct tb_transport *t, int err, void *data);
+	void *cb_data;
+	uint64_t rx_bytes, tx_bytes;
+};
+
+static inline int tb_transport_open(struct tb_transport *t) { return t->ops->open(t); }
+static inline void tb_transport_close(struct tb_transport *t) { t->ops->close(t); }
+static inline int tb_transport_write(struct tb_transport *t, const uint8_t *b, size_t n)
+{
+	int rc = t->ops->write(t, b, n);
+	if (rc == 0)
+		t->tx_bytes += n;
+	return rc;
+}
+
+/* Constructors; the transport is a talloc child of ctx, freed with it
+ * (close it first). Return NULL on bad arguments or no memory. */
+struct tb_transport *tb_transport_tty_alloc(void *ctx, const char *path, unsigned baud);
