@@ -1,1 +1,168 @@
-int main(void) { return 0; }
+/* tetra-bridged: TETRA terminals in, one event stream out.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include <osmocom/core/application.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/vty/logging.h>
+#include <osmocom/vty/misc.h>
+#include <osmocom/vty/ports.h>
+#include <osmocom/vty/stats.h>
+#include <osmocom/vty/telnet_interface.h>
+#include <osmocom/vty/vty.h>
+
+#include "bridge/bridge.h"
+#include "bridge/vty.h"
+#include "common/logging.h"
+
+#ifndef TB_VERSION
+#define TB_VERSION "0.1.0"
+#endif
+
+static bool g_quit;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: tetra-bridged [-c FILE] [-d CATEGORIES] [-h] [-V]\n"
+		"Bridges TETRA radio terminals (PEI over USB, serial or simulated) to a\n"
+		"ZeroMQ event stream. Runs in the foreground; stop it with Ctrl-C or SIGTERM.\n"
+		"\n"
+		"  -c, --config FILE    configuration file (default: tetra-bridge.cfg)\n"
+		"  -d, --debug CATS     log these categories at DEBUG, e.g. DPEI:DRADIO\n"
+		"                       (debug output may contain radio identities)\n"
+		"  -h, --help           this text\n"
+		"  -V, --version        print the version and exit\n"
+		"\n"
+		"The telnet VTY listens on 127.0.0.1:%d unless the config says otherwise\n"
+		"(line vty / bind ADDRESS [PORT]); try `show radios` there.\n",
+		TB_DEFAULT_VTY_PORT);
+}
+
+static void signal_cb(struct osmo_signalfd *osfd, const struct signalfd_siginfo *fdsi)
+{
+	switch (fdsi->ssi_signo) {
+	case SIGINT:
+	case SIGTERM:
+		LOGP(DMAIN, LOGL_NOTICE, "signal %u: shutting down\n", fdsi->ssi_signo);
+		g_quit = true;
+		break;
+	}
+}
+
+static struct vty_app_info vty_info = {
+	.name = "tetra-bridged",
+	.version = TB_VERSION,
+	.copyright = "tetra-bridge. License GPLv2+: GNU GPL version 2 or later\r\n",
+};
+
+int main(int argc, char **argv)
+{
+	const char *config_file = "tetra-bridge.cfg";
+	const char *debug_cats = NULL;
+	void *root;
+	struct tb_bridge *bridge;
+	char *errmsg = NULL;
+	sigset_t sigs;
+	int rc;
+
+	static const struct option long_opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "debug", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "c:d:hV", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config_file = optarg;
+			break;
+		case 'd':
+			debug_cats = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("tetra-bridged %s\n", TB_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 64;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tetra-bridged: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 64;
+	}
+
+	root = talloc_named_const(NULL, 0, "tetra-bridged");
+	vty_info.tall_ctx = root;
+	if (tb_logging_init(root) < 0)
+		return 1;
+	if (debug_cats)
+		log_parse_category_mask(osmo_stderr_target, debug_cats);
+
+	bridge = tb_bridge_alloc(root);
+	vty_init(&vty_info);
+	logging_vty_add_cmds();
+	osmo_talloc_vty_add_cmds();
+	tb_vty_init();
+
+	if (access(config_file, R_OK) < 0) {
+		fprintf(stderr, "tetra-bridged: cannot read config file %s: %s\n", config_file, strerror(errno));
+		return 1;
+	}
+	tb_vty_set_config_file(config_file);
+	rc = vty_read_config_file(config_file, NULL);
+	if (rc < 0) {
+		fprintf(stderr, "tetra-bridged: %s: the line above is wrong; fix it and start again\n",
+			config_file);
+		return 1;
+	}
+	if (debug_cats)	/* the command line wins over the config file */
+		log_parse_category_mask(osmo_stderr_target, debug_cats);
+
+	rc = telnet_init_default(root, NULL, TB_DEFAULT_VTY_PORT);
+	if (rc < 0) {
+		fprintf(stderr, "tetra-bridged: cannot open the telnet VTY: %s\n", strerror(-rc));
+		return 1;
+	}
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (!osmo_signalfd_setup(root, sigs, signal_cb, NULL)) {
+		fprintf(stderr, "tetra-bridged: cannot set up signal handling\n");
+		return 1;
+	}
+
+	rc = tb_bridge_start(bridge, &errmsg);
+	if (rc < 0) {
+		fprintf(stderr, "tetra-bridged: %s\n", errmsg ? errmsg : strerror(-rc));
+		tb_bridge_stop(bridge);
+		return 1;
+	}
+	LOGP(DMAIN, LOGL_NOTICE, "tetra-bridged %s running, bridge id %s\n", TB_VERSION, bridge->id);
+
+	while (!g_quit)
+		osmo_select_main_ctx(0);
+
+	tb_bridge_stop(bridge);
+	LOGP(DMAIN, LOGL_NOTICE, "stopped\n");
+	log_fini();
+	talloc_free(root);
+	return 0;
+}

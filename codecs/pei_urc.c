@@ -1,5 +1,22 @@
 /* PEI unsolicited result codes -> TETRA primitives.
- * SPDX-License-Identifier: GPL-2.0-or-later */
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * A hand-rolled splitter over (ptr, len): the input need not be
+ * NUL-terminated and is never read past len; no sscanf/strtol, no
+ * allocation, no state.
+ *
+ * Conventions shared by every URC:
+ *  - "+NAME:" then comma-separated fields; blanks (space, tab) around a
+ *    field, and CR/LF/blanks at the end of the line, are ignored.
+ *  - Optional fields (in [brackets] in the notes) may be empty, and
+ *    trailing optional fields may be left out; a missing or empty mandatory
+ *    field, or more fields than the layout has, is TETRA_E_SYNTAX.
+ *  - Non-digits in a numeric field: TETRA_E_NUMBER (no sign, no hex).
+ *    A number above its field's range: TETRA_E_RANGE.
+ *  - A party is an (id, type) pair: empty id -> TETRA_ID_NONE; id given with
+ *    an empty type -> type inferred from the digit count (SSI/TSI), as in
+ *    the +CTSDSR short forms and +CNUMF.
+ */
 #include "codecs/pei_urc.h"
 
 #include <string.h>
@@ -8,4 +25,569 @@ bool tetra_pei_has_data_line(const char *line, size_t len)
 {
 	static const char p[] = "+CTSDSR:";
 	return len >= sizeof(p) - 1 && memcmp(line, p, sizeof(p) - 1) == 0;
+}
+
+const char *tetra_codec_strerror(int err)
+{
+	switch (err) {
+	case TETRA_OK:			return "ok";
+	case TETRA_E_UNKNOWN_URC:	return "unknown_urc";
+	case TETRA_E_SYNTAX:		return "syntax";
+	case TETRA_E_NUMBER:		return "number";
+	case TETRA_E_RANGE:		return "range";
+	case TETRA_E_IDENTITY:		return "identity";
+	case TETRA_E_HEX:		return "hex";
+	case TETRA_E_LENGTH:		return "length";
+	case TETRA_E_NO_DATA:		return "no_data";
+	case TETRA_E_TOO_LONG:		return "too_long";
+	default:			return "unknown_error";
+	}
+}
+
+/* ---- splitter ------------------------------------------------------------ */
+
+struct fld {
+	const char *p;
+	size_t n;
+};
+
+#define MAX_FIELDS 16
+
+static inline bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Split s[0..n) at commas; each field trimmed of blanks. Returns the field
+ * count (an empty parameter list is one empty field) or -1 above max. */
+static int split(const char *s, size_t n, struct fld *f, int max)
+{
+	const char *end = s + n, *start = s, *c;
+	int k = 0;
+
+	for (c = s;; c++) {
+		if (c == end || *c == ',') {
+			const char *a = start, *b = c;
+			if (k == max)
+				return -1;
+			while (a < b && is_blank(*a))
+				a++;
+			while (b > a && is_blank(b[-1]))
+				b--;
+			f[k].p = a;
+			f[k].n = (size_t)(b - a);
+			k++;
+			if (c == end)
+				return k;
+			start = c + 1;
+		}
+	}
+}
+
+/* ---- numbers ------------------------------------------------------------- */
+
+/* Mandatory unsigned decimal <= max. */
+static int num(const struct fld *f, uint32_t max, uint32_t *out)
+{
+	uint32_t v = 0;
+	bool over = false;
+
+	if (f->n == 0)
+		return TETRA_E_SYNTAX;
+	for (size_t i = 0; i < f->n; i++) {
+		uint32_t d = (uint32_t)(unsigned char)f->p[i] - '0';
+		if (d > 9)
+			return TETRA_E_NUMBER;
+		if (!over) {
+			v = v * 10 + d;	/* v <= max < 2^32/10 before, see below */
+			if (v > max)
+				over = true;
+		}
+	}
+	if (over)
+		return TETRA_E_RANGE;
+	*out = v;
+	return TETRA_OK;
+}
+
+/* Every max used here is far below UINT32_MAX / 10, so v * 10 + d cannot
+ * wrap before "over" is set. */
+
+static inline int num_u8(const struct fld *f, uint32_t max, uint8_t *out)
+{
+	uint32_t v;
+	int rc = num(f, max, &v);
+	if (rc == TETRA_OK)
+		*out = (uint8_t)v;
+	return rc;
+}
+
+/* Optional: empty leaves *out at dflt. */
+static inline int opt_u8(const struct fld *f, uint32_t max, uint8_t dflt, uint8_t *out)
+{
+	if (f->n == 0) {
+		*out = dflt;
+		return TETRA_OK;
+	}
+	return num_u8(f, max, out);
+}
+
+static inline int opt_bool(const struct fld *f, bool *out)
+{
+	uint8_t v = 0;
+	int rc = opt_u8(f, 1, 0, &v);
+	*out = v != 0;
+	return rc;
+}
+
+/* ---- parties ------------------------------------------------------------- */
+
+/* An (id, type) pair; tf may be NULL (type not in this layout). */
+static int party(const struct fld *idf, const struct fld *tf, struct tetra_identity *id)
+{
+	uint8_t type = TETRA_ID_NONE;
+	int rc;
+
+	if (tf && tf->n) {
+		rc = num_u8(tf, TETRA_ID_EXT_TSI, &type);
+		if (rc)
+			return rc;
+	}
+	return tetra_identity_parse(idf->p, idf->n, type, id);
+}
+
+static inline bool all_digits(const struct fld *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if ((unsigned char)(f->p[i] - '0') > 9)
+			return false;
+	return true;
+}
+
+/* +CTXG TPI. Observed: TPI type 3 (PABX) with a 17-digit TSI. So: a type
+ * 3/4 (external) whose value is 15-17 plain digits is read as a TSI (type
+ * becomes TETRA_ID_TSI); a type number above 5 is ignored and the layout
+ * inferred from the digit count. Otherwise as party(). */
+static int talker(const struct fld *tf, const struct fld *idf, struct tetra_identity *id)
+{
+	uint32_t t;
+	int rc;
+
+	if (idf->n == 0 || tf->n == 0)
+		return party(idf, NULL, id);
+	rc = num(tf, 255, &t);
+	if (rc)
+		return rc;
+	if (t > TETRA_ID_EXT_TSI)
+		return tetra_identity_parse(idf->p, idf->n, TETRA_ID_NONE, id);
+	if ((t == TETRA_ID_PABX || t == TETRA_ID_PSTN) && idf->n >= 15 && idf->n <= 17 &&
+	    all_digits(idf))
+		return tetra_identity_parse(idf->p, idf->n, TETRA_ID_TSI, id);
+	return tetra_identity_parse(idf->p, idf->n, (uint8_t)t, id);
+}
+
+/* ---- +CTSDSR ------------------------------------------------------------- */
+
+/* value + 1 for hex digits, 0 otherwise */
+static const uint8_t hexv[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+#define SDS_MAX_BITS 2047	/* SDS type 4 */
+
+/* Decode user data by its bit length into out[0 .. ceil(bits/8)).
+ * The line (trimmed of blanks) must be hex throughout: TETRA_E_HEX. It must
+ * hold at least ceil(bits/4) digits: TETRA_E_LENGTH. Digits beyond that
+ * (Motorola's pad nibble, or more) are checked to be hex and then ignored;
+ * bits past bits are zeroed. */
+static int hex_bits(const char *d, size_t n, unsigned bits, uint8_t *out)
+{
+	size_t need = (bits + 3) / 4, i;
+	const uint8_t *u;
+
+	while (n && is_blank(*d)) {
+		d++;
+		n--;
+	}
+	while (n && is_blank(d[n - 1]))
+		n--;
+	u = (const uint8_t *)d;
+	for (i = 0; i < n; i++)
+		if (!hexv[u[i]])
+			return TETRA_E_HEX;
+	if (n < need)
+		return TETRA_E_LENGTH;
+	for (i = 0; i + 1 < need; i += 2)
+		out[i / 2] = (uint8_t)(((hexv[u[i]] - 1) << 4) | (hexv[u[i + 1]] - 1));
+	if (need & 1)
+		out[need / 2] = (uint8_t)((hexv[u[need - 1]] - 1) << 4);
+	if (bits & 7)
+		out[bits / 8] &= (uint8_t)(0xff << (8 - (bits & 7)));
+	return TETRA_OK;
+}
+
+/* Header forms, told apart by field count:
+ *   3: <AI>,<called>,<len>
+ *   4: <AI>,<called>,<called type>,<len>
+ *   6: <AI>,[<calling>],[<calling type>],<called>,<called type>,<len>
+ *   7: the same plus [<e2ee>]
+ * AI service must be 9..13 (SDS types 1-4, status). The fixed-size
+ * services must announce their size exactly: 9 and 13 -> 16 bits, 10 -> 32,
+ * 11 -> 64, else TETRA_E_LENGTH; type 4 takes 0..2047 bits, and a longer
+ * announcement is TETRA_E_TOO_LONG (the buffer holds TETRA_SDS_MAX_BYTES). */
+static int dec_ctsdsr(const struct fld *f, int nf, const char *data, size_t data_len,
+		      struct tetra_prim *out)
+{
+	static const uint16_t fixed_bits[] = { [9] = 16, [10] = 32, [11] = 64, [12] = 0, [13] = 16 };
+	struct tetra_sds_header h;
+	const struct fld *called, *called_t = NULL, *lenf;
+	uint32_t bits;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	h.calling.type = TETRA_ID_NONE;
+	switch (nf) {
+	case 3:
+		called = &f[1];
+		lenf = &f[2];
+		break;
+	case 4:
+		called = &f[1];
+		called_t = &f[2];
+		lenf = &f[3];
+		break;
+	case 6:
+	case 7:
+		called = &f[3];
+		called_t = &f[4];
+		lenf = &f[5];
+		break;
+	default:
+		return TETRA_E_SYNTAX;
+	}
+	if ((rc = num_u8(&f[0], TETRA_AI_STATUS, &h.ai_service)))
+		return rc;
+	if (h.ai_service < TETRA_AI_SDS_TYPE1)
+		return TETRA_E_RANGE;
+	if (called->n == 0 || (called_t && called_t->n == 0))
+		return TETRA_E_SYNTAX;
+	if (nf >= 6) {
+		if ((rc = party(&f[1], &f[2], &h.calling)))
+			return rc;
+	}
+	if ((rc = party(called, called_t, &h.called)))
+		return rc;
+	if (nf == 7 && (rc = opt_bool(&f[6], &h.e2ee)))
+		return rc;
+	rc = num(lenf, SDS_MAX_BITS, &bits);
+	if (rc == TETRA_E_RANGE)
+		return TETRA_E_TOO_LONG;
+	if (rc)
+		return rc;
+	if (fixed_bits[h.ai_service] && bits != fixed_bits[h.ai_service])
+		return TETRA_E_LENGTH;
+	h.bit_len = (uint16_t)bits;
+
+	if (!data)
+		return TETRA_E_NO_DATA;
+
+	if (h.ai_service == TETRA_AI_STATUS) {
+		uint8_t v[2];
+		uint16_t value;
+		if ((rc = hex_bits(data, data_len, 16, v)))
+			return rc;
+		value = (uint16_t)(v[0] << 8 | v[1]);
+		if ((value & 0xfc00) == 0x7c00) {
+			struct tetra_short_report_param *p = &out->u.short_report;
+			osmo_prim_init(&out->oph, TETRA_SAP_TNSDS, TETRA_TNSDS_SHORT_REPORT,
+				       PRIM_OP_INDICATION, NULL);
+			memset(p, 0, sizeof(*p));
+			p->hdr = h;
+			p->report_type = (uint8_t)((value >> 8) & 3);
+			p->msg_ref = (uint8_t)(value & 0xff);
+		} else {
+			struct tetra_status_param *p = &out->u.status;
+			osmo_prim_init(&out->oph, TETRA_SAP_TNSDS, TETRA_TNSDS_STATUS,
+				       PRIM_OP_INDICATION, NULL);
+			memset(p, 0, sizeof(*p));
+			p->hdr = h;
+			p->value = value;
+		}
+		return TETRA_OK;
+	}
+
+	{
+		struct tetra_sds_unitdata_param *p = &out->u.unitdata;
+		uint8_t buf[TETRA_SDS_MAX_BYTES];
+		if ((rc = hex_bits(data, data_len, bits, buf)))
+			return rc;
+		osmo_prim_init(&out->oph, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA,
+			       PRIM_OP_INDICATION, NULL);
+		memset(p, 0, sizeof(*p));
+		p->hdr = h;
+		p->len = (uint16_t)((bits + 7) / 8);
+		memcpy(p->data, buf, p->len);
+	}
+	return TETRA_OK;
+}
+
+/* ---- call control -------------------------------------------------------- */
+
+/* +CTICN: <cc inst>,<call status>,<AI service>,[<calling type>],[<calling id>],
+ * [<hook>],[<simplex>],[<e2ee>],[<comms type>],[<slots/codec>],
+ * [<called type>],[<called id>],[<priority>]  (3..13 fields) */
+static int dec_cticn(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	static const struct fld none = { "", 0 };
+	struct tetra_cc_setup_param p;
+	const struct fld *g[13];
+	int rc, i;
+
+	if (nf < 3 || nf > 13)
+		return TETRA_E_SYNTAX;
+	for (i = 0; i < 13; i++)
+		g[i] = i < nf ? &f[i] : &none;
+	memset(&p, 0, sizeof(p));
+	if ((rc = num_u8(g[0], 255, &p.cc_inst)) ||
+	    (rc = num_u8(g[1], 4, &p.call_status)) ||
+	    (rc = num_u8(g[2], TETRA_AI_STATUS, &p.ai_service)) ||
+	    (rc = party(g[4], g[3], &p.calling)) ||
+	    (rc = opt_bool(g[5], &p.hook)) ||
+	    (rc = opt_bool(g[6], &p.simplex)) ||
+	    (rc = opt_bool(g[7], &p.e2ee)) ||
+	    (rc = opt_u8(g[8], 3, 0, &p.comms_type)) ||
+	    (rc = opt_u8(g[9], 255, 0, &p.slots_codec)) ||
+	    (rc = party(g[11], g[10], &p.called)) ||
+	    (rc = opt_u8(g[12], 15, 0, &p.priority)))
+		return rc;
+	osmo_prim_init(&out->oph, TETRA_SAP_TNCC, TETRA_TNCC_SETUP, PRIM_OP_INDICATION, NULL);
+	out->u.cc_setup = p;
+	return TETRA_OK;
+}
+
+/* +CTCC: <cc inst>,<hook>,<simplex>,<AI service>,[<e2ee>],[<comms type>],
+ * [<slots/codec>]  (4..7 fields) */
+static int dec_ctcc(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	static const struct fld none = { "", 0 };
+	struct tetra_cc_connect_param p;
+	uint8_t hook, simplex;
+	int rc;
+
+	if (nf < 4 || nf > 7)
+		return TETRA_E_SYNTAX;
+	memset(&p, 0, sizeof(p));
+	if ((rc = num_u8(&f[0], 255, &p.cc_inst)) ||
+	    (rc = num_u8(&f[1], 1, &hook)) ||
+	    (rc = num_u8(&f[2], 1, &simplex)) ||
+	    (rc = num_u8(&f[3], TETRA_AI_STATUS, &p.ai_service)) ||
+	    (rc = opt_bool(nf > 4 ? &f[4] : &none, &p.e2ee)) ||
+	    (rc = opt_u8(nf > 5 ? &f[5] : &none, 3, 0, &p.comms_type)) ||
+	    (rc = opt_u8(nf > 6 ? &f[6] : &none, 255, 0, &p.slots_codec)))
+		return rc;
+	p.hook = hook;
+	p.simplex = simplex;
+	osmo_prim_init(&out->oph, TETRA_SAP_TNCC, TETRA_TNCC_CONNECT, PRIM_OP_INDICATION, NULL);
+	out->u.cc_connect = p;
+	return TETRA_OK;
+}
+
+static void tx_init(struct tetra_cc_tx_param *p, uint8_t kind)
+{
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	p->talker.type = TETRA_ID_NONE;
+}
+
+/* +CTXG: <cc inst>,<tx grant>,<tx rq permission>,<e2ee>,[<TPI type>],[<TPI>]
+ * (4..6 fields) */
+static int dec_ctxg(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	struct tetra_cc_tx_param p;
+	uint32_t tpi_type;
+	uint8_t e2ee;
+	int rc;
+
+	if (nf < 4 || nf > 6)
+		return TETRA_E_SYNTAX;
+	tx_init(&p, TETRA_TX_GRANT);
+	if ((rc = num_u8(&f[0], 255, &p.cc_inst)) ||
+	    (rc = num_u8(&f[1], 3, &p.tx_grant)) ||
+	    (rc = num_u8(&f[2], 1, &p.tx_rq_permission)) ||
+	    (rc = num_u8(&f[3], 1, &e2ee)))
+		return rc;
+	p.e2ee = e2ee;
+	if (nf == 6 && (rc = talker(&f[4], &f[5], &p.talker)))
+		return rc;
+	if (nf == 5 && f[4].n && (rc = num(&f[4], 255, &tpi_type)))
+		return rc;	/* a TPI type without a TPI: checked, no talker */
+	osmo_prim_init(&out->oph, TETRA_SAP_TNCC, TETRA_TNCC_TX, PRIM_OP_INDICATION, NULL);
+	out->u.cc_tx = p;
+	return TETRA_OK;
+}
+
+/* +CDTXC: <cc inst>,<tx rq permission>. tx_grant is meaningless here and 0. */
+static int dec_cdtxc(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	struct tetra_cc_tx_param p;
+	int rc;
+
+	if (nf != 2)
+		return TETRA_E_SYNTAX;
+	tx_init(&p, TETRA_TX_CEASED);
+	if ((rc = num_u8(&f[0], 255, &p.cc_inst)) ||
+	    (rc = num_u8(&f[1], 1, &p.tx_rq_permission)))
+		return rc;
+	osmo_prim_init(&out->oph, TETRA_SAP_TNCC, TETRA_TNCC_TX, PRIM_OP_INDICATION, NULL);
+	out->u.cc_tx = p;
+	return TETRA_OK;
+}
+
+/* +CTXI / +CTXW: layouts unverified; the first field is the cc instance,
+ * the rest is ignored (not even split). */
+static int dec_tx_first(const char *s, size_t n, uint8_t kind, struct tetra_prim *out)
+{
+	struct tetra_cc_tx_param p;
+	struct fld f;
+	const char *c = memchr(s, ',', n);
+	int rc;
+
+	split(s, c ? (size_t)(c - s) : n, &f, 1);
+	tx_init(&p, kind);
+	if ((rc = num_u8(&f, 255, &p.cc_inst)))
+		return rc;
+	osmo_prim_init(&out->oph, TETRA_SAP_TNCC, TETRA_TNCC_TX, PRIM_OP_INDICATION, NULL);
+	out->u.cc_tx = p;
+	return TETRA_OK;
+}
+
+/* +CTCR: <cc inst>,<disconnect cause 0..40> */
+static int dec_ctcr(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	struct tetra_cc_release_param p;
+	int rc;
+
+	if (nf != 2)
+		return TETRA_E_SYNTAX;
+	if ((rc = num_u8(&f[0], 255, &p.cc_inst)) ||
+	    (rc = num_u8(&f[1], 40, &p.cause)))
+		return rc;
+	osmo_prim_init(&out->oph, TETRA_SAP_TNCC, TETRA_TNCC_RELEASE, PRIM_OP_INDICATION, NULL);
+	out->u.cc_release = p;
+	return TETRA_OK;
+}
+
+/* +CNUMF: <num type>,<identity>; the identity's layout is inferred from its
+ * digit count (usually a 17-digit TSI). */
+static int dec_cnumf(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	struct tetra_own_identity_param p;
+	int rc;
+
+	if (nf != 2)
+		return TETRA_E_SYNTAX;
+	if (f[1].n == 0)
+		return TETRA_E_SYNTAX;
+	if ((rc = num_u8(&f[0], 255, &p.num_type)) ||
+	    (rc = party(&f[1], NULL, &p.id)))
+		return rc;
+	osmo_prim_init(&out->oph, TETRA_SAP_TNMM, TETRA_TNMM_OWN_IDENTITY, PRIM_OP_INDICATION,
+		       NULL);
+	out->u.own_identity = p;
+	return TETRA_OK;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+enum urc {
+	URC_NONE,
+	URC_CTSDSR,
+	URC_CTICN,
+	URC_CTCC,
+	URC_CTXG,
+	URC_CDTXC,
+	URC_CTXI,
+	URC_CTXW,
+	URC_CTCR,
+	URC_CNUMF,
+};
+
+static enum urc urc_lookup(const char *s, size_t n)
+{
+#define IS(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0)
+	switch (n) {
+	case 4:
+		if (IS("CTCC")) return URC_CTCC;
+		if (IS("CTXG")) return URC_CTXG;
+		if (IS("CTXI")) return URC_CTXI;
+		if (IS("CTXW")) return URC_CTXW;
+		if (IS("CTCR")) return URC_CTCR;
+		break;
+	case 5:
+		if (IS("CTICN")) return URC_CTICN;
+		if (IS("CDTXC")) return URC_CDTXC;
+		if (IS("CNUMF")) return URC_CNUMF;
+		break;
+	case 6:
+		if (IS("CTSDSR")) return URC_CTSDSR;
+		break;
+	}
+	return URC_NONE;
+#undef IS
+}
+
+int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data_len,
+		     struct tetra_prim *out)
+{
+	struct fld f[MAX_FIELDS];
+	const char *params;
+	size_t i, plen;
+	enum urc u;
+	int nf;
+
+	if (!line || !out)
+		return TETRA_E_UNKNOWN_URC;
+	while (len && is_blank(line[len - 1]))
+		len--;
+	if (len < 2 || line[0] != '+')
+		return TETRA_E_UNKNOWN_URC;
+	for (i = 1; i < len && line[i] >= 'A' && line[i] <= 'Z'; i++)
+		;
+	u = urc_lookup(line + 1, i - 1);
+	if (u == URC_NONE)
+		return TETRA_E_UNKNOWN_URC;
+	if (i == len || line[i] != ':')
+		return TETRA_E_SYNTAX;
+	params = line + i + 1;
+	plen = len - i - 1;
+
+	if (u == URC_CTXI || u == URC_CTXW)
+		return dec_tx_first(params, plen, u == URC_CTXI ? TETRA_TX_INTERRUPT : TETRA_TX_WAIT,
+				    out);
+
+	nf = split(params, plen, f, MAX_FIELDS);
+	if (nf < 0)
+		return TETRA_E_SYNTAX;
+
+	switch (u) {
+	case URC_CTSDSR:
+		return dec_ctsdsr(f, nf, data, data_len, out);
+	case URC_CTICN:
+		return dec_cticn(f, nf, out);
+	case URC_CTCC:
+		return dec_ctcc(f, nf, out);
+	case URC_CTXG:
+		return dec_ctxg(f, nf, out);
+	case URC_CDTXC:
+		return dec_cdtxc(f, nf, out);
+	case URC_CTCR:
+		return dec_ctcr(f, nf, out);
+	case URC_CNUMF:
+		return dec_cnumf(f, nf, out);
+	default:
+		return TETRA_E_UNKNOWN_URC;
+	}
 }

@@ -49,27 +49,57 @@ struct tb_at_stats {
 	uint64_t errors;	/* ERROR and +CME ERROR */
 	uint64_t urcs;		/* unsolicited lines dispatched */
 	uint64_t unexpected;	/* lines that are neither a result nor a URC (e.g. a stray OK) */
+	uint64_t broken_sds;	/* +CTSDSR headers dispatched without their user-data line */
 };
 
 struct tb_at_engine;
 
-/* Allocate under ctx (talloc). The engine frees itself with talloc_free(). */
+/* Allocate under ctx (talloc); cbs is copied, cbs->write is required.
+ * Free with talloc_free(): queued commands are dropped without their
+ * callbacks (call tb_at_reset() first to have them fail). Freeing the engine
+ * (or its parent) from inside any of its callbacks is safe: the free is
+ * deferred until the engine's own code has unwound, and no further callback
+ * is made. */
 struct tb_at_engine *tb_at_alloc(void *ctx, const struct tb_at_callbacks *cbs, void *data);
 
 /* Queue a command (without CR; the engine appends "\r"). Its callback runs
  * exactly once: with the final result, a timeout, or TB_AT_LINK_DOWN.
  * An info line answers the command when it starts with the command's own
  * "+NAME" (e.g. "+CNUMF:" for "AT+CNUMF?"); other lines are URCs.
- * Returns 0 or -ENOMEM / -EINVAL. */
+ * A line equal to the command (the terminal's echo) is ignored.
+ * cb may be NULL. cmd must not contain control characters. If the engine is
+ * idle the command is written at once, and if that write fails, cb runs with
+ * TB_AT_LINK_DOWN before tb_at_cmd() returns 0. Called from inside one of the
+ * engine's callbacks, it only queues; the engine writes it when the callback
+ * has returned. Do not re-queue synchronously from a TB_AT_LINK_DOWN callback:
+ * with a dead link that loops forever.
+ * Returns 0 or -ENOMEM / -EINVAL (bad arguments, timeout_ms == 0, engine
+ * being freed). */
 int tb_at_cmd(struct tb_at_engine *e, const char *cmd, unsigned timeout_ms,
 	      tb_at_result_cb cb, void *cb_data);
+
+/* A command with user data, e.g. an SDS: writes "cmd\r", waits for the
+ * terminal's "> " prompt, then writes data followed by Ctrl-Z (0x1A); the
+ * final result (with "+CMGS:" info lines) completes it. The timeout covers the
+ * whole exchange; if it expires while the terminal waits for the data, ESC
+ * (0x1B) is written to abandon the message. data (data_len bytes, e.g. hex
+ * digits) must not contain control characters; it is copied.
+ * Returns 0 or -ENOMEM / -EINVAL, like tb_at_cmd(). */
+int tb_at_cmd_data(struct tb_at_engine *e, const char *cmd, const char *data, size_t data_len,
+		   unsigned timeout_ms, tb_at_result_cb cb, void *cb_data);
 
 /* Bytes read from the terminal. */
 void tb_at_feed(struct tb_at_engine *e, const uint8_t *buf, size_t len);
 
 /* Link lost or reopened: every queued and pending command completes with
- * TB_AT_LINK_DOWN, and the framer forgets any partial line. */
+ * TB_AT_LINK_DOWN, and the framer forgets any partial line (called from a
+ * callback inside tb_at_feed(), the rest of that read is dropped too). A
+ * +CTSDSR header still waiting for its user-data line is dispatched first,
+ * without it. Commands queued by those callbacks stay queued. */
 void tb_at_reset(struct tb_at_engine *e);
+
+/* Prefix for this engine's log lines (e.g. the radio's name); copied. */
+void tb_at_set_name(struct tb_at_engine *e, const char *name);
 
 /* Number of commands queued or outstanding. */
 unsigned tb_at_pending(const struct tb_at_engine *e);

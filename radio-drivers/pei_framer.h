@@ -20,7 +20,9 @@ struct tb_pei_framer_stats {
 };
 
 /* Called for every complete, non-empty line, without its terminator and
- * NUL-terminated (line[len] == 0). The buffer is only valid during the call. */
+ * NUL-terminated (line[len] == 0). The buffer is only valid during the call.
+ * The terminal's SDS prompt "> " (sent after "AT+CMGS=...<CR>" without a line
+ * end) is delivered as the line "> " as soon as it is seen at a line start. */
 typedef void (*tb_pei_line_cb)(const char *line, size_t len, void *data);
 
 struct tb_pei_framer {
@@ -28,6 +30,8 @@ struct tb_pei_framer {
 	void *cb_data;
 	size_t len;
 	int discarding;		/* inside an over-long line: drop until its end */
+	int feeding;		/* inside tb_pei_framer_feed() */
+	int stop;		/* reset from inside the callback: drop the rest of this feed */
 	struct tb_pei_framer_stats stats;
 	char buf[TB_PEI_LINE_MAX + 1];
 };
@@ -35,5 +39,8 @@ struct tb_pei_framer {
 void tb_pei_framer_init(struct tb_pei_framer *f, tb_pei_line_cb cb, void *data);
 /* Feed bytes as they arrived; calls cb for each line completed. */
 void tb_pei_framer_feed(struct tb_pei_framer *f, const uint8_t *buf, size_t len);
-/* Forget a partial line (after a link reset). Statistics are kept. */
+/* Forget a partial line (after a link reset). Statistics are kept.
+ * Called from inside the line callback, it also drops the bytes of the current
+ * tb_pei_framer_feed() call that follow the line (they belong to the old link),
+ * and no further callback is made for them. */
 void tb_pei_framer_reset(struct tb_pei_framer *f);

@@ -1,1 +1,59 @@
-/* placeholder: being written */
+/* Built-in device profiles. Facts from ../shared/notes/protocol.md §3:
+ * AT+CTSP=<profile>,<layer1>[,<layer2>] routes a service to the PEI;
+ * "2,0,0" call signalling, "1,2,20" status ("2,2,20" to terminal and PEI on
+ * some models), "1,3,<PID>" one SDS-TL protocol, "1,3,24"/"1,3,25" all SDS
+ * type 4 PIDs 0-127/128-255 on the models that support it.
+ * Sepura terminals reboot on ATZ: no profile sends it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "radio-drivers/profile.h"
+
+#include <string.h>
+
+/* Registrations that are model dependent are optional: a terminal that
+ * refuses one still serves the rest. */
+static const struct tb_init_step motorola_init[] = {
+	{ "AT", true },
+	{ "ATE0", true },
+	{ "AT+CTSP=2,0,0", false },	/* call signalling */
+	{ "AT+CTSP=1,2,20", false },	/* status */
+	{ "AT+CTSP=1,3,24", false },	/* SDS type 4, PIDs 0-127 */
+	{ "AT+CTSP=1,3,25", false },	/* SDS type 4, PIDs 128-255 */
+	{ "AT+CNUMF?", false },		/* own identity */
+	{ NULL }
+};
+
+static const struct tb_init_step per_pid_init[] = {
+	{ "AT", true },
+	{ "ATE0", true },
+	{ "AT+CTSP=2,0,0", false },	/* call signalling */
+	{ "AT+CTSP=2,2,20", false },	/* status to terminal and PEI */
+	{ "AT+CTSP=1,3,2", false },	/* simple text */
+	{ "AT+CTSP=1,3,9", false },	/* simple immediate text */
+	{ "AT+CTSP=1,3,10", false },	/* LIP */
+	{ "AT+CTSP=1,3,130", false },	/* text messaging (SDS-TL) */
+	{ "AT+CTSP=1,3,137", false },	/* immediate text (SDS-TL) */
+	{ "AT+CTSP=1,3,138", false },	/* message with user data header */
+	{ "AT+CNUMF?", false },
+	{ NULL }
+};
+
+const struct tb_profile tb_profiles[] = {
+	{ "motorola", "Motorola MTP/MXP/MTM PEI: all SDS type 4 PIDs in two registrations", motorola_init },
+	{ "sepura", "Sepura STP/SC PEI: one registration per SDS-TL protocol, never ATZ", per_pid_init },
+	{ "generic", "Any ETSI PEI terminal: one registration per SDS-TL protocol", per_pid_init },
+	{ NULL }
+};
+
+const struct tb_profile *tb_profile_find(const char *name)
+{
+	for (const struct tb_profile *p = tb_profiles; p->name; p++)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+const struct tb_profile *tb_profile_default(void)
+{
+	return &tb_profiles[2];
+}

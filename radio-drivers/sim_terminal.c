@@ -1,1 +1,698 @@
-/* placeholder: being written */
+/* A simulated TETRA terminal (see sim_terminal.h): a PEI command
+ * interpreter and a scenario player on osmo_timer.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "radio-drivers/sim_terminal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+
+#include "common/logging.h"
+
+#define SIM_LINE_MAX	1024	/* longest command line accepted */
+#define SIM_DATA_MAX	1024	/* longest AT+CMGS user data (hex digits); 2047 bits = 512 */
+#define SIM_SDS_MAX_BITS 2047
+#define SIM_SENT_REPORT_MS 300	/* AT+CMGS taken -> unsolicited "+CMGS: <inst>,4" */
+#define SIM_WAIT_MAX_MS	86400000u	/* a day */
+
+#define LOGSIM(s, lvl, fmt, args...) \
+	LOGP(DSIM, lvl, "sim %s: " fmt, (s)->name, ## args)
+
+enum scn_op { SCN_PRINT, SCN_WAIT, SCN_LOOP, SCN_SILENT };
+
+struct scn_step {
+	enum scn_op op;
+	unsigned ms;		/* SCN_WAIT */
+	char *text;		/* SCN_PRINT: the line, without CR LF */
+	unsigned lineno;	/* in the file, for debugging */
+};
+
+struct sim_report {		/* a pending unsolicited "+CMGS: <inst>,4" */
+	struct llist_head list;
+	struct tb_sim_terminal *s;
+	unsigned inst;
+	struct osmo_timer_list timer;
+};
+
+struct tb_sim_terminal {
+	char *own_tsi;
+	char *name;		/* log prefix */
+	tb_sim_output_cb out;
+	void *out_data;
+	tb_sim_cmd_cb cmd_cb;
+	void *cmd_data;
+
+	bool echo;
+	bool silent;
+
+	/* Host input. */
+	char line[SIM_LINE_MAX + 1];
+	size_t line_len;
+	bool line_overflow;
+	bool last_cr;		/* swallow the LF of a CR LF */
+	bool data_mode;		/* after AT+CMGS: collecting hex up to Ctrl-Z */
+	char *cmgs_cmd;		/* the AT+CMGS line being served */
+	unsigned cmgs_bits;
+	char data[SIM_DATA_MAX + 1];
+	size_t data_len;
+	bool data_overflow;
+	unsigned sds_inst;
+	struct llist_head reports;
+
+	/* Scenario. */
+	char *scn_path;
+	struct scn_step *steps;
+	unsigned n_steps;
+	unsigned pc;		/* next step */
+	bool playing;
+	unsigned gen;		/* bumped when the scenario is stopped/replaced */
+	struct osmo_timer_list timer;
+	char load_error[96];
+};
+
+/* Output */
+
+static void emit(struct tb_sim_terminal *s, const char *buf, size_t len)
+{
+	if (s->silent || !len)
+		return;
+	s->out((const uint8_t *)buf, len, s->out_data);
+}
+
+/* "\r\n<text>\r\n" (V.250 verbose result / information framing). */
+static void emit_result(struct tb_sim_terminal *s, const char *text)
+{
+	char *buf = talloc_asprintf(s, "\r\n%s\r\n", text);
+
+	if (!buf)
+		return;
+	emit(s, buf, strlen(buf));
+	talloc_free(buf);
+}
+
+/* An information line and the final OK in one write, as terminals do. */
+static void emit_info_ok(struct tb_sim_terminal *s, const char *info)
+{
+	char *buf = talloc_asprintf(s, "\r\n%s\r\n\r\nOK\r\n", info);
+
+	if (!buf)
+		return;
+	emit(s, buf, strlen(buf));
+	talloc_free(buf);
+}
+
+static void emit_cme(struct tb_sim_terminal *s, int n)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "+CME ERROR: %d", n);
+	emit_result(s, buf);
+}
+
+static void emit_line(struct tb_sim_terminal *s, const char *text)
+{
+	char *buf = talloc_asprintf(s, "%s\r\n", text);
+
+	if (!buf)
+		return;
+	emit(s, buf, strlen(buf));
+	talloc_free(buf);
+}
+
+/* Commands */
+
+static bool is_numeric(const char *p, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+/* "a,b[,c...]" with at least min_fields fields, each decimal digits. */
+static bool numeric_fields(const char *p, unsigned min_fields)
+{
+	unsigned n = 0;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (!is_numeric(p, len))
+			return false;
+		n++;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return n >= min_fields;
+}
+
+static void sent_report_cb(void *data)
+{
+	struct sim_report *r = data;
+	struct tb_sim_terminal *s = r->s;
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "+CMGS: %u,4", r->inst);
+	emit_result(s, buf);
+	talloc_free(r);
+}
+
+static int report_destructor(struct sim_report *r)
+{
+	osmo_timer_del(&r->timer);
+	llist_del(&r->list);
+	return 0;
+}
+
+static void cmgs_start(struct tb_sim_terminal *s, const char *cmd, const char *args)
+{
+	const char *comma = strchr(args, ',');
+	unsigned long bits;
+
+	if (!comma || strchr(comma + 1, ',') || !is_numeric(args, comma - args)
+	    || !is_numeric(comma + 1, strlen(comma + 1)) || comma - args > 24) {
+		emit_cme(s, 35);
+		return;
+	}
+	bits = strtoul(comma + 1, NULL, 10);
+	if (bits < 1 || bits > SIM_SDS_MAX_BITS) {
+		emit_cme(s, 34);
+		return;
+	}
+	talloc_free(s->cmgs_cmd);
+	s->cmgs_cmd = talloc_strdup(s, cmd);
+	s->cmgs_bits = bits;
+	s->data_len = 0;
+	s->data_overflow = false;
+	s->data_mode = true;
+	/* The prompt at a line start, no line end (EN 300 392-5 as 27.005). */
+	emit(s, "\r\n> ", 4);
+}
+
+static void cmgs_finish(struct tb_sim_terminal *s)
+{
+	size_t need = (s->cmgs_bits + 3) / 4;
+	struct sim_report *r;
+	char buf[32];
+	unsigned inst;
+
+	s->data_mode = false;
+	s->data[s->data_len] = '\0';
+	if (s->data_overflow) {
+		emit_cme(s, 34);
+		return;
+	}
+	for (size_t i = 0; i < s->data_len; i++) {
+		if (!isxdigit((unsigned char)s->data[i])) {
+			emit_cme(s, 32);	/* user data decoding failed */
+			return;
+		}
+	}
+	/* The bit length decides; a pad nibble (or byte padding) is fine. */
+	if (s->data_len < need || s->data_len > need + 1) {
+		emit_cme(s, 32);
+		return;
+	}
+	inst = s->sds_inst;
+	s->sds_inst = (s->sds_inst + 1) % 256;
+	LOGSIM(s, LOGL_DEBUG, "SDS sent: %s / %s\n", s->cmgs_cmd, s->data);
+	if (s->cmd_cb)
+		s->cmd_cb(s->cmgs_cmd, s->data, s->cmd_data);
+	snprintf(buf, sizeof(buf), "+CMGS: %u", inst);
+	emit_info_ok(s, buf);
+
+	r = talloc_zero(s, struct sim_report);
+	if (!r)
+		return;
+	r->s = s;
+	r->inst = inst;
+	llist_add_tail(&r->list, &s->reports);
+	osmo_timer_setup(&r->timer, sent_report_cb, r);
+	talloc_set_destructor(r, report_destructor);
+	osmo_timer_schedule(&r->timer, SIM_SENT_REPORT_MS / 1000, (SIM_SENT_REPORT_MS % 1000) * 1000);
+}
+
+static void handle_command(struct tb_sim_terminal *s, const char *line)
+{
+	char up[SIM_LINE_MAX + 1];
+	char buf[64];
+	size_t n = strlen(line);
+
+	for (size_t i = 0; i <= n; i++)
+		up[i] = toupper((unsigned char)line[i]);
+
+	LOGSIM(s, LOGL_DEBUG, "command: %s\n", line);
+	if (s->echo) {
+		/* The echo, like every answer, follows the terminal's state
+		 * when the line arrived: "ATE0" is itself echoed. */
+		emit_line(s, line);
+	}
+	if (s->cmd_cb && strncmp(up, "AT+CMGS=", 8) != 0)
+		s->cmd_cb(line, NULL, s->cmd_data);
+
+	if (!strcmp(up, "AT")) {
+		emit_result(s, "OK");
+	} else if (!strcmp(up, "ATE0")) {
+		s->echo = false;
+		emit_result(s, "OK");
+	} else if (!strcmp(up, "ATE1") || !strcmp(up, "ATE")) {
+		s->echo = true;
+		emit_result(s, "OK");
+	} else if (!strcmp(up, "ATZ")) {
+		LOGSIM(s, LOGL_DEBUG, "ATZ: a Sepura would reboot now; answering OK\n");
+		emit_result(s, "OK");
+	} else if (!strncmp(up, "AT+CTSP=", 8) || !strncmp(up, "AT+CTSDS=", 9)) {
+		emit_result(s, numeric_fields(strchr(up, '=') + 1, 2) ? "OK" : "+CME ERROR: 35");
+	} else if (!strcmp(up, "AT+CNUMF?")) {
+		snprintf(buf, sizeof(buf), "+CNUMF: 6,%s", s->own_tsi);
+		emit_info_ok(s, buf);
+	} else if (!strcmp(up, "AT+CSQ?") || !strcmp(up, "AT+CSQ")) {
+		emit_info_ok(s, "+CSQ: 23,99");
+	} else if (!strncmp(up, "AT+CMGS=", 8)) {
+		cmgs_start(s, line, up + 8);
+	} else {
+		emit_cme(s, 4);
+	}
+}
+
+static void input_byte(struct tb_sim_terminal *s, uint8_t c)
+{
+	if (s->data_mode) {
+		switch (c) {
+		case 0x1a:	/* Ctrl-Z: send */
+			cmgs_finish(s);
+			break;
+		case 0x1b:	/* ESC: abandon */
+			s->data_mode = false;
+			LOGSIM(s, LOGL_DEBUG, "SDS abandoned (ESC)\n");
+			emit_result(s, "OK");
+			break;
+		case '\r':
+		case '\n':
+			break;
+		default:
+			if (s->data_len < SIM_DATA_MAX)
+				s->data[s->data_len++] = c;
+			else
+				s->data_overflow = true;
+		}
+		return;
+	}
+
+	if (c == '\n' && s->last_cr) {
+		s->last_cr = false;
+		return;
+	}
+	s->last_cr = (c == '\r');
+	if (c == '\r' || c == '\n') {
+		char *p = s->line;
+		size_t len = s->line_len;
+		bool overflow = s->line_overflow;
+
+		s->line_len = 0;
+		s->line_overflow = false;
+		/* Blanks around the command do not count. */
+		while (len && isspace((unsigned char)*p))
+			p++, len--;
+		while (len && isspace((unsigned char)p[len - 1]))
+			len--;
+		p[len] = '\0';
+		if (overflow) {
+			LOGSIM(s, LOGL_DEBUG, "command line too long\n");
+			emit_cme(s, 35);
+		} else if (len) {
+			handle_command(s, p);
+		}
+		return;
+	}
+	if (c == 0x08) {	/* backspace (V.250 S5) */
+		if (s->line_len)
+			s->line_len--;
+		return;
+	}
+	if (c < 0x20 || c == 0x7f)
+		return;		/* stray control characters (e.g. a late ESC) */
+	if (s->line_len < SIM_LINE_MAX)
+		s->line[s->line_len++] = c;
+	else
+		s->line_overflow = true;
+}
+
+void tb_sim_input(struct tb_sim_terminal *s, const uint8_t *buf, size_t len)
+{
+	if (s->silent) {
+		LOGSIM(s, LOGL_DEBUG, "silent: %zu input bytes ignored\n", len);
+		return;
+	}
+	for (size_t i = 0; i < len && !s->silent; i++)
+		input_byte(s, buf[i]);
+}
+
+void tb_sim_inject(struct tb_sim_terminal *s, const char *line)
+{
+	if (s->silent) {
+		LOGSIM(s, LOGL_DEBUG, "silent: injected line dropped\n");
+		return;
+	}
+	LOGSIM(s, LOGL_DEBUG, "inject: %s\n", line);
+	emit_line(s, line);
+}
+
+/* Scenario player */
+
+static void scn_schedule(struct tb_sim_terminal *s, unsigned ms)
+{
+	osmo_timer_schedule(&s->timer, ms / 1000, (ms % 1000) * 1000);
+}
+
+static void scn_run(void *data)
+{
+	struct tb_sim_terminal *s = data;
+	unsigned gen = s->gen;
+
+	while (s->playing && !s->silent && s->pc < s->n_steps) {
+		const struct scn_step *st = &s->steps[s->pc++];
+
+		switch (st->op) {
+		case SCN_PRINT:
+			LOGSIM(s, LOGL_DEBUG, "scenario line %u: %s\n", st->lineno, st->text);
+			emit_line(s, st->text);
+			if (gen != s->gen)
+				return;	/* stopped or replaced from the output callback */
+			break;
+		case SCN_WAIT:
+			scn_schedule(s, st->ms);
+			return;
+		case SCN_LOOP:
+			LOGSIM(s, LOGL_DEBUG, "scenario loops\n");
+			s->pc = 0;
+			break;
+		case SCN_SILENT:
+			LOGSIM(s, LOGL_DEBUG, "scenario line %u: silent\n", st->lineno);
+			tb_sim_set_silent(s, true);
+			return;
+		}
+	}
+	if (s->playing && s->pc >= s->n_steps) {
+		LOGSIM(s, LOGL_DEBUG, "scenario ended\n");
+		s->playing = false;
+	}
+}
+
+void tb_sim_start(struct tb_sim_terminal *s)
+{
+	osmo_timer_del(&s->timer);
+	s->gen++;
+	s->pc = 0;
+	s->playing = s->n_steps > 0;
+	if (s->playing && !s->silent)
+		scn_schedule(s, 0);
+}
+
+void tb_sim_stop(struct tb_sim_terminal *s)
+{
+	osmo_timer_del(&s->timer);
+	s->gen++;
+	s->playing = false;
+}
+
+void tb_sim_set_silent(struct tb_sim_terminal *s, bool silent)
+{
+	if (silent == s->silent)
+		return;
+	LOGSIM(s, LOGL_DEBUG, "%s\n", silent ? "silent" : "answering again");
+	s->silent = silent;
+	if (silent) {
+		/* A dead terminal forgets what it was typing. */
+		s->line_len = 0;
+		s->line_overflow = false;
+		s->data_mode = false;
+		/* Pause; the pending wait counts as served on resume. */
+		osmo_timer_del(&s->timer);
+	} else if (s->playing) {
+		scn_schedule(s, 0);
+	}
+}
+
+bool tb_sim_is_silent(const struct tb_sim_terminal *s)
+{
+	return s->silent;
+}
+
+/* Scenario parser */
+
+static char *skip_blank(char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* The rest of a directive line must be empty or a comment. */
+static bool directive_end(char *p)
+{
+	p = skip_blank(p);
+	return *p == '\0' || *p == '#';
+}
+
+/* Parse one line (already without its line end) into st. Returns 1 for a
+ * step, 0 for nothing (blank/comment), -1 with *why set on error. */
+static int parse_line(void *ctx, char *line, struct scn_step *st, const char **why)
+{
+	char *p = skip_blank(line);
+	size_t len = strlen(line);
+
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		line[--len] = '\0';
+	if (*p == '\0' || *p == '#')
+		return 0;
+	for (const char *q = line; *q; q++) {
+		if ((unsigned char)*q < 0x20 && *q != '\t') {
+			*why = "control character in the line";
+			return -1;
+		}
+		if (*q == 0x7f) {
+			*why = "control character in the line";
+			return -1;
+		}
+	}
+
+	if (!strncmp(p, "wait", 4) && (p[4] == '\0' || p[4] == ' ' || p[4] == '\t')) {
+		char *end;
+		unsigned long ms;
+
+		p = skip_blank(p + 4);
+		if (!isdigit((unsigned char)*p)) {
+			*why = "wait needs a number of milliseconds";
+			return -1;
+		}
+		errno = 0;
+		ms = strtoul(p, &end, 10);
+		if (errno || ms > SIM_WAIT_MAX_MS) {
+			*why = "wait is longer than a day";
+			return -1;
+		}
+		if (!(*end == '\0' || *end == ' ' || *end == '\t') || !directive_end(end)) {
+			*why = "wait needs a number of milliseconds";
+			return -1;
+		}
+		st->op = SCN_WAIT;
+		st->ms = ms;
+		return 1;
+	}
+	if (!strncmp(p, "loop", 4) && (p[4] == '\0' || p[4] == ' ' || p[4] == '\t')) {
+		if (!directive_end(p + 4)) {
+			*why = "loop takes no argument";
+			return -1;
+		}
+		st->op = SCN_LOOP;
+		return 1;
+	}
+	if (!strncmp(p, "silent", 6) && (p[6] == '\0' || p[6] == ' ' || p[6] == '\t')) {
+		if (!directive_end(p + 6)) {
+			*why = "silent takes no argument";
+			return -1;
+		}
+		st->op = SCN_SILENT;
+		return 1;
+	}
+	st->op = SCN_PRINT;
+	st->text = talloc_strdup(ctx, line);
+	if (!st->text) {
+		*why = "out of memory";
+		return -1;
+	}
+	return 1;
+}
+
+int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *err_line)
+{
+	void *tmp;
+	struct scn_step *steps = NULL;
+	unsigned n = 0, lineno = 0;
+	bool can_loop = false, looped = false;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	const char *why = NULL;
+	int rc = 0;
+	FILE *f;
+
+	if (err_line)
+		*err_line = 0;
+	if (!path || !*path) {
+		snprintf(s->load_error, sizeof(s->load_error), "no file given");
+		return -EINVAL;
+	}
+	f = fopen(path, "re");
+	if (!f) {
+		rc = -errno;
+		snprintf(s->load_error, sizeof(s->load_error), "%s", strerror(-rc));
+		return rc;
+	}
+	tmp = talloc_new(s);
+	if (!tmp) {
+		fclose(f);
+		return -ENOMEM;
+	}
+
+	while ((got = getline(&buf, &cap, f)) >= 0) {
+		struct scn_step st = { .lineno = ++lineno };
+		int r;
+
+		while (got && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
+			buf[--got] = '\0';
+		if (strlen(buf) != (size_t)got) {
+			why = "NUL byte in the line";
+			rc = -EINVAL;
+			break;
+		}
+		r = parse_line(tmp, buf, &st, &why);
+		if (r < 0) {
+			rc = -EINVAL;
+			break;
+		}
+		if (r == 0)
+			continue;
+		if (st.op == SCN_WAIT && st.ms > 0)
+			can_loop = true;
+		if (st.op == SCN_SILENT)
+			can_loop = true;
+		if (st.op == SCN_LOOP && !looped) {
+			if (!can_loop) {
+				why = "loop without a wait > 0 before it would spin";
+				rc = -EINVAL;
+				break;
+			}
+			looped = true;
+		}
+		steps = talloc_realloc(tmp, steps, struct scn_step, n + 1);
+		if (!steps) {
+			why = "out of memory";
+			rc = -ENOMEM;
+			break;
+		}
+		steps[n++] = st;
+	}
+	if (!rc && ferror(f)) {
+		rc = -EIO;
+		why = "read error";
+	}
+	free(buf);
+	fclose(f);
+
+	if (rc) {
+		if (rc == -EINVAL && err_line)
+			*err_line = lineno;
+		snprintf(s->load_error, sizeof(s->load_error), "%s", why ? why : strerror(-rc));
+		talloc_free(tmp);
+		return rc;
+	}
+
+	tb_sim_stop(s);
+	talloc_free(s->steps);
+	/* The texts are children of tmp; keep them with the steps array. */
+	if (steps) {
+		talloc_steal(s, steps);
+		for (unsigned i = 0; i < n; i++)
+			if (steps[i].text)
+				talloc_steal(steps, steps[i].text);
+	}
+	talloc_free(tmp);
+	s->steps = steps;
+	s->n_steps = n;
+	s->pc = 0;
+	talloc_free(s->scn_path);
+	s->scn_path = talloc_strdup(s, path);
+	s->load_error[0] = '\0';
+	LOGSIM(s, LOGL_DEBUG, "scenario %s loaded: %u steps\n", path, n);
+	return 0;
+}
+
+const char *tb_sim_load_error(const struct tb_sim_terminal *s)
+{
+	return s->load_error;
+}
+
+/* Life cycle */
+
+static int sim_destructor(struct tb_sim_terminal *s)
+{
+	struct sim_report *r, *r2;
+
+	osmo_timer_del(&s->timer);
+	llist_for_each_entry_safe(r, r2, &s->reports, list)
+		talloc_free(r);
+	return 0;
+}
+
+struct tb_sim_terminal *tb_sim_alloc(void *ctx, const char *own_tsi,
+				     tb_sim_output_cb out, void *data)
+{
+	struct tb_sim_terminal *s;
+
+	if (!own_tsi || !*own_tsi || !out)
+		return NULL;
+	s = talloc_zero(ctx, struct tb_sim_terminal);
+	if (!s)
+		return NULL;
+	s->own_tsi = talloc_strdup(s, own_tsi);
+	s->name = talloc_strdup(s, own_tsi);
+	if (!s->own_tsi || !s->name) {
+		talloc_free(s);
+		return NULL;
+	}
+	s->out = out;
+	s->out_data = data;
+	s->echo = true;		/* V.250 default: E1 */
+	INIT_LLIST_HEAD(&s->reports);
+	osmo_timer_setup(&s->timer, scn_run, s);
+	talloc_set_destructor(s, sim_destructor);
+	return s;
+}
+
+void tb_sim_set_name(struct tb_sim_terminal *s, const char *name)
+{
+	char *n = talloc_strdup(s, name ? name : "");
+
+	if (!n)
+		return;
+	talloc_free(s->name);
+	s->name = n;
+}
+
+void tb_sim_set_cmd_cb(struct tb_sim_terminal *s, tb_sim_cmd_cb cb, void *data)
+{
+	s->cmd_cb = cb;
+	s->cmd_data = data;
+}

@@ -9,6 +9,21 @@
  *   silent           stop answering commands (a dead terminal)
  *   anything else    printed by the terminal verbatim, CR LF appended
  *                    (e.g. "+CTSDSR: 13,...,16" then "8004")
+ * Blank lines are skipped; '#' as the first non-blank character makes the
+ * line a comment, and a directive may end in "# ...". Printed lines are
+ * taken verbatim (trailing blanks dropped) and must not contain control
+ * characters. Consecutive printed lines go out at once, each in its own
+ * output call (a burst); "silent" pauses the scenario (it resumes after
+ * tb_sim_set_silent(false)). A "loop" reached without any wait > 0 or
+ * "silent" before it is rejected (it would spin).
+ *
+ * Commands answered (V.250 verbose framing "\r\n<text>\r\n", echo "<cmd>\r\n"
+ * unless ATE0): AT, ATE0/ATE1, ATZ (OK; no reboot), AT+CTSP=a,b[,...] and
+ * AT+CTSDS=a,b[,...] (OK, else +CME ERROR: 35), AT+CNUMF? (+CNUMF: 6,<tsi>),
+ * AT+CSQ[?] (+CSQ: 23,99), AT+CMGS=<called>,<bits> ("> " prompt, hex user
+ * data up to Ctrl-Z, then "+CMGS: <inst>" OK and ~300 ms later the
+ * unsolicited "+CMGS: <inst>,4"; ESC abandons with OK); anything else
+ * +CME ERROR: 4.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -29,9 +44,13 @@ typedef void (*tb_sim_output_cb)(const uint8_t *buf, size_t len, void *data);
 struct tb_sim_terminal *tb_sim_alloc(void *ctx, const char *own_tsi,
 				     tb_sim_output_cb out, void *data);
 
-/* Load a scenario file (replaces any loaded one). Returns 0 or -errno /
- * -EINVAL; on -EINVAL *err_line is the offending line number. */
+/* Load a scenario file (replaces any loaded one and stops playing; on
+ * failure the loaded scenario is kept). Returns 0 or -errno / -EINVAL; on
+ * -EINVAL *err_line (may be NULL) is the offending line number, else 0. */
 int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *err_line);
+/* Why the last tb_sim_load_scenario() failed, e.g. "wait needs a number of
+ * milliseconds" (never the line's contents); "" if it did not. */
+const char *tb_sim_load_error(const struct tb_sim_terminal *s);
 /* Start / stop playing the loaded scenario from its top. */
 void tb_sim_start(struct tb_sim_terminal *s);
 void tb_sim_stop(struct tb_sim_terminal *s);
@@ -39,11 +58,31 @@ void tb_sim_stop(struct tb_sim_terminal *s);
 /* Bytes the host wrote to the terminal (AT commands). */
 void tb_sim_input(struct tb_sim_terminal *s, const uint8_t *buf, size_t len);
 
-/* Print one line now (CR LF appended), as if the terminal produced it. */
+/* Print one line now (CR LF appended), as if the terminal produced it;
+ * nothing while silent. */
 void tb_sim_inject(struct tb_sim_terminal *s, const char *line);
 
-/* A silent terminal answers nothing (keep-alive tests). */
+/* A silent terminal answers nothing and prints nothing (keep-alive tests);
+ * its scenario pauses and resumes when it is no longer silent. */
 void tb_sim_set_silent(struct tb_sim_terminal *s, bool silent);
+bool tb_sim_is_silent(const struct tb_sim_terminal *s);
 
-/* The in-daemon transport around a simulated terminal. */
+/* Optional: a name for log lines (copied), e.g. the tetra-sim terminal name. */
+void tb_sim_set_name(struct tb_sim_terminal *s, const char *name);
+
+/* Optional observer: called for every command line the terminal receives
+ * (user_data NULL) and for every SDS sent with AT+CMGS (cmd is the AT+CMGS
+ * line, user_data the hex digits). Runs before the answer is output. */
+typedef void (*tb_sim_cmd_cb)(const char *cmd, const char *user_data, void *data);
+void tb_sim_set_cmd_cb(struct tb_sim_terminal *s, tb_sim_cmd_cb cb, void *data);
+
+/* Ownership: the terminal is a talloc child of ctx; talloc_free() it (its
+ * timers stop). The output callback must not free the terminal. */
+
+/* The in-daemon transport around a simulated terminal. scenario_path may be
+ * NULL (the terminal only answers commands). The terminal is created and its
+ * scenario loaded and started by open() (-EINVAL / -errno if the scenario
+ * does not load); its output reaches t->rx from a zero-delay osmo_timer,
+ * never from inside write(). describe() gives "sim:<scenario path>".
+ * A talloc child of ctx; returns NULL on bad arguments or no memory. */
 struct tb_transport *tb_transport_sim_alloc(void *ctx, const char *own_tsi, const char *scenario_path);

@@ -1,0 +1,44 @@
+/* The bridge: configuration, the radios it owns, and the one place where
+ * events get their seq and are published.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <stdint.h>
+#include <osmocom/core/linuxlist.h>
+
+#include "ipc/tetra_bridge.pb-c.h"
+
+#define TB_DEFAULT_EVENTS_ENDPOINT "tcp://127.0.0.1:5560"
+#define TB_DEFAULT_VTY_PORT 4270
+
+struct tb_publisher;
+
+struct tb_bridge {
+	char *id;			/* bridge id in every event */
+	char *events_endpoint;		/* PUB bind address */
+	int insecure;			/* allow non-loopback binds without CURVE (later) */
+
+	void *zmq_ctx;
+	struct tb_publisher *pub;
+	uint64_t next_seq;		/* seq of the next event */
+
+	struct llist_head radios;	/* struct tb_radio.entry */
+};
+
+extern struct tb_bridge *g_bridge;
+
+/* Allocate the bridge with defaults under ctx (sets g_bridge). */
+struct tb_bridge *tb_bridge_alloc(void *ctx);
+
+/* After the config is read: bind the events socket and start every radio.
+ * Returns 0, or -errno with a sentence for people in *errmsg. */
+int tb_bridge_start(struct tb_bridge *b, char **errmsg);
+
+/* Stop every radio (their offline events are published), close sockets. */
+void tb_bridge_stop(struct tb_bridge *b);
+
+/* Give ev its seq, time and bridge id, then publish it. ev->radio must be
+ * set by the caller. Returns the seq given. */
+uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev);

@@ -1,0 +1,135 @@
+/* Names of PEI/TETRA code points (EN 300 392-5).
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "codecs/tetra_names.h"
+
+/* +CTCR disconnect cause (EN 300 392-5, as in the protocol notes). */
+const struct value_string tetra_disconnect_cause_names[] = {
+	{ 0, "unknown" },
+	{ 1, "user request" },
+	{ 2, "busy" },
+	{ 3, "not reachable" },
+	{ 4, "no encryption support" },
+	{ 5, "congestion" },
+	{ 6, "not allowed traffic" },
+	{ 7, "incompatible traffic" },
+	{ 8, "service not available" },
+	{ 9, "pre-emption" },
+	{ 10, "invalid call id" },
+	{ 11, "called party rejection" },
+	{ 12, "no idle CC entity" },
+	{ 13, "timer expiry" },
+	{ 14, "SwMI disconnect" },
+	{ 15, "no acknowledgement" },
+	{ 16, "unknown TETRA identity" },
+	{ 17, "SS-dependent" },
+	{ 18, "unknown external number" },
+	{ 19, "call restoration failed" },
+	{ 20, "encryption required" },
+	{ 21, "concurrent set-up not supported" },
+	{ 22, "same DM-GATE" },
+	{ 23, "reserved" },
+	{ 24, "reserved" },
+	{ 25, "reserved" },
+	{ 26, "reserved" },
+	{ 27, "reserved" },
+	{ 28, "reserved" },
+	{ 29, "reserved" },
+	{ 30, "reserved" },
+	{ 31, "unacceptable service" },
+	{ 32, "pre-emption by late-entering gateway" },
+	{ 33, "link to DM-REP failed" },
+	{ 34, "link to gateway failed" },
+	{ 35, "rejected by gateway" },
+	{ 36, "V+D setup failure" },
+	{ 37, "V+D resource lost" },
+	{ 38, "tx authorization lost" },
+	{ 39, "channel occupied" },
+	{ 40, "security parameter mismatch" },
+	{ 0, NULL }
+};
+
+/* +CME ERROR (EN 300 392-5). 10..18 follow the 3GPP TS 27.007 SIM/PIN
+ * numbering, which the notes only summarise as "SIM/PIN conditions". */
+const struct value_string tetra_cme_error_names[] = {
+	{ 0, "cannot send over the air" },
+	{ 1, "no reliable link" },
+	{ 2, "PEI link in use" },
+	{ 3, "not allowed in current state" },
+	{ 4, "not supported" },
+	{ 5, "PIN required" },
+	{ 10, "SIM not inserted" },
+	{ 11, "SIM PIN1 required" },
+	{ 12, "SIM PUK1 required" },
+	{ 13, "SIM failure" },
+	{ 14, "SIM busy" },
+	{ 15, "SIM wrong" },
+	{ 16, "incorrect PIN" },
+	{ 17, "SIM PIN2 required" },
+	{ 18, "SIM PUK2 required" },
+	{ 20, "message stack full" },
+	{ 21, "invalid message index" },
+	{ 22, "message index empty" },
+	{ 23, "message stack access failed" },
+	{ 24, "status text too long" },
+	{ 25, "invalid characters" },
+	{ 26, "dial string too long" },
+	{ 27, "invalid dial characters" },
+	{ 30, "out of service" },
+	{ 31, "no layer-2 ack from SwMI" },
+	{ 32, "user data decoding failed" },
+	{ 33, "wrong parameter type" },
+	{ 34, "parameter out of range" },
+	{ 35, "syntax error" },
+	{ 36, "user data without AT+CMGS" },
+	{ 37, "timeout waiting for user data" },
+	{ 38, "PID already registered" },
+	{ 39, "SDS-TL registration table full" },
+	{ 40, "not possible in DMO" },
+	{ 41, "transmit-inhibit mode" },
+	{ 42, "busy with signalling" },
+	{ 43, "not possible in V+D" },
+	{ 0, NULL }
+};
+
+const struct value_string tetra_call_status_names[] = {
+	{ 0, "progressing" },
+	{ 1, "queued" },
+	{ 2, "called party paged" },
+	{ 3, "continue" },
+	{ 4, "hang time expired" },
+	{ 0, NULL }
+};
+
+const struct value_string tetra_tx_grant_names[] = {
+	{ 0, "granted" },
+	{ 1, "not granted" },
+	{ 2, "queued" },
+	{ 3, "granted to another" },
+	{ 0, NULL }
+};
+
+static const char *lookup(const struct value_string *vs, unsigned v)
+{
+	const char *s = get_value_string_or_null(vs, v);
+	return s ? s : "unlisted";
+}
+
+const char *tetra_disconnect_cause_name(unsigned cause)
+{
+	return lookup(tetra_disconnect_cause_names, cause);
+}
+
+const char *tetra_cme_error_name(unsigned n)
+{
+	return lookup(tetra_cme_error_names, n);
+}
+
+const char *tetra_call_status_name(unsigned status)
+{
+	return lookup(tetra_call_status_names, status);
+}
+
+const char *tetra_tx_grant_name(unsigned grant)
+{
+	return lookup(tetra_tx_grant_names, grant);
+}

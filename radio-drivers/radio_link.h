@@ -1,0 +1,81 @@
+/* One terminal's PEI link: opens the transport, runs the profile's init
+ * sequence, keeps the link alive with a periodic "AT", decodes unsolicited
+ * result codes into TETRA primitives, and when anything breaks (unplugged,
+ * EOF, no answer to the keep-alive) closes and reopens with backoff, for as
+ * long as the daemon runs. An osmo_fsm:
+ *
+ *   CLOSED -start-> OPENING -ok-> INIT -done-> READY
+ *      ^                |           |            |  keep-alive / link lost
+ *      |             fail/err    fail/err        v
+ *      +----------- BACKOFF <-------+------------+
+ *
+ * Timers are osmo_tdef T-numbers (see tb_radio_link_tdefs), configurable.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <stdint.h>
+#include <time.h>
+#include <osmocom/core/tdef.h>
+
+#include "codecs/tetra_prim.h"
+#include "radio-drivers/at_engine.h"
+#include "radio-drivers/profile.h"
+#include "radio-drivers/transport.h"
+
+struct tb_radio_link;
+
+/* Timer numbers (Osmocom-specific, shown as X<n> in the VTY). */
+enum {
+	TB_T_KEEPALIVE = -1,	/* s: idle time before a keep-alive "AT" */
+	TB_T_AT_TIMEOUT = -2,	/* ms: answer timeout of one AT command */
+	TB_T_BACKOFF_MIN = -3,	/* ms: first reopen delay after a failure */
+	TB_T_BACKOFF_MAX = -4,	/* s: reopen delay stops growing here */
+};
+
+/* Timer table shared by all radio links; the VTY may change the values. */
+extern struct osmo_tdef tb_radio_link_tdefs[];
+
+struct tb_radio_link_callbacks {
+	/* A decoded primitive: TNCC/TNSDS from the terminal, TNMM own identity,
+	 * and LINK_UP (after init) / LINK_DOWN (after being up). */
+	void (*prim)(struct tb_radio_link *rl, const struct tetra_prim *prim, void *data);
+};
+
+struct tb_radio_link_stats {
+	uint64_t urcs;			/* result codes decoded */
+	uint64_t decode_errors;		/* result codes that did not decode */
+	uint64_t unknown_urcs;		/* result codes no decoder knows */
+	uint64_t opens;			/* successful opens */
+	uint64_t open_failures;
+	uint64_t link_losses;		/* up -> down transitions */
+	uint64_t keepalive_failures;
+};
+
+/* Allocate under ctx; takes over transport t (freed with the link).
+ * name is used as the log prefix. Returns NULL on no memory. */
+struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb_transport *t,
+					  const struct tb_profile *profile,
+					  const struct tb_radio_link_callbacks *cbs, void *data);
+
+/* Begin opening (and keep trying until stopped). */
+void tb_radio_link_start(struct tb_radio_link *rl);
+/* Close the link; no callback runs afterwards. */
+void tb_radio_link_stop(struct tb_radio_link *rl);
+
+/* Send a command to the terminal; fails with -ENOTCONN unless READY. */
+int tb_radio_link_cmd(struct tb_radio_link *rl, const char *cmd, tb_at_result_cb cb, void *data);
+
+/* For `show radios`. */
+const char *tb_radio_link_state_name(const struct tb_radio_link *rl);
+bool tb_radio_link_is_up(const struct tb_radio_link *rl);
+/* When the link came up last (CLOCK_REALTIME); 0 while down. */
+time_t tb_radio_link_up_since(const struct tb_radio_link *rl);
+/* The terminal's own identity as reported by AT+CNUMF?, type TETRA_ID_NONE if unknown. */
+const struct tetra_identity *tb_radio_link_identity(const struct tb_radio_link *rl);
+/* The last reason the link went down or failed to open, "" if none. */
+const char *tb_radio_link_last_error(const struct tb_radio_link *rl);
+const struct tb_radio_link_stats *tb_radio_link_stats(const struct tb_radio_link *rl);
+struct tb_transport *tb_radio_link_transport(const struct tb_radio_link *rl);
+struct tb_at_engine *tb_radio_link_at(const struct tb_radio_link *rl);

@@ -1,0 +1,31 @@
+#!/bin/sh
+# `make run`: the daemon on examples/demo.cfg with three simulated radios,
+# and its events shown live by `tetractl watch` until Ctrl-C.
+set -u
+BUILD=${1:-build}
+LOG="$BUILD/demo-daemon.log"
+
+"$BUILD/tools/tetractl" watch --endpoint tcp://127.0.0.1:5560 &
+WATCH=$!
+"$BUILD/bridge/tetra-bridged" -c examples/demo.cfg 2>"$LOG" &
+DAEMON=$!
+
+stop() {
+	trap - INT TERM EXIT
+	kill "$WATCH" "$DAEMON" 2>/dev/null
+	wait "$DAEMON" 2>/dev/null
+	echo
+	echo "demo stopped; daemon log: $LOG"
+	exit 0
+}
+trap stop INT TERM EXIT
+
+echo "tetra-bridged is running on examples/demo.cfg (daemon log: $LOG)."
+echo "Events from three simulated radios follow; Ctrl-C stops the demo."
+echo "Meanwhile, try: telnet 127.0.0.1 4270, then 'show radios'."
+echo
+# If the daemon dies (say the port is taken), say why and stop.
+wait "$DAEMON"
+echo "tetra-bridged exited:" >&2
+tail -n 5 "$LOG" >&2
+stop

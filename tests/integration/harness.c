@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+extern char **environ;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+char *h_tmpdir(void)
+{
+	char *dir = strdup("/tmp/tbtest.XXXXXX");
+	if (!dir || !mkdtemp(dir)) {
+		perror("mkdtemp");
+		abort();
+	}
+	return dir;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+void h_rmtree(const char *dir)
+{
+	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+int h_spawn(struct child *c, char *const argv[], bool pipe_in, bool pipe_out)
+{
+	posix_spawn_file_actions_t fa;
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->in_fd = c->out_fd = -1;
+	if ((pipe_in && pipe2(in, O_CLOEXEC) < 0) || (pipe_out && pipe2(out, O_CLOEXEC) < 0))
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	if (pipe_in)
+		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	if (pipe_out)
+		posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	rc = posix_spawn(&c->pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (pipe_in) {
+		close(in[0]);
+		c->in_fd = in[1];
+	}
+	if (pipe_out) {
+		close(out[1]);
+		c->out_fd = out[0];
+	}
+	return -rc;
+}
+
+int h_read_line(struct child *c, char *line, size_t size, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+
+	for (;;) {
+		char *nl = memchr(c->buf, '\n', c->len);
+		if (nl) {
+			size_t n = nl - c->buf;
+			snprintf(line, size, "%.*s", (int)n, c->buf);
+			memmove(c->buf, nl + 1, c->len - n - 1);
+			c->len -= n + 1;
+			return 0;
+		}
+		long long left = deadline - now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		struct pollfd pfd = { .fd = c->out_fd, .events = POLLIN };
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		ssize_t n = read(c->out_fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
+		if (n <= 0)
+			return -EPIPE;
+		c->len += n;
+	}
+}
+
+int h_write_line(struct child *c, const char *line)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf), "%s\n", line);
+	return write(c->in_fd, buf, n) == n ? 0 : -EPIPE;
+}
+
+int h_stop(struct child *c, int sig, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int status;
+
+	if (c->pid <= 0)
+		return -1;
+	if (sig)
+		kill(c->pid, sig);
+	if (c->in_fd >= 0) {
+		close(c->in_fd);
+		c->in_fd = -1;
+	}
+	/* Wait for the exit itself (a pidfd becomes readable), with a bound;
+	 * a child that hangs is killed and fails the test. */
+	int pfd_fd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	while (waitpid(c->pid, &status, WNOHANG) == 0) {
+		long long left = deadline - now_ms();
+		if (left <= 0 || pfd_fd < 0) {
+			kill(c->pid, SIGKILL);
+			waitpid(c->pid, &status, 0);
+			c->pid = 0;
+			if (pfd_fd >= 0)
+				close(pfd_fd);
+			return -1;
+		}
+		struct pollfd pfd = { .fd = pfd_fd, .events = POLLIN };
+		poll(&pfd, 1, (int)left);
+	}
+	if (pfd_fd >= 0)
+		close(pfd_fd);
+	c->pid = 0;
+	if (c->out_fd >= 0) {
+		close(c->out_fd);
+		c->out_fd = -1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int h_sim_start(struct child *c, const char *sim_bin, const char *link_dir, const char *const *terminals)
+{
+	char *argv[32];
+	int n = 0, rc;
+	char line[256];
+
+	argv[n++] = (char *)sim_bin;
+	argv[n++] = "--link-dir";
+	argv[n++] = (char *)link_dir;
+	for (; *terminals && n < 30; terminals++)
+		argv[n++] = (char *)*terminals;
+	argv[n] = NULL;
+	rc = h_spawn(c, argv, true, true);
+	if (rc < 0)
+		return rc;
+	for (;;) {
+		rc = h_read_line(c, line, sizeof(line), 10000);
+		if (rc < 0)
+			return rc;
+		if (strcmp(line, "ready") == 0)
+			return 0;
+	}
+}
+
+int h_sim_inject(struct child *c, const char *terminal, const char *line)
+{
+	char buf[1024];
+	int rc;
+
+	snprintf(buf, sizeof(buf), "%s %s", terminal, line);
+	rc = h_write_line(c, buf);
+	if (rc < 0)
+		return rc;
+	rc = h_read_line(c, buf, sizeof(buf), 10000);
+	if (rc < 0)
+		return rc;
+	return strcmp(buf, "ok") == 0 ? 0 : -EINVAL;
+}
+
+void *h_sub_open(void *zctx, const char *endpoint)
+{
+	void *sub = zmq_socket(zctx, ZMQ_SUB);
+	int zero = 0;
+
+	if (!sub)
+		abort();
+	zmq_setsockopt(sub, ZMQ_LINGER, &zero, sizeof(zero));
+	zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
+	if (zmq_connect(sub, endpoint) < 0) {
+		fprintf(stderr, "connect %s: %s\n", endpoint, zmq_strerror(errno));
+		abort();
+	}
+	return sub;
+}
+
+Tetrabridge__V1__Event *h_sub_recv(void *sub, char *topic, size_t tsize, int timeout_ms)
+{
+	zmq_pollitem_t item = { .socket = sub, .events = ZMQ_POLLIN };
+	zmq_msg_t t, m;
+	Tetrabridge__V1__Event *ev;
+	int more = 0;
+	size_t more_len = sizeof(more);
+
+	if (zmq_poll(&item, 1, timeout_ms) <= 0)
+		return NULL;
+	zmq_msg_init(&t);
+	zmq_msg_init(&m);
+	zmq_msg_recv(&t, sub, 0);
+	zmq_getsockopt(sub, ZMQ_RCVMORE, &more, &more_len);
+	if (!more)
+		abort();	/* every event is two frames */
+	zmq_msg_recv(&m, sub, 0);
+	snprintf(topic, tsize, "%.*s", (int)zmq_msg_size(&t), (const char *)zmq_msg_data(&t));
+	ev = tetrabridge__v1__event__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+	zmq_msg_close(&t);
+	zmq_msg_close(&m);
+	return ev;
+}
+
+void h_write_file(const char *path, const char *content)
+{
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(content, f) < 0 || fclose(f) != 0) {
+		perror(path);
+		abort();
+	}
+}
