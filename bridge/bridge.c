@@ -41,7 +41,6 @@ int tb_bridge_start(struct tb_bridge *b, char **errmsg)
 	b->pub = tb_publisher_alloc(b, b->zmq_ctx, b->events_endpoint, &rc, errmsg);
 	if (!b->pub)
 		return rc;
-	LOGP(DIPC, LOGL_NOTICE, "publishing events on %s\n", tb_publisher_endpoint(b->pub));
 
 	llist_for_each_entry(r, &b->radios, entry) {
 		rc = tb_radio_start(r, errmsg);

@@ -1,5 +1,6 @@
 /* tetra-bridged: TETRA terminals in, one event stream out.
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE	/* fopencookie */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -55,6 +56,48 @@ static void signal_cb(struct osmo_signalfd *osfd, const struct signalfd_siginfo 
 		g_quit = true;
 		break;
 	}
+}
+
+/* The config file, read through a FILE that counts the lines libosmocore
+ * has taken, so an error can name its line number (libosmocore prints the
+ * line itself and the command's own explanation). */
+struct counting_file {
+	FILE *f;
+	unsigned lines;
+};
+
+static ssize_t counting_read(void *cookie, char *buf, size_t size)
+{
+	struct counting_file *cf = cookie;
+	size_t n = fread(buf, 1, size, cf->f);
+
+	for (size_t i = 0; i < n; i++)
+		cf->lines += buf[i] == '\n';
+	return n;
+}
+
+static int read_config(const char *path, unsigned *bad_line)
+{
+	struct counting_file cf = { .f = fopen(path, "r") };
+	cookie_io_functions_t io = { .read = counting_read };
+	FILE *f;
+	int rc;
+
+	if (!cf.f)
+		return -errno;
+	f = fopencookie(&cf, "r", io);
+	if (!f) {
+		fclose(cf.f);
+		return -ENOMEM;
+	}
+	/* Unbuffered: every byte libosmocore's fgets() takes passes counting_read
+	 * alone, so at an error the count ends at the offending line. */
+	setvbuf(f, NULL, _IONBF, 0);
+	rc = vty_read_config_filep(f, NULL);
+	*bad_line = cf.lines;
+	fclose(f);
+	fclose(cf.f);
+	return rc;
 }
 
 static struct vty_app_info vty_info = {
@@ -124,10 +167,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	tb_vty_set_config_file(config_file);
-	rc = vty_read_config_file(config_file, NULL);
+	unsigned bad_line = 0;
+	rc = read_config(config_file, &bad_line);
 	if (rc < 0) {
-		fprintf(stderr, "tetra-bridged: %s: the line above is wrong; fix it and start again\n",
-			config_file);
+		fprintf(stderr, "tetra-bridged: %s line %u is wrong (see above); fix it and start again\n",
+			config_file, bad_line);
 		return 1;
 	}
 	if (debug_cats)	/* the command line wins over the config file */

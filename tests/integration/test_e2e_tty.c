@@ -51,6 +51,8 @@ static int setup(void **state)
 		 "bridge\n"
 		 " id test-bridge\n"
 		 " events bind %s\n"
+		 " timer radio X1 1\n"
+		 " timer radio X2 300\n"
 		 " timer radio X3 50\n"
 		 " timer radio X4 1\n"
 		 "radio r1\n"
@@ -236,11 +238,36 @@ static void test_terminal_lost_and_back(void **state)
 	tetrabridge__v1__event__free_unpacked(ev, NULL);
 }
 
+/* A terminal that stops answering (hung firmware, not unplugged) is found
+ * by the keep-alive and reset; when it answers again the radio returns. */
+static void test_silent_terminal_reset(void **state)
+{
+	struct fixture *f = *state;
+	Tetrabridge__V1__Event *ev;
+	char cmd[64];
+
+	sync_stream(f);
+	snprintf(cmd, sizeof(cmd), "%s silent on", T1);
+	assert_int_equal(h_write_line(&f->sim, cmd), 0);
+
+	ev = expect(f, TETRABRIDGE__V1__EVENT__BODY_RADIO_STATE, "radio.r1");
+	assert_int_equal(ev->radio_state->state, TETRABRIDGE__V1__RADIO_STATE__STATE__STATE_OFFLINE);
+	assert_non_null(strstr(ev->radio_state->reason, "keep-alive"));
+	tetrabridge__v1__event__free_unpacked(ev, NULL);
+
+	snprintf(cmd, sizeof(cmd), "%s silent off", T1);
+	assert_int_equal(h_write_line(&f->sim, cmd), 0);
+	ev = expect(f, TETRABRIDGE__V1__EVENT__BODY_RADIO_STATE, "radio.r1");
+	assert_int_equal(ev->radio_state->state, TETRABRIDGE__V1__RADIO_STATE__STATE__STATE_ONLINE);
+	tetrabridge__v1__event__free_unpacked(ev, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_scripted_traffic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_terminal_lost_and_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silent_terminal_reset, setup, teardown),
 	};
 
 	if (argc != 3) {

@@ -1,0 +1,250 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The daemon as a user meets it: command line, config errors, the telnet
+VTY, tetractl watch, a Python subscriber, and no health data in its logs.
+
+Run by ctest: test_daemon.py BUILD_DIR SOURCE_DIR
+Uses Debian's /usr/bin/python3 (python3-zmq and python3-protobuf for the
+subscriber). Every wait is bounded and waits for something to happen.
+"""
+
+import json
+import re
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+BUILD = SOURCE = None
+
+
+def daemon_path():
+    return os.path.join(BUILD, "bridge", "tetra-bridged")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class CommandLine(unittest.TestCase):
+    def run_daemon(self, *args):
+        return subprocess.run([daemon_path(), *args], capture_output=True, text=True, timeout=30)
+
+    def test_help(self):
+        r = self.run_daemon("--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("Usage: tetra-bridged", r.stdout)
+        self.assertIn("--config", r.stdout)
+
+    def test_version(self):
+        r = self.run_daemon("-V")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^tetra-bridged \d+\.\d+")
+
+    def test_unknown_option(self):
+        r = self.run_daemon("--frobnicate")
+        self.assertEqual(r.returncode, 64)
+        self.assertIn("Usage:", r.stderr)
+
+    def test_missing_config(self):
+        r = self.run_daemon("-c", "/nonexistent/tetra.cfg")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot read config file /nonexistent/tetra.cfg", r.stderr)
+
+    def test_config_errors_name_line_and_reason(self):
+        cases = [
+            ("bridge\n id two words\n", 2, None),
+            ("bridge\n events bind udp://127.0.0.1:1\n", 2, "must start with tcp:// or ipc://"),
+            ("!\nradio a.b\n", 2, "may only use letters, digits"),
+            ("radio r\n transport sim\n simulate /nonexistent.scn\n", 3, "cannot read scenario file"),
+            ("radio r\n sim-identity 1234\n", 2, "is not a 17-digit TSI"),
+            ("radio r\n profile nokia\n", 2, None),
+        ]
+        with tempfile.TemporaryDirectory() as d:
+            for text, line, reason in cases:
+                cfg = os.path.join(d, "bad.cfg")
+                with open(cfg, "w") as f:
+                    f.write(text)
+                r = self.run_daemon("-c", cfg)
+                out = r.stdout + r.stderr
+                self.assertEqual(r.returncode, 1, text)
+                self.assertIn(f"bad.cfg line {line} is wrong", out, text)
+                self.assertIn(text.splitlines()[line - 1].strip(), out, text)
+                if reason:
+                    self.assertIn(reason, out, text)
+
+    def test_events_socket_in_use(self):
+        with tempfile.TemporaryDirectory() as d, socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            s.listen()
+            cfg = os.path.join(d, "c.cfg")
+            with open(cfg, "w") as f:
+                f.write(f"line vty\n bind 127.0.0.1 0\nbridge\n events bind tcp://127.0.0.1:{s.getsockname()[1]}\n")
+            r = self.run_daemon("-c", cfg)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("cannot bind events socket", r.stderr)
+
+
+class LogReader(threading.Thread):
+    """Collects a process's stderr lines; lets a test wait for one."""
+
+    def __init__(self, stream):
+        super().__init__(daemon=True)
+        self.stream, self.lines, self.cond = stream, [], threading.Condition()
+
+    def run(self):
+        for line in self.stream:
+            with self.cond:
+                self.lines.append(line)
+                self.cond.notify_all()
+
+    def wait_for(self, predicate, timeout=30):
+        with self.cond:
+            ok = self.cond.wait_for(lambda: predicate(self.lines), timeout)
+            assert ok, "not seen in the daemon's log:\n" + "".join(self.lines)
+
+    def text(self):
+        with self.cond:
+            return "".join(self.lines)
+
+
+class RunningDaemon(unittest.TestCase):
+    """tetra-bridged with three simulated radios playing the demo scenarios."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="tbd.", dir="/tmp")
+        cls.endpoint = f"ipc://{cls.dir}/events"
+        cls.vty_port = free_port()
+        scen = os.path.join(SOURCE, "examples", "scenarios")
+        radios = [("lvs-doctor", "02420001600001001", "lvs-doctor.scn"),
+                  ("nurse-satellite", "02420001600002001", "nurse-satellite.scn"),
+                  ("ambulance", "02420001600003001", "ambulance.scn")]
+        cfg = ["log stderr", " logging level all info", " logging color 0",
+               "line vty", f" bind 127.0.0.1 {cls.vty_port}",
+               "bridge", " id test-site", f" events bind {cls.endpoint}"]
+        for name, tsi, s in radios:
+            cfg += [f"radio {name}", " transport sim", f" sim-identity {tsi}",
+                    f" simulate {os.path.join(scen, s)}"]
+        cls.cfg_path = os.path.join(cls.dir, "bridge.cfg")
+        with open(cls.cfg_path, "w") as f:
+            f.write("\n".join(cfg) + "\n")
+        cls.proc = subprocess.Popen([daemon_path(), "-c", cls.cfg_path], stderr=subprocess.PIPE,
+                                    stdout=subprocess.DEVNULL, text=True, errors="replace")
+        cls.log = LogReader(cls.proc.stderr)
+        cls.log.start()
+        # Up when the VTY listens and all three radios finished their init.
+        cls.log.wait_for(lambda ls: sum("online" in l for l in ls) == 3)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.send_signal(signal.SIGTERM)
+        rc = cls.proc.wait(timeout=20)
+        cls.log.join(timeout=10)
+        shutil.rmtree(cls.dir)
+        assert rc == 0, f"tetra-bridged exited with {rc} on SIGTERM"
+
+    def vty(self, command):
+        """Log in to the telnet VTY, enable, run one command, return its output."""
+        def until_prompt(sock):
+            out = b""
+            while not re.search(rb"tetra-bridged[>#] $", out):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                out += chunk
+            return out.decode("latin-1")
+
+        with socket.create_connection(("127.0.0.1", self.vty_port), timeout=10) as s:
+            until_prompt(s)
+            s.sendall(b"enable\r\n")
+            until_prompt(s)
+            s.sendall(command.encode() + b"\r\n")
+            return until_prompt(s)
+
+    def test_show_radios(self):
+        out = self.vty("show radios")
+        self.assertEqual(out.count("link READY"), 3, out)
+        for name, tsi in [("lvs-doctor", "02420001600001001"), ("nurse-satellite", "02420001600002001"),
+                          ("ambulance", "02420001600003001")]:
+            self.assertIn(f"radio {name}", out)
+            self.assertIn(f"identity {tsi}", out)
+        self.assertIn("transport sim", out)
+        self.assertIn("errors: decode 0", out)
+        one = self.vty("show radios ambulance")
+        self.assertIn("radio ambulance", one)
+        self.assertNotIn("radio lvs-doctor", one)
+        self.assertIn("no radio named nobody", self.vty("show radios nobody"))
+
+    def test_write_terminal_round_trips(self):
+        out = self.vty("write terminal")
+        for line in ["bridge", " id test-site", f" events bind {self.endpoint}", "radio nurse-satellite",
+                     " transport sim", " sim-identity 02420001600002001", " profile generic",
+                     f" bind 127.0.0.1 {self.vty_port}"]:
+            self.assertIn(line + "\r\n", out)
+        # What the daemon wrote starts a daemon: feed it back (other endpoints).
+        text = out[out.index("!"):]
+        text = text.replace(self.endpoint, self.endpoint + "2")
+        text = text.replace(f"bind 127.0.0.1 {self.vty_port}", "bind 127.0.0.1 0")
+        text = "\n".join(l for l in text.replace("\r", "").splitlines()
+                         if not l.startswith("tetra-bridged") and not l.startswith("Current configuration"))
+        cfg2 = os.path.join(self.dir, "written.cfg")
+        with open(cfg2, "w") as f:
+            f.write(text + "\n")
+        p = subprocess.Popen([daemon_path(), "-c", cfg2], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             text=True)
+        # It reads the file and runs: ask it to stop; a config error would exit 1 by itself.
+        sub = subprocess.run([os.path.join(BUILD, "tools", "tetractl"), "watch", "--endpoint", self.endpoint + "2",
+                              "--count", "1", "--timeout", "20"], capture_output=True, text=True, timeout=60)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertEqual(sub.returncode, 0, sub.stderr)
+
+    def test_python_subscriber(self):
+        r = subprocess.run([sys.executable, os.path.join(SOURCE, "tests", "python", "subscriber.py"),
+                            "--endpoint", self.endpoint, "--proto-dir", os.path.join(BUILD, "python"),
+                            "--count", "6", "--timeout", "20"],
+                           capture_output=True, text=True, timeout=90)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        events = [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
+        self.assertEqual(len(events), 6)
+        seqs = [int(e["seq"]) for e in events]
+        self.assertEqual(seqs, list(range(seqs[0], seqs[0] + 6)))
+        for e in events:
+            self.assertEqual(e["bridge"], "test-site")
+            self.assertIn(e["radio"], ["lvs-doctor", "nurse-satellite", "ambulance"])
+
+    def test_tetractl_watch_json(self):
+        r = subprocess.run([os.path.join(BUILD, "tools", "tetractl"), "watch", "--endpoint", self.endpoint,
+                            "--json", "--topic", "status.", "--count", "2", "--timeout", "30"],
+                           capture_output=True, text=True, timeout=90)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        events = [json.loads(l) for l in r.stdout.splitlines()]
+        self.assertEqual(len(events), 2)
+        for e in events:
+            self.assertIn("status", e)
+            self.assertIn("value", e["status"])
+            self.assertIsInstance(e["seq"], str)   # proto3 JSON: 64-bit as string
+
+    def test_zz_no_health_data_in_logs(self):
+        # Wait until every radio has published traffic, then read the log.
+        for radio in ["lvs-doctor", "nurse-satellite", "ambulance"]:
+            self.log.wait_for(lambda ls: any(f"{radio}: status" in l or f"{radio}: tx" in l for l in ls))
+        log = self.log.text()
+        self.assertIn("event seq=", log)          # INFO logging is on and refers to seq
+        for secret in ["0242000160000", "7E2A", "8005", "52696E67", "Ring LVS", "1001002"]:
+            self.assertNotIn(secret, log)
+
+
+if __name__ == "__main__":
+    BUILD, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    unittest.main(argv=[sys.argv[0], "-v"])
