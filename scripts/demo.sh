@@ -16,9 +16,9 @@ stop() {
 	wait "$DAEMON" 2>/dev/null
 	echo
 	echo "demo stopped; daemon log: $LOG"
-	exit 0
+	exit "${1:-0}"
 }
-trap stop INT TERM EXIT
+trap 'stop 0' INT TERM EXIT
 
 echo "tetra-bridged is running on examples/demo.cfg (daemon log: $LOG)."
 echo "Events from three simulated radios follow; Ctrl-C stops the demo."
@@ -28,4 +28,4 @@ echo
 wait "$DAEMON"
 echo "tetra-bridged exited:" >&2
 tail -n 5 "$LOG" >&2
-stop
+stop 1
