@@ -27,23 +27,6 @@ bool tetra_pei_has_data_line(const char *line, size_t len)
 	return len >= sizeof(p) - 1 && memcmp(line, p, sizeof(p) - 1) == 0;
 }
 
-const char *tetra_codec_strerror(int err)
-{
-	switch (err) {
-	case TETRA_OK:			return "ok";
-	case TETRA_E_UNKNOWN_URC:	return "unknown_urc";
-	case TETRA_E_SYNTAX:		return "syntax";
-	case TETRA_E_NUMBER:		return "number";
-	case TETRA_E_RANGE:		return "range";
-	case TETRA_E_IDENTITY:		return "identity";
-	case TETRA_E_HEX:		return "hex";
-	case TETRA_E_LENGTH:		return "length";
-	case TETRA_E_NO_DATA:		return "no_data";
-	case TETRA_E_TOO_LONG:		return "too_long";
-	default:			return "unknown_error";
-	}
-}
-
 /* ---- splitter ------------------------------------------------------------ */
 
 struct fld {

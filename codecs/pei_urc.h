@@ -7,24 +7,8 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include "codecs/codec_err.h"
 #include "codecs/tetra_prim.h"
-
-/* Every decode failure has its own code (negative return values). */
-enum tetra_codec_err {
-	TETRA_OK = 0,
-	TETRA_E_UNKNOWN_URC = -1,	/* not a result code this decoder knows */
-	TETRA_E_SYNTAX = -2,		/* wrong field count or separators */
-	TETRA_E_NUMBER = -3,		/* a numeric field is not a number */
-	TETRA_E_RANGE = -4,		/* a value outside its defined range */
-	TETRA_E_IDENTITY = -5,		/* identity digits malformed */
-	TETRA_E_HEX = -6,		/* user data is not hex */
-	TETRA_E_LENGTH = -7,		/* user data shorter than the announced bit length */
-	TETRA_E_NO_DATA = -8,		/* +CTSDSR without its user-data line */
-	TETRA_E_TOO_LONG = -9,		/* more than TETRA_SDS_MAX_BYTES of user data */
-};
-
-/* Stable name of an error code, e.g. "hex" for TETRA_E_HEX. */
-const char *tetra_codec_strerror(int err);
 
 /* True when this result line is followed by a user-data line (+CTSDSR). */
 bool tetra_pei_has_data_line(const char *line, size_t len);
