@@ -34,18 +34,28 @@ enum tetra_tncc_prim {
 enum tetra_tnsds_prim {
 	TETRA_TNSDS_STATUS,	  /* IND: pre-coded status (AI service 13) */
 	TETRA_TNSDS_SHORT_REPORT, /* IND: SDS-TL SHORT-REPORT carried as a status */
-	TETRA_TNSDS_UNITDATA,	  /* IND: SDS type 1-4 user data, not yet decoded */
+	TETRA_TNSDS_UNITDATA,	  /* IND: SDS type 1-4 user data not decoded (unknown PID, or malformed) */
+	TETRA_TNSDS_TEXT,	  /* IND: text message (simple/immediate text, SDS-TL text messaging) */
+	TETRA_TNSDS_LOCATION,	  /* IND: LIP location report (short or long) */
+	TETRA_TNSDS_LOCATION_CONTROL, /* IND: LIP request / report ack / other LIP PDUs */
+	TETRA_TNSDS_REPORT,	  /* IND: SDS-TL SDS-REPORT or SDS-ACK (delivery report) */
+	TETRA_TNSDS_SEND_RESULT,  /* IND/CONF: +CMGS, what became of an SDS the bridge sent */
 };
 
 /* TNMM primitives (EN 300 392-2 §15.3), terminal information via PEI. */
 enum tetra_tnmm_prim {
 	TETRA_TNMM_OWN_IDENTITY, /* +CNUMF */
+	TETRA_TNMM_OPERATING_MODE, /* +CTOM */
+	TETRA_TNMM_GROUP,	 /* +CTGS: group attachment */
+	TETRA_TNMM_SIGNAL,	 /* +CSQ */
+	TETRA_TNMM_REGISTRATION, /* +CREG */
 };
 
 /* Link SAP: the bridge's own, not an ETSI SAP. */
 enum tetra_link_prim {
 	TETRA_LINK_UP,
 	TETRA_LINK_DOWN,
+	TETRA_LINK_CME_ERROR,	/* "+CME ERROR: <n>" seen as a line of its own */
 };
 
 /* PEI identity types (EN 300 392-5 §6.17 "called/calling party identity type"). */
@@ -157,8 +167,120 @@ struct tetra_short_report_param {
 
 struct tetra_sds_unitdata_param {
 	struct tetra_sds_header hdr;
+	int16_t decode_error;	/* 0, or why a known PID did not decode (enum tetra_codec_err):
+				 * the message is passed on raw rather than lost */
 	uint16_t len;		/* bytes used in data, = ceil(bit_len / 8) */
 	uint8_t data[TETRA_SDS_MAX_BYTES];
+};
+
+/* SDS-TL header fields (EN 300 392-2 §29.4.2): present for PIDs >= 0x80. */
+struct tetra_sds_tl {
+	bool present;
+	uint8_t report_request;	/* delivery report request: 0 none, 1 received, 2 consumed, 3 both */
+	bool short_report_ok;	/* service selection / short form report */
+	bool storage;		/* storage/forward control block present */
+	uint8_t msg_ref;	/* message reference */
+	uint8_t validity;	/* storage: validity period code 0..31 */
+	uint8_t forward_type;	/* storage: forward address type (0 SNA, 1 SSI, 2 TSI, 3 external, 7 none) */
+	struct tetra_identity forward; /* storage: forward address */
+};
+
+/* Text messaging timestamp (§29.5.4.3). */
+struct tetra_timestamp {
+	bool present;
+	uint8_t timeframe;	/* 0 local time, 1 UTC, 2-3 reserved */
+	uint8_t month, day, hour, minute;
+};
+
+/* Concatenation (user data header IEI 0x00/0x08, or PID 0x0C/0x8C). */
+struct tetra_concat {
+	bool present;
+	uint16_t ref;		/* message reference of the whole message */
+	uint8_t total;		/* parts in all */
+	uint8_t part;		/* this part, 1-based */
+};
+
+/* UTF-8 room for the longest text: 2047 bits of 7-bit GSM text is 292
+ * characters, at most 3 UTF-8 bytes each; whole reassembled messages are
+ * bigger and live in the caller's reassembly buffer, not here. */
+#define TETRA_TEXT_MAX 880
+
+struct tetra_text_param {
+	struct tetra_sds_header hdr;
+	uint8_t pid;		/* 0x02, 0x09, 0x82, 0x89, 0x8A, 0x0C, 0x8C */
+	bool immediate;		/* immediate text: show at once */
+	struct tetra_sds_tl tl;
+	uint8_t coding;		/* text coding scheme 0..127 (0 GSM 7-bit, 1 8859-1, 26 UTF-16BE ...) */
+	struct tetra_timestamp ts;
+	struct tetra_concat concat;
+	uint16_t replaced;	/* invalid sequences replaced by U+FFFD */
+	uint16_t text_len;	/* bytes of UTF-8 in text, without the NUL */
+	char text[TETRA_TEXT_MAX + 1];
+};
+
+/* LIP location report (TS 100 392-18-1 §6.3): short (PDU type 0) or long. */
+struct tetra_location_param {
+	struct tetra_sds_header hdr;
+	uint8_t pid;		/* 0x0A or 0x83 */
+	bool long_report;
+	struct tetra_sds_tl tl;	/* for PID 0x83 */
+	uint8_t time_type;	/* long: 0 none, 1 time elapsed, 2 time of position; short: 1 */
+	uint8_t time_elapsed;	/* 0 <5 s, 1 <5 min, 2 <30 min, 3 unknown */
+	uint8_t day, hour, minute, second;	/* time_type 2 */
+	uint8_t shape;		/* long: location shape 0..15; short: 1 (point) */
+	bool has_position;
+	double longitude, latitude;	/* degrees, east and north positive */
+	uint8_t position_error;	/* short / shape 10: 0 <2 m .. 6 >200 km, 7 unknown */
+	bool has_uncertainty;
+	double horizontal_uncertainty_m;
+	bool has_altitude;
+	int32_t altitude_m;
+	uint8_t velocity_type;	/* long: 0..7; short: 1 */
+	bool has_velocity;
+	double velocity_kmh;
+	bool has_direction;
+	double direction_deg;
+	bool ack_requested;
+	bool has_reason;	/* additional data type 0 */
+	uint8_t reason;
+	bool has_user_data;	/* additional data type 1 */
+	uint8_t user_data;
+};
+
+/* Other LIP PDUs: location request, report ack, basic parameters, triggers. */
+struct tetra_location_control_param {
+	struct tetra_sds_header hdr;
+	uint8_t pid;
+	uint8_t pdu_ext;	/* PDU type extension (1 immediate request, 4 report ack, ...) */
+	uint8_t request_type;	/* request: report type / immediate-ness as coded */
+	bool ack_requested;
+	uint8_t result_code;	/* report ack: result */
+	uint8_t reason;		/* where the PDU carries one */
+};
+
+enum tetra_report_kind {
+	TETRA_REPORT_SDS_REPORT,	/* SDS-REPORT (message type 1) */
+	TETRA_REPORT_SDS_ACK,		/* SDS-ACK (message type 2) */
+};
+
+/* SDS-TL delivery report (§29.4.2.2 / §29.4.2.1). */
+struct tetra_report_param {
+	struct tetra_sds_header hdr;
+	uint8_t pid;
+	uint8_t kind;		/* enum tetra_report_kind */
+	bool ack_required;
+	bool storage;
+	uint8_t status;		/* delivery status 0x00..0xFF */
+	uint8_t msg_ref;
+};
+
+/* +CMGS: <sds instance>[,<sds status>[,<message reference>]] */
+struct tetra_send_result_param {
+	uint8_t sds_inst;
+	bool has_status;
+	uint8_t status;		/* 4 sent over the air, 5 failed (as observed) */
+	bool has_msg_ref;
+	uint8_t msg_ref;
 };
 
 /* ---- TNMM parameters ---------------------------------------------------- */
@@ -168,11 +290,36 @@ struct tetra_own_identity_param {
 	struct tetra_identity id;
 };
 
+struct tetra_mode_param {	/* +CTOM */
+	uint8_t ai_mode;	/* 0 TMO, 1 DMO, 2-6 dual watch / gateway / repeater */
+};
+
+struct tetra_group_param {	/* +CTGS */
+	uint8_t group_type;	/* 0 none, 1 select, 2-7 scan priority 1-6 */
+	struct tetra_identity group;
+};
+
+struct tetra_signal_param {	/* +CSQ */
+	uint8_t rssi;		/* 0..31, 99 unknown */
+	uint8_t ber;		/* 99 unknown */
+	bool known;
+	int16_t dbm;		/* -113 + 2 * rssi when known */
+};
+
+struct tetra_registration_param {	/* +CREG */
+	uint8_t stat;		/* 0 searching, 1 home, 2 not registered, 3 rejected, 4 unknown, 5 visited */
+	bool has_la;
+	uint32_t la;		/* location area */
+	bool has_mni;
+	uint16_t mcc, mnc;	/* MNI */
+};
+
 /* ---- Link --------------------------------------------------------------- */
 
 struct tetra_link_param {
 	struct tetra_identity own;	/* TETRA_ID_NONE when the terminal did not say */
 	int reason;			/* LINK_DOWN: -errno of the cause, 0 on a clean close */
+	int cme;			/* LINK_CME_ERROR: the error number */
 };
 
 /* One primitive. oph.msg is unused (NULL): parameters travel in the union. */
@@ -186,7 +333,16 @@ struct tetra_prim {
 		struct tetra_status_param status;
 		struct tetra_short_report_param short_report;
 		struct tetra_sds_unitdata_param unitdata;
+		struct tetra_text_param text;
+		struct tetra_location_param location;
+		struct tetra_location_control_param location_control;
+		struct tetra_report_param report;
+		struct tetra_send_result_param send_result;
 		struct tetra_own_identity_param own_identity;
+		struct tetra_mode_param mode;
+		struct tetra_group_param group;
+		struct tetra_signal_param signal;
+		struct tetra_registration_param registration;
 		struct tetra_link_param link;
 	} u;
 };
