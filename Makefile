@@ -1,16 +1,42 @@
-# Front door: `make run` and `make test` (see README.md). The real build is CMake.
+# Front door: `make run`, `make test`, `make fuzz`, `make bench` (see README.md).
+# The real build is CMake.
+#
+# build/ is built with clang, AddressSanitizer + UndefinedBehaviorSanitizer
+# and the libFuzzer targets (TB_FUZZ): `make test` runs the unit and
+# end-to-end tests and each fuzzer for TB_FUZZ_SECONDS (10 s) under ctest -j;
+# `make fuzz` runs only the fuzzers, FUZZ_SECONDS (600) each. `make bench`
+# builds an optimised, unsanitised copy in build/release and runs the codec
+# benchmark. Changing CMAKE_FLAGS (or the compiler) reconfigures build/ from
+# scratch.
 BUILD   ?= build
 JOBS    ?= $(shell nproc)
-CMAKE_FLAGS ?= -DTB_SANITIZE=ON
+CMAKE_FLAGS ?= -DCMAKE_C_COMPILER=clang -DTB_SANITIZE=ON -DTB_FUZZ=ON
+FUZZ_SECONDS ?= 600
+BENCH_BUILD ?= $(BUILD)/release
+BENCH_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
+	-DTB_SANITIZE=OFF -DTB_FUZZ=OFF
+BENCH_ARGS ?=
 
-.PHONY: all deps configure build test run clean
+.PHONY: all deps configure build test fuzz bench run clean FORCE
 
 all: build
 
 deps:
 	@./scripts/install-deps.sh
 
-$(BUILD)/CMakeCache.txt: | deps
+# The flags build/ was configured with; a change wipes the CMake cache (a
+# cache cannot switch compilers) and configures again.
+$(BUILD)/.cmake-flags: FORCE
+	@mkdir -p $(BUILD)
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(CMAKE_FLAGS)' ]; then \
+		if [ -f $(BUILD)/CMakeCache.txt ]; then \
+			echo "$(BUILD): CMAKE_FLAGS changed, configuring again"; \
+			rm -rf $(BUILD)/CMakeCache.txt $(BUILD)/CMakeFiles; \
+		fi; \
+		echo '$(CMAKE_FLAGS)' > $@; \
+	fi
+
+$(BUILD)/CMakeCache.txt: $(BUILD)/.cmake-flags | deps
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 
 configure: deps $(BUILD)/CMakeCache.txt
@@ -20,6 +46,15 @@ build: configure
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+fuzz: build
+	cd $(BUILD) && FUZZ_SECONDS=$(FUZZ_SECONDS) ctest -L fuzz --output-on-failure -j $(JOBS) \
+		--timeout $$(( $(FUZZ_SECONDS) + 300 ))
+
+bench: deps
+	cmake -S . -B $(BENCH_BUILD) $(BENCH_FLAGS)
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_codecs
+	$(BENCH_BUILD)/bench/bench_codecs $(BENCH_ARGS)
 
 run: build
 	./scripts/demo.sh $(BUILD)

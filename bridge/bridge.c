@@ -11,6 +11,7 @@
 #include "bridge/radio.h"
 #include "common/logging.h"
 #include "ipc/publisher.h"
+#include "radio-drivers/usb.h"
 
 struct tb_bridge *g_bridge;
 
@@ -28,6 +29,27 @@ struct tb_bridge *tb_bridge_alloc(void *ctx)
 	return b;
 }
 
+static void usb_arrived_cb(const struct tb_usb_device_info *info, void *data)
+{
+	tb_radios_usb_arrived(data, info);
+}
+
+/* libusb, and hot-plug arrivals, when a radio needs them. */
+static void usb_start(struct tb_bridge *b)
+{
+	struct tb_radio *r;
+	bool want = false;
+
+	llist_for_each_entry(r, &b->radios, entry)
+		want |= r->transport == TB_RADIO_USB;
+	if (!want || b->usb)
+		return;
+	if (tb_usb_init(b) < 0)
+		return;	/* said why; the USB radios keep trying and say it once more each */
+	b->usb = true;
+	b->usb_watch = tb_usb_on_arrival(b, usb_arrived_cb, b);
+}
+
 int tb_bridge_start(struct tb_bridge *b, char **errmsg)
 {
 	struct tb_radio *r;
@@ -42,6 +64,12 @@ int tb_bridge_start(struct tb_bridge *b, char **errmsg)
 	if (!b->pub)
 		return rc;
 
+	usb_start(b);
+	llist_for_each_entry(r, &b->radios, entry) {
+		rc = tb_radio_setup(r, errmsg);
+		if (rc < 0)
+			return rc;
+	}
 	llist_for_each_entry(r, &b->radios, entry) {
 		rc = tb_radio_start(r, errmsg);
 		if (rc < 0)
@@ -56,6 +84,10 @@ void tb_bridge_stop(struct tb_bridge *b)
 
 	llist_for_each_entry(r, &b->radios, entry)
 		tb_radio_stop(r);
+	/* The radios' USB transports are closed: now libusb can go. */
+	TALLOC_FREE(b->usb_watch);
+	tb_usb_exit();	/* nothing when it never started */
+	b->usb = false;
 	if (b->pub)
 		tb_publisher_destroy(&b->pub);
 	if (b->zmq_ctx) {

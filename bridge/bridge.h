@@ -25,6 +25,9 @@ struct tb_bridge {
 	uint64_t next_seq;		/* seq of the next event */
 
 	struct llist_head radios;	/* struct tb_radio.entry */
+
+	bool usb;			/* libusb started (a radio has transport usb) */
+	struct tb_usb_watch *usb_watch;	/* arrivals reopen waiting radios */
 };
 
 extern struct tb_bridge *g_bridge;
@@ -33,10 +36,14 @@ extern struct tb_bridge *g_bridge;
 struct tb_bridge *tb_bridge_alloc(void *ctx);
 
 /* After the config is read: bind the events socket and start every radio.
+ * libusb is started only when a radio has transport usb (a machine without
+ * USB runs sim and tty radios); if it cannot start, the USB radios stay
+ * offline and say why, the rest runs.
  * Returns 0, or -errno with a sentence for people in *errmsg. */
 int tb_bridge_start(struct tb_bridge *b, char **errmsg);
 
-/* Stop every radio (their offline events are published), close sockets. */
+/* Stop every radio (their offline events are published), close sockets,
+ * then stop libusb. */
 void tb_bridge_stop(struct tb_bridge *b);
 
 /* Give ev its seq, time and bridge id, then publish it. ev->radio must be

@@ -5,15 +5,32 @@
 
 #include <stdint.h>
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/tdef.h>
+#include <osmocom/core/timer.h>
 
 #include "radio-drivers/profile.h"
+#include "radio-drivers/usb_profile.h"
 
 struct tb_bridge;
 struct tb_radio_link;
+struct tetra_concat_table;
+struct tetra_concat_message;
+
+/* Short data timers (group "sds" in the VTY: `timer sds X10 60`). */
+enum {
+	TB_T_CONCAT_TIMEOUT = -10,	/* s: how long the parts of a concatenated text may take */
+};
+
+/* Timer table of the radios' short data handling; the VTY may change the values. */
+extern struct osmo_tdef tb_sds_tdefs[];
+
+/* Concatenated texts being reassembled at once, per radio. */
+#define TB_RADIO_CONCAT_SLOTS 8
 
 enum tb_radio_transport {
 	TB_RADIO_SIM,		/* simulated terminal inside the daemon */
 	TB_RADIO_TTY,		/* serial device or pty */
+	TB_RADIO_USB,		/* a USB terminal through libusb */
 };
 
 struct tb_radio {
@@ -27,19 +44,49 @@ struct tb_radio {
 	unsigned baud;
 	char *scenario;			/* sim: scenario file, may be NULL */
 	char *sim_identity;		/* sim: own TSI, 17 digits */
-	const struct tb_profile *profile;
+	const struct tb_profile *profile;	/* the PEI init sequence */
+	bool profile_set;		/* `profile` given; usb: else from the usb profile */
+	/* usb: which terminal (zero / NULL: any) */
+	uint16_t usb_vid, usb_pid;
+	char *usb_serial;
+	char *usb_bus_path;
+	int usb_interface;		/* the PEI interface; -1: the profile's */
+	const struct tb_usb_profile *usb_profile;	/* NULL: by VID:PID */
+	/* any transport: only the terminal reporting this TSI is this radio's */
+	char *match_identity;		/* 17 digits, NULL: any */
 
 	/* runtime */
 	struct tb_radio_link *link;
 	uint64_t events;		/* events published for this radio */
+
+	/* Concatenated texts: parts wait here until the message is whole (one
+	 * Text event) or the timer gives up on it (one TextIncomplete event). */
+	struct tetra_concat_table *concat;
+	struct tetra_concat_message *concat_msg;	/* scratch: the message being published */
+	struct osmo_timer_list concat_timer;		/* at the oldest message's deadline */
 };
 
 /* Find or create a radio by name (config "radio NAME"). */
 struct tb_radio *tb_radio_find(struct tb_bridge *b, const char *name);
 struct tb_radio *tb_radio_alloc(struct tb_bridge *b, const char *name);
 
-/* Build its transport and start the link. Returns 0 or -errno with *errmsg. */
+/* Build its transport and link, not started yet. Returns 0 or -errno with
+ * *errmsg. (The bridge sets up every radio before starting any: a USB radio
+ * that names no serial number then already knows which terminals other
+ * radios name, and leaves them alone.) */
+int tb_radio_setup(struct tb_radio *r, char **errmsg);
+/* Set it up if that was not done, and start the link. Returns 0 or -errno
+ * with *errmsg. */
 int tb_radio_start(struct tb_radio *r, char **errmsg);
+/* Stop the link; concatenated texts still waiting for parts are given up
+ * (published as text_incomplete) so that nothing is lost on a shutdown. */
 void tb_radio_stop(struct tb_radio *r);
 
 const char *tb_radio_transport_name(enum tb_radio_transport t);
+
+/* A USB device arrived (or was let go by a radio that passed it over):
+ * every radio whose link is down and whose transport would take it reopens
+ * now instead of waiting for its backoff. Radios that name their terminal by
+ * USB properties go first, those matching by identity after them. */
+struct tb_usb_device_info;
+void tb_radios_usb_arrived(struct tb_bridge *b, const struct tb_usb_device_info *info);

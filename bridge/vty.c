@@ -5,16 +5,23 @@
  *   bridge
  *    id NAME
  *    events bind ENDPOINT
- *    timer ...                 (X1..X4, see `show timer`)
+ *    timer radio X1..X4 ...    (link timers, see `show timer`)
+ *    timer sds X10 ...         (concatenated text reassembly timeout)
  *   radio NAME
- *    transport sim | transport tty DEVICE [BAUD]
- *    profile motorola|sepura|generic
+ *    transport sim | transport tty DEVICE [BAUD] | transport usb [VID:PID]
+ *    usb profile motorola|airbus|cdc-acm   (usb: descriptors layout, PEI profile)
+ *    usb serial SERIAL         (usb: iSerialNumber)
+ *    usb bus-path PATH         (usb: port, e.g. 1-1.2)
+ *    usb interface N           (usb: the interface carrying the PEI)
+ *    profile motorola|sepura|generic   (usb: default from the usb profile)
  *    simulate SCENARIO-FILE    (sim)
  *    sim-identity TSI          (sim: 17 digits)
+ *    match identity TSI        (only the terminal reporting this TSI)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "bridge/vty.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -34,6 +41,8 @@
 #include "bridge/radio.h"
 #include "codecs/pei_urc.h"
 #include "radio-drivers/radio_link.h"
+#include "radio-drivers/usb.h"
+#include "radio-drivers/usb_profile.h"
 
 enum tb_vty_node {
 	BRIDGE_NODE = _LAST_OSMOVTY_NODE + 1,
@@ -135,12 +144,157 @@ DEFUN(cfg_radio_transport_tty, cfg_radio_transport_tty_cmd, "transport tty DEVIC
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_radio_transport_usb, cfg_radio_transport_usb_cmd, "transport usb [VID:PID]",
+      "How the terminal is reached\n"
+      "A USB terminal through libusb (found again whatever port or order it is plugged in)\n"
+      "Vendor:product in hex, e.g. 0cad:9015; without it any terminal a usb profile knows "
+      "(narrow it down with 'usb serial', 'usb bus-path', 'usb profile' or 'match identity')\n")
+{
+	struct tb_radio *r = vty->index;
+	unsigned vid = 0, pid = 0;
+	int n = 0;
+
+	if (argc > 0 && (strlen(argv[0]) != 9 || sscanf(argv[0], "%4x:%4x%n", &vid, &pid, &n) != 2 || n != 9 ||
+			 !isxdigit((unsigned char)argv[0][0]) || !isxdigit((unsigned char)argv[0][5]))) {
+		vty_out(vty, "%% '%s' is not VID:PID, four hex digits each (e.g. 0cad:9015)%s", argv[0],
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	r->transport = TB_RADIO_USB;
+	r->usb_vid = vid;
+	r->usb_pid = pid;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_radio_usb_serial, cfg_radio_usb_serial_cmd, "usb serial SERIAL",
+      "Which USB terminal (with transport usb)\n"
+      "By its USB serial number (iSerialNumber; `show usb` lists them)\n" "The serial number, exact\n")
+{
+	struct tb_radio *r = vty->index;
+
+	if (strlen(argv[0]) >= sizeof(((struct tb_usb_device_info *)0)->serial)) {
+		vty_out(vty, "%% usb serial '%s' is too long%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_talloc_replace_string(r, &r->usb_serial, argv[0]);
+	return CMD_SUCCESS;
+}
+
+static bool bus_path_valid(const char *p)
+{
+	/* bus "-" port ["." port ...], e.g. 1-1.2 */
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p++ != '-')
+		return false;
+	for (;;) {
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			return true;
+		if (*p++ != '.')
+			return false;
+	}
+}
+
+DEFUN(cfg_radio_usb_bus_path, cfg_radio_usb_bus_path_cmd, "usb bus-path PATH",
+      "Which USB terminal (with transport usb)\n"
+      "By the port it is plugged into (`show usb` lists them)\n"
+      "Bus and port numbers as Linux names them, e.g. 1-1.2 (bus 1, hub port 1, port 2)\n")
+{
+	struct tb_radio *r = vty->index;
+
+	if (strlen(argv[0]) >= sizeof(((struct tb_usb_device_info *)0)->bus_path) || !bus_path_valid(argv[0])) {
+		vty_out(vty, "%% usb bus-path '%s' is not BUS-PORT[.PORT...], e.g. 1-1.2%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_talloc_replace_string(r, &r->usb_bus_path, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_radio_usb_interface, cfg_radio_usb_interface_cmd, "usb interface <0-255>",
+      "How to talk to the USB terminal (with transport usb)\n"
+      "The interface carrying the PEI (default: the usb profile's; for CDC-ACM the data interface)\n"
+      "Interface number\n")
+{
+	struct tb_radio *r = vty->index;
+	r->usb_interface = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_radio_usb_profile, cfg_radio_usb_profile_cmd, "usb profile (motorola|airbus|cdc-acm)",
+      "How to talk to the USB terminal (with transport usb)\n"
+      "USB profile: its interfaces, and the PEI init sequence unless 'profile' says otherwise "
+      "(default: by VID:PID)\n"
+      "Motorola PEI: vendor-class bulk interfaces (0cad:9011/9012/9013/9015/9016)\n"
+      "Airbus terminal (1e8e:6001)\n"
+      "Any CDC-ACM terminal or cable (Sepura, Hytera ...): give its VID:PID with 'transport usb'\n")
+{
+	struct tb_radio *r = vty->index;
+	const struct tb_usb_profile *up = tb_usb_profile_find(argv[0]);
+
+	if (!up) {
+		vty_out(vty, "%% no usb profile '%s'%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	r->usb_profile = up;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_radio_no_usb, cfg_radio_no_usb_cmd, "no usb (serial|bus-path|interface|profile)",
+      NO_STR "Which USB terminal / how to talk to it\n"
+      "Any serial number\n" "Any port\n" "The usb profile's interface\n" "The profile by VID:PID\n")
+{
+	struct tb_radio *r = vty->index;
+
+	if (!strcmp(argv[0], "serial"))
+		TALLOC_FREE(r->usb_serial);
+	else if (!strcmp(argv[0], "bus-path"))
+		TALLOC_FREE(r->usb_bus_path);
+	else if (!strcmp(argv[0], "interface"))
+		r->usb_interface = -1;
+	else
+		r->usb_profile = NULL;
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_radio_profile, cfg_radio_profile_cmd, "profile (motorola|sepura|generic)",
-      "Device profile: init sequence and quirks\n"
+      "Device profile: the PEI init sequence and quirks (USB: default from the usb profile)\n"
       "Motorola PEI\n" "Sepura PEI (never sent ATZ)\n" "Any ETSI PEI terminal\n")
 {
 	struct tb_radio *r = vty->index;
 	r->profile = tb_profile_find(argv[0]);
+	r->profile_set = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_radio_match_identity, cfg_radio_match_identity_cmd, "match identity TSI",
+      "Which terminal is this radio's\n"
+      "The one whose own identity (AT+CNUMF?) is this TSI, whatever port or order it comes in: "
+      "with transport usb each free matching terminal is tried in turn\n"
+      "17 digits: MCC(4) MNC(5) SSI(8), e.g. 02420001600001001\n")
+{
+	struct tb_radio *r = vty->index;
+	struct tetra_identity id;
+
+	if (strlen(argv[0]) != 17 || tetra_identity_parse(argv[0], 17, TETRA_ID_TSI, &id) < 0) {
+		vty_out(vty, "%% match identity '%s' is not a 17-digit TSI (MCC 4, MNC 5, SSI 8 digits)%s",
+			argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_talloc_replace_string(r, &r->match_identity, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_radio_no_match_identity, cfg_radio_no_match_identity_cmd, "no match identity",
+      NO_STR "Which terminal is this radio's\n" "Any identity\n")
+{
+	struct tb_radio *r = vty->index;
+	TALLOC_FREE(r->match_identity);
 	return CMD_SUCCESS;
 }
 
@@ -182,15 +336,37 @@ static int config_write_radios(struct vty *vty)
 
 	llist_for_each_entry(r, &g_bridge->radios, entry) {
 		vty_out(vty, "radio %s%s", r->name, VTY_NEWLINE);
-		if (r->transport == TB_RADIO_TTY)
+		switch (r->transport) {
+		case TB_RADIO_TTY:
 			vty_out(vty, " transport tty %s %u%s", r->tty_path, r->baud, VTY_NEWLINE);
-		else
+			break;
+		case TB_RADIO_SIM:
 			vty_out(vty, " transport sim%s", VTY_NEWLINE);
-		vty_out(vty, " profile %s%s", r->profile->name, VTY_NEWLINE);
+			break;
+		case TB_RADIO_USB:
+			if (r->usb_vid || r->usb_pid)
+				vty_out(vty, " transport usb %04x:%04x%s", r->usb_vid, r->usb_pid, VTY_NEWLINE);
+			else
+				vty_out(vty, " transport usb%s", VTY_NEWLINE);
+			break;
+		}
+		if (r->usb_profile)
+			vty_out(vty, " usb profile %s%s", r->usb_profile->name, VTY_NEWLINE);
+		if (r->usb_serial)
+			vty_out(vty, " usb serial %s%s", r->usb_serial, VTY_NEWLINE);
+		if (r->usb_bus_path)
+			vty_out(vty, " usb bus-path %s%s", r->usb_bus_path, VTY_NEWLINE);
+		if (r->usb_interface >= 0)
+			vty_out(vty, " usb interface %d%s", r->usb_interface, VTY_NEWLINE);
+		/* USB: derived from the usb profile unless given. */
+		if (r->transport != TB_RADIO_USB || r->profile_set)
+			vty_out(vty, " profile %s%s", r->profile->name, VTY_NEWLINE);
 		if (r->scenario)
 			vty_out(vty, " simulate %s%s", r->scenario, VTY_NEWLINE);
 		if (r->sim_identity)
 			vty_out(vty, " sim-identity %s%s", r->sim_identity, VTY_NEWLINE);
+		if (r->match_identity)
+			vty_out(vty, " match identity %s%s", r->match_identity, VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }
@@ -221,8 +397,25 @@ static void show_radio(struct vty *vty, const struct tb_radio *r)
 		struct tm tm;
 		strftime(since, sizeof(since), "%Y-%m-%d %H:%M:%S", localtime_r(&up, &tm));
 	}
-	vty_out(vty, "  transport %s %s, profile %s%s", t->ops->kind, t->ops->describe(t), r->profile->name,
-		VTY_NEWLINE);
+	if (r->transport == TB_RADIO_USB) {
+		struct tb_usb_device_info ui;
+
+		vty_out(vty, "  transport usb, profile %s%s", r->profile->name, VTY_NEWLINE);
+		if (tb_transport_usb_info(t, &ui) == 0)
+			vty_out(vty, "  usb device %s, %04x:%04x %s, usb profile %s, serial %s, interface %d%s",
+				ui.bus_path, ui.vid, ui.pid, ui.model ? ui.model : "(model unknown)",
+				ui.profile ? ui.profile->name : "-", ui.serial[0] ? ui.serial : "-", ui.interface,
+				VTY_NEWLINE);
+		else	/* describe() gives what it looks for */
+			vty_out(vty, "  usb device: none open, looking for %s%s", t->ops->describe(t) + 4,
+				VTY_NEWLINE);
+	} else {
+		vty_out(vty, "  transport %s %s, profile %s%s", t->ops->kind, t->ops->describe(t), r->profile->name,
+			VTY_NEWLINE);
+	}
+	if (r->match_identity)
+		vty_out(vty, "  only the terminal with identity %s (match identity)%s", r->match_identity,
+			VTY_NEWLINE);
 	vty_out(vty, "  link %s, online since %s, identity %s%s", tb_radio_link_state_name(rl), since, idbuf,
 		VTY_NEWLINE);
 	if (tb_radio_link_last_error(rl)[0])
@@ -234,6 +427,10 @@ static void show_radio(struct vty *vty, const struct tb_radio *r)
 		", link losses %" PRIu64 ", open failures %" PRIu64 "%s",
 		ls->decode_errors, ls->unknown_urcs, fs->garbage, fs->overlong, as->timeouts, as->errors,
 		ls->link_losses, ls->open_failures, VTY_NEWLINE);
+	if (ls->keepalive_failures || ls->wrong_terminal || ls->held_dropped)
+		vty_out(vty, "  keep-alive failures %" PRIu64 ", other radios' terminals tried %" PRIu64
+			", result codes dropped during init %" PRIu64 "%s", ls->keepalive_failures,
+			ls->wrong_terminal, ls->held_dropped, VTY_NEWLINE);
 }
 
 DEFUN(show_radios, show_radios_cmd, "show radios [NAME]",
@@ -257,8 +454,55 @@ DEFUN(show_radios, show_radios_cmd, "show radios [NAME]",
 	return CMD_SUCCESS;
 }
 
+/* ---- show usb ------------------------------------------------------------- */
+
+static void show_usb_cb(const struct tb_usb_device_info *info, void *data)
+{
+	struct vty *vty = data;
+	const char *holder = NULL, *state = "";
+	struct tb_radio *r;
+
+	llist_for_each_entry(r, &g_bridge->radios, entry) {
+		struct tb_usb_device_info ri;
+
+		if (r->transport != TB_RADIO_USB || !r->link ||
+		    tb_transport_usb_info(tb_radio_link_transport(r->link), &ri) != 0 || ri.dev != info->dev)
+			continue;
+		holder = r->name;
+		if (!tb_radio_link_is_up(r->link))
+			state = " (initialising)";
+	}
+	vty_out(vty, " %-10s %04x:%04x  %-16s %-9s %-20s %s%s%s%s", info->bus_path, info->vid, info->pid,
+		info->model ? info->model : "-", info->profile ? info->profile->name : "-",
+		info->serial[0] ? info->serial : "-",
+		holder ? "radio " : info->in_use ? "in use (closing)" : "free", holder ? holder : "", state,
+		VTY_NEWLINE);
+}
+
+DEFUN(show_usb, show_usb_cmd, "show usb",
+      SHOW_STR "USB terminals present (those a usb profile knows): port, VID:PID, model, usb profile, "
+      "serial number, and which radio holds each\n")
+{
+	int n;
+
+	if (!tb_usb_context()) {
+		vty_out(vty, "USB is not in use: no radio has transport usb, or libusb did not start "
+			"(see the log)%s", VTY_NEWLINE);
+		return CMD_SUCCESS;
+	}
+	vty_out(vty, " %-10s %-9s  %-16s %-9s %-20s %s%s", "bus-path", "VID:PID", "model", "profile", "serial",
+		"held by", VTY_NEWLINE);
+	n = tb_usb_list(show_usb_cb, vty);
+	if (n < 0)
+		vty_out(vty, "%% cannot list USB devices: %s%s", strerror(-n), VTY_NEWLINE);
+	else
+		vty_out(vty, "%d USB terminal%s present%s", n, n == 1 ? "" : "s", VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
 static struct osmo_tdef_group tb_tdef_groups[] = {
 	{ .name = "radio", .desc = "Radio link timers", .tdefs = tb_radio_link_tdefs },
+	{ .name = "sds", .desc = "Short data timers", .tdefs = tb_sds_tdefs },
 	{}
 };
 
@@ -274,11 +518,20 @@ void tb_vty_init(void)
 	install_node(&radio_node, config_write_radios);
 	install_element(RADIO_NODE, &cfg_radio_transport_sim_cmd);
 	install_element(RADIO_NODE, &cfg_radio_transport_tty_cmd);
+	install_element(RADIO_NODE, &cfg_radio_transport_usb_cmd);
+	install_element(RADIO_NODE, &cfg_radio_usb_serial_cmd);
+	install_element(RADIO_NODE, &cfg_radio_usb_bus_path_cmd);
+	install_element(RADIO_NODE, &cfg_radio_usb_interface_cmd);
+	install_element(RADIO_NODE, &cfg_radio_usb_profile_cmd);
+	install_element(RADIO_NODE, &cfg_radio_no_usb_cmd);
+	install_element(RADIO_NODE, &cfg_radio_match_identity_cmd);
+	install_element(RADIO_NODE, &cfg_radio_no_match_identity_cmd);
 	install_element(RADIO_NODE, &cfg_radio_profile_cmd);
 	install_element(RADIO_NODE, &cfg_radio_simulate_cmd);
 	install_element(RADIO_NODE, &cfg_radio_sim_identity_cmd);
 
 	install_element_ve(&show_radios_cmd);
+	install_element_ve(&show_usb_cmd);
 }
 
 void tb_vty_set_config_file(const char *path)

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <endian.h>
 
 #include "codecs/codec_err.h"
 
@@ -50,24 +52,43 @@ static inline int tetra_br_error(const struct tetra_bitreader *br)
 	return br->err;
 }
 
+/* Bytes the reader may touch: ceil(bit_len / 8). */
+static inline size_t tetra_br_bytes(const struct tetra_bitreader *br)
+{
+	return (br->bit_len + 7) >> 3;
+}
+
 /* Read n bits (0..64) as an unsigned value. */
 static inline uint64_t tetra_br_get(struct tetra_bitreader *br, unsigned n)
 {
+	size_t byte = br->pos >> 3;
+	unsigned bit = br->pos & 7;
 	uint64_t v = 0;
 
 	if (br->err || n > 64 || n > br->bit_len - br->pos) {
 		br->err = TETRA_E_TRUNCATED;
 		return 0;
 	}
+	if (n == 0)
+		return 0;
+	/* Fast path: one big-endian 64-bit load when 8 bytes lie inside the
+	 * announced length (never past it) and the field fits after the shift. */
+	if (n <= 57 && byte + 8 <= tetra_br_bytes(br)) {
+		uint64_t w;
+		memcpy(&w, br->data + byte, 8);
+		w = be64toh(w);
+		br->pos += n;
+		return (w << bit) >> (64 - n);
+	}
 	while (n) {
-		unsigned bit = br->pos & 7;
 		unsigned take = 8 - bit;
-		uint8_t byte = br->data[br->pos >> 3];
+		uint8_t b = br->data[br->pos >> 3];
 		if (take > n)
 			take = n;
-		v = (v << take) | ((byte >> (8 - bit - take)) & ((1u << take) - 1));
+		v = (v << take) | ((b >> (8 - bit - take)) & ((1u << take) - 1));
 		br->pos += take;
 		n -= take;
+		bit = br->pos & 7;
 	}
 	return v;
 }

@@ -20,6 +20,7 @@ const char *tetra_codec_strerror(int err)
 	case TETRA_E_CODING:		return "coding";
 	case TETRA_E_UNENCODABLE:	return "unencodable";
 	case TETRA_E_INVALID:		return "invalid";
+	case TETRA_E_DUPLICATE:		return "duplicate";
 	default:			return "unknown_error";
 	}
 }

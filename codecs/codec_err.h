@@ -22,6 +22,7 @@ enum tetra_codec_err {
 	TETRA_E_CODING = -13,		/* a text coding scheme that cannot be decoded */
 	TETRA_E_UNENCODABLE = -14,	/* input that no allowed encoding can carry */
 	TETRA_E_INVALID = -15,		/* an argument outside what the encoder accepts */
+	TETRA_E_DUPLICATE = -16,	/* a concatenation part that was already received (ignored) */
 };
 
 /* Stable short name of an error code, e.g. "hex" for TETRA_E_HEX. */

@@ -27,23 +27,55 @@ static inline bool is_digit(char c)
 	return (unsigned char)(c - '0') <= 9;
 }
 
-/* n <= 8 digits, already validated. */
-static inline uint32_t dec(const char *s, size_t n)
+/* n <= 8 decimal digits; false on a non-digit. */
+static inline bool dec(const char *s, size_t n, uint32_t *out)
 {
 	uint32_t v = 0;
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (uint32_t)(s[i] - '0');
-	return v;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
 }
 
+/* Exactly 8 decimal digits at once (SWAR): the SSI of every printed TSI.
+ * Little-endian load: s[0] is the lowest byte. */
+static inline bool dec8(const char *s, uint32_t *out)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+
+	memcpy(&v, s, 8);
+	/* every byte 0x30..0x39: high nibble 3, and still 3 after adding 6 */
+	if ((v & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
+	    ((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull)
+		return false;
+	v &= 0x0F0F0F0F0F0F0F0Full;
+	v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
+	v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
+	v = v * 10000 + (v >> 32);
+	*out = (uint32_t)v;
+	return true;
+#else
+	return dec(s, 8, out);
+#endif
+}
+
+/* On failure *id is left untouched; on success only the fields that matter
+ * are written (no memset of the whole struct: this is the hot path). */
 int tetra_identity_parse(const char *s, size_t len, uint8_t type, struct tetra_identity *id)
 {
-	struct tetra_identity r;
+	uint32_t mcc = 0, mnc = 0, ssi;
+	uint8_t out_type;
 
-	memset(&r, 0, sizeof(r));
 	if (len == 0) {
-		r.type = TETRA_ID_NONE;
-		*id = r;
+		id->type = TETRA_ID_NONE;
+		id->mcc = id->mnc = 0;
+		id->ssi = 0;
+		id->digits[0] = '\0';
 		return TETRA_OK;
 	}
 	if (!s)
@@ -52,49 +84,50 @@ int tetra_identity_parse(const char *s, size_t len, uint8_t type, struct tetra_i
 	switch (type) {
 	case TETRA_ID_PABX:
 	case TETRA_ID_PSTN:
-		if (len > sizeof(r.digits) - 1)
+		if (len > sizeof(id->digits) - 1)
 			return TETRA_E_IDENTITY;
 		for (size_t i = 0; i < len; i++) {
 			char c = s[i];
 			if (!is_digit(c) && c != '*' && c != '#' && c != '+')
 				return TETRA_E_IDENTITY;
 		}
-		memcpy(r.digits, s, len);
-		r.digits[len] = '\0';
-		r.type = type;
-		break;
+		memcpy(id->digits, s, len);
+		id->digits[len] = '\0';
+		id->type = type;
+		id->mcc = id->mnc = 0;
+		id->ssi = 0;
+		return TETRA_OK;
 	case TETRA_ID_SSI:
 	case TETRA_ID_TSI:
 	case TETRA_ID_SNA:
 	case TETRA_ID_EXT_TSI:
 	case TETRA_ID_NONE:
-		for (size_t i = 0; i < len; i++)
-			if (!is_digit(s[i]))
-				return TETRA_E_IDENTITY;
-		if (len <= 8) {
-			r.ssi = dec(s, len);
-			if (r.ssi > 0xffffff)
-				return TETRA_E_RANGE;
-			if (type == TETRA_ID_SNA && r.ssi > 0xff)
-				return TETRA_E_RANGE;
-			r.type = type == TETRA_ID_NONE ? TETRA_ID_SSI : type;
-		} else if (len >= 15 && len <= 17 && type != TETRA_ID_SNA) {
-			size_t ml = len - 13;
-			uint32_t mcc = dec(s, ml), mnc = dec(s + ml, 5), ssi = dec(s + ml + 5, 8);
-			if (mcc > 1023 || mnc > 16383 || ssi > 0xffffff)
-				return TETRA_E_RANGE;
-			r.mcc = (uint16_t)mcc;
-			r.mnc = (uint16_t)mnc;
-			r.ssi = ssi;
-			r.type = type == TETRA_ID_NONE ? TETRA_ID_TSI : type;
-		} else {
-			return TETRA_E_IDENTITY;
-		}
 		break;
 	default:
 		return TETRA_E_RANGE;
 	}
-	*id = r;
+
+	if (len <= 8) {
+		if (!dec(s, len, &ssi))
+			return TETRA_E_IDENTITY;
+		if (ssi > 0xffffff || (type == TETRA_ID_SNA && ssi > 0xff))
+			return TETRA_E_RANGE;
+		out_type = type == TETRA_ID_NONE ? TETRA_ID_SSI : type;
+	} else if (len >= 15 && len <= 17 && type != TETRA_ID_SNA) {
+		size_t ml = len - 13;
+		if (!dec(s, ml, &mcc) || !dec(s + ml, 5, &mnc) || !dec8(s + ml + 5, &ssi))
+			return TETRA_E_IDENTITY;
+		if (mcc > 1023 || mnc > 16383 || ssi > 0xffffff)
+			return TETRA_E_RANGE;
+		out_type = type == TETRA_ID_NONE ? TETRA_ID_TSI : type;
+	} else {
+		return TETRA_E_IDENTITY;
+	}
+	id->type = out_type;
+	id->mcc = (uint16_t)mcc;
+	id->mnc = (uint16_t)mnc;
+	id->ssi = ssi;
+	id->digits[0] = '\0';
 	return TETRA_OK;
 }
 

@@ -11,7 +11,8 @@
  *  - Optional fields (in [brackets] in the notes) may be empty, and
  *    trailing optional fields may be left out; a missing or empty mandatory
  *    field, or more fields than the layout has, is TETRA_E_SYNTAX.
- *  - Non-digits in a numeric field: TETRA_E_NUMBER (no sign, no hex).
+ *  - Non-digits in a numeric field: TETRA_E_NUMBER (no sign, no hex; the
+ *    one exception is +CREG's quoted hex, see dec_creg()).
  *    A number above its field's range: TETRA_E_RANGE.
  *  - A party is an (id, type) pair: empty id -> TETRA_ID_NONE; id given with
  *    an empty type -> type inferred from the digit count (SSI/TSI), as in
@@ -20,6 +21,8 @@
 #include "codecs/pei_urc.h"
 
 #include <string.h>
+
+#include "codecs/sds.h"
 
 bool tetra_pei_has_data_line(const char *line, size_t len)
 {
@@ -45,25 +48,25 @@ static inline bool is_blank(char c)
  * count (an empty parameter list is one empty field) or -1 above max. */
 static int split(const char *s, size_t n, struct fld *f, int max)
 {
-	const char *end = s + n, *start = s, *c;
+	const char *end = s + n, *start = s;
 	int k = 0;
 
-	for (c = s;; c++) {
-		if (c == end || *c == ',') {
-			const char *a = start, *b = c;
-			if (k == max)
-				return -1;
-			while (a < b && is_blank(*a))
-				a++;
-			while (b > a && is_blank(b[-1]))
-				b--;
-			f[k].p = a;
-			f[k].n = (size_t)(b - a);
-			k++;
-			if (c == end)
-				return k;
-			start = c + 1;
-		}
+	for (;;) {
+		/* memchr scans a word at a time: most of a header is identity digits. */
+		const char *c = memchr(start, ',', (size_t)(end - start));
+		const char *a = start, *b = c ? c : end;
+		if (k == max)
+			return -1;
+		while (a < b && is_blank(*a))
+			a++;
+		while (b > a && is_blank(b[-1]))
+			b--;
+		f[k].p = a;
+		f[k].n = (size_t)(b - a);
+		k++;
+		if (!c)
+			return k;
+		start = c + 1;
 	}
 }
 
@@ -198,15 +201,29 @@ static int hex_bits(const char *d, size_t n, unsigned bits, uint8_t *out)
 	while (n && is_blank(d[n - 1]))
 		n--;
 	u = (const uint8_t *)d;
-	for (i = 0; i < n; i++)
+	if (n < need) {
+		/* A non-hex digit is reported before a short line. */
+		for (i = 0; i < n; i++)
+			if (!hexv[u[i]])
+				return TETRA_E_HEX;
+		return TETRA_E_LENGTH;
+	}
+	/* One pass: validate and convert together (the hot path of every SDS). */
+	for (i = 0; i + 1 < need; i += 2) {
+		uint8_t hi = hexv[u[i]], lo = hexv[u[i + 1]];
+		if (!hi || !lo)
+			return TETRA_E_HEX;
+		out[i / 2] = (uint8_t)(((hi - 1) << 4) | (lo - 1));
+	}
+	if (need & 1) {
+		uint8_t hi = hexv[u[need - 1]];
+		if (!hi)
+			return TETRA_E_HEX;
+		out[need / 2] = (uint8_t)((hi - 1) << 4);
+	}
+	for (i = need; i < n; i++)	/* pad nibbles past the bit length */
 		if (!hexv[u[i]])
 			return TETRA_E_HEX;
-	if (n < need)
-		return TETRA_E_LENGTH;
-	for (i = 0; i + 1 < need; i += 2)
-		out[i / 2] = (uint8_t)(((hexv[u[i]] - 1) << 4) | (hexv[u[i + 1]] - 1));
-	if (need & 1)
-		out[need / 2] = (uint8_t)((hexv[u[need - 1]] - 1) << 4);
 	if (bits & 7)
 		out[bits / 8] &= (uint8_t)(0xff << (8 - (bits & 7)));
 	return TETRA_OK;
@@ -302,19 +319,15 @@ static int dec_ctsdsr(const struct fld *f, int nf, const char *data, size_t data
 		return TETRA_OK;
 	}
 
+	/* SDS types 1-4: the user data's own decoder (codecs/sds.h) tells
+	 * text, location and reports apart by protocol identifier, and passes
+	 * on what it does not know (or cannot decode) as UNITDATA. */
 	{
-		struct tetra_sds_unitdata_param *p = &out->u.unitdata;
 		uint8_t buf[TETRA_SDS_MAX_BYTES];
 		if ((rc = hex_bits(data, data_len, bits, buf)))
 			return rc;
-		osmo_prim_init(&out->oph, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA,
-			       PRIM_OP_INDICATION, NULL);
-		memset(p, 0, sizeof(*p));
-		p->hdr = h;
-		p->len = (uint16_t)((bits + 7) / 8);
-		memcpy(p->data, buf, p->len);
+		return tetra_sds_decode(&h, buf, (bits + 7) / 8, out);
 	}
-	return TETRA_OK;
 }
 
 /* ---- call control -------------------------------------------------------- */
@@ -429,8 +442,9 @@ static int dec_cdtxc(const struct fld *f, int nf, struct tetra_prim *out)
 	return TETRA_OK;
 }
 
-/* +CTXI / +CTXW: layouts unverified; the first field is the cc instance,
- * the rest is ignored (not even split). */
+/* +CTXI / +CTXW / +CTXD: layouts unverified; the first field is the cc
+ * instance, the rest is ignored (not even split). The notes name +CTXD
+ * "tx ceased", so it gives TETRA_TX_CEASED like +CDTXC. */
 static int dec_tx_first(const char *s, size_t n, uint8_t kind, struct tetra_prim *out)
 {
 	struct tetra_cc_tx_param p;
@@ -483,6 +497,207 @@ static int dec_cnumf(const struct fld *f, int nf, struct tetra_prim *out)
 	return TETRA_OK;
 }
 
+/* ---- SDS send result ------------------------------------------------------ */
+
+/* +CMGS: <sds instance>[,<sds status>[,<message reference>]]  (1..3 fields).
+ * As the answer to AT+CMGS it means "taken by the terminal"; unsolicited
+ * later it reports the send on the air (status 4 sent, 5 failed as
+ * observed). Empty optional fields are absent. */
+static int dec_cmgs(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	struct tetra_send_result_param p;
+	int rc;
+
+	if (nf < 1 || nf > 3)
+		return TETRA_E_SYNTAX;
+	memset(&p, 0, sizeof(p));
+	if ((rc = num_u8(&f[0], 255, &p.sds_inst)))
+		return rc;
+	if (nf > 1 && f[1].n) {
+		if ((rc = num_u8(&f[1], 255, &p.status)))
+			return rc;
+		p.has_status = true;
+	}
+	if (nf > 2 && f[2].n) {
+		if ((rc = num_u8(&f[2], 255, &p.msg_ref)))
+			return rc;
+		p.has_msg_ref = true;
+	}
+	osmo_prim_init(&out->oph, TETRA_SAP_TNSDS, TETRA_TNSDS_SEND_RESULT, PRIM_OP_INDICATION, NULL);
+	out->u.send_result = p;
+	return TETRA_OK;
+}
+
+/* ---- terminal information (TNMM) ------------------------------------------ */
+
+/* +CTOM: <AI mode> 0..6 */
+static int dec_ctom(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	struct tetra_mode_param p;
+	int rc;
+
+	if (nf != 1)
+		return TETRA_E_SYNTAX;
+	if ((rc = num_u8(&f[0], 6, &p.ai_mode)))
+		return rc;
+	osmo_prim_init(&out->oph, TETRA_SAP_TNMM, TETRA_TNMM_OPERATING_MODE, PRIM_OP_INDICATION, NULL);
+	out->u.mode = p;
+	return TETRA_OK;
+}
+
+/* +CTGS: <group type>,<called id>[,<group type>,<called id>]...
+ * Only the first pair is decoded (which group a terminal lists first when
+ * it scans several is unverified); the rest of the line is not even split,
+ * so any number of scan groups fits. Group type 0..7; the id's layout is
+ * inferred from its digit count; an empty id (group type 0, "none") gives
+ * TETRA_ID_NONE. */
+static int dec_ctgs(const char *s, size_t n, struct tetra_prim *out)
+{
+	struct tetra_group_param p;
+	const char *c1 = memchr(s, ',', n), *c2;
+	struct fld f[2];
+	int rc;
+
+	if (!c1)
+		return TETRA_E_SYNTAX;
+	c2 = memchr(c1 + 1, ',', (size_t)(s + n - (c1 + 1)));
+	split(s, (size_t)((c2 ? c2 : s + n) - s), f, 2);
+	memset(&p, 0, sizeof(p));
+	if ((rc = num_u8(&f[0], 7, &p.group_type)) ||
+	    (rc = party(&f[1], NULL, &p.group)))
+		return rc;
+	osmo_prim_init(&out->oph, TETRA_SAP_TNMM, TETRA_TNMM_GROUP, PRIM_OP_INDICATION, NULL);
+	out->u.group = p;
+	return TETRA_OK;
+}
+
+#define CSQ_UNKNOWN 99
+
+/* +CSQ: <rssi>,<ber>: rssi 0..31 or 99 (unknown), ber 0..7 or 99.
+ * dBm = -113 + 2 * rssi (so 0 is -113 dBm or less, 31 is -51 or more). */
+static int dec_csq(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	struct tetra_signal_param p;
+	int rc;
+
+	if (nf != 2)
+		return TETRA_E_SYNTAX;
+	memset(&p, 0, sizeof(p));
+	if ((rc = num_u8(&f[0], CSQ_UNKNOWN, &p.rssi)) ||
+	    (rc = num_u8(&f[1], CSQ_UNKNOWN, &p.ber)))
+		return rc;
+	if ((p.rssi > 31 && p.rssi != CSQ_UNKNOWN) || (p.ber > 7 && p.ber != CSQ_UNKNOWN))
+		return TETRA_E_RANGE;
+	p.known = p.rssi != CSQ_UNKNOWN;
+	p.dbm = p.known ? (int16_t)(-113 + 2 * p.rssi) : 0;
+	osmo_prim_init(&out->oph, TETRA_SAP_TNMM, TETRA_TNMM_SIGNAL, PRIM_OP_INDICATION, NULL);
+	out->u.signal = p;
+	return TETRA_OK;
+}
+
+/* Hex digits of a field in double quotes ("00C3"), at most max_digits. */
+static int quoted_hex(const struct fld *f, unsigned max_digits, uint32_t *out)
+{
+	const uint8_t *u = (const uint8_t *)f->p + 1;
+	size_t n = f->n - 2;
+	uint32_t v = 0;
+
+	if (n == 0)
+		return TETRA_E_SYNTAX;
+	for (size_t i = 0; i < n; i++) {
+		if (!hexv[u[i]])
+			return TETRA_E_NUMBER;
+		v = v << 4 | (uint32_t)(hexv[u[i]] - 1);
+		if (i >= max_digits)
+			return TETRA_E_RANGE;
+	}
+	*out = v;
+	return TETRA_OK;
+}
+
+static inline bool is_quoted(const struct fld *f)
+{
+	return f->n >= 2 && f->p[0] == '"' && f->p[f->n - 1] == '"';
+}
+
+/* +CREG: <reg stat>[,<LA>[,<MNI>]]  (1..3 fields; empty LA/MNI are absent)
+ *
+ * UNVERIFIED: no public source shows how a TETRA terminal prints LA and
+ * MNI. Decided here:
+ *  - plain digits are decimal, like every other PEI number: LA 0..65535
+ *    (a TETRA LA is 14 bits; 16 are allowed so that a terminal using the
+ *    wider 3GPP LAC does not lose the event); MNI as the TSI prints it,
+ *    MCC then a 5-digit MNC ("90116383" or "090116383": 6..9 digits, the
+ *    last 5 are the MNC), MCC <= 1023 and MNC <= 16383;
+ *  - a field in double quotes is hex, as 3GPP TS 27.007 prints +CREG's
+ *    LAC ("00C3"): LA up to 4 hex digits; MNI up to 6, the 24-bit
+ *    MCC(10) MNC(14) of EN 300 392-2.
+ * A quoted field can never be mistaken for a decimal one, so both are
+ * accepted without guessing. */
+static int dec_creg(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	struct tetra_registration_param p;
+	uint32_t v;
+	int rc;
+
+	if (nf < 1 || nf > 3)
+		return TETRA_E_SYNTAX;
+	memset(&p, 0, sizeof(p));
+	if ((rc = num_u8(&f[0], 5, &p.stat)))
+		return rc;
+	if (nf > 1 && f[1].n) {
+		rc = is_quoted(&f[1]) ? quoted_hex(&f[1], 4, &v) : num(&f[1], 0xffff, &v);
+		if (rc)
+			return rc;
+		p.has_la = true;
+		p.la = v;
+	}
+	if (nf > 2 && f[2].n) {
+		if (is_quoted(&f[2])) {
+			if ((rc = quoted_hex(&f[2], 6, &v)))
+				return rc;
+			p.mcc = (uint16_t)(v >> 14);
+			p.mnc = (uint16_t)(v & 0x3fff);
+		} else {
+			struct fld mcc = { f[2].p, f[2].n - 5 }, mnc = { f[2].p + f[2].n - 5, 5 };
+			uint32_t c, m;
+			if (f[2].n < 6 || f[2].n > 9)
+				return all_digits(&f[2]) ? TETRA_E_RANGE : TETRA_E_NUMBER;
+			if ((rc = num(&mcc, 1023, &c)) || (rc = num(&mnc, 16383, &m)))
+				return rc;
+			p.mcc = (uint16_t)c;
+			p.mnc = (uint16_t)m;
+		}
+		p.has_mni = true;
+	}
+	osmo_prim_init(&out->oph, TETRA_SAP_TNMM, TETRA_TNMM_REGISTRATION, PRIM_OP_INDICATION, NULL);
+	out->u.registration = p;
+	return TETRA_OK;
+}
+
+/* ---- link ---------------------------------------------------------------- */
+
+/* "+CME ERROR: <n>" as a line of its own. The AT engine takes the ones that
+ * end a command; a trace decoder, or a terminal reporting one unasked, gets
+ * LINK_CME_ERROR. Numeric form only (AT+CMEE=1, what init sets): verbose
+ * text is TETRA_E_NUMBER. n up to 65535 (EN 300 392-5 lists 0..43; vendors
+ * add their own). */
+static int dec_cme_error(const struct fld *f, int nf, struct tetra_prim *out)
+{
+	uint32_t n;
+	int rc;
+
+	if (nf != 1)
+		return TETRA_E_SYNTAX;
+	if ((rc = num(&f[0], 0xffff, &n)))
+		return rc;
+	osmo_prim_init(&out->oph, TETRA_SAP_LINK, TETRA_LINK_CME_ERROR, PRIM_OP_INDICATION, NULL);
+	memset(&out->u.link, 0, sizeof(out->u.link));
+	out->u.link.own.type = TETRA_ID_NONE;
+	out->u.link.cme = (int)n;
+	return TETRA_OK;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 enum urc {
@@ -494,20 +709,35 @@ enum urc {
 	URC_CDTXC,
 	URC_CTXI,
 	URC_CTXW,
+	URC_CTXD,
 	URC_CTCR,
 	URC_CNUMF,
+	URC_CMGS,
+	URC_CTOM,
+	URC_CTGS,
+	URC_CSQ,
+	URC_CREG,
+	URC_CME_ERROR,
 };
 
 static enum urc urc_lookup(const char *s, size_t n)
 {
 #define IS(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0)
 	switch (n) {
+	case 3:
+		if (IS("CSQ")) return URC_CSQ;
+		break;
 	case 4:
 		if (IS("CTCC")) return URC_CTCC;
 		if (IS("CTXG")) return URC_CTXG;
 		if (IS("CTXI")) return URC_CTXI;
 		if (IS("CTXW")) return URC_CTXW;
+		if (IS("CTXD")) return URC_CTXD;
 		if (IS("CTCR")) return URC_CTCR;
+		if (IS("CMGS")) return URC_CMGS;
+		if (IS("CTOM")) return URC_CTOM;
+		if (IS("CTGS")) return URC_CTGS;
+		if (IS("CREG")) return URC_CREG;
 		break;
 	case 5:
 		if (IS("CTICN")) return URC_CTICN;
@@ -540,8 +770,14 @@ int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data
 	for (i = 1; i < len && line[i] >= 'A' && line[i] <= 'Z'; i++)
 		;
 	u = urc_lookup(line + 1, i - 1);
-	if (u == URC_NONE)
-		return TETRA_E_UNKNOWN_URC;
+	if (u == URC_NONE) {
+		/* the one result code whose name has a blank in it */
+		static const char cme[] = "+CME ERROR";
+		if (len < sizeof(cme) - 1 || memcmp(line, cme, sizeof(cme) - 1) != 0)
+			return TETRA_E_UNKNOWN_URC;
+		u = URC_CME_ERROR;
+		i = sizeof(cme) - 1;
+	}
 	if (i == len || line[i] != ':')
 		return TETRA_E_SYNTAX;
 	params = line + i + 1;
@@ -550,6 +786,10 @@ int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data
 	if (u == URC_CTXI || u == URC_CTXW)
 		return dec_tx_first(params, plen, u == URC_CTXI ? TETRA_TX_INTERRUPT : TETRA_TX_WAIT,
 				    out);
+	if (u == URC_CTXD)
+		return dec_tx_first(params, plen, TETRA_TX_CEASED, out);
+	if (u == URC_CTGS)
+		return dec_ctgs(params, plen, out);
 
 	nf = split(params, plen, f, MAX_FIELDS);
 	if (nf < 0)
@@ -570,6 +810,16 @@ int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data
 		return dec_ctcr(f, nf, out);
 	case URC_CNUMF:
 		return dec_cnumf(f, nf, out);
+	case URC_CMGS:
+		return dec_cmgs(f, nf, out);
+	case URC_CTOM:
+		return dec_ctom(f, nf, out);
+	case URC_CSQ:
+		return dec_csq(f, nf, out);
+	case URC_CREG:
+		return dec_creg(f, nf, out);
+	case URC_CME_ERROR:
+		return dec_cme_error(f, nf, out);
 	default:
 		return TETRA_E_UNKNOWN_URC;
 	}

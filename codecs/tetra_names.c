@@ -108,6 +108,84 @@ const struct value_string tetra_tx_grant_names[] = {
 	{ 0, NULL }
 };
 
+/* +CTOM (EN 300 392-5). */
+const struct value_string tetra_ai_mode_names[] = {
+	{ 0, "TMO" },
+	{ 1, "DMO" },
+	{ 2, "TMO with DMO dual watch" },
+	{ 3, "DMO with TMO dual watch" },
+	{ 4, "TMO and DMO" },
+	{ 5, "DMO gateway" },
+	{ 6, "DMO repeater" },
+	{ 0, NULL }
+};
+
+/* +CTGS <group type>. */
+const struct value_string tetra_group_type_names[] = {
+	{ 0, "none" },
+	{ 1, "select" },
+	{ 2, "scan priority 1" },
+	{ 3, "scan priority 2" },
+	{ 4, "scan priority 3" },
+	{ 5, "scan priority 4" },
+	{ 6, "scan priority 5" },
+	{ 7, "scan priority 6" },
+	{ 0, NULL }
+};
+
+/* +CREG <reg stat>. */
+const struct value_string tetra_reg_stat_names[] = {
+	{ 0, "searching" },
+	{ 1, "registered, home network" },
+	{ 2, "not registered" },
+	{ 3, "rejected by the network" },
+	{ 4, "unknown" },
+	{ 5, "registered, visited network" },
+	{ 0, NULL }
+};
+
+/* +CMGS <sds status>: only the values seen from terminals are named
+ * (protocol notes §2); the rest of the table is unverified. */
+const struct value_string tetra_send_status_names[] = {
+	{ 4, "sent" },
+	{ 5, "failed" },
+	{ 0, NULL }
+};
+
+/* SDS-TL TRANSFER delivery report request (EN 300 392-2 §29.4.3.3). */
+const struct value_string tetra_report_request_names[] = {
+	{ 0, "none" },
+	{ 1, "received" },
+	{ 2, "consumed" },
+	{ 3, "received and consumed" },
+	{ 0, NULL }
+};
+
+/* LIP time elapsed since the position was taken. */
+const struct value_string tetra_time_elapsed_names[] = {
+	{ 0, "<5 s" },
+	{ 1, "<5 min" },
+	{ 2, "<30 min" },
+	{ 3, "unknown" },
+	{ 0, NULL }
+};
+
+/* LIP PDU type extensions (PDU type 01), TS 100 392-18-1 §6.3. */
+const struct value_string tetra_location_pdu_names[] = {
+	{ 1, "immediate location report request" },
+	{ 3, "long location report" },
+	{ 4, "location report acknowledgement" },
+	{ 5, "basic location parameters" },
+	{ 6, "add/modify trigger" },
+	{ 7, "remove trigger" },
+	{ 8, "report trigger" },
+	{ 9, "report basic location parameters" },
+	{ 10, "location reporting enable/disable" },
+	{ 11, "location reporting temporary control" },
+	{ 12, "backlog" },
+	{ 0, NULL }
+};
+
 static const char *lookup(const struct value_string *vs, unsigned v)
 {
 	const char *s = get_value_string_or_null(vs, v);
@@ -132,4 +210,39 @@ const char *tetra_call_status_name(unsigned status)
 const char *tetra_tx_grant_name(unsigned grant)
 {
 	return lookup(tetra_tx_grant_names, grant);
+}
+
+const char *tetra_ai_mode_name(unsigned mode)
+{
+	return lookup(tetra_ai_mode_names, mode);
+}
+
+const char *tetra_group_type_name(unsigned type)
+{
+	return lookup(tetra_group_type_names, type);
+}
+
+const char *tetra_reg_stat_name(unsigned stat)
+{
+	return lookup(tetra_reg_stat_names, stat);
+}
+
+const char *tetra_send_status_name(unsigned status)
+{
+	return lookup(tetra_send_status_names, status);
+}
+
+const char *tetra_report_request_name(unsigned req)
+{
+	return lookup(tetra_report_request_names, req);
+}
+
+const char *tetra_time_elapsed_name(unsigned code)
+{
+	return lookup(tetra_time_elapsed_names, code);
+}
+
+const char *tetra_location_pdu_name(unsigned ext)
+{
+	return lookup(tetra_location_pdu_names, ext);
 }

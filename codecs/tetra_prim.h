@@ -245,6 +245,24 @@ struct tetra_location_param {
 	uint8_t reason;
 	bool has_user_data;	/* additional data type 1 */
 	uint8_t user_data;
+	/* Long report details (codecs/lip.h says which codings are unverified;
+	 * raw codes are TETRA_LIP_ABSENT = 0xff when the PDU has none). */
+	bool has_msg_ref;	/* location message reference (sent with an ack request) */
+	uint8_t msg_ref;
+	uint8_t altitude_type;	/* 0 above the WGS84 ellipsoid, 1 user-defined reference */
+	bool has_ellipse;	/* shapes 3, 6, 8 */
+	double half_major_m, half_minor_m; /* coded like the horizontal uncertainty; < 0 best effort */
+	double ellipse_angle_deg;	/* v * 360 / 256 */
+	bool has_arc;		/* shape 9: raw codes, units unverified */
+	uint16_t arc_inner_radius, arc_uncertainty_radius;
+	uint8_t arc_offset_angle, arc_included_angle;
+	uint8_t confidence;	/* raw 3-bit confidence level code */
+	uint8_t altitude_uncertainty; /* raw 3-bit code (0 <1 m .. 6 <300 m, 7 best effort) */
+	uint8_t horizontal_velocity_uncertainty; /* raw 3-bit code */
+	bool has_vertical_velocity;
+	uint8_t vertical_velocity_raw;	/* 8 bits as sent (sign + 7-bit value, order unverified) */
+	uint8_t vertical_velocity_uncertainty; /* raw 3-bit code */
+	uint8_t direction_uncertainty;	/* raw 3-bit code */
 };
 
 /* Other LIP PDUs: location request, report ack, basic parameters, triggers. */
@@ -256,6 +274,7 @@ struct tetra_location_control_param {
 	bool ack_requested;
 	uint8_t result_code;	/* report ack: result */
 	uint8_t reason;		/* where the PDU carries one */
+	uint8_t request_priority; /* immediate request: 2-bit request priority (meaning unverified) */
 };
 
 enum tetra_report_kind {

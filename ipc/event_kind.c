@@ -25,6 +25,22 @@ const char *tb_event_kind(const Tetrabridge__V1__Event *ev)
 		return "tx";
 	case TETRABRIDGE__V1__EVENT__BODY_CALL_RELEASE:
 		return "call_release";
+	case TETRABRIDGE__V1__EVENT__BODY_TEXT:
+		return "text";
+	case TETRABRIDGE__V1__EVENT__BODY_TEXT_INCOMPLETE:
+		return "text_incomplete";
+	case TETRABRIDGE__V1__EVENT__BODY_LOCATION:
+		return "location";
+	case TETRABRIDGE__V1__EVENT__BODY_LOCATION_CONTROL:
+		return "location_control";
+	case TETRABRIDGE__V1__EVENT__BODY_DELIVERY_REPORT:
+		return "delivery_report";
+	case TETRABRIDGE__V1__EVENT__BODY_SEND_RESULT:
+		return "send_result";
+	case TETRABRIDGE__V1__EVENT__BODY_RADIO_INFO:
+		return "radio_info";
+	case TETRABRIDGE__V1__EVENT__BODY_LINK_ERROR:
+		return "link_error";
 	case TETRABRIDGE__V1__EVENT__BODY__NOT_SET:
 	default:
 		return "event";

@@ -75,6 +75,7 @@ struct tb_at_engine {
 	unsigned depth;		/* nesting of entry points; callbacks run at depth > 0 */
 	bool feeding;
 	bool dying;		/* talloc_free()d from a callback: free on the way out */
+	bool timeout_said;	/* a timeout was logged at NOTICE; no answer since */
 
 	struct tb_at_stats stats;
 };
@@ -232,6 +233,8 @@ static void complete(struct tb_at_engine *e, struct at_cmd *c, enum tb_at_status
 	e->n_pending--;
 	if (st == TB_AT_ERROR || st == TB_AT_CME_ERROR)
 		e->stats.errors++;
+	if (st == TB_AT_OK || st == TB_AT_ERROR || st == TB_AT_CME_ERROR)
+		e->timeout_said = false;	/* it answers again */
 	res.n_info = c->n_info;
 	for (unsigned i = 0; i < c->n_info; i++)
 		res.info[i] = c->info[i];
@@ -359,6 +362,10 @@ static void on_line(const char *line, size_t len, void *data)
 	} else if (is_final(line, len, &st, &cme)) {
 		e->stats.unexpected++;
 		LOGE(e, LOGL_INFO, "%s with no command outstanding\n", tb_at_status_name(st));
+		/* An unasked +CME ERROR still tells something (e.g. an SDS the
+		 * terminal could not send later): pass it on as a result code. */
+		if (st == TB_AT_CME_ERROR)
+			dispatch_urc(e, line, len, NULL, 0);
 		return;
 	}
 	if (is_prompt(line, len)) {
@@ -385,8 +392,11 @@ static void timer_cb(void *data)
 		return;
 	enter(e);
 	e->stats.timeouts++;
-	LOGE(e, LOGL_NOTICE, "%.*s: no final result within %u ms\n", (int)c->name_len, c->cmd,
-	     c->timeout_ms);
+	/* Once while the terminal stays silent, not per retry (the link says
+	 * what it means at NOTICE itself). */
+	LOGE(e, e->timeout_said ? LOGL_INFO : LOGL_NOTICE, "%.*s: no final result within %u ms\n",
+	     (int)c->name_len, c->cmd, c->timeout_ms);
+	e->timeout_said = true;
 	if (c->data && !c->data_sent) {
 		/* The terminal may still sit at its "> " prompt: ESC abandons the
 		 * message (3GPP TS 27.005; assumed the same on the PEI), so the

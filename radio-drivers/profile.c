@@ -20,7 +20,7 @@ static const struct tb_init_step motorola_init[] = {
 	{ "AT+CTSP=1,3,24", false },	/* SDS type 4, PIDs 0-127 */
 	{ "AT+CTSP=1,3,25", false },	/* SDS type 4, PIDs 128-255 */
 	{ "AT+CNUMF?", false },		/* own identity */
-	{ NULL }
+	{ 0 }
 };
 
 static const struct tb_init_step per_pid_init[] = {
@@ -35,14 +35,14 @@ static const struct tb_init_step per_pid_init[] = {
 	{ "AT+CTSP=1,3,137", false },	/* immediate text (SDS-TL) */
 	{ "AT+CTSP=1,3,138", false },	/* message with user data header */
 	{ "AT+CNUMF?", false },
-	{ NULL }
+	{ 0 }
 };
 
 const struct tb_profile tb_profiles[] = {
 	{ "motorola", "Motorola MTP/MXP/MTM PEI: all SDS type 4 PIDs in two registrations", motorola_init },
 	{ "sepura", "Sepura STP/SC PEI: one registration per SDS-TL protocol, never ATZ", per_pid_init },
 	{ "generic", "Any ETSI PEI terminal: one registration per SDS-TL protocol", per_pid_init },
-	{ NULL }
+	{ 0 }
 };
 
 const struct tb_profile *tb_profile_find(const char *name)

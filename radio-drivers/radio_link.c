@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <osmocom/core/fsm.h>
+#include <osmocom/core/linuxlist.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
@@ -36,6 +37,7 @@ enum rl_event {
 	RL_EV_INIT_DONE,
 	RL_EV_FAIL,		/* data: const char *reason */
 	RL_EV_LINK_LOST,	/* data: const char *reason */
+	RL_EV_RETRY,		/* backoff over, or the device just arrived: reopen now */
 };
 
 static const struct value_string rl_event_names[] = {
@@ -44,6 +46,7 @@ static const struct value_string rl_event_names[] = {
 	{ RL_EV_INIT_DONE, "INIT_DONE" },
 	{ RL_EV_FAIL, "FAIL" },
 	{ RL_EV_LINK_LOST, "LINK_LOST" },
+	{ RL_EV_RETRY, "RETRY" },
 	{ 0, NULL }
 };
 
@@ -58,11 +61,33 @@ struct tb_radio_link {
 
 	unsigned init_step;
 	unsigned backoff_ms;
+	/* Not the FSM's own timeout: libosmocore 1.7's state_chg_ms misreads
+	 * the part below one second, so the backoff runs on its own timer. */
+	struct osmo_timer_list backoff_timer;
 	time_t up_since;
 	struct tetra_identity own;
 	char last_error[128];
 	struct tb_radio_link_stats stats;
+
+	/* config `match identity` */
+	bool want_set;
+	struct tetra_identity want;
+	bool confirmed;			/* the terminal open now (or last) is this radio's */
+	/* Result codes received during the init, delivered after LINK_UP. */
+	struct llist_head held;		/* struct held_urc */
+	unsigned n_held;
 };
+
+/* One result code (and its +CTSDSR user-data line) held during the init. */
+struct held_urc {
+	struct llist_head list;
+	char *line, *data;
+	size_t len, data_len;
+};
+
+/* Enough for a burst a terminal prints while the init runs (a queue of
+ * stored messages); more is counted and dropped. */
+#define RL_MAX_HELD 64
 
 static struct osmo_fsm tb_radio_link_fsm;
 
@@ -101,9 +126,9 @@ static int at_write_cb(const uint8_t *buf, size_t len, void *data)
 	return tb_transport_write(rl->t, buf, len);
 }
 
-static void at_urc_cb(const char *line, size_t len, const char *data_line, size_t data_len, void *data)
+static void deliver_urc(struct tb_radio_link *rl, const char *line, size_t len, const char *data_line,
+			size_t data_len)
 {
-	struct tb_radio_link *rl = data;
 	struct tetra_prim prim;
 	int rc;
 
@@ -125,6 +150,80 @@ static void at_urc_cb(const char *line, size_t len, const char *data_line, size_
 	if (prim.oph.sap == TETRA_SAP_TNMM && prim.oph.primitive == TETRA_TNMM_OWN_IDENTITY)
 		rl->own = prim.u.own_identity.id;
 	rl->cbs.prim(rl, &prim, rl->cb_data);
+}
+
+static void hold_urc(struct tb_radio_link *rl, const char *line, size_t len, const char *data_line,
+		     size_t data_len)
+{
+	struct held_urc *h;
+
+	if (rl->n_held >= RL_MAX_HELD) {
+		rl->stats.held_dropped++;
+		if (rl->stats.held_dropped == 1)
+			LOGPFSML(rl->fi, LOGL_NOTICE, "more than %u result codes during the init: "
+				 "dropping the rest\n", RL_MAX_HELD);
+		return;
+	}
+	h = talloc_zero(rl, struct held_urc);
+	if (!h || !(h->line = talloc_memdup(h, line, len + 1)) ||
+	    (data_line && !(h->data = talloc_memdup(h, data_line, data_len + 1)))) {
+		talloc_free(h);
+		rl->stats.held_dropped++;
+		return;
+	}
+	h->line[len] = '\0';
+	if (h->data)
+		h->data[data_len] = '\0';
+	h->len = len;
+	h->data_len = data_len;
+	llist_add_tail(&h->list, &rl->held);
+	rl->n_held++;
+}
+
+/* Deliver (or drop) what was held during the init. */
+static void flush_held(struct tb_radio_link *rl, bool deliver)
+{
+	unsigned dropped = 0;
+
+	while (!llist_empty(&rl->held)) {
+		struct held_urc *h = llist_first_entry(&rl->held, struct held_urc, list);
+
+		llist_del(&h->list);
+		rl->n_held--;
+		if (deliver)
+			deliver_urc(rl, h->line, h->len, h->data, h->data_len);
+		else
+			dropped++;
+		talloc_free(h);
+	}
+	if (dropped) {
+		rl->stats.held_dropped += dropped;
+		LOGPFSML(rl->fi, LOGL_INFO, "dropped %u result code(s) from a terminal that is not this "
+			 "radio's\n", dropped);
+	}
+}
+
+static void at_urc_cb(const char *line, size_t len, const char *data_line, size_t data_len, void *data)
+{
+	struct tb_radio_link *rl = data;
+
+	switch (rl->fi->state) {
+	case RL_ST_READY:
+		deliver_urc(rl, line, len, data_line, data_len);
+		break;
+	case RL_ST_INIT:
+		/* Online first, then what the terminal said; and only once it
+		 * is known to be this radio's terminal. */
+		hold_urc(rl, line, len, data_line, data_len);
+		break;
+	default:
+		/* Flushed out of the engine by a reset after the link closed. */
+		if (!rl->want_set || rl->confirmed)
+			deliver_urc(rl, line, len, data_line, data_len);
+		else
+			rl->stats.held_dropped++;
+		break;
+	}
 }
 
 static void transport_rx_cb(struct tb_transport *t, const uint8_t *buf, size_t len, void *data)
@@ -223,6 +322,8 @@ static void st_init_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 	tb_at_reset(rl->at);
 	memset(&rl->own, 0, sizeof(rl->own));
 	rl->own.type = TETRA_ID_NONE;
+	rl->confirmed = false;
+	flush_held(rl, !rl->want_set);	/* nothing normally: left by the last init */
 	rc = tb_transport_open(rl->t);
 	if (rc < 0) {
 		rl->stats.open_failures++;
@@ -238,15 +339,68 @@ static void st_init_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 	init_next(rl);
 }
 
+static bool identity_matches(const struct tetra_identity *want, const struct tetra_identity *own)
+{
+	switch (own->type) {
+	case TETRA_ID_TSI:
+		return own->mcc == want->mcc && own->mnc == want->mnc && own->ssi == want->ssi;
+	case TETRA_ID_SSI:
+		return own->ssi == want->ssi;
+	default:
+		return false;
+	}
+}
+
+/* The init is done, but the terminal reports another identity than the
+ * configured one: pass it over without an online event. */
+static void wrong_terminal(struct osmo_fsm_inst *fi)
+{
+	struct tb_radio_link *rl = fi->priv;
+	char own[40] = "none", want[40], reason[160];
+	bool skipped;
+
+	rl->stats.wrong_terminal++;
+	flush_held(rl, false);
+	if (rl->own.type != TETRA_ID_NONE)
+		tetra_identity_print(own, sizeof(own), &rl->own);
+	tetra_identity_print(want, sizeof(want), &rl->want);
+	/* Identities at DEBUG only; INFO names the device. */
+	LOGPFSML(fi, LOGL_DEBUG, "terminal reports identity %s, this radio is %s\n", own, want);
+	skipped = tb_transport_pass_over(rl->t) == 0;
+	if (skipped) {
+		LOGPFSML(fi, LOGL_INFO, "tried %s: %s; trying the next one\n", rl->t->ops->describe(rl->t),
+			 rl->own.type == TETRA_ID_NONE ? "it does not report its identity" :
+			 "another radio's terminal (identity differs)");
+		/* At once, and the backoff does not grow: this was no failure. */
+		osmo_fsm_inst_state_chg(fi, RL_ST_BACKOFF, 0, 0);
+		osmo_timer_schedule(&rl->backoff_timer, 0, 0);
+		return;
+	}
+	snprintf(reason, sizeof(reason), "the terminal on %s is not this radio's: %s (match identity)",
+		 rl->t->ops->describe(rl->t), rl->own.type == TETRA_ID_NONE ?
+		 "it does not report its identity" : "it reports another identity");
+	set_error(rl, reason);
+	enter_backoff(fi);
+}
+
 static void st_init(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
+	struct tb_radio_link *rl = fi->priv;
+
 	switch (event) {
 	case RL_EV_INIT_DONE:
+		if (rl->want_set && !identity_matches(&rl->want, &rl->own)) {
+			wrong_terminal(fi);
+			break;
+		}
 		osmo_fsm_inst_state_chg(fi, RL_ST_READY, tdef(TB_T_KEEPALIVE, OSMO_TDEF_S), TB_T_KEEPALIVE);
 		break;
 	case RL_EV_FAIL:
 	case RL_EV_LINK_LOST:
-		set_error(fi->priv, data);
+		/* Without an identity to match, what the terminal said counts
+		 * even if its init failed; with one, nobody knows whose it is. */
+		flush_held(rl, !rl->want_set);
+		set_error(rl, data);
 		enter_backoff(fi);
 		break;
 	}
@@ -261,8 +415,10 @@ static void st_ready_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 	rl->up_since = time(NULL);
 	rl->backoff_ms = 0;
 	rl->last_error[0] = '\0';
+	rl->confirmed = true;
 	LOGPFSML(fi, LOGL_NOTICE, "online\n");
 	emit_link(rl, TETRA_LINK_UP, 0);
+	flush_held(rl, true);
 }
 
 static void keepalive_result_cb(const struct tb_at_result *res, void *data)
@@ -305,7 +461,14 @@ static void enter_backoff(struct osmo_fsm_inst *fi)
 	if (rl->backoff_ms > max_ms)
 		rl->backoff_ms = max_ms;
 	LOGPFSML(fi, LOGL_DEBUG, "reopening in %u ms\n", rl->backoff_ms);
-	osmo_fsm_inst_state_chg_ms(fi, RL_ST_BACKOFF, rl->backoff_ms, 0);
+	osmo_fsm_inst_state_chg(fi, RL_ST_BACKOFF, 0, 0);
+	osmo_timer_schedule(&rl->backoff_timer, rl->backoff_ms / 1000, (rl->backoff_ms % 1000) * 1000);
+}
+
+static void backoff_timer_cb(void *data)
+{
+	struct tb_radio_link *rl = data;
+	osmo_fsm_inst_dispatch(rl->fi, RL_EV_RETRY, NULL);
 }
 
 static void st_backoff_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
@@ -318,6 +481,14 @@ static void st_backoff_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 
 static void st_backoff(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
+	if (event == RL_EV_RETRY)
+		osmo_fsm_inst_state_chg(fi, RL_ST_INIT, 0, 0);
+}
+
+static void st_backoff_onleave(struct osmo_fsm_inst *fi, uint32_t next_state)
+{
+	struct tb_radio_link *rl = fi->priv;
+	osmo_timer_del(&rl->backoff_timer);
 }
 
 static int rl_timer_cb(struct osmo_fsm_inst *fi)
@@ -331,9 +502,6 @@ static int rl_timer_cb(struct osmo_fsm_inst *fi)
 			tb_at_cmd(rl->at, "AT", tdef(TB_T_AT_TIMEOUT, OSMO_TDEF_MS), keepalive_result_cb, rl);
 		osmo_fsm_inst_state_chg(fi, RL_ST_READY, tdef(TB_T_KEEPALIVE, OSMO_TDEF_S), TB_T_KEEPALIVE);
 		break;
-	case RL_ST_BACKOFF:
-		osmo_fsm_inst_state_chg(fi, RL_ST_INIT, 0, 0);
-		break;
 	}
 	return 0;
 }
@@ -342,8 +510,10 @@ static void rl_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct tb_radio_link *rl = fi->priv;
 
-	if (event != RL_EV_STOP)
-		return;
+	if (event != RL_EV_STOP || fi->state == RL_ST_CLOSED)
+		return;	/* never started, or stopped already */
+	if (fi->state == RL_ST_INIT)
+		flush_held(rl, !rl->want_set);
 	if (fi->state == RL_ST_READY) {
 		rl->up_since = 0;
 		emit_link(rl, TETRA_LINK_DOWN, 0);
@@ -377,9 +547,10 @@ static const struct osmo_fsm_state rl_states[] = {
 	},
 	[RL_ST_BACKOFF] = {
 		.name = "BACKOFF",
-		.in_event_mask = S(RL_EV_LINK_LOST) | S(RL_EV_FAIL),
+		.in_event_mask = S(RL_EV_LINK_LOST) | S(RL_EV_FAIL) | S(RL_EV_RETRY),
 		.out_state_mask = S(RL_ST_INIT) | S(RL_ST_CLOSED),
 		.onenter = st_backoff_onenter,
+		.onleave = st_backoff_onleave,
 		.action = st_backoff,
 	},
 };
@@ -403,6 +574,7 @@ static __attribute__((constructor)) void rl_fsm_register(void)
 
 static int rl_destructor(struct tb_radio_link *rl)
 {
+	osmo_timer_del(&rl->backoff_timer);
 	tb_transport_close(rl->t);
 	if (rl->fi) {
 		rl->fi->priv = NULL;
@@ -427,6 +599,8 @@ struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb
 	rl->cbs = *cbs;
 	rl->cb_data = data;
 	rl->own.type = TETRA_ID_NONE;
+	INIT_LLIST_HEAD(&rl->held);
+	osmo_timer_setup(&rl->backoff_timer, backoff_timer_cb, rl);
 	rl->at = tb_at_alloc(rl, &at_cbs, rl);
 	rl->fi = osmo_fsm_inst_alloc(&tb_radio_link_fsm, rl, rl, LOGL_INFO, NULL);
 	if (!rl->name || !rl->at || !rl->fi) {
@@ -434,6 +608,7 @@ struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb
 		return NULL;
 	}
 	osmo_fsm_inst_update_id_f_sanitize(rl->fi, '-', "%s", name);
+	tb_at_set_name(rl->at, name);
 	t->rx = transport_rx_cb;
 	t->down = transport_down_cb;
 	t->cb_data = rl;
@@ -441,9 +616,25 @@ struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb
 	return rl;
 }
 
+void tb_radio_link_match_identity(struct tb_radio_link *rl, const struct tetra_identity *id)
+{
+	rl->want_set = id != NULL;
+	if (id)
+		rl->want = *id;
+}
+
 void tb_radio_link_start(struct tb_radio_link *rl)
 {
 	osmo_fsm_inst_dispatch(rl->fi, RL_EV_START, NULL);
+}
+
+bool tb_radio_link_retry_now(struct tb_radio_link *rl)
+{
+	if (rl->fi->state != RL_ST_BACKOFF)
+		return false;
+	rl->backoff_ms = 0;
+	osmo_fsm_inst_dispatch(rl->fi, RL_EV_RETRY, NULL);
+	return true;
 }
 
 void tb_radio_link_stop(struct tb_radio_link *rl)

@@ -51,6 +51,8 @@ struct tb_radio_link_stats {
 	uint64_t open_failures;
 	uint64_t link_losses;		/* up -> down transitions */
 	uint64_t keepalive_failures;
+	uint64_t wrong_terminal;	/* terminals passed over: another identity (match identity) */
+	uint64_t held_dropped;		/* result codes received during the init and not kept */
 };
 
 /* Allocate under ctx; takes over transport t (freed with the link).
@@ -59,8 +61,28 @@ struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb
 					  const struct tb_profile *profile,
 					  const struct tb_radio_link_callbacks *cbs, void *data);
 
+/* Only the terminal with this identity is this radio's (config `match
+ * identity`); NULL: any terminal. Call before tb_radio_link_start(). After
+ * the init, a terminal that reports another identity (AT+CNUMF?), or none,
+ * does not come online and no LINK_UP/LINK_DOWN is emitted for it: the link
+ * asks its transport to pass it over (tb_transport_pass_over) and opens the next
+ * candidate at once (USB: every free terminal the transport matches, one at
+ * a time), or, with a transport that only reaches one terminal (a tty),
+ * waits with backoff. A reported TSI must equal id (MCC, MNC and SSI); a
+ * terminal that reports its SSI alone matches on the SSI.
+ *
+ * Result codes that arrive during the init are held and delivered after
+ * LINK_UP (whatever the match): with an identity to match they are dropped
+ * when the terminal turns out to be another one; without, they are
+ * delivered even when the init fails, as they always were. */
+void tb_radio_link_match_identity(struct tb_radio_link *rl, const struct tetra_identity *id);
+
 /* Begin opening (and keep trying until stopped). */
 void tb_radio_link_start(struct tb_radio_link *rl);
+/* A link waiting to reopen tries at once (e.g. its USB device just
+ * arrived) and its backoff starts over; otherwise nothing happens.
+ * Returns whether it tried. */
+bool tb_radio_link_retry_now(struct tb_radio_link *rl);
 /* Close the link; no callback runs afterwards. */
 void tb_radio_link_stop(struct tb_radio_link *rl);
 

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,12 @@ struct tb_transport_ops {
 	int (*write)(struct tb_transport *t, const uint8_t *buf, size_t len);
 	/* Where it is, for `show radios` (device path, scenario ...). */
 	const char *(*describe)(const struct tb_transport *t);
+	/* Optional: the terminal open now is not the one wanted (it reported
+	 * another identity). Its next open() tries another device and passes
+	 * this one over until it is unplugged; the device is offered to other
+	 * links once released. Returns 0, or -EOPNOTSUPP (NULL op) when the
+	 * transport can only ever reach one terminal (a tty, the simulator). */
+	int (*pass_over)(struct tb_transport *t);
 };
 
 struct tb_transport {
@@ -42,6 +49,11 @@ static inline int tb_transport_write(struct tb_transport *t, const uint8_t *b, s
 	if (rc == 0)
 		t->tx_bytes += n;
 	return rc;
+}
+
+static inline int tb_transport_pass_over(struct tb_transport *t)
+{
+	return t->ops->pass_over ? t->ops->pass_over(t) : -EOPNOTSUPP;
 }
 
 /* Constructors; the transport is a talloc child of ctx, freed with it

@@ -1,13 +1,15 @@
 /* tetractl: the command-line client of tetra-bridged.
  *
  *   tetractl watch   follow the event stream (PUB socket)
+ *   tetractl decode  decode a raw PEI trace into the events the bridge
+ *                    would publish (offline, no daemon)
  *
  * More subcommands (send, radios, replay, decode, keygen) join the table
  * `subcommands[]` below: each gets (argc, argv) starting at its own name and
  * returns the process exit status.
  *
  * Exit status: 0 success, 1 runtime failure, 2 timeout (watch --timeout),
- * 64 usage error (EX_USAGE).
+ * 3 some trace lines did not decode (decode), 64 usage error (EX_USAGE).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -27,19 +29,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <zmq.h>
 
-#include "codecs/tetra_names.h"
-#include "ipc/event_kind.h"
-#include "ipc/pb_json.h"
+#include "codecs/codec_err.h"
 #include "ipc/tetra_bridge.pb-c.h"
 #include "ipc/version.h"
+#include "tools/event_print.h"
+#include "tools/trace_decode.h"
 
 #define TB_DEFAULT_EVENTS	"tcp://127.0.0.1:5560"
 #define TB_ENV_EVENTS		"TETRA_BRIDGE_EVENTS"
 
 #define EXIT_TIMEOUT		2
+#define EXIT_UNDECODED		3
 
 static const char *progname = "tetractl";
 
@@ -53,9 +55,11 @@ struct subcommand {
 };
 
 static int cmd_watch(int argc, char **argv);
+static int cmd_decode(int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
 	{ "watch", "follow the event stream, one line per event", cmd_watch },
+	{ "decode", "decode a raw PEI trace into events, offline", cmd_decode },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -75,7 +79,8 @@ static void usage_main(FILE *out)
 	fprintf(out,
 		"\n"
 		"Run '%s <command> --help' for the options of a command.\n"
-		"Exit status: 0 ok, 1 failure, 2 timeout, 64 usage error.\n", progname);
+		"Exit status: 0 ok, 1 failure, 2 timeout, 3 trace lines not decoded,\n"
+		"64 usage error.\n", progname);
 }
 
 static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -95,175 +100,14 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Formatting events for people */
+/* watch's line: "HH:MM:SS.mmm radio kind #seq ..." in local time */
 
-/* An identity as a 17-digit TSI (MCC 4, MNC 5, SSI 8 digits), a plain SSI,
- * or the external number. */
-static const char *fmt_identity(const Tetrabridge__V1__Identity *id, char *buf, size_t len)
-{
-	if (!id || id->type == TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_NONE) {
-		snprintf(buf, len, "-");
-		return buf;
-	}
-	switch (id->type) {
-	case TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_PABX:
-	case TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_PSTN:
-		if (id->digits && id->digits[0]) {
-			snprintf(buf, len, "%s", id->digits);
-			return buf;
-		}
-		break;
-	case TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_TSI:
-	case TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_EXTENDED_TSI:
-		snprintf(buf, len, "%04u%05u%08u", id->mcc, id->mnc, id->ssi);
-		return buf;
-	default:
-		break;
-	}
-	if (id->mcc || id->mnc)
-		snprintf(buf, len, "%04u%05u%08u", id->mcc, id->mnc, id->ssi);
-	else
-		snprintf(buf, len, "%u", id->ssi);
-	return buf;
-}
-
-static const char *radio_state_name(Tetrabridge__V1__RadioState__State s)
-{
-	switch (s) {
-	case TETRABRIDGE__V1__RADIO_STATE__STATE__STATE_ONLINE:
-		return "online";
-	case TETRABRIDGE__V1__RADIO_STATE__STATE__STATE_OFFLINE:
-		return "offline";
-	default:
-		return "unknown";
-	}
-}
-
-static const char *short_report_name(Tetrabridge__V1__ShortReport__Type t)
-{
-	switch (t) {
-	case TETRABRIDGE__V1__SHORT_REPORT__TYPE__PROTOCOL_NOT_SUPPORTED:
-		return "protocol not supported";
-	case TETRABRIDGE__V1__SHORT_REPORT__TYPE__MEMORY_FULL:
-		return "memory full";
-	case TETRABRIDGE__V1__SHORT_REPORT__TYPE__RECEIVED:
-		return "received";
-	case TETRABRIDGE__V1__SHORT_REPORT__TYPE__CONSUMED:
-		return "consumed";
-	default:
-		return "unlisted";
-	}
-}
-
-static const char *tx_kind_name(Tetrabridge__V1__TxChange__Kind k)
-{
-	switch (k) {
-	case TETRABRIDGE__V1__TX_CHANGE__KIND__GRANT:
-		return "grant";
-	case TETRABRIDGE__V1__TX_CHANGE__KIND__CEASED:
-		return "ceased";
-	case TETRABRIDGE__V1__TX_CHANGE__KIND__INTERRUPT:
-		return "interrupt";
-	case TETRABRIDGE__V1__TX_CHANGE__KIND__WAIT:
-		return "wait";
-	default:
-		return "unlisted";
-	}
-}
-
-/* The body of a line: the essentials of each kind. */
-static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
-{
-	char a[40], b[40];
-
-	switch (ev->body_case) {
-	case TETRABRIDGE__V1__EVENT__BODY_RADIO_STATE: {
-		const Tetrabridge__V1__RadioState *r = ev->radio_state;
-		fprintf(out, " %s", radio_state_name(r->state));
-		if (r->transport && r->transport[0])
-			fprintf(out, " %s", r->transport);
-		if (r->identity)
-			fprintf(out, " %s", fmt_identity(r->identity, a, sizeof(a)));
-		if (r->reason && r->reason[0])
-			fprintf(out, " (%s)", r->reason);
-		break;
-	}
-	case TETRABRIDGE__V1__EVENT__BODY_STATUS: {
-		const Tetrabridge__V1__Status *s = ev->status;
-		fprintf(out, " 0x%04X%s %s->%s", s->value, s->value == 0 ? " (emergency)" : "",
-			fmt_identity(s->calling, a, sizeof(a)), fmt_identity(s->called, b, sizeof(b)));
-		break;
-	}
-	case TETRABRIDGE__V1__EVENT__BODY_SHORT_REPORT: {
-		const Tetrabridge__V1__ShortReport *s = ev->short_report;
-		fprintf(out, " %s ref %u %s->%s", short_report_name(s->type), s->message_reference,
-			fmt_identity(s->calling, a, sizeof(a)), fmt_identity(s->called, b, sizeof(b)));
-		break;
-	}
-	case TETRABRIDGE__V1__EVENT__BODY_SDS_RAW: {
-		const Tetrabridge__V1__SdsRaw *s = ev->sds_raw;
-		size_t i;
-		if (s->ai_service >= 9 && s->ai_service <= 12)
-			fprintf(out, " type %u", s->ai_service - 8);
-		else
-			fprintf(out, " ai %u", s->ai_service);
-		if (s->ai_service == 12)
-			fprintf(out, " pid 0x%02X", s->protocol_id);
-		fprintf(out, " %u bits %s->%s ", s->bit_length,
-			fmt_identity(s->calling, a, sizeof(a)), fmt_identity(s->called, b, sizeof(b)));
-		for (i = 0; s->data.data && i < s->data.len; i++)
-			fprintf(out, "%02X", s->data.data[i]);
-		break;
-	}
-	case TETRABRIDGE__V1__EVENT__BODY_CALL_SETUP: {
-		const Tetrabridge__V1__CallSetup *c = ev->call_setup;
-		fprintf(out, " call %u %s->%s %s", c->call_id,
-			fmt_identity(c->calling, a, sizeof(a)), fmt_identity(c->called, b, sizeof(b)),
-			c->group ? "group" : "individual");
-		fprintf(out, " %s", c->simplex ? "simplex" : "duplex");
-		if (c->encrypted)
-			fprintf(out, " e2ee");
-		if (c->priority)
-			fprintf(out, " priority %u", c->priority);
-		break;
-	}
-	case TETRABRIDGE__V1__EVENT__BODY_CALL_CONNECT: {
-		const Tetrabridge__V1__CallConnect *c = ev->call_connect;
-		fprintf(out, " call %u connected %s", c->call_id, c->simplex ? "simplex" : "duplex");
-		if (c->encrypted)
-			fprintf(out, " e2ee");
-		break;
-	}
-	case TETRABRIDGE__V1__EVENT__BODY_TX: {
-		const Tetrabridge__V1__TxChange *t = ev->tx;
-		fprintf(out, " call %u %s", t->call_id, tx_kind_name(t->kind));
-		if (t->kind == TETRABRIDGE__V1__TX_CHANGE__KIND__GRANT)
-			fprintf(out, " %s", tetra_tx_grant_name(t->grant));
-		if (t->talker && t->talker->type != TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_NONE)
-			fprintf(out, " talker %s", fmt_identity(t->talker, a, sizeof(a)));
-		if (t->encrypted)
-			fprintf(out, " e2ee");
-		break;
-	}
-	case TETRABRIDGE__V1__EVENT__BODY_CALL_RELEASE: {
-		const Tetrabridge__V1__CallRelease *c = ev->call_release;
-		const char *text = (c->cause_text && c->cause_text[0]) ? c->cause_text
-								   : tetra_disconnect_cause_name(c->cause);
-		fprintf(out, " call %u released: %s (cause %u)", c->call_id, text, c->cause);
-		break;
-	}
-	default:
-		break;
-	}
-}
-
-/* "HH:MM:SS.mmm radio kind #seq ..." in local time. */
 static void print_line(FILE *out, const Tetrabridge__V1__Event *ev)
 {
 	uint64_t us = ev->time_us;
 	struct tm tm;
 	time_t t;
-	char hms[16] = "??:??:??";
+	char hms[16] = "??:??:??", when[32];
 
 	if (!us) {
 		struct timespec now;
@@ -273,26 +117,8 @@ static void print_line(FILE *out, const Tetrabridge__V1__Event *ev)
 	t = (time_t)(us / 1000000u);
 	if (localtime_r(&t, &tm))
 		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
-	fprintf(out, "%s.%03u %s %s #%" PRIu64, hms, (unsigned)(us / 1000u % 1000u),
-		(ev->radio && ev->radio[0]) ? ev->radio : "-", tb_event_kind(ev), ev->seq);
-	print_body(out, ev);
-	fputc('\n', out);
-}
-
-static int print_json(FILE *out, const Tetrabridge__V1__Event *ev)
-{
-	json_t *j = tb_pb_to_json(&ev->base);
-	char *s;
-
-	if (!j)
-		return -ENOMEM;
-	s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		return -ENOMEM;
-	fprintf(out, "%s\n", s);
-	free(s);
-	return 0;
+	snprintf(when, sizeof(when), "%s.%03u", hms, (unsigned)(us / 1000u % 1000u));
+	tb_print_event(out, ev, when);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -547,7 +373,7 @@ static int watch_loop(const struct watch_opts *o)
 			if (o->n_topics == 0)
 				seq_check(&seqs, ev);
 			if (o->json) {
-				if (print_json(stdout, ev) < 0) {
+				if (tb_print_event_json(stdout, ev) < 0) {
 					fprintf(stderr, "%s: out of memory formatting event #%" PRIu64 "\n",
 						progname, ev->seq);
 					tetrabridge__v1__event__free_unpacked(ev, NULL);
@@ -668,6 +494,152 @@ static int cmd_watch(int argc, char **argv)
 	rc = watch_loop(&o);
 out:
 	free(o.topics);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* decode */
+
+static void usage_decode(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s decode [--json] [FILE]\n"
+		"\n"
+		"Decode a raw PEI trace -- exactly what a terminal printed, lines ending in\n"
+		"CR LF or LF -- into the events tetra-bridged would publish for it, and\n"
+		"print them as 'watch' does. FILE \"-\" or none reads standard input.\n"
+		"\n"
+		"Command echo (AT...), OK and ERROR, the SDS prompt and the echo of user\n"
+		"data are skipped; a +CTSDSR header is paired with its hex user-data line;\n"
+		"the parts of a concatenated text are joined into one text event, and\n"
+		"texts still missing parts at the end of the input are reported as\n"
+		"text_incomplete. Events have radio \"" TB_TRACE_RADIO "\", bridge \"" TB_TRACE_BRIDGE "\", time 0\n"
+		"and seq 1, 2, 3 ...; the readable form starts with the trace line the\n"
+		"event came from (\"line 12\"; \"end\" for texts given up at the end).\n"
+		"\n"
+		"  -j, --json   one JSON object per event, as 'watch --json' prints it\n"
+		"  -h, --help   this text\n"
+		"\n"
+		"A line that does not decode is reported on stderr by its number, result\n"
+		"code and reason, never its content: \"line 7: +CTICN: cannot decode:\n"
+		"syntax\".\n"
+		"\n"
+		"Exit status: 0 every line decoded, 3 some lines did not (the rest is still\n"
+		"printed), 1 the input could not be read or the output not written,\n"
+		"64 usage error.\n",
+		progname);
+}
+
+struct decode_out {
+	bool json;
+	bool failed;	/* out of memory formatting an event */
+};
+
+static void decode_event_cb(const Tetrabridge__V1__Event *ev, unsigned long line, void *data)
+{
+	struct decode_out *o = data;
+	char when[32];
+
+	if (o->json) {
+		if (tb_print_event_json(stdout, ev) < 0)
+			o->failed = true;
+		return;
+	}
+	if (line)
+		snprintf(when, sizeof(when), "line %lu", line);
+	else
+		snprintf(when, sizeof(when), "end");
+	tb_print_event(stdout, ev, when);
+}
+
+static void decode_error_cb(unsigned long line, const char *urc, int err, void *data)
+{
+	fflush(stdout);	/* keep stdout and stderr in line order on a terminal */
+	fprintf(stderr, "line %lu: %s%scannot decode: %s\n", line, urc, urc[0] ? ": " : "",
+		tetra_codec_strerror(err));
+}
+
+static int decode_stream(FILE *in, const char *name, bool json)
+{
+	static const struct tb_trace_callbacks cbs = { .event = decode_event_cb, .error = decode_error_cb };
+	struct decode_out o = { .json = json };
+	struct tb_trace_decoder *d;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc;
+
+	d = tb_trace_decoder_new(&cbs, &o);
+	if (!d) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return EXIT_FAILURE;
+	}
+	while ((n = getline(&buf, &cap, in)) >= 0 && !o.failed)
+		tb_trace_line(d, buf, (size_t)n);
+	free(buf);
+	if (ferror(in)) {
+		fprintf(stderr, "%s: cannot read %s: %s\n", progname, name, strerror(errno));
+		tb_trace_decoder_free(d);
+		return EXIT_FAILURE;
+	}
+	tb_trace_finish(d);
+
+	if (o.failed) {
+		fprintf(stderr, "%s: out of memory formatting an event\n", progname);
+		rc = EXIT_FAILURE;
+	} else if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: cannot write the events: %s\n", progname, strerror(errno));
+		rc = EXIT_FAILURE;
+	} else {
+		rc = tb_trace_stats(d)->undecoded ? EXIT_UNDECODED : EXIT_SUCCESS;
+	}
+	tb_trace_decoder_free(d);
+	return rc;
+}
+
+static int cmd_decode(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = "-";
+	bool json = false;
+	FILE *in;
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage_decode(stdout);
+			return EXIT_SUCCESS;
+		case '?':
+		default:
+			if (optopt)
+				return usage_error("decode", "unknown option -%c", optopt);
+			return usage_error("decode", "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (argc - optind > 1)
+		return usage_error("decode", "one trace file at most, not \"%s\" too", argv[optind + 1]);
+	if (optind < argc)
+		path = argv[optind];
+
+	if (!strcmp(path, "-"))
+		return decode_stream(stdin, "standard input", json);
+	in = fopen(path, "r");
+	if (!in) {
+		fprintf(stderr, "%s: cannot open %s: %s\n", progname, path, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	rc = decode_stream(in, path, json);
+	fclose(in);
 	return rc;
 }
 

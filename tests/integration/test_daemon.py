@@ -67,6 +67,10 @@ class CommandLine(unittest.TestCase):
             ("radio r\n transport sim\n simulate /nonexistent.scn\n", 3, "cannot read scenario file"),
             ("radio r\n sim-identity 1234\n", 2, "is not a 17-digit TSI"),
             ("radio r\n profile nokia\n", 2, None),
+            ("radio r\n transport usb 0cad\n", 2, "is not VID:PID"),
+            ("radio r\n transport usb\n usb bus-path 1:2\n", 3, "is not BUS-PORT[.PORT...]"),
+            ("radio r\n transport usb\n usb profile nokia\n", 3, None),
+            ("radio r\n transport usb\n match identity 0242\n", 3, "is not a 17-digit TSI"),
         ]
         with tempfile.TemporaryDirectory() as d:
             for text, line, reason in cases:
@@ -80,6 +84,16 @@ class CommandLine(unittest.TestCase):
                 self.assertIn(text.splitlines()[line - 1].strip(), out, text)
                 if reason:
                     self.assertIn(reason, out, text)
+
+    def test_usb_lines_need_transport_usb(self):
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, "c.cfg")
+            with open(cfg, "w") as f:
+                f.write(f"line vty\n bind 127.0.0.1 0\nbridge\n events bind ipc://{d}/ev\n"
+                        "radio r\n transport sim\n usb serial ABC\n")
+            r = self.run_daemon("-c", cfg)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("radio r: its 'usb ...' lines need 'transport usb'", r.stderr)
 
     def test_events_socket_in_use(self):
         with tempfile.TemporaryDirectory() as d, socket.socket() as s:

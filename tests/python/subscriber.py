@@ -17,7 +17,9 @@ Run with Debian's /usr/bin/python3 (python3-zmq, python3-protobuf).
 --expect-kind KIND
              subscribe to "KIND." only and require every event to be of that
              kind ("radio", "status", "short_report", "sds", "call_setup",
-             "call_connect", "tx", "call_release"); seq must then only
+             "call_connect", "tx", "call_release", "text", "text_incomplete",
+             "location", "location_control", "delivery_report",
+             "send_result", "radio_info", "link_error"); seq must then only
              increase, as other kinds are filtered out.
 
 Checks per event: exactly two frames; the body parses as Event; the topic
@@ -53,6 +55,14 @@ KIND_BY_BODY = {
     "call_connect": "call_connect",
     "tx": "tx",
     "call_release": "call_release",
+    "text": "text",
+    "text_incomplete": "text_incomplete",
+    "location": "location",
+    "location_control": "location_control",
+    "delivery_report": "delivery_report",
+    "send_result": "send_result",
+    "radio_info": "radio_info",
+    "link_error": "link_error",
 }
 
 PROG = "subscriber.py"

@@ -112,66 +112,137 @@ static void expect_unitdata(const char *line, const char *hex, const uint8_t *by
 
 	assert_int_equal(dec(line, hex, &p), TETRA_OK);
 	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA);
+	assert_int_equal(p.u.unitdata.decode_error, 0);
 	assert_int_equal(p.u.unitdata.len, n);
 	assert_memory_equal(p.u.unitdata.data, bytes, n);
 }
 
+/* SDS type 4 goes through tetra_sds_decode(): the notes' examples come out
+ * as text, reports and locations, with the +CTSDSR header in each. */
 static void test_sds_tl_vectors(void **state)
 {
-	static const uint8_t text[] = { 0x02, 0x01, 't', 'e', 's', 't', 'm', 'e', 's', 's',
-					'a', 'g', 'e' };
-	static const uint8_t transfer[] = { 0x82, 0x02, 0x9c, 0x01, 't', 'e', 's', 't', 'm',
-					    'e', 's', 's', 'a', 'g', 'e' };
-	static const uint8_t ts[] = { 0x82, 0x02, 0x9c, 0x81, 0x04, 0x5a, 0x8f, 't', 'e', 's',
-				      't', 'm', 'e', 's', 's', 'a', 'g', 'e' };
-	static const uint8_t udh[] = { 0x8a, 0x02, 0xc9, 0x81, 0x04, 0x5a, 0x8f, 0x05, 0x00,
-				       0x03, 0xc9, 0x02, 0x01, 't', 'e', 's', 't', 'm', 'e',
-				       's', 's', 'a', 'g', 'e' };
-	static const uint8_t report[] = { 0x82, 0x10, 0x00, 0xc9 };
-	static const uint8_t ack[] = { 0x82, 0x20, 0x01, 0xc9 };
 	struct tetra_prim p;
+	const struct tetra_text_param *t = &p.u.text;
+	const struct tetra_report_param *r = &p.u.report;
 
-	expect_unitdata(HDR(12, 104), "0201746573746D657373616765", text, sizeof(text));
-	expect_unitdata(HDR(12, 120), "82029C01746573746D657373616765", transfer,
-			sizeof(transfer));
-	expect_unitdata(HDR(12, 144), "82029C81045A8F746573746D657373616765", ts, sizeof(ts));
-	expect_unitdata(HDR(12, 192), "8A02C981045A8F050003C90201746573746D657373616765", udh,
-			sizeof(udh));
-	expect_unitdata(HDR(12, 32), "821000C9", report, sizeof(report));
-	expect_unitdata(HDR(12, 32), "822001C9", ack, sizeof(ack));
+	assert_int_equal(dec(HDR(12, 104), "0201746573746D657373616765", &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_TEXT);
+	assert_int_equal(t->pid, 0x02);
+	assert_int_equal(t->coding, 1);
+	assert_false(t->tl.present);
+	assert_false(t->concat.present);
+	assert_string_equal(t->text, "testmessage");
+	assert_int_equal(t->hdr.ai_service, 12);
+	assert_int_equal(t->hdr.bit_len, 104);
+	expect_party(&t->hdr.calling, TETRA_ID_SSI, 0, 0, 1234567);
+	expect_party(&t->hdr.called, TETRA_ID_SSI, 0, 0, 2345678);
+
+	assert_int_equal(dec(HDR(12, 120), "82029C01746573746D657373616765", &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_TEXT);
+	assert_int_equal(t->pid, 0x82);
+	assert_true(t->tl.present);
+	assert_int_equal(t->tl.report_request, 0);
+	assert_int_equal(t->tl.msg_ref, 0x9c);
+	assert_false(t->ts.present);
+	assert_string_equal(t->text, "testmessage");
+
+	assert_int_equal(dec(HDR(12, 144), "82029C81045A8F746573746D657373616765", &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_TEXT);
+	assert_true(t->ts.present);
+	assert_int_equal(t->ts.timeframe, 0);
+	assert_int_equal(t->ts.month, 4);
+	assert_int_equal(t->ts.day, 11);
+	assert_int_equal(t->ts.hour, 10);
+	assert_int_equal(t->ts.minute, 15);
+	assert_string_equal(t->text, "testmessage");
+
+	assert_int_equal(dec(HDR(12, 192), "8A02C981045A8F050003C90201746573746D657373616765", &p),
+			 TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_TEXT);
+	assert_int_equal(t->pid, 0x8a);
+	assert_true(t->concat.present);
+	assert_int_equal(t->concat.ref, 0xc9);
+	assert_int_equal(t->concat.total, 2);
+	assert_int_equal(t->concat.part, 1);
+	assert_string_equal(t->text, "testmessage");
+
+	assert_int_equal(dec(HDR(12, 32), "821000C9", &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_REPORT);
+	assert_int_equal(r->kind, TETRA_REPORT_SDS_REPORT);
+	assert_int_equal(r->status, 0x00);
+	assert_int_equal(r->msg_ref, 0xc9);
+	assert_false(r->ack_required);
+	expect_party(&r->hdr.calling, TETRA_ID_SSI, 0, 0, 1234567);
 
 	assert_int_equal(dec(HDR(12, 32), "822001C9", &p), TETRA_OK);
-	assert_int_equal(p.u.unitdata.hdr.ai_service, 12);
-	assert_int_equal(p.u.unitdata.hdr.bit_len, 32);
-	expect_party(&p.u.unitdata.hdr.calling, TETRA_ID_SSI, 0, 0, 1234567);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_REPORT);
+	assert_int_equal(r->kind, TETRA_REPORT_SDS_ACK);
+	assert_int_equal(r->status, 0x01);
+	assert_int_equal(r->msg_ref, 0xc9);
 }
 
-/* LIP short report: 84 bits. Motorola sends 22 digits, Sepura 21. */
-static void test_odd_bit_lengths(void **state)
+/* Unknown protocols stay raw (decode_error 0); a known one that does not
+ * decode stays raw too, with the reason: never lost. */
+static void test_sds_raw(void **state)
 {
-	static const uint8_t lip[] = { 0x0a, 0x01, 0xac, 0x60, 0x8a, 0x7a, 0x20, 0xd8, 0x00,
-				       0x00, 0x00 };
-	static const uint8_t lip2[] = { 0x0a, 0x00, 0x88, 0xbd, 0x42, 0x47, 0xf7, 0x37, 0xff,
-					0xe8, 0x10 };
-	static const uint8_t b83[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-				       0xff, 0xe0 };
-	static const uint8_t b1[] = { 0x80 };
+	static const uint8_t user_app[] = { 0xc5, 0x01, 0x02, 0x03 };
 	struct tetra_prim p;
 
-	expect_unitdata(HDR(12, 84), "0A01AC608A7A20D8000000", lip, sizeof(lip));
-	expect_unitdata(HDR(12, 84), "0A01AC608A7A20D800000", lip, sizeof(lip));
+	expect_unitdata(HDR(12, 32), "C5010203", user_app, sizeof(user_app));
+
+	/* a LIP PID with 8 bits after it: too short for any LIP PDU */
+	assert_int_equal(dec(HDR(12, 16), "0A00", &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA);
+	assert_int_equal(p.u.unitdata.decode_error, TETRA_E_TRUNCATED);
+	assert_int_equal(p.u.unitdata.len, 2);
+	assert_int_equal(p.u.unitdata.data[0], 0x0a);
+	expect_party(&p.u.unitdata.hdr.called, TETRA_ID_SSI, 0, 0, 2345678);
+}
+
+static void expect_lip_short(const char *hex, double lat, double lon)
+{
+	struct tetra_prim p;
+
+	assert_int_equal(dec(HDR(12, 84), hex, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_LOCATION);
+	assert_false(p.u.location.long_report);
+	assert_true(p.u.location.has_position);
+	assert_true(p.u.location.latitude > lat - 1e-5 && p.u.location.latitude < lat + 1e-5);
+	assert_true(p.u.location.longitude > lon - 1e-5 && p.u.location.longitude < lon + 1e-5);
+	assert_int_equal(p.u.location.hdr.bit_len, 84);
+}
+
+/* LIP short report: 84 bits. Motorola sends 22 digits, Sepura 21: both
+ * decode to the same report. Byte-exact checks use a user-application PID
+ * (0x44), which stays raw. */
+static void test_odd_bit_lengths(void **state)
+{
+	static const uint8_t raw[] = { 0x44, 0x01, 0xac, 0x60, 0x8a, 0x7a, 0x20, 0xd8, 0x00,
+				       0x00, 0x00 };
+	static const uint8_t b83[] = { 0x44, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+				       0xff, 0xe0 };
+	static const uint8_t b9[] = { 0x44, 0x80 };
+	struct tetra_prim p;
+
+	expect_lip_short("0A01AC608A7A20D8000000", 55.73393, 37.65033);
+	expect_lip_short("0A01AC608A7A20D800000", 55.73393, 37.65033);
 	/* a non-zero pad nibble is dropped */
-	expect_unitdata(HDR(12, 84), "0A01AC608A7A20D800000F", lip, sizeof(lip));
-	expect_unitdata(HDR(12, 84), "0A0088BD4247F737FFE810", lip2, sizeof(lip2));
-	expect_unitdata(HDR(12, 84), "0A0088BD4247F737FFE81", lip2, sizeof(lip2));
+	expect_lip_short("0A01AC608A7A20D800000F", 55.73393, 37.65033);
+	expect_lip_short("0A0088BD4247F737FFE810", 51.32510, 12.01810);
+	expect_lip_short("0A0088BD4247F737FFE81", 51.32510, 12.01810);
+
+	expect_unitdata(HDR(12, 84), "4401AC608A7A20D8000000", raw, sizeof(raw));
+	expect_unitdata(HDR(12, 84), "4401AC608A7A20D800000", raw, sizeof(raw));
+	expect_unitdata(HDR(12, 84), "4401AC608A7A20D800000F", raw, sizeof(raw));
 	/* bits past bit_len are zeroed, also inside a nibble */
-	expect_unitdata(HDR(12, 83), "FFFFFFFFFFFFFFFFFFFFF", b83, sizeof(b83));
-	expect_unitdata(HDR(12, 1), "F", b1, sizeof(b1));
+	expect_unitdata(HDR(12, 83), "44FFFFFFFFFFFFFFFFFFF", b83, sizeof(b83));
+	expect_unitdata(HDR(12, 9), "44F", b9, sizeof(b9));
 	/* trailing digits beyond the pad nibble: accepted and ignored */
-	expect_unitdata(HDR(12, 84), "0A01AC608A7A20D80000000000", lip, sizeof(lip));
+	expect_unitdata(HDR(12, 84), "4401AC608A7A20D80000000000", raw, sizeof(raw));
 
 	/* zero bits: no data needed, but the line must be there */
 	assert_int_equal(dec(HDR(12, 0), "", &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA);
 	assert_int_equal(p.u.unitdata.len, 0);
 	assert_int_equal(dec(HDR(12, 0), NULL, &p), TETRA_E_NO_DATA);
 }
@@ -222,10 +293,10 @@ static void test_header_forms(void **state)
 	expect_party(&p.u.status.hdr.called, TETRA_ID_TSI, 901, 16383, 23404);
 	/* <AI>,<called>,<type>,<len> */
 	assert_int_equal(dec("+CTSDSR: 12,09011638300023404,1,32", "821000C9", &p), TETRA_OK);
-	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA);
-	assert_int_equal(p.u.unitdata.hdr.calling.type, TETRA_ID_NONE);
-	expect_party(&p.u.unitdata.hdr.called, TETRA_ID_TSI, 901, 16383, 23404);
-	assert_int_equal(p.u.unitdata.len, 4);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_REPORT);
+	assert_int_equal(p.u.report.hdr.calling.type, TETRA_ID_NONE);
+	expect_party(&p.u.report.hdr.called, TETRA_ID_TSI, 901, 16383, 23404);
+	assert_int_equal(p.u.report.msg_ref, 0xc9);
 	/* full form with e2ee, no blank after the colon, blanks around fields */
 	assert_int_equal(dec("+CTSDSR:13,09011638300023404,1,2345678,0,16,1", "8004", &p),
 			 TETRA_OK);
@@ -235,10 +306,10 @@ static void test_header_forms(void **state)
 	assert_false(p.u.status.hdr.e2ee);
 	/* calling party left out */
 	assert_int_equal(dec("+CTSDSR: 12,,,2345678,0,32", "822001C9", &p), TETRA_OK);
-	assert_int_equal(p.u.unitdata.hdr.calling.type, TETRA_ID_NONE);
+	assert_int_equal(p.u.report.hdr.calling.type, TETRA_ID_NONE);
 	/* calling id without its type: inferred */
 	assert_int_equal(dec("+CTSDSR: 12,1234567,,2345678,0,32", "822001C9", &p), TETRA_OK);
-	expect_party(&p.u.unitdata.hdr.calling, TETRA_ID_SSI, 0, 0, 1234567);
+	expect_party(&p.u.report.hdr.calling, TETRA_ID_SSI, 0, 0, 1234567);
 }
 
 static void test_sds_errors(void **state)
@@ -440,6 +511,10 @@ static void test_tx_others(void **state)
 	assert_int_equal(t->cc_inst, 4);
 	assert_int_equal(dec("+CTXW:  5 ,1", NULL, &p), TETRA_OK);
 	assert_int_equal(t->cc_inst, 5);
+	assert_int_equal(dec("+CTXD: 6,0", NULL, &p), TETRA_OK);
+	assert_int_equal(t->kind, TETRA_TX_CEASED);
+	assert_int_equal(t->cc_inst, 6);
+	assert_int_equal(dec("+CTXD:", NULL, &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTXW:", NULL, &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTXI: ,1", NULL, &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTXI: q", NULL, &p), TETRA_E_NUMBER);
@@ -485,11 +560,204 @@ static void test_cnumf(void **state)
 	assert_int_equal(dec("+CNUMF: six,1", NULL, &p), TETRA_E_NUMBER);
 }
 
+/* ---- SDS send result, terminal information, +CME ERROR --------------------- */
+
+static void test_cmgs(void **state)
+{
+	struct tetra_prim p;
+	const struct tetra_send_result_param *r = &p.u.send_result;
+
+	assert_int_equal(dec("+CMGS: 1", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_SEND_RESULT);
+	assert_int_equal(r->sds_inst, 1);
+	assert_false(r->has_status);
+	assert_false(r->has_msg_ref);
+	assert_int_equal(dec("+CMGS: 3,4,201", NULL, &p), TETRA_OK);
+	assert_int_equal(r->sds_inst, 3);
+	assert_true(r->has_status);
+	assert_int_equal(r->status, 4);
+	assert_true(r->has_msg_ref);
+	assert_int_equal(r->msg_ref, 201);
+	assert_int_equal(dec("+CMGS: 2,5", NULL, &p), TETRA_OK);
+	assert_int_equal(r->status, 5);
+	assert_false(r->has_msg_ref);
+	assert_int_equal(dec("+CMGS: 2,,7", NULL, &p), TETRA_OK);
+	assert_false(r->has_status);
+	assert_true(r->has_msg_ref);
+	assert_int_equal(r->msg_ref, 7);
+
+	assert_int_equal(dec("+CMGS:", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CMGS: ,4", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CMGS: 1,4,5,6", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CMGS: 256", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CMGS: 1,256", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CMGS: 1,4,256", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CMGS: 1,x", NULL, &p), TETRA_E_NUMBER);
+}
+
+static void test_ctom(void **state)
+{
+	struct tetra_prim p;
+
+	assert_int_equal(dec("+CTOM: 0", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNMM, TETRA_TNMM_OPERATING_MODE);
+	assert_int_equal(p.u.mode.ai_mode, 0);
+	assert_int_equal(dec("+CTOM:6", NULL, &p), TETRA_OK);
+	assert_int_equal(p.u.mode.ai_mode, 6);
+	assert_int_equal(dec("+CTOM: 7", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CTOM:", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CTOM: 1,1", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CTOM: dmo", NULL, &p), TETRA_E_NUMBER);
+}
+
+static void test_ctgs(void **state)
+{
+	char many[256] = "+CTGS: 2,1001";
+	struct tetra_prim p;
+	const struct tetra_group_param *g = &p.u.group;
+
+	assert_int_equal(dec("+CTGS: 1,09011638300000001", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNMM, TETRA_TNMM_GROUP);
+	assert_int_equal(g->group_type, 1);
+	expect_party(&g->group, TETRA_ID_TSI, 901, 16383, 1);
+	/* only the first pair; the rest is not even split */
+	for (int i = 0; i < 20; i++)
+		strcat(many, ",3,1002");
+	assert_int_equal(dec(many, NULL, &p), TETRA_OK);
+	assert_int_equal(g->group_type, 2);
+	expect_party(&g->group, TETRA_ID_SSI, 0, 0, 1001);
+	assert_int_equal(dec("+CTGS: 3,1002,junk", NULL, &p), TETRA_OK);
+	assert_int_equal(g->group_type, 3);
+	/* group type "none" without a group */
+	assert_int_equal(dec("+CTGS: 0,", NULL, &p), TETRA_OK);
+	assert_int_equal(g->group_type, 0);
+	assert_int_equal(g->group.type, TETRA_ID_NONE);
+
+	assert_int_equal(dec("+CTGS: 1", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CTGS:", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CTGS: ,1001", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CTGS: 8,1001", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CTGS: s,1001", NULL, &p), TETRA_E_NUMBER);
+	assert_int_equal(dec("+CTGS: 1,10A1", NULL, &p), TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CTGS: 1,123456789", NULL, &p), TETRA_E_IDENTITY);
+}
+
+static void test_csq(void **state)
+{
+	struct tetra_prim p;
+	const struct tetra_signal_param *q = &p.u.signal;
+
+	assert_int_equal(dec("+CSQ: 20,99", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNMM, TETRA_TNMM_SIGNAL);
+	assert_int_equal(q->rssi, 20);
+	assert_int_equal(q->ber, 99);
+	assert_true(q->known);
+	assert_int_equal(q->dbm, -73);
+	assert_int_equal(dec("+CSQ: 0,0", NULL, &p), TETRA_OK);
+	assert_int_equal(q->dbm, -113);
+	assert_int_equal(dec("+CSQ: 31,7", NULL, &p), TETRA_OK);
+	assert_int_equal(q->dbm, -51);
+	assert_int_equal(q->ber, 7);
+	assert_int_equal(dec("+CSQ: 99,99", NULL, &p), TETRA_OK);
+	assert_false(q->known);
+	assert_int_equal(q->rssi, 99);
+
+	assert_int_equal(dec("+CSQ: 32,0", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CSQ: 98,0", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CSQ: 100,0", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CSQ: 20,8", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CSQ: 20", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CSQ: 20,99,1", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CSQ: ,99", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CSQ: -1,0", NULL, &p), TETRA_E_NUMBER);
+}
+
+static void test_creg(void **state)
+{
+	struct tetra_prim p;
+	const struct tetra_registration_param *r = &p.u.registration;
+
+	assert_int_equal(dec("+CREG: 1", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNMM, TETRA_TNMM_REGISTRATION);
+	assert_int_equal(r->stat, 1);
+	assert_false(r->has_la);
+	assert_false(r->has_mni);
+	/* decimal: LA, and MNI as the TSI prints it (MCC, 5-digit MNC) */
+	assert_int_equal(dec("+CREG: 1,1001,24200016", NULL, &p), TETRA_OK);
+	assert_true(r->has_la);
+	assert_int_equal(r->la, 1001);
+	assert_true(r->has_mni);
+	assert_int_equal(r->mcc, 242);
+	assert_int_equal(r->mnc, 16);
+	assert_int_equal(dec("+CREG: 5,12,090116383", NULL, &p), TETRA_OK);
+	assert_int_equal(r->stat, 5);
+	assert_int_equal(r->mcc, 901);
+	assert_int_equal(r->mnc, 16383);
+	assert_int_equal(dec("+CREG: 5,12,100001", NULL, &p), TETRA_OK);
+	assert_int_equal(r->mcc, 1);
+	assert_int_equal(r->mnc, 1);
+	/* quoted: hex, LA as 3GPP prints a LAC, MNI as MCC(10) MNC(14) */
+	assert_int_equal(dec("+CREG: 1,\"03E9\",\"3C8010\"", NULL, &p), TETRA_OK);
+	assert_int_equal(r->la, 1001);
+	assert_int_equal(r->mcc, 242);
+	assert_int_equal(r->mnc, 16);
+	assert_int_equal(dec("+CREG: 1,\"ffff\"", NULL, &p), TETRA_OK);
+	assert_int_equal(r->la, 0xffff);
+	assert_false(r->has_mni);
+	/* empty LA and MNI are absent */
+	assert_int_equal(dec("+CREG: 2,,", NULL, &p), TETRA_OK);
+	assert_false(r->has_la);
+	assert_false(r->has_mni);
+	assert_int_equal(dec("+CREG: 1,,24200016", NULL, &p), TETRA_OK);
+	assert_false(r->has_la);
+	assert_true(r->has_mni);
+
+	assert_int_equal(dec("+CREG:", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CREG: 1,2,3,4", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CREG: 1,\"\"", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CREG: 6", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CREG: 1,65536", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CREG: 1,\"10000\"", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CREG: 1,1,12345", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CREG: 1,1,1024000001", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CREG: 1,1,102400001", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CREG: 1,1,24216384", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CREG: 1,1,\"1000000\"", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CREG: 1,\"G1\"", NULL, &p), TETRA_E_NUMBER);
+	assert_int_equal(dec("+CREG: 1,0x10", NULL, &p), TETRA_E_NUMBER);
+	assert_int_equal(dec("+CREG: 1,1,24200A16", NULL, &p), TETRA_E_NUMBER);
+	assert_int_equal(dec("+CREG: 1,1,2420", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CREG: 1,1,24A0", NULL, &p), TETRA_E_NUMBER);
+	assert_int_equal(dec("+CREG: home", NULL, &p), TETRA_E_NUMBER);
+}
+
+static void test_cme_error(void **state)
+{
+	struct tetra_prim p;
+
+	assert_int_equal(dec("+CME ERROR: 35", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_LINK, TETRA_LINK_CME_ERROR);
+	assert_int_equal(p.u.link.cme, 35);
+	assert_int_equal(p.u.link.own.type, TETRA_ID_NONE);
+	assert_int_equal(dec("+CME ERROR:0\r\n", NULL, &p), TETRA_OK);
+	assert_int_equal(p.u.link.cme, 0);
+	assert_int_equal(dec("+CME ERROR: 65535", NULL, &p), TETRA_OK);
+	assert_int_equal(p.u.link.cme, 65535);
+
+	assert_int_equal(dec("+CME ERROR: 65536", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CME ERROR: SIM failure", NULL, &p), TETRA_E_NUMBER);
+	assert_int_equal(dec("+CME ERROR:", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CME ERROR: 1,2", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CME ERROR 35", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CME ERRORS: 35", NULL, &p), TETRA_E_SYNTAX);
+}
+
 static void test_unknown(void **state)
 {
 	static const char *const v[] = {
-		"", "+", "OK", "ERROR", "+CME ERROR: 35", "+CTOM: 0", "+CTXD: 1", "+CTSDS: 13,0",
-		"+CTSDSRX: 13,2,16", "+ctcr: 1,1", "CTCR: 1,1", " +CTCR: 1,1", "+CSQ: 20,99",
+		"", "+", "OK", "ERROR", "+CTSDS: 13,0", "+CME: 35", "+CMEERROR: 35", "+CME ERRO",
+		"+CTSDSRX: 13,2,16", "+ctcr: 1,1", "CTCR: 1,1", " +CTCR: 1,1", "+CMGR: 1",
+		"+CREGX: 1", "+CS: 1",
 	};
 	struct tetra_prim p;
 
@@ -522,6 +790,17 @@ static const struct { const char *line, *data; } valid[] = {
 	{ "+CTXW: 4", NULL },
 	{ "+CTCR: 7,40", NULL },
 	{ "+CNUMF: 6,09011638300023404", NULL },
+	{ HDR(12, 120), "82029C01746573746D657373616765" },
+	{ HDR(12, 32), "822001C9" },
+	{ "+CTSDSR: 12,1234567,0,2345678,0,104", "0A4E73DDA841F55809493CC081" },
+	{ "+CMGS: 3,4,201", NULL },
+	{ "+CTOM: 1", NULL },
+	{ "+CTGS: 1,09011638300000001,2,1002", NULL },
+	{ "+CSQ: 20,99", NULL },
+	{ "+CREG: 1,1001,24200016", NULL },
+	{ "+CREG: 1,\"03E9\",\"3C8010\"", NULL },
+	{ "+CME ERROR: 35", NULL },
+	{ "+CTXD: 1", NULL },
 };
 
 static void check_rc(int rc)
@@ -621,6 +900,27 @@ static void test_prim_names(void **state)
 	osmo_prim_init(&oph, TETRA_SAP_LINK, TETRA_LINK_DOWN, PRIM_OP_INDICATION, NULL);
 	assert_string_equal(tetra_prim_name(&oph), "LINK-DOWN.ind");
 
+	osmo_prim_init(&oph, TETRA_SAP_LINK, TETRA_LINK_CME_ERROR, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "LINK-CME-ERROR.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNSDS, TETRA_TNSDS_TEXT, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNSDS-TEXT.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNSDS, TETRA_TNSDS_LOCATION, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNSDS-LOCATION.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNSDS, TETRA_TNSDS_LOCATION_CONTROL, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNSDS-LOCATION-CONTROL.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNSDS, TETRA_TNSDS_REPORT, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNSDS-REPORT.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNSDS, TETRA_TNSDS_SEND_RESULT, PRIM_OP_CONFIRM, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNSDS-SEND-RESULT.conf");
+	osmo_prim_init(&oph, TETRA_SAP_TNMM, TETRA_TNMM_OPERATING_MODE, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNMM-OPERATING-MODE.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNMM, TETRA_TNMM_GROUP, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNMM-GROUP.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNMM, TETRA_TNMM_SIGNAL, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNMM-SIGNAL.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNMM, TETRA_TNMM_REGISTRATION, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNMM-REGISTRATION.ind");
+
 	osmo_prim_init(&oph, TETRA_SAP_LINK, 7, PRIM_OP_INDICATION, NULL);
 	assert_string_equal(tetra_prim_name(&oph), "unknown");
 	osmo_prim_init(&oph, TETRA_SAP_LINK, 0x100 | TETRA_LINK_UP, PRIM_OP_INDICATION, NULL);
@@ -669,6 +969,31 @@ static void test_value_names(void **state)
 	assert_string_equal(tetra_tx_grant_name(0), "granted");
 	assert_string_equal(tetra_tx_grant_name(3), "granted to another");
 	assert_string_equal(tetra_tx_grant_name(4), "unlisted");
+
+	assert_string_equal(tetra_ai_mode_name(0), "TMO");
+	assert_string_equal(tetra_ai_mode_name(1), "DMO");
+	assert_string_equal(tetra_ai_mode_name(6), "DMO repeater");
+	assert_string_equal(tetra_ai_mode_name(7), "unlisted");
+	assert_string_equal(tetra_group_type_name(0), "none");
+	assert_string_equal(tetra_group_type_name(1), "select");
+	assert_string_equal(tetra_group_type_name(7), "scan priority 6");
+	assert_string_equal(tetra_group_type_name(8), "unlisted");
+	assert_string_equal(tetra_reg_stat_name(1), "registered, home network");
+	assert_string_equal(tetra_reg_stat_name(5), "registered, visited network");
+	assert_string_equal(tetra_reg_stat_name(6), "unlisted");
+	assert_string_equal(tetra_send_status_name(4), "sent");
+	assert_string_equal(tetra_send_status_name(5), "failed");
+	assert_string_equal(tetra_send_status_name(0), "unlisted");
+	assert_string_equal(tetra_report_request_name(0), "none");
+	assert_string_equal(tetra_report_request_name(3), "received and consumed");
+	assert_string_equal(tetra_report_request_name(4), "unlisted");
+	assert_string_equal(tetra_time_elapsed_name(0), "<5 s");
+	assert_string_equal(tetra_time_elapsed_name(3), "unknown");
+	assert_string_equal(tetra_time_elapsed_name(4), "unlisted");
+	assert_string_equal(tetra_location_pdu_name(1), "immediate location report request");
+	assert_string_equal(tetra_location_pdu_name(4), "location report acknowledgement");
+	assert_string_equal(tetra_location_pdu_name(0), "unlisted");
+	assert_string_equal(tetra_location_pdu_name(15), "unlisted");
 }
 
 static void test_strerror(void **state)
@@ -698,6 +1023,7 @@ int main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_short_report),
 		cmocka_unit_test(test_sds_tl_vectors),
+		cmocka_unit_test(test_sds_raw),
 		cmocka_unit_test(test_odd_bit_lengths),
 		cmocka_unit_test(test_sds_types_1_3),
 		cmocka_unit_test(test_max_length),
@@ -709,6 +1035,12 @@ int main(void)
 		cmocka_unit_test(test_tx_others),
 		cmocka_unit_test(test_ctcr),
 		cmocka_unit_test(test_cnumf),
+		cmocka_unit_test(test_cmgs),
+		cmocka_unit_test(test_ctom),
+		cmocka_unit_test(test_ctgs),
+		cmocka_unit_test(test_csq),
+		cmocka_unit_test(test_creg),
+		cmocka_unit_test(test_cme_error),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_valid_vectors_decode),
 		cmocka_unit_test(test_truncated_prefixes),

@@ -18,6 +18,8 @@
 static const char *const body_keys[] = {
 	"radioState", "status", "shortReport", "sdsRaw",
 	"callSetup", "callConnect", "tx", "callRelease",
+	"text", "textIncomplete", "location", "locationControl",
+	"deliveryReport", "sendResult", "radioInfo", "linkError",
 };
 
 static void init_event(Tetrabridge__V1__Event *ev)
@@ -256,6 +258,7 @@ static void test_sds_raw(void **state)
 	assert_int_member(b, "bitLength", 56);
 	assert_int_member(b, "protocolId", 0x82);
 	assert_str_member(b, "data", "ggQBSGVp/w==");
+	assert_str_member(b, "decodeError", "");
 	assert_null(json_object_get(b, "calling"));
 	assert_tsi(json_object_get(b, "called"), 901, 16383, 1);
 	json_decref(j);
@@ -389,6 +392,319 @@ static void test_call_release(void **state)
 	json_decref(j);
 }
 
+static void assert_real_member(json_t *o, const char *key, double v)
+{
+	json_t *m = json_object_get(o, key);
+	assert_non_null(m);
+	assert_true(json_is_real(m));
+	assert_true(json_real_value(m) == v);
+}
+
+static void test_text(void **state)
+{
+	Tetrabridge__V1__Event ev;
+	Tetrabridge__V1__Text t;
+	Tetrabridge__V1__TextTimestamp ts;
+	Tetrabridge__V1__SdsStorage st;
+	Tetrabridge__V1__Identity a;
+	json_t *j, *b, *m;
+
+	init_event(&ev);
+	tetrabridge__v1__text__init(&t);
+	tetrabridge__v1__text_timestamp__init(&ts);
+	tetrabridge__v1__sds_storage__init(&st);
+	tsi(&a, 242, 1, 100);
+	t.calling = &a;
+	t.protocol_id = 0x82;
+	t.text = "Pasient på vei, \"rom 3\"";
+	t.coding_scheme = 1;
+	t.coding_name = "ISO 8859-1";
+	ts.month = 4;
+	ts.day = 11;
+	ts.hour = 10;
+	ts.minute = 15;
+	t.timestamp = &ts;
+	t.message_reference = 156;
+	t.report_request = TETRABRIDGE__V1__REPORT_REQUEST__REPORT_BOTH;
+	t.sds_tl = 1;
+	t.parts = 2;
+	st.validity_code = 7;
+	st.validity_seconds = 120;
+	st.forward_address_type = 7;
+	t.storage = &st;
+	t.concat_reference = 201;
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_TEXT;
+	ev.text = &t;
+
+	j = tb_pb_to_json(&ev.base);
+	b = check_common(j, "text");
+	assert_str_member(b, "text", "Pasient på vei, \"rom 3\"");
+	assert_int_member(b, "protocolId", 0x82);
+	assert_int_member(b, "codingScheme", 1);
+	assert_str_member(b, "codingName", "ISO 8859-1");
+	assert_int_member(b, "messageReference", 156);
+	assert_str_member(b, "reportRequest", "REPORT_BOTH");
+	assert_bool_member(b, "immediate", 0);
+	assert_bool_member(b, "sdsTl", 1);
+	assert_int_member(b, "parts", 2);
+	assert_int_member(b, "replacedCharacters", 0);
+	assert_int_member(b, "concatReference", 201);
+	assert_tsi(json_object_get(b, "calling"), 242, 1, 100);
+	assert_null(json_object_get(b, "called"));
+	m = json_object_get(b, "timestamp");
+	assert_non_null(m);
+	assert_bool_member(m, "utc", 0);
+	assert_int_member(m, "month", 4);
+	assert_int_member(m, "day", 11);
+	assert_int_member(m, "hour", 10);
+	assert_int_member(m, "minute", 15);
+	assert_int_member(m, "timeframe", 0);
+	m = json_object_get(b, "storage");
+	assert_non_null(m);
+	assert_int_member(m, "validityCode", 7);
+	assert_int_member(m, "validitySeconds", 120);
+	assert_bool_member(m, "validityInfinite", 0);
+	assert_int_member(m, "forwardAddressType", 7);
+	assert_null(json_object_get(m, "forwardAddress"));
+	json_decref(j);
+
+	/* no timestamp, no storage: absent, not empty objects */
+	t.timestamp = NULL;
+	t.storage = NULL;
+	j = tb_pb_to_json(&ev.base);
+	b = check_common(j, "text");
+	assert_null(json_object_get(b, "timestamp"));
+	assert_null(json_object_get(b, "storage"));
+	json_decref(j);
+}
+
+static void test_text_incomplete(void **state)
+{
+	uint32_t missing[] = { 2, 4 };
+	Tetrabridge__V1__Event ev;
+	Tetrabridge__V1__TextIncomplete t;
+	json_t *j, *b, *arr;
+
+	init_event(&ev);
+	tetrabridge__v1__text_incomplete__init(&t);
+	t.reference = 201;
+	t.parts_total = 4;
+	t.parts_received = 2;
+	t.n_missing_parts = 2;
+	t.missing_parts = missing;
+	t.text = "del 1 del 3";
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_TEXT_INCOMPLETE;
+	ev.text_incomplete = &t;
+
+	j = tb_pb_to_json(&ev.base);
+	b = check_common(j, "textIncomplete");
+	assert_int_member(b, "reference", 201);
+	assert_int_member(b, "partsTotal", 4);
+	assert_int_member(b, "partsReceived", 2);
+	assert_str_member(b, "text", "del 1 del 3");
+	assert_str_member(b, "reportRequest", "REPORT_NONE");
+	arr = json_object_get(b, "missingParts");
+	assert_true(json_is_array(arr));
+	assert_int_equal(json_array_size(arr), 2);
+	assert_int_equal(json_integer_value(json_array_get(arr, 0)), 2);
+	assert_int_equal(json_integer_value(json_array_get(arr, 1)), 4);
+	json_decref(j);
+}
+
+static void test_location(void **state)
+{
+	Tetrabridge__V1__Event ev;
+	Tetrabridge__V1__Location l;
+	Tetrabridge__V1__LocationTime lt;
+	json_t *j, *b;
+
+	init_event(&ev);
+	tetrabridge__v1__location__init(&l);
+	tetrabridge__v1__location_time__init(&lt);
+	l.protocol_id = 0x0a;
+	l.long_report = 1;
+	l.has_position = 1;
+	l.latitude = -33.875;		/* south and west: negative */
+	l.longitude = -70.5;
+	l.has_altitude = 1;
+	l.altitude_m = -12;
+	l.has_velocity = 0;
+	l.time_type = 2;
+	lt.day = 14;
+	lt.hour = 15;
+	lt.minute = 29;
+	lt.second = 42;
+	l.time_of_position = &lt;
+	l.has_reason = 1;
+	l.reason = 129;
+	l.reason_text = "max reporting interval";
+	l.confidence_code = 255;
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_LOCATION;
+	ev.location = &l;
+
+	j = tb_pb_to_json(&ev.base);
+	b = check_common(j, "location");
+	assert_bool_member(b, "longReport", 1);
+	assert_bool_member(b, "hasPosition", 1);
+	assert_real_member(b, "latitude", -33.875);
+	assert_real_member(b, "longitude", -70.5);
+	assert_bool_member(b, "hasAltitude", 1);
+	assert_int_member(b, "altitudeM", -12);
+	assert_bool_member(b, "hasVelocity", 0);
+	assert_real_member(b, "velocityKmh", 0.0);
+	assert_int_member(b, "timeType", 2);
+	assert_int_member(json_object_get(b, "timeOfPosition"), "second", 42);
+	assert_int_member(b, "reason", 129);
+	assert_str_member(b, "reasonText", "max reporting interval");
+	assert_int_member(b, "confidenceCode", 255);
+	assert_str_member(b, "reportRequest", "REPORT_NONE");
+	json_decref(j);
+}
+
+static void test_location_control(void **state)
+{
+	Tetrabridge__V1__Event ev;
+	Tetrabridge__V1__LocationControl c;
+	json_t *j, *b;
+
+	init_event(&ev);
+	tetrabridge__v1__location_control__init(&c);
+	c.protocol_id = 0x0a;
+	c.kind = TETRABRIDGE__V1__LOCATION_CONTROL__KIND__IMMEDIATE_REQUEST;
+	c.pdu_extension = 1;
+	c.report_type = 1;
+	c.pdu_name = "immediate location report request";
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_LOCATION_CONTROL;
+	ev.location_control = &c;
+
+	j = tb_pb_to_json(&ev.base);
+	b = check_common(j, "locationControl");
+	assert_str_member(b, "kind", "IMMEDIATE_REQUEST");
+	assert_int_member(b, "pduExtension", 1);
+	assert_int_member(b, "reportType", 1);
+	assert_str_member(b, "pduName", "immediate location report request");
+	json_decref(j);
+}
+
+static void test_delivery_report(void **state)
+{
+	Tetrabridge__V1__Event ev;
+	Tetrabridge__V1__DeliveryReport r;
+	json_t *j, *b;
+
+	init_event(&ev);
+	tetrabridge__v1__delivery_report__init(&r);
+	r.protocol_id = 0x82;
+	r.kind = TETRABRIDGE__V1__DELIVERY_REPORT__KIND__ACK;
+	r.message_reference = 0xc9;
+	r.status = 1;
+	r.status_text = "receipt report ack";
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_DELIVERY_REPORT;
+	ev.delivery_report = &r;
+
+	j = tb_pb_to_json(&ev.base);
+	b = check_common(j, "deliveryReport");
+	assert_str_member(b, "kind", "ACK");
+	assert_int_member(b, "messageReference", 0xc9);
+	assert_int_member(b, "status", 1);
+	assert_str_member(b, "statusText", "receipt report ack");
+	assert_bool_member(b, "ackRequired", 0);
+	json_decref(j);
+}
+
+static void test_send_result(void **state)
+{
+	Tetrabridge__V1__Event ev;
+	Tetrabridge__V1__SendResult r;
+	json_t *j, *b;
+
+	init_event(&ev);
+	tetrabridge__v1__send_result__init(&r);
+	r.sds_instance = 3;
+	r.has_status = 1;
+	r.status = 4;
+	r.status_text = "sent";
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_SEND_RESULT;
+	ev.send_result = &r;
+
+	j = tb_pb_to_json(&ev.base);
+	b = check_common(j, "sendResult");
+	assert_int_member(b, "sdsInstance", 3);
+	assert_bool_member(b, "hasStatus", 1);
+	assert_int_member(b, "status", 4);
+	assert_str_member(b, "statusText", "sent");
+	assert_bool_member(b, "hasMessageReference", 0);
+	assert_int_member(b, "messageReference", 0);
+	json_decref(j);
+}
+
+static void test_radio_info(void **state)
+{
+	Tetrabridge__V1__Event ev;
+	Tetrabridge__V1__RadioInfo ri;
+	Tetrabridge__V1__RadioInfo__Signal sig;
+	Tetrabridge__V1__RadioInfo__Registration reg;
+	json_t *j, *b, *m;
+
+	init_event(&ev);
+	tetrabridge__v1__radio_info__init(&ri);
+	tetrabridge__v1__radio_info__signal__init(&sig);
+	sig.rssi = 20;
+	sig.ber = 99;
+	sig.has_dbm = 1;
+	sig.dbm = -73;
+	ri.info_case = TETRABRIDGE__V1__RADIO_INFO__INFO_SIGNAL;
+	ri.signal = &sig;
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_RADIO_INFO;
+	ev.radio_info = &ri;
+
+	j = tb_pb_to_json(&ev.base);
+	b = check_common(j, "radioInfo");
+	assert_int_equal(json_object_size(b), 1);	/* only the selected member of the oneof */
+	m = json_object_get(b, "signal");
+	assert_int_member(m, "rssi", 20);
+	assert_int_member(m, "dbm", -73);		/* sint32 */
+	assert_bool_member(m, "hasDbm", 1);
+	json_decref(j);
+
+	tetrabridge__v1__radio_info__registration__init(&reg);
+	reg.status = 5;
+	reg.status_text = "registered, visited network";
+	reg.has_network = 1;
+	reg.mcc = 242;
+	reg.mnc = 16;
+	ri.info_case = TETRABRIDGE__V1__RADIO_INFO__INFO_REGISTRATION;
+	ri.registration = &reg;
+	j = tb_pb_to_json(&ev.base);
+	b = check_common(j, "radioInfo");
+	assert_null(json_object_get(b, "signal"));
+	m = json_object_get(b, "registration");
+	assert_int_member(m, "status", 5);
+	assert_bool_member(m, "hasLocationArea", 0);
+	assert_int_member(m, "mcc", 242);
+	json_decref(j);
+}
+
+static void test_link_error(void **state)
+{
+	Tetrabridge__V1__Event ev;
+	Tetrabridge__V1__LinkError le;
+	json_t *j, *b;
+
+	init_event(&ev);
+	tetrabridge__v1__link_error__init(&le);
+	le.cme_error = 31;
+	le.text = "no layer-2 ack from SwMI";
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_LINK_ERROR;
+	ev.link_error = &le;
+
+	j = tb_pb_to_json(&ev.base);
+	b = check_common(j, "linkError");
+	assert_int_member(b, "cmeError", 31);
+	assert_str_member(b, "text", "no layer-2 ack from SwMI");
+	json_decref(j);
+}
+
 /* A selected oneof member whose message pointer is NULL is {}. */
 static void test_oneof_null_member(void **state)
 {
@@ -461,6 +777,14 @@ int main(void)
 		cmocka_unit_test(test_call_connect),
 		cmocka_unit_test(test_tx),
 		cmocka_unit_test(test_call_release),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_incomplete),
+		cmocka_unit_test(test_location),
+		cmocka_unit_test(test_location_control),
+		cmocka_unit_test(test_delivery_report),
+		cmocka_unit_test(test_send_result),
+		cmocka_unit_test(test_radio_info),
+		cmocka_unit_test(test_link_error),
 		cmocka_unit_test(test_oneof_null_member),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_after_unpack),

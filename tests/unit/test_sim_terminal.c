@@ -520,7 +520,7 @@ static void test_example_scenarios(void **state)
 	const char *tail = "tests/unit/test_sim_terminal.c";
 	size_t flen = strlen(__FILE__), tlen = strlen(tail);
 
-	assert_true(flen >= tlen && !strcmp(__FILE__ + flen - tlen, tail));
+	assert_true(flen >= tlen && !strcmp(&__FILE__[flen - tlen], tail));
 	snprintf(root, sizeof(root), "%.*s", (int)(flen - tlen), __FILE__);
 
 	for (unsigned i = 0; i < 3; i++) {

@@ -1,0 +1,72 @@
+/* TETRA primitives -> public Event messages (tetra_bridge.proto).
+ *
+ * The mapping is part of the contract: the daemon publishes what these
+ * functions build, and `tetractl decode` prints the same events from a
+ * trace. No allocation: an Event and everything it points to live in one
+ * struct tb_event_buf; strings and bytes point into the primitive (or the
+ * reassembled message) it was built from, so that must outlive the event.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "codecs/concat.h"
+#include "codecs/tetra_prim.h"
+#include "ipc/tetra_bridge.pb-c.h"
+
+/* Room for the missing part numbers of a TextIncomplete (parts are 1..255). */
+#define TB_EVENT_MAX_PARTS 255
+
+/* Storage for one Event and everything it points to; no allocation.
+ * Initialise with tb_event_buf_init() before each use. */
+struct tb_event_buf {
+	Tetrabridge__V1__Event ev;
+	union {
+		Tetrabridge__V1__RadioState radio_state;
+		Tetrabridge__V1__Status status;
+		Tetrabridge__V1__ShortReport short_report;
+		Tetrabridge__V1__SdsRaw sds_raw;
+		Tetrabridge__V1__CallSetup call_setup;
+		Tetrabridge__V1__CallConnect call_connect;
+		Tetrabridge__V1__TxChange tx;
+		Tetrabridge__V1__CallRelease call_release;
+		Tetrabridge__V1__Text text;
+		Tetrabridge__V1__TextIncomplete text_incomplete;
+		Tetrabridge__V1__Location location;
+		Tetrabridge__V1__LocationControl location_control;
+		Tetrabridge__V1__DeliveryReport delivery_report;
+		Tetrabridge__V1__SendResult send_result;
+		Tetrabridge__V1__RadioInfo radio_info;
+		Tetrabridge__V1__LinkError link_error;
+	} body;
+	union {			/* the member of RadioInfo.info */
+		Tetrabridge__V1__RadioInfo__OperatingMode operating_mode;
+		Tetrabridge__V1__RadioInfo__GroupAttachment group;
+		Tetrabridge__V1__RadioInfo__Signal signal;
+		Tetrabridge__V1__RadioInfo__Registration registration;
+	} info;
+	Tetrabridge__V1__TextTimestamp timestamp;
+	Tetrabridge__V1__SdsStorage storage;
+	Tetrabridge__V1__LocationTime location_time;
+	uint32_t missing_parts[TB_EVENT_MAX_PARTS];
+	Tetrabridge__V1__Identity id[3];
+	char digits[3][25];
+};
+
+void tb_event_buf_init(struct tb_event_buf *b);
+
+/* Fill b->ev's body from prim. Returns 0, or -ENOENT for primitives that
+ * are not events (TNMM own identity: it is part of the radio's state).
+ * ev.seq/time/bridge/radio are left to the caller. transport and reason are
+ * used by LINK_UP/LINK_DOWN only (may be NULL).
+ * A TEXT primitive that is one part of a concatenated message is mapped as
+ * it is (parts 1): reassemble first (tb_event_from_text_message). */
+int tb_event_from_prim(struct tb_event_buf *b, const struct tetra_prim *prim, const char *transport,
+		       const char *reason);
+
+/* A reassembled concatenated message -> Text (parts = m->total, the joined text). */
+void tb_event_from_text_message(struct tb_event_buf *b, const struct tetra_concat_message *m);
+
+/* A concatenated message given up before every part came -> TextIncomplete
+ * (the parts received, in order, and the numbers of the missing ones). */
+void tb_event_from_text_incomplete(struct tb_event_buf *b, const struct tetra_concat_message *m);

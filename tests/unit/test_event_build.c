@@ -1,0 +1,324 @@
+/* ipc/event_build: every primitive -> its Event body (the contract's
+ * mapping), and reassembled / given-up concatenated texts.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "codecs/lip.h"
+#include "ipc/event_build.h"
+#include "ipc/event_kind.h"
+
+static struct tetra_prim *prim_new(unsigned sap, unsigned primitive)
+{
+	struct tetra_prim *p = calloc(1, sizeof(*p));
+
+	assert_non_null(p);
+	osmo_prim_init(&p->oph, sap, primitive, PRIM_OP_INDICATION, NULL);
+	return p;
+}
+
+static struct tb_event_buf *build(const struct tetra_prim *p, int want_rc)
+{
+	static struct tb_event_buf b;
+
+	tb_event_buf_init(&b);
+	assert_int_equal(tb_event_from_prim(&b, p, "sim", NULL), want_rc);
+	return &b;
+}
+
+static void ssi(struct tetra_identity *id, uint32_t v)
+{
+	memset(id, 0, sizeof(*id));
+	id->type = TETRA_ID_SSI;
+	id->ssi = v;
+}
+
+static void test_not_events(void **state)
+{
+	struct tetra_prim *p = prim_new(TETRA_SAP_TNMM, TETRA_TNMM_OWN_IDENTITY);
+
+	build(p, -ENOENT);	/* state of the radio, not an event */
+	osmo_prim_init(&p->oph, TETRA_SAP_TNSDS, 99, PRIM_OP_INDICATION, NULL);
+	build(p, -ENOENT);
+	osmo_prim_init(&p->oph, TETRA_SAP_LINK, 99, PRIM_OP_INDICATION, NULL);
+	build(p, -ENOENT);
+	free(p);
+}
+
+static void test_link_error(void **state)
+{
+	struct tetra_prim *p = prim_new(TETRA_SAP_LINK, TETRA_LINK_CME_ERROR);
+	struct tb_event_buf *b;
+
+	p->u.link.cme = 31;
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "link_error");
+	assert_int_equal(b->ev.link_error->cme_error, 31);
+	assert_string_equal(b->ev.link_error->text, "no layer-2 ack from SwMI");
+	free(p);
+}
+
+static void test_radio_info(void **state)
+{
+	struct tetra_prim *p = prim_new(TETRA_SAP_TNMM, TETRA_TNMM_SIGNAL);
+	struct tb_event_buf *b;
+
+	p->u.signal.rssi = 99;
+	p->u.signal.ber = 99;
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "radio_info");
+	assert_int_equal(b->ev.radio_info->info_case, TETRABRIDGE__V1__RADIO_INFO__INFO_SIGNAL);
+	assert_false(b->ev.radio_info->signal->has_dbm);
+
+	osmo_prim_init(&p->oph, TETRA_SAP_TNMM, TETRA_TNMM_GROUP, PRIM_OP_INDICATION, NULL);
+	p->u.group.group_type = 0;
+	p->u.group.group.type = TETRA_ID_NONE;
+	b = build(p, 0);
+	assert_null(b->ev.radio_info->group->group);
+	assert_string_equal(b->ev.radio_info->group->group_type_text, "none");
+
+	osmo_prim_init(&p->oph, TETRA_SAP_TNMM, TETRA_TNMM_REGISTRATION, PRIM_OP_INDICATION, NULL);
+	memset(&p->u.registration, 0, sizeof(p->u.registration));
+	p->u.registration.stat = 1;
+	p->u.registration.has_mni = true;
+	p->u.registration.mcc = 242;
+	p->u.registration.mnc = 16;
+	b = build(p, 0);
+	assert_int_equal(b->ev.radio_info->info_case, TETRABRIDGE__V1__RADIO_INFO__INFO_REGISTRATION);
+	assert_false(b->ev.radio_info->registration->has_location_area);
+	assert_true(b->ev.radio_info->registration->has_network);
+	assert_int_equal(b->ev.radio_info->registration->mnc, 16);
+
+	osmo_prim_init(&p->oph, TETRA_SAP_TNMM, TETRA_TNMM_OPERATING_MODE, PRIM_OP_INDICATION, NULL);
+	p->u.mode.ai_mode = 1;
+	b = build(p, 0);
+	assert_string_equal(b->ev.radio_info->operating_mode->mode_text, "DMO");
+	free(p);
+}
+
+static void test_text(void **state)
+{
+	struct tetra_prim *p = prim_new(TETRA_SAP_TNSDS, TETRA_TNSDS_TEXT);
+	struct tetra_text_param *t = &p->u.text;
+	struct tb_event_buf *b;
+
+	ssi(&t->hdr.calling, 1234567);
+	t->hdr.called.type = TETRA_ID_NONE;
+	t->pid = 0x82;
+	t->coding = 1;
+	t->tl.present = true;
+	t->tl.report_request = 1;
+	t->tl.msg_ref = 0x9c;
+	t->tl.storage = true;
+	t->tl.validity = 31;
+	t->tl.forward_type = 1;
+	ssi(&t->tl.forward, 2345679);
+	strcpy(t->text, "hei");
+	t->text_len = 3;
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "text");
+	assert_string_equal(b->ev.text->text, "hei");
+	assert_string_equal(b->ev.text->coding_name, "ISO 8859-1");
+	assert_int_equal(b->ev.text->parts, 1);
+	assert_true(b->ev.text->sds_tl);
+	assert_int_equal(b->ev.text->message_reference, 0x9c);
+	assert_int_equal(b->ev.text->report_request, TETRABRIDGE__V1__REPORT_REQUEST__REPORT_RECEIVED);
+	assert_null(b->ev.text->called);
+	assert_null(b->ev.text->timestamp);
+	assert_non_null(b->ev.text->storage);
+	assert_true(b->ev.text->storage->validity_infinite);
+	assert_int_equal(b->ev.text->storage->validity_seconds, 0);
+	assert_int_equal(b->ev.text->storage->forward_address->ssi, 2345679);
+
+	/* without SDS-TL: no reference, no report request, no storage */
+	memset(&t->tl, 0, sizeof(t->tl));
+	t->ts.present = true;
+	t->ts.timeframe = 1;
+	t->ts.month = 12;
+	b = build(p, 0);
+	assert_false(b->ev.text->sds_tl);
+	assert_int_equal(b->ev.text->report_request, TETRABRIDGE__V1__REPORT_REQUEST__REPORT_NONE);
+	assert_null(b->ev.text->storage);
+	assert_true(b->ev.text->timestamp->utc);
+	assert_int_equal(b->ev.text->timestamp->month, 12);
+	free(p);
+}
+
+static void test_concat(void **state)
+{
+	struct tetra_concat_message *m = calloc(1, sizeof(*m));
+	struct tb_event_buf b;
+
+	assert_non_null(m);
+	ssi(&m->head.hdr.calling, 1234567);
+	m->head.hdr.called.type = TETRA_ID_NONE;
+	m->head.pid = 0x8a;
+	m->head.coding = 26;
+	m->ref = 0x10;
+	m->total = 5;
+	m->received = 2;
+	m->have_mask = 0x5;	/* parts 1 and 3 */
+	strcpy(m->text, "en tre");
+
+	tb_event_buf_init(&b);
+	tb_event_from_text_incomplete(&b, m);
+	assert_string_equal(tb_event_kind(&b.ev), "text_incomplete");
+	assert_int_equal(b.ev.text_incomplete->reference, 0x10);
+	assert_int_equal(b.ev.text_incomplete->parts_total, 5);
+	assert_int_equal(b.ev.text_incomplete->parts_received, 2);
+	assert_int_equal(b.ev.text_incomplete->n_missing_parts, 3);
+	assert_int_equal(b.ev.text_incomplete->missing_parts[0], 2);
+	assert_int_equal(b.ev.text_incomplete->missing_parts[1], 4);
+	assert_int_equal(b.ev.text_incomplete->missing_parts[2], 5);
+	assert_string_equal(b.ev.text_incomplete->text, "en tre");
+	assert_string_equal(b.ev.text_incomplete->coding_name, "UTF-16BE");
+
+	m->received = 5;
+	m->have_mask = 0x1f;
+	tb_event_buf_init(&b);
+	tb_event_from_text_message(&b, m);
+	assert_string_equal(tb_event_kind(&b.ev), "text");
+	assert_int_equal(b.ev.text->parts, 5);
+	assert_int_equal(b.ev.text->concat_reference, 0x10);
+	assert_string_equal(b.ev.text->text, "en tre");
+	free(m);
+}
+
+static void test_location(void **state)
+{
+	struct tetra_prim *p = prim_new(TETRA_SAP_TNSDS, TETRA_TNSDS_LOCATION);
+	struct tetra_location_param *l = &p->u.location;
+	struct tb_event_buf *b;
+
+	l->hdr.calling.type = l->hdr.called.type = TETRA_ID_NONE;
+	l->pid = 0x0a;
+	l->long_report = true;
+	l->time_type = 2;
+	l->day = 14;
+	l->shape = TETRA_LIP_SHAPE_POINT;
+	l->has_position = true;
+	l->latitude = -33.5;
+	l->longitude = -70.25;
+	l->position_error = TETRA_LIP_POS_ERR_UNKNOWN;
+	l->has_reason = true;
+	l->reason = 2;
+	l->confidence = TETRA_LIP_ABSENT;
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "location");
+	assert_true(b->ev.location->has_position);
+	assert_true(b->ev.location->latitude == -33.5);
+	assert_true(b->ev.location->longitude == -70.25);
+	/* a long report carries a position error only with shape 10 */
+	assert_false(b->ev.location->has_position_error);
+	assert_string_equal(b->ev.location->position_error_text, "");
+	assert_false(b->ev.location->has_time_elapsed);
+	assert_non_null(b->ev.location->time_of_position);
+	assert_int_equal(b->ev.location->time_of_position->day, 14);
+	assert_string_equal(b->ev.location->reason_text, "emergency");
+	assert_int_equal(b->ev.location->confidence_code, TETRA_LIP_ABSENT);
+
+	l->long_report = false;
+	l->time_type = 1;
+	l->time_elapsed = 1;
+	l->position_error = 2;
+	b = build(p, 0);
+	assert_true(b->ev.location->has_position_error);
+	assert_int_equal(b->ev.location->position_error, 2);
+	assert_true(b->ev.location->has_time_elapsed);
+	assert_string_equal(b->ev.location->time_elapsed_text, "<5 min");
+	assert_null(b->ev.location->time_of_position);
+	free(p);
+}
+
+static void test_location_control(void **state)
+{
+	struct tetra_prim *p = prim_new(TETRA_SAP_TNSDS, TETRA_TNSDS_LOCATION_CONTROL);
+	struct tb_event_buf *b;
+
+	p->u.location_control.hdr.calling.type = p->u.location_control.hdr.called.type = TETRA_ID_NONE;
+	p->u.location_control.pdu_ext = TETRA_LIP_EXT_IMMEDIATE_REQUEST;
+	p->u.location_control.request_type = 1;
+	b = build(p, 0);
+	assert_int_equal(b->ev.location_control->kind,
+			 TETRABRIDGE__V1__LOCATION_CONTROL__KIND__IMMEDIATE_REQUEST);
+	assert_int_equal(b->ev.location_control->report_type, 1);
+	p->u.location_control.pdu_ext = TETRA_LIP_EXT_REPORT_ACK;
+	b = build(p, 0);
+	assert_int_equal(b->ev.location_control->kind, TETRABRIDGE__V1__LOCATION_CONTROL__KIND__REPORT_ACK);
+	p->u.location_control.pdu_ext = TETRA_LIP_EXT_ADD_TRIGGER;
+	b = build(p, 0);
+	assert_int_equal(b->ev.location_control->kind, TETRABRIDGE__V1__LOCATION_CONTROL__KIND__OTHER);
+	assert_int_equal(b->ev.location_control->pdu_extension, TETRA_LIP_EXT_ADD_TRIGGER);
+	assert_string_equal(b->ev.location_control->pdu_name, "add/modify trigger");
+	free(p);
+}
+
+static void test_reports(void **state)
+{
+	struct tetra_prim *p = prim_new(TETRA_SAP_TNSDS, TETRA_TNSDS_REPORT);
+	struct tb_event_buf *b;
+
+	p->u.report.hdr.calling.type = p->u.report.hdr.called.type = TETRA_ID_NONE;
+	p->u.report.pid = 0x82;
+	p->u.report.kind = TETRA_REPORT_SDS_ACK;
+	p->u.report.status = 0x4b;
+	p->u.report.msg_ref = 7;
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "delivery_report");
+	assert_int_equal(b->ev.delivery_report->kind, TETRABRIDGE__V1__DELIVERY_REPORT__KIND__ACK);
+	assert_int_equal(b->ev.delivery_report->status, 0x4b);
+	assert_string_equal(b->ev.delivery_report->status_text, "not registered");
+	assert_int_equal(b->ev.delivery_report->message_reference, 7);
+
+	osmo_prim_init(&p->oph, TETRA_SAP_TNSDS, TETRA_TNSDS_SEND_RESULT, PRIM_OP_INDICATION, NULL);
+	memset(&p->u.send_result, 0, sizeof(p->u.send_result));
+	p->u.send_result.sds_inst = 2;
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "send_result");
+	assert_false(b->ev.send_result->has_status);
+	assert_string_equal(b->ev.send_result->status_text, "");
+	p->u.send_result.has_status = true;
+	p->u.send_result.status = 4;
+	b = build(p, 0);
+	assert_string_equal(b->ev.send_result->status_text, "sent");
+
+	osmo_prim_init(&p->oph, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA, PRIM_OP_INDICATION, NULL);
+	memset(&p->u.unitdata, 0, sizeof(p->u.unitdata));
+	p->u.unitdata.hdr.calling.type = p->u.unitdata.hdr.called.type = TETRA_ID_NONE;
+	p->u.unitdata.hdr.ai_service = 12;
+	p->u.unitdata.len = 1;
+	p->u.unitdata.data[0] = 0x0a;
+	p->u.unitdata.decode_error = TETRA_E_TRUNCATED;
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "sds");
+	assert_string_equal(b->ev.sds_raw->decode_error, "truncated");
+	assert_int_equal(b->ev.sds_raw->protocol_id, 0x0a);
+	p->u.unitdata.decode_error = 0;
+	b = build(p, 0);
+	assert_string_equal(b->ev.sds_raw->decode_error, "");
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_not_events),
+		cmocka_unit_test(test_link_error),
+		cmocka_unit_test(test_radio_info),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_concat),
+		cmocka_unit_test(test_location),
+		cmocka_unit_test(test_location_control),
+		cmocka_unit_test(test_reports),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,476 @@
+/* The daemon as a child under umockdev, and a subscriber; see usb_daemon.h.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE
+#include "usb_daemon.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include <osmocom/core/timer.h>
+
+extern char **environ;
+
+int64_t ud_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+static void wake_cb(void *data)
+{
+}
+
+bool ud_run_until(bool (*cond)(void *arg), void *arg, int timeout_ms)
+{
+	int64_t end = ud_now_us() + (int64_t)timeout_ms * 1000;
+	struct osmo_timer_list wake;
+	bool ok;
+
+	memset(&wake, 0, sizeof(wake));
+	osmo_timer_setup(&wake, wake_cb, NULL);
+	while (!(ok = cond(arg))) {
+		int64_t left = end - ud_now_us();
+		if (left <= 0)
+			break;
+		osmo_timer_schedule(&wake, left / 1000000, left % 1000000);
+		osmo_select_main_ctx(0);
+	}
+	osmo_timer_del(&wake);
+	return ok;
+}
+
+/* ---- the daemon's stderr -------------------------------------------------- */
+
+static void log_append(struct ud_daemon *dm, const char *buf, size_t n)
+{
+	if (dm->log_len + n + 1 > dm->log_size) {
+		size_t size = dm->log_size ? dm->log_size : 65536;
+		while (size < dm->log_len + n + 1)
+			size *= 2;
+		dm->log = realloc(dm->log, size);
+		if (!dm->log)
+			abort();
+		dm->log_size = size;
+	}
+	memcpy(dm->log + dm->log_len, buf, n);
+	dm->log_len += n;
+	dm->log[dm->log_len] = '\0';
+	if (dm->echo && write(2, buf, n) < 0)
+		dm->echo = false;
+}
+
+/* Read what is there; returns false at EOF. */
+static bool drain_err(struct ud_daemon *dm)
+{
+	char buf[16384];
+	ssize_t n;
+
+	if (dm->err.fd < 0)
+		return false;
+	while ((n = read(dm->err.fd, buf, sizeof(buf))) > 0)
+		log_append(dm, buf, n);
+	return !(n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR));
+}
+
+static int err_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct ud_daemon *dm = ofd->data;
+
+	if (!drain_err(dm)) {
+		osmo_fd_unregister(ofd);
+		close(ofd->fd);
+		ofd->fd = -1;
+	}
+	return 0;
+}
+
+unsigned ud_log_count(const struct ud_daemon *dm, const char *needle)
+{
+	unsigned n = 0;
+
+	if (!dm->log)
+		return 0;
+	for (const char *p = dm->log; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+struct log_want { struct ud_daemon *dm; const char *needle; unsigned count; };
+
+static bool log_has(void *arg)
+{
+	struct log_want *w = arg;
+	return ud_log_count(w->dm, w->needle) >= w->count;
+}
+
+bool ud_wait_log(struct ud_daemon *dm, const char *needle, unsigned count, int timeout_ms)
+{
+	struct log_want w = { dm, needle, count };
+	return ud_run_until(log_has, &w, timeout_ms);
+}
+
+/* ---- start and stop ------------------------------------------------------- */
+
+int ud_start(struct ud_daemon *dm, const char *daemon_path, const char *preload, const char *cfg_path)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[] = { (char *)daemon_path, "-c", (char *)cfg_path, NULL };
+	char **envp, *pre = NULL;
+	size_t n = 0, k = 0;
+	int p[2], rc;
+
+	memset(dm, 0, sizeof(*dm));
+	dm->err.fd = -1;
+	dm->echo = getenv("TB_TEST_DEBUG") != NULL;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	fcntl(p[0], F_SETPIPE_SZ, 1 << 20);	/* a burst of log lines never blocks it */
+
+	while (environ[n])
+		n++;
+	envp = calloc(n + 2, sizeof(*envp));
+	if (!envp)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
+			envp[k++] = environ[i];
+	if (preload && asprintf(&pre, "LD_PRELOAD=%s", preload) > 0)
+		envp[k++] = pre;
+	envp[k] = NULL;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+	rc = posix_spawn(&dm->pid, daemon_path, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	free(pre);
+	free(envp);
+	close(p[1]);
+	if (rc != 0) {
+		close(p[0]);
+		dm->pid = 0;
+		return -rc;
+	}
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	osmo_fd_setup(&dm->err, p[0], OSMO_FD_READ, err_cb, dm, 0);
+	if (osmo_fd_register(&dm->err) < 0)
+		abort();
+	return 0;
+}
+
+int ud_stop(struct ud_daemon *dm, int timeout_ms)
+{
+	int64_t end = ud_now_us() + (int64_t)timeout_ms * 1000;
+	int status = 0, pfd;
+	bool killed = false;
+
+	if (dm->pid <= 0)
+		return -1;
+	kill(dm->pid, SIGTERM);
+	pfd = (int)syscall(SYS_pidfd_open, dm->pid, 0);
+	while (wait4(dm->pid, &status, WNOHANG, &dm->ru) == 0) {
+		int64_t left = end - ud_now_us();
+		struct pollfd fds[2] = { { .fd = pfd, .events = POLLIN }, { .fd = dm->err.fd, .events = POLLIN } };
+
+		if (left <= 0 || pfd < 0) {
+			kill(dm->pid, SIGKILL);
+			wait4(dm->pid, &status, 0, &dm->ru);
+			killed = true;
+			break;
+		}
+		poll(fds, 2, (int)(left / 1000) + 1);
+		drain_err(dm);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	dm->pid = 0;
+	if (dm->err.fd >= 0) {
+		/* The rest of its log (the write end is closed now). */
+		fcntl(dm->err.fd, F_SETFL, 0);
+		while (drain_err(dm))
+			;
+		osmo_fd_unregister(&dm->err);
+		close(dm->err.fd);
+		dm->err.fd = -1;
+	}
+	dm->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return killed ? -1 : dm->status;
+}
+
+int64_t ud_cpu_us(const struct ud_daemon *dm)
+{
+	char path[64], buf[2048], *p;
+	unsigned long long ut, st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)dm->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* After "(comm)": state is field 3, utime 14, stime 15. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (int64_t)(ut + st) * 1000000 / sysconf(_SC_CLK_TCK);
+}
+
+/* ---- the VTY ---------------------------------------------------------------- */
+
+int ud_vty_port(const struct ud_daemon *dm)
+{
+	char path[64], link[64], line[512];
+	unsigned long inodes[64];
+	unsigned n = 0;
+	struct dirent *de;
+	DIR *d;
+	FILE *f;
+	int port = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)dm->pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < 64) {
+		char fdpath[320];
+		ssize_t len;
+		unsigned long ino;
+
+		snprintf(fdpath, sizeof(fdpath), "%s/%s", path, de->d_name);
+		len = readlink(fdpath, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		if (sscanf(link, "socket:[%lu]", &ino) == 1)
+			inodes[n++] = ino;
+	}
+	closedir(d);
+
+	snprintf(path, sizeof(path), "/proc/%d/net/tcp", (int)dm->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (!port && fgets(line, sizeof(line), f)) {
+		unsigned lport, st;
+		unsigned long ino;
+
+		/* sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode */
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x %*x:%*x %*x:%*x %*x %*u %*u %lu", &lport, &st, &ino) != 3)
+			continue;
+		for (unsigned i = 0; i < n; i++)
+			if (st == 0x0A && ino == inodes[i])	/* TCP_LISTEN */
+				port = (int)lport;
+	}
+	fclose(f);
+	return port;
+}
+
+/* Read until the VTY prompt ends the output; telnet commands dropped. */
+static bool vty_read(struct ud_daemon *dm, int sock, char **out, size_t *len, int64_t end)
+{
+	size_t size = 4096;
+	bool iac = false;
+	unsigned skip = 0;
+
+	*out = malloc(size);
+	*len = 0;
+	if (!*out)
+		abort();
+	for (;;) {
+		unsigned char buf[4096];
+		struct pollfd fds[2] = { { .fd = sock, .events = POLLIN }, { .fd = dm->err.fd, .events = POLLIN } };
+		int64_t left = end - ud_now_us();
+		ssize_t n;
+
+		(*out)[*len] = '\0';
+		if (*len >= 15 && (strcmp(*out + *len - 15, "tetra-bridged> ") == 0 ||
+				   strcmp(*out + *len - 15, "tetra-bridged# ") == 0))
+			return true;
+		if (left <= 0)
+			return false;
+		poll(fds, 2, (int)(left / 1000) + 1);
+		drain_err(dm);
+		if (!(fds[0].revents & (POLLIN | POLLHUP)))
+			continue;
+		n = read(sock, buf, sizeof(buf));
+		if (n <= 0)
+			return false;
+		for (ssize_t i = 0; i < n; i++) {
+			if (skip) {
+				skip--;
+				continue;
+			}
+			if (iac) {
+				iac = false;
+				skip = buf[i] >= 251 ? 1 : 0;	/* WILL/WONT/DO/DONT <option> */
+				continue;
+			}
+			if (buf[i] == 255) {
+				iac = true;
+				continue;
+			}
+			if (buf[i] == '\r')
+				continue;
+			if (*len + 2 > size) {
+				size *= 2;
+				*out = realloc(*out, size);
+				if (!*out)
+					abort();
+			}
+			(*out)[(*len)++] = (char)buf[i];
+		}
+	}
+}
+
+char *ud_vty(struct ud_daemon *dm, const char *cmd, int timeout_ms)
+{
+	int64_t end = ud_now_us() + (int64_t)timeout_ms * 1000;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	char *out = NULL, line[512];
+	size_t len;
+	int port = ud_vty_port(dm), sock;
+
+	if (!port)
+		return NULL;
+	sa.sin_port = htons(port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto fail;
+	if (!vty_read(dm, sock, &out, &len, end))
+		goto fail;
+	free(out);
+	out = NULL;
+	snprintf(line, sizeof(line), "enable\r\n");
+	if (write(sock, line, strlen(line)) < 0 || !vty_read(dm, sock, &out, &len, end))
+		goto fail;
+	free(out);
+	out = NULL;
+	snprintf(line, sizeof(line), "%s\r\n", cmd);
+	if (write(sock, line, strlen(line)) < 0 || !vty_read(dm, sock, &out, &len, end))
+		goto fail;
+	close(sock);
+	return out;
+fail:
+	free(out);
+	if (sock >= 0)
+		close(sock);
+	return NULL;
+}
+
+/* ---- the subscriber --------------------------------------------------------- */
+
+static int sub_fd_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	return 0;	/* only wakes the loop; ud_sub_recv() reads */
+}
+
+void ud_sub_open(struct ud_sub *s, const char *endpoint)
+{
+	int zero = 0, fd;
+	size_t fdlen = sizeof(fd);
+
+	memset(s, 0, sizeof(*s));
+	s->zctx = zmq_ctx_new();
+	s->sock = zmq_socket(s->zctx, ZMQ_SUB);
+	if (!s->sock)
+		abort();
+	zmq_setsockopt(s->sock, ZMQ_LINGER, &zero, sizeof(zero));
+	zmq_setsockopt(s->sock, ZMQ_SUBSCRIBE, "", 0);
+	if (zmq_connect(s->sock, endpoint) < 0) {
+		fprintf(stderr, "connect %s: %s\n", endpoint, zmq_strerror(errno));
+		abort();
+	}
+	if (zmq_getsockopt(s->sock, ZMQ_FD, &fd, &fdlen) < 0)
+		abort();
+	osmo_fd_setup(&s->ofd, fd, OSMO_FD_READ, sub_fd_cb, s, 0);
+	if (osmo_fd_register(&s->ofd) < 0)
+		abort();
+}
+
+void ud_sub_close(struct ud_sub *s)
+{
+	if (!s->sock)
+		return;
+	osmo_fd_unregister(&s->ofd);
+	zmq_close(s->sock);
+	zmq_ctx_term(s->zctx);
+	memset(s, 0, sizeof(*s));
+}
+
+/* One event if one is there, without blocking. ZMQ_FD is edge-triggered:
+ * this is tried before every sleep, so no wake-up is missed. */
+static Tetrabridge__V1__Event *sub_try(struct ud_sub *s, char *topic, size_t tsize)
+{
+	zmq_msg_t t, m;
+	Tetrabridge__V1__Event *ev;
+	int more = 0;
+	size_t more_len = sizeof(more);
+
+	zmq_msg_init(&t);
+	if (zmq_msg_recv(&t, s->sock, ZMQ_DONTWAIT) < 0) {
+		zmq_msg_close(&t);
+		return NULL;
+	}
+	zmq_getsockopt(s->sock, ZMQ_RCVMORE, &more, &more_len);
+	if (!more)
+		abort();	/* every event is two frames */
+	zmq_msg_init(&m);
+	if (zmq_msg_recv(&m, s->sock, 0) < 0)
+		abort();
+	if (topic)
+		snprintf(topic, tsize, "%.*s", (int)zmq_msg_size(&t), (const char *)zmq_msg_data(&t));
+	ev = tetrabridge__v1__event__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+	zmq_msg_close(&t);
+	zmq_msg_close(&m);
+	if (!ev)
+		abort();
+	return ev;
+}
+
+struct sub_want {
+	struct ud_sub *s;
+	char *topic;
+	size_t tsize;
+	Tetrabridge__V1__Event *ev;
+};
+
+static bool sub_has(void *arg)
+{
+	struct sub_want *w = arg;
+
+	w->ev = sub_try(w->s, w->topic, w->tsize);
+	return w->ev != NULL;
+}
+
+Tetrabridge__V1__Event *ud_sub_recv(struct ud_sub *s, char *topic, size_t tsize, int timeout_ms)
+{
+	struct sub_want w = { s, topic, tsize, NULL };
+
+	ud_run_until(sub_has, &w, timeout_ms);
+	return w.ev;
+}
