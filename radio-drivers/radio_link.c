@@ -266,6 +266,10 @@ static void init_result_cb(const struct tb_at_result *res, void *data)
 	case TB_AT_TIMEOUT:
 		snprintf(reason, sizeof(reason), "terminal does not answer %s (no reply within %lu ms)",
 			 step->cmd, tdef(TB_T_AT_TIMEOUT, OSMO_TDEF_MS));
+		/* Silent from the very first AT: maybe the PEI is on another
+		 * interface of the same terminal; the next open tries it. */
+		if (rl->init_step == 0)
+			tb_transport_probe_next(rl->t);
 		osmo_fsm_inst_dispatch(rl->fi, RL_EV_FAIL, reason);
 		return;
 	default:

@@ -28,6 +28,11 @@ struct tb_transport_ops {
 	 * links once released. Returns 0, or -EOPNOTSUPP (NULL op) when the
 	 * transport can only ever reach one terminal (a tty, the simulator). */
 	int (*pass_over)(struct tb_transport *t);
+	/* Optional: the terminal did not answer "AT" on what was opened. The
+	 * next open() tries its next PEI candidate (another USB interface:
+	 * which Motorola interface carries the PEI is not known in advance).
+	 * Returns 0 when there is another candidate, else -EOPNOTSUPP. */
+	int (*probe_next)(struct tb_transport *t);
 };
 
 struct tb_transport {
@@ -54,6 +59,11 @@ static inline int tb_transport_write(struct tb_transport *t, const uint8_t *b, s
 static inline int tb_transport_pass_over(struct tb_transport *t)
 {
 	return t->ops->pass_over ? t->ops->pass_over(t) : -EOPNOTSUPP;
+}
+
+static inline int tb_transport_probe_next(struct tb_transport *t)
+{
+	return t->ops->probe_next ? t->ops->probe_next(t) : -EOPNOTSUPP;
 }
 
 /* Constructors; the transport is a talloc child of ctx, freed with it

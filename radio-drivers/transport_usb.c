@@ -82,6 +82,7 @@ struct usb_transport {
 	struct llist_head skipped;	/* struct usb_skipped: until they are unplugged */
 	struct osmo_timer_list down_timer;	/* reports a broken link */
 	int down_err;
+	unsigned probe;			/* PEI interface candidate: profile's + probe (no interface configured) */
 	int last_err;			/* the last open error, logged once */
 	char last_msg[384];
 	char match_desc[128];		/* "0cad:9013 serial ABC123" */
@@ -516,7 +517,8 @@ static int pick_layout(struct usb_transport *ut, struct usb_sess *s, const struc
 	} else if (want >= 0) {
 		data = find_iface(cfg, want);
 	} else if (s->profile && s->profile->kind == TB_USB_VENDOR_BULK) {
-		data = find_iface(cfg, s->profile->pei_interface);
+		unsigned n = s->profile->n_interfaces ? s->profile->n_interfaces : 1;
+		data = find_iface(cfg, (s->profile->pei_interface + ut->probe) % n);
 	} else {
 		/* The first interface with a bulk pair. */
 		for (int i = 0; i < cfg->bNumInterfaces && !data; i++) {
@@ -884,6 +886,21 @@ static int usb_pass_over(struct tb_transport *t)
 	return 0;
 }
 
+/* No interface configured and a vendor-class terminal with several: the
+ * next open tries the next one (the link calls this when "AT" got no answer). */
+static int usb_probe_next(struct tb_transport *t)
+{
+	struct usb_transport *ut = (struct usb_transport *)t;
+	const struct tb_usb_profile *p = ut->sess ? ut->sess->profile : ut->profile;
+
+	if (ut->m.interface >= 0 || !p || p->kind != TB_USB_VENDOR_BULK || p->n_interfaces < 2)
+		return -EOPNOTSUPP;
+	ut->probe = (ut->probe + 1) % p->n_interfaces;
+	LOGP(DUSB, LOGL_INFO, "%s: no answer on this interface; the next open tries interface %u\n",
+	     ut->desc, (p->pei_interface + ut->probe) % p->n_interfaces);
+	return 0;
+}
+
 static const struct tb_transport_ops usb_ops = {
 	.kind = "usb",
 	.open = usb_open,
@@ -891,6 +908,7 @@ static const struct tb_transport_ops usb_ops = {
 	.write = usb_write,
 	.describe = usb_describe,
 	.pass_over = usb_pass_over,
+	.probe_next = usb_probe_next,
 };
 
 bool tb_transport_usb_matches(const struct tb_transport *t, const struct tb_usb_device_info *info)

@@ -47,8 +47,9 @@ struct tb_usb_profile {
 	const struct tb_usb_id *ids;
 	/* TB_USB_VENDOR_BULK: interfaces the terminal has, and the one that
 	 * carries the PEI unless the match spec names another. Which Motorola
-	 * interface it is is unverified (notes §8): interface 0 by default;
-	 * probing with "AT" is for later. */
+	 * interface it is is unverified (notes §8): interface 0 first; when
+	 * no interface is configured and "AT" gets no answer there, the link
+	 * probes the next one (tb_transport_probe_next). */
 	uint8_t n_interfaces;
 	uint8_t pei_interface;
 	/* TB_USB_CDC_ACM: line coding sent at open (8N1). */

@@ -450,6 +450,42 @@ static void test_motorola_interface_1(void **state)
 	run_profile(&pc);
 }
 
+/* No interface configured, and the terminal's PEI is on interface 1: the
+ * first "AT" on interface 0 gets no answer, the link probes the next
+ * interface and comes up there. */
+static void test_motorola_probe_interface(void **state)
+{
+	void *ctx = talloc_named_const(g_root, 0, "probe");
+	const struct tb_usb_profile *up = tb_usb_profile_find("motorola");
+	struct emu_dev_spec spec = {
+		.profile = up, .vid = 0x0cad, .pid = 0x9015, .max_packet = 64, .serial = "PROBE1",
+		.port = 1, .kernel_driver = "usb-serial-simple", .tsi = TSI, .pei_only_on = 2,
+	};
+	struct tb_usb_match m = { .vid = 0x0cad, .pid = 0x9015, .interface = -1 };
+	struct emu_dev *d, *devs[2] = { NULL, NULL };	/* NULL-terminated */
+	struct emu_stats st;
+	static struct radio r;
+
+	tdefs_fast();
+	d = devs[0] = emu_dev_new(g_bed, ctx, &spec);
+	emu_plug(d);
+	radio_start(&r, ctx, "probed", &m, up);
+	assert_true(run_until(is_up, &r, DEADLINE_MS));
+	assert_string_equal(r.t->ops->describe(r.t), "usb 1-1 0cad:9015 serial PROBE1 if 1");
+	emu_get_stats(d, &st);
+	assert_int_equal(st.claimed_mask, 1u << 1);
+	assert_int_equal(st.in_ep, 0x82);
+	assert_int_equal(tb_radio_link_stats(r.rl)->opens, 2);	/* interface 0, then 1 */
+
+	inject_status(d, 0x8002);
+	struct want_status ws = { &r, 0x8002, 1 };
+	assert_true(run_until(has_status, &ws, DEADLINE_MS));
+
+	radios_free(&r, 1, devs);
+	emu_dev_free(d);
+	talloc_free(ctx);
+}
+
 /* Unplugged while its IN transfers are in flight: LINK_DOWN; plugged back:
  * LINK_UP again, nothing twice, nothing lost that was printed after. */
 static unsigned g_arrivals;
@@ -1006,6 +1042,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cdc_acm),
 		cmocka_unit_test(test_airbus),
 		cmocka_unit_test(test_motorola_interface_1),
+		cmocka_unit_test(test_motorola_probe_interface),
 		cmocka_unit_test(test_unplug_replug),
 		cmocka_unit_test(test_eight_terminals),
 		cmocka_unit_test(test_first_free),

@@ -316,7 +316,9 @@ static void submit_urb(struct emu_plug *p, struct emu_client *c, UMockdevIoctlCl
 		uint64_t one = 1;
 
 		d->st.out_ep = u->endpoint;
-		g_byte_array_append(d->out_q, e->buf->data, u->buffer_length);
+		/* A mute interface: the bytes go nowhere (the PEI is elsewhere). */
+		if (!d->spec.pei_only_on || u->endpoint == 0x01 + (d->spec.pei_only_on - 1))
+			g_byte_array_append(d->out_q, e->buf->data, u->buffer_length);
 		d->st.out_urbs++;
 		d->st.out_bytes += u->buffer_length;
 		u->actual_length = u->buffer_length;

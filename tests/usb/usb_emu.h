@@ -59,6 +59,8 @@ struct emu_dev_spec {
 	const char *kernel_driver;	/* bound to every interface at plug ("usb-serial-simple",
 					 * "cdc_acm"); NULL: none */
 	const char *tsi;		/* the simulated terminal's identity (AT+CNUMF?) */
+	int pei_only_on;		/* 0: every bulk pair reaches the terminal; n: only
+					 * interface n-1's (the others are mute), to test probing */
 };
 
 /* A terminal, not plugged in yet. Its simulated terminal (emu_sim()) lives
