@@ -17,7 +17,7 @@ BENCH_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG"
 	-DTB_SANITIZE=OFF -DTB_FUZZ=OFF
 BENCH_ARGS ?=
 
-.PHONY: all deps configure build test fuzz bench run clean FORCE
+.PHONY: all deps configure build test fuzz bench install run clean FORCE
 
 all: build
 
@@ -55,6 +55,14 @@ bench: deps
 	cmake -S . -B $(BENCH_BUILD) $(BENCH_FLAGS)
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_codecs
 	$(BENCH_BUILD)/bench/bench_codecs $(BENCH_ARGS)
+
+# An optimised, unsanitised build (the same as `make bench`) installed under
+# PREFIX (/usr/local), with the udev rules in /etc/udev/rules.d. DESTDIR works.
+PREFIX ?= /usr/local
+install: deps
+	cmake -S . -B $(BENCH_BUILD) $(BENCH_FLAGS) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target tetra-bridged tetractl tetra-sim
+	cmake --install $(BENCH_BUILD)
 
 run: build
 	./scripts/demo.sh $(BUILD)
