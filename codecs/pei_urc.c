@@ -20,6 +20,7 @@
  */
 #include "codecs/pei_urc.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "codecs/sds.h"
@@ -28,6 +29,18 @@ bool tetra_pei_has_data_line(const char *line, size_t len)
 {
 	static const char p[] = "+CTSDSR:";
 	return len >= sizeof(p) - 1 && memcmp(line, p, sizeof(p) - 1) == 0;
+}
+
+bool tetra_pei_is_data_line(const char *line, size_t len)
+{
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)line[i]))
+			return false;
+	return true;
 }
 
 /* ---- splitter ------------------------------------------------------------ */

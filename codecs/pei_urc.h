@@ -13,6 +13,12 @@
 /* True when this result line is followed by a user-data line (+CTSDSR). */
 bool tetra_pei_has_data_line(const char *line, size_t len);
 
+/* True when a line can be the user-data line that follows a +CTSDSR: hex
+ * digits only (trailing blanks allowed). Anything else — a result code, OK,
+ * the prompt — means the data line was lost. Shared by the AT engine and
+ * the offline trace decoder, so both pair lines the same way. */
+bool tetra_pei_is_data_line(const char *line, size_t len);
+
 /* Decode one unsolicited result code.
  *  line/len:      the result line without CR LF, e.g. "+CTICN: 1,0,0,...".
  *  data/data_len: the following user-data line for +CTSDSR, else NULL/0.

@@ -148,19 +148,6 @@ static bool is_prompt(const char *line, size_t len)
 	return trim_len(line, len) == 1 && line[0] == '>';
 }
 
-/* The +CTSDSR user-data line: hex digits only. Anything else (a URC, a final
- * result, the prompt) means the data line was lost. */
-static bool is_hex_line(const char *line, size_t len)
-{
-	len = trim_len(line, len);
-	if (len == 0)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!isxdigit((unsigned char)line[i]))
-			return false;
-	return true;
-}
-
 static bool is_echo(const struct at_cmd *c, const char *line, size_t len)
 {
 	len = trim_len(line, len);
@@ -323,7 +310,7 @@ static void on_line(const char *line, size_t len, void *data)
 		return;
 
 	if (e->holding) {
-		if (is_hex_line(line, len)) {
+		if (tetra_pei_is_data_line(line, len)) {
 			e->holding = false;
 			dispatch_urc(e, e->held, e->held_len, line, len);
 			return;

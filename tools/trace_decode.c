@@ -141,17 +141,6 @@ static size_t trim(const char *s, size_t len)
 	return len;
 }
 
-static bool is_hex_line(const char *s, size_t len)
-{
-	len = trim(s, len);
-	if (!len)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
 static bool is(const char *s, size_t len, const char *lit)
 {
 	size_t n = strlen(lit);
@@ -173,7 +162,7 @@ static void on_line(const char *line, size_t len, void *data)
 
 	d->data_echo_next = false;
 	if (d->holding) {
-		if (is_hex_line(line, len)) {
+		if (tetra_pei_is_data_line(line, len)) {
 			d->holding = false;
 			decode(d, d->held_line, d->held, d->held_len, line, len);
 			return;
@@ -191,7 +180,7 @@ static void on_line(const char *line, size_t len, void *data)
 		d->data_echo_next = true;
 		return;
 	}
-	if (data_echo && is_hex_line(line, len))
+	if (data_echo && tetra_pei_is_data_line(line, len))
 		return;
 	if (tetra_pei_has_data_line(line, len)) {
 		d->holding = true;
