@@ -234,7 +234,8 @@ static int run_once(unsigned nterms, const char *dir)
 	o = snprintf(cfg, sizeof(cfg),
 		     "log stderr\n logging color 0\n logging level all notice\n"
 		     "line vty\n bind 127.0.0.1 0\n"
-		     "bridge\n id bench\n events bind %s\n", endpoint);
+		     "bridge\n id bench\n events bind %s\n commands bind %s-commands\n state-dir %s/var-%u\n",
+		     endpoint, endpoint, dir, nterms);
 	for (unsigned i = 0; i < nterms; i++) {
 		struct term *t = &r.t[i];
 		char serial[32], tsi[24];

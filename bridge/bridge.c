@@ -1,17 +1,37 @@
-/* The bridge: radios in, events out.
+/* The bridge: radios in, events out, commands in.
+ *
+ * Start-up order matters: security first (no socket is ever bound plain
+ * where it must not be), then the journal (the seq continues from it), the
+ * outgoing queue's store, the sockets, and last the radios (their first
+ * events need all of the above).
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "bridge/bridge.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/time.h>
 #include <zmq.h>
 #include <osmocom/core/talloc.h>
 
+#include "bridge/commands.h"
+#include "bridge/journal.h"
+#include "bridge/outbox_store.h"
 #include "bridge/radio.h"
 #include "common/logging.h"
+#include "ipc/command_server.h"
+#include "ipc/event_kind.h"
 #include "ipc/publisher.h"
+#include "ipc/security.h"
 #include "radio-drivers/usb.h"
+
+/* Retention runs this often; a journal backlog (disk full) is retried
+ * every second. */
+#define TB_HOUSEKEEPING_S 60
+#define TB_BACKLOG_RETRY_S 1
+/* Events packed on the stack up to this size. */
+#define TB_EVENT_STACK_BUF 1024
 
 struct tb_bridge *g_bridge;
 
@@ -23,6 +43,10 @@ struct tb_bridge *tb_bridge_alloc(void *ctx)
 		return NULL;
 	b->id = talloc_strdup(b, "tetra-bridge");
 	b->events_endpoint = talloc_strdup(b, TB_DEFAULT_EVENTS_ENDPOINT);
+	b->commands_endpoint = talloc_strdup(b, TB_DEFAULT_COMMANDS_ENDPOINT);
+	b->state_dir = talloc_strdup(b, TB_DEFAULT_STATE_DIR);
+	b->retention_days = TB_DEFAULT_RETENTION_DAYS;
+	b->retention_mb = TB_DEFAULT_RETENTION_MB;
 	b->next_seq = 1;
 	INIT_LLIST_HEAD(&b->radios);
 	g_bridge = b;
@@ -50,6 +74,84 @@ static void usb_start(struct tb_bridge *b)
 	b->usb_watch = tb_usb_on_arrival(b, usb_arrived_cb, b);
 }
 
+/* CURVE when the config names keys; otherwise only loopback, unless the
+ * config says `insecure`. */
+static int security_start(struct tb_bridge *b, char **errmsg)
+{
+	const char *eps[] = { b->events_endpoint, b->commands_endpoint };
+	const char *what[] = { "events bind", "commands bind" };
+
+	if (b->curve_server_key || b->curve_clients) {
+		if (!b->curve_server_key || !b->curve_clients) {
+			*errmsg = talloc_asprintf(b, "CURVE needs both `curve server-key FILE` and `curve clients "
+						  "FILE` in the bridge node (only %s is set)",
+						  b->curve_server_key ? "server-key" : "clients");
+			return -EINVAL;
+		}
+		b->security = tb_security_start(b, b->zmq_ctx, b->curve_server_key, b->curve_clients, errmsg);
+		if (!b->security)
+			return -EINVAL;
+		LOGP(DIPC, LOGL_NOTICE, "CURVE on: %u client keys from %s\n", tb_security_clients(b->security),
+		     b->curve_clients);
+		return 0;
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		if (tb_endpoint_is_local(eps[i]))
+			continue;
+		if (!b->insecure) {
+			*errmsg = talloc_asprintf(b, "`%s %s` can be reached from other machines, and the bridge has no "
+						  "CURVE keys: its events are health data. Set `curve server-key FILE` "
+						  "and `curve clients FILE` (tetractl keygen makes keys), or say "
+						  "`insecure` in the bridge node if the network is protected otherwise",
+						  what[i], eps[i]);
+			return -EPERM;
+		}
+		LOGP(DIPC, LOGL_NOTICE, "%s %s: plain, without CURVE, because the config says insecure\n", what[i],
+		     eps[i]);
+	}
+	return 0;
+}
+
+static void housekeeping_cb(void *data)
+{
+	struct tb_bridge *b = data;
+	struct timeval tv;
+
+	if (!b->journal)
+		return;
+	if (tb_journal_flush(b->journal) > 0) {
+		/* The disk still fails: try again soon, prune later. */
+		osmo_timer_schedule(&b->housekeeping, TB_BACKLOG_RETRY_S, 0);
+		return;
+	}
+	gettimeofday(&tv, NULL);
+	tb_journal_prune(b->journal, (uint64_t)tv.tv_sec * 1000000u + tv.tv_usec);
+	osmo_timer_schedule(&b->housekeeping, TB_HOUSEKEEPING_S, 0);
+}
+
+static int journal_start(struct tb_bridge *b, char **errmsg)
+{
+	const struct tb_journal_cfg cfg = {
+		.state_dir = b->state_dir,
+		.max_age_s = b->retention_days * 86400u,
+		.max_bytes = b->retention_mb * 1024u * 1024u,
+		.sync_full = b->journal_sync_full,
+	};
+
+	b->journal = tb_journal_open(b, &cfg, errmsg);
+	if (!b->journal)
+		return -EIO;
+	b->next_seq = tb_journal_last_seq(b->journal) + 1;
+	b->outbox_store = tb_outbox_store_open(b, tb_journal_db(b->journal), errmsg);
+	if (!b->outbox_store)
+		return -EIO;
+	LOGP(DMAIN, LOGL_NOTICE, "journal %s: events continue at seq %" PRIu64 "\n", tb_journal_path(b->journal),
+	     b->next_seq);
+	osmo_timer_setup(&b->housekeeping, housekeeping_cb, b);
+	housekeeping_cb(b);	/* retention once at start, then periodically */
+	return 0;
+}
+
 int tb_bridge_start(struct tb_bridge *b, char **errmsg)
 {
 	struct tb_radio *r;
@@ -60,8 +162,18 @@ int tb_bridge_start(struct tb_bridge *b, char **errmsg)
 		*errmsg = talloc_asprintf(b, "cannot create a ZeroMQ context: %s", zmq_strerror(errno));
 		return -errno;
 	}
-	b->pub = tb_publisher_alloc(b, b->zmq_ctx, b->events_endpoint, &rc, errmsg);
+	rc = security_start(b, errmsg);
+	if (rc < 0)
+		return rc;
+	rc = journal_start(b, errmsg);
+	if (rc < 0)
+		return rc;
+	b->pub = tb_publisher_alloc(b, b->zmq_ctx, b->events_endpoint, b->security, &rc, errmsg);
 	if (!b->pub)
+		return rc;
+	b->cmd = tb_command_server_alloc(b, b->zmq_ctx, b->commands_endpoint, b->security, tb_bridge_command, b,
+					 &rc, errmsg);
+	if (!b->cmd)
 		return rc;
 
 	usb_start(b);
@@ -88,8 +200,17 @@ void tb_bridge_stop(struct tb_bridge *b)
 	TALLOC_FREE(b->usb_watch);
 	tb_usb_exit();	/* nothing when it never started */
 	b->usb = false;
+	osmo_timer_del(&b->housekeeping);
+	if (b->cmd)
+		tb_command_server_destroy(&b->cmd);
 	if (b->pub)
 		tb_publisher_destroy(&b->pub);
+	if (b->outbox_store)
+		tb_outbox_store_close(&b->outbox_store);
+	if (b->journal)
+		tb_journal_close(&b->journal);
+	if (b->security)
+		tb_security_stop(&b->security);
 	if (b->zmq_ctx) {
 		zmq_ctx_term(b->zmq_ctx);
 		b->zmq_ctx = NULL;
@@ -98,13 +219,33 @@ void tb_bridge_stop(struct tb_bridge *b)
 
 uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev)
 {
+	uint8_t stack[TB_EVENT_STACK_BUF];
+	uint8_t *body = stack;
+	const char *kind = tb_event_kind(ev);
 	struct timeval tv;
+	size_t len;
 
 	gettimeofday(&tv, NULL);
 	ev->seq = b->next_seq++;
 	ev->time_us = (uint64_t)tv.tv_sec * 1000000u + tv.tv_usec;
 	ev->bridge = b->id;
+
+	len = tetrabridge__v1__event__get_packed_size(ev);
+	if (len > sizeof(stack)) {
+		body = talloc_size(b, len);
+		if (!body) {
+			LOGP(DMAIN, LOGL_ERROR, "event seq %" PRIu64 " lost: out of memory\n", ev->seq);
+			return ev->seq;
+		}
+	}
+	tetrabridge__v1__event__pack(ev, body);
+	/* Stored before it is published: a subscriber can always replay what
+	 * it saw. A failing disk keeps it in memory (the journal says so). */
+	if (b->journal && tb_journal_append(b->journal, ev->seq, ev->time_us, kind, ev->radio, body, len) == 1)
+		osmo_timer_schedule(&b->housekeeping, TB_BACKLOG_RETRY_S, 0);
 	if (b->pub)
-		tb_publisher_send(b->pub, ev);
+		tb_publisher_send_packed(b->pub, kind, ev->radio, ev->seq, body, len);
+	if (body != stack)
+		talloc_free(body);
 	return ev->seq;
 }

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/timer.h>
 
 #include "ipc/tetra_bridge.pb-c.h"
 
@@ -14,15 +15,31 @@
 #define TB_DEFAULT_VTY_PORT 4270
 
 struct tb_publisher;
+struct tb_security;
+struct tb_journal;
+struct tb_outbox_store;
+struct tb_command_server;
 
 struct tb_bridge {
 	char *id;			/* bridge id in every event */
 	char *events_endpoint;		/* PUB bind address */
-	int insecure;			/* allow non-loopback binds without CURVE (later) */
+	char *commands_endpoint;	/* ROUTER bind address */
+	bool insecure;			/* allow non-loopback binds without CURVE */
+	char *curve_server_key;		/* the bridge's key pair file (zcert); NULL: no CURVE */
+	char *curve_clients;		/* the clients file (role, key, name) */
+	char *state_dir;		/* the journal and the outgoing queue live here */
+	uint64_t retention_days;	/* journal: events older are deleted (0: kept) */
+	uint64_t retention_mb;		/* journal: oldest deleted above this size (0: no limit) */
+	bool journal_sync_full;		/* fsync every event */
 
 	void *zmq_ctx;
+	struct tb_security *security;	/* CURVE + ZAP; NULL without */
+	struct tb_journal *journal;
+	struct tb_outbox_store *outbox_store;
 	struct tb_publisher *pub;
+	struct tb_command_server *cmd;
 	uint64_t next_seq;		/* seq of the next event */
+	struct osmo_timer_list housekeeping;	/* retention, journal backlog */
 
 	struct llist_head radios;	/* struct tb_radio.entry */
 

@@ -22,6 +22,8 @@
 #include "bridge/bridge.h"
 #include "bridge/vty.h"
 #include "common/logging.h"
+#include "ipc/command_server.h"
+#include "ipc/security.h"
 
 #ifndef TB_VERSION
 #define TB_VERSION "0.1.0"
@@ -34,7 +36,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: tetra-bridged [-c FILE] [-d CATEGORIES] [-h] [-V]\n"
 		"Bridges TETRA radio terminals (PEI over USB, serial or simulated) to a\n"
-		"ZeroMQ event stream. Runs in the foreground; stop it with Ctrl-C or SIGTERM.\n"
+		"ZeroMQ event stream and takes commands (send status, text, location\n"
+		"request; replay) on a second socket. Runs in the foreground; stop it with\n"
+		"Ctrl-C or SIGTERM; SIGHUP reads the CURVE clients file again.\n"
 		"\n"
 		"  -c, --config FILE    configuration file (default: tetra-bridge.cfg)\n"
 		"  -d, --debug CATS     log these categories at DEBUG, e.g. DPEI:DRADIO\n"
@@ -42,9 +46,32 @@ static void usage(FILE *f)
 		"  -h, --help           this text\n"
 		"  -V, --version        print the version and exit\n"
 		"\n"
+		"Defaults: events %s, commands %s, journal in ./var\n"
+		"(bridge / events bind, commands bind, state-dir). Sockets other machines\n"
+		"can reach need CURVE keys (bridge / curve server-key, curve clients) or\n"
+		"an explicit `insecure`.\n"
 		"The telnet VTY listens on 127.0.0.1:%d unless the config says otherwise\n"
-		"(line vty / bind ADDRESS [PORT]); try `show radios` there.\n",
-		TB_DEFAULT_VTY_PORT);
+		"(line vty / bind ADDRESS [PORT]); try `show radios` and `show bridge` there.\n",
+		TB_DEFAULT_EVENTS_ENDPOINT, TB_DEFAULT_COMMANDS_ENDPOINT, TB_DEFAULT_VTY_PORT);
+}
+
+/* SIGHUP: read the CURVE clients file again (a key added or revoked takes
+ * effect for new connections without a restart). */
+static void reload_clients(void)
+{
+	char *errmsg = NULL;
+
+	if (!g_bridge->security) {
+		LOGP(DMAIN, LOGL_NOTICE, "SIGHUP: nothing to reload (no CURVE clients file configured)\n");
+		return;
+	}
+	if (tb_security_reload(g_bridge->security, &errmsg) < 0)
+		LOGP(DMAIN, LOGL_ERROR, "SIGHUP: %s; the previous client list stays in force\n",
+		     errmsg ? errmsg : "cannot reload the clients file");
+	else
+		LOGP(DMAIN, LOGL_NOTICE, "SIGHUP: %u client keys loaded from %s\n",
+		     tb_security_clients(g_bridge->security), g_bridge->curve_clients);
+	talloc_free(errmsg);
 }
 
 static void signal_cb(struct osmo_signalfd *osfd, const struct signalfd_siginfo *fdsi)
@@ -54,6 +81,9 @@ static void signal_cb(struct osmo_signalfd *osfd, const struct signalfd_siginfo 
 	case SIGTERM:
 		LOGP(DMAIN, LOGL_NOTICE, "signal %u: shutting down\n", fdsi->ssi_signo);
 		g_quit = true;
+		break;
+	case SIGHUP:
+		reload_clients();
 		break;
 	}
 }
@@ -186,6 +216,7 @@ int main(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (!osmo_signalfd_setup(root, sigs, signal_cb, NULL)) {

@@ -13,6 +13,7 @@
 #include <osmocom/core/utils.h>
 
 #include "bridge/bridge.h"
+#include "bridge/outbox.h"
 #include "codecs/concat.h"
 #include "common/logging.h"
 #include "ipc/event_build.h"
@@ -92,15 +93,27 @@ struct tb_radio *tb_radio_alloc(struct tb_bridge *b, const char *name)
 
 /* ---- events ------------------------------------------------------------- */
 
-static void publish(struct tb_radio *r, struct tb_event_buf *buf, int subsys)
+uint64_t tb_radio_publish(struct tb_radio *r, Tetrabridge__V1__Event *ev, int subsys)
 {
 	uint64_t seq;
 
-	buf->ev.radio = r->name;
-	seq = tb_bridge_publish(r->bridge, &buf->ev);
+	ev->radio = r->name;
+	seq = tb_bridge_publish(r->bridge, ev);
 	r->events++;
 	/* The kind and seq only: the contents may be health data. */
-	LOGP(subsys, LOGL_INFO, "%s: %s event seq=%" PRIu64 "\n", r->name, tb_event_kind(&buf->ev), seq);
+	LOGP(subsys, LOGL_INFO, "%s: %s event seq=%" PRIu64 "\n", r->name, tb_event_kind(ev), seq);
+	return seq;
+}
+
+static void publish(struct tb_radio *r, struct tb_event_buf *buf, int subsys)
+{
+	tb_radio_publish(r, &buf->ev, subsys);
+}
+
+/* The outgoing queue's events (Outgoing bodies). */
+static void outbox_publish_cb(Tetrabridge__V1__Event *ev, void *data)
+{
+	tb_radio_publish(data, ev, DSDS);
 }
 
 /* ---- concatenated texts ------------------------------------------------- */
@@ -187,13 +200,19 @@ static void radio_prim_cb(struct tb_radio_link *rl, const struct tetra_prim *pri
 	if (prim->oph.sap == TETRA_SAP_TNSDS && prim->oph.primitive == TETRA_TNSDS_TEXT &&
 	    prim->u.text.concat.present) {
 		concat_part(r, prim);
+		if (r->outbox)	/* each part that asks for a report is answered */
+			tb_outbox_on_prim(r->outbox, prim);
 		return;
 	}
 	if (prim->oph.sap == TETRA_SAP_LINK && prim->oph.primitive == TETRA_LINK_DOWN)
 		reason = tb_radio_link_last_error(rl);
 	tb_event_buf_init(&buf);
-	if (tb_event_from_prim(&buf, prim, tb_radio_transport_name(r->transport), reason) < 0)
-		return;	/* not an event of its own (e.g. the terminal's identity) */
+	if (tb_event_from_prim(&buf, prim, tb_radio_transport_name(r->transport), reason) < 0) {
+		/* not an event of its own (e.g. the terminal's identity) */
+		if (r->outbox)
+			tb_outbox_on_prim(r->outbox, prim);
+		return;
+	}
 	switch (prim->oph.sap) {
 	case TETRA_SAP_TNCC:
 		subsys = DCC;
@@ -207,6 +226,10 @@ static void radio_prim_cb(struct tb_radio_link *rl, const struct tetra_prim *pri
 		break;
 	}
 	publish(r, &buf, subsys);
+	/* After the terminal's own event: what it means for our messages
+	 * (taken, sent, delivered, link lost) follows it in the stream. */
+	if (r->outbox)
+		tb_outbox_on_prim(r->outbox, prim);
 }
 
 /* The USB profile a radio's terminal has, as far as the config tells. */
@@ -282,6 +305,14 @@ int tb_radio_setup(struct tb_radio *r, char **errmsg)
 	}
 	if (r->match_identity)
 		tb_radio_link_match_identity(r->link, &want);
+	if (!r->outbox) {
+		r->outbox = tb_outbox_alloc(r, r->name, r->bridge->outbox_store, outbox_publish_cb, r);
+		if (!r->outbox) {
+			*errmsg = talloc_asprintf(r, "radio %s: out of memory", r->name);
+			return -ENOMEM;
+		}
+	}
+	tb_outbox_set_link(r->outbox, r->link);
 	return 0;
 }
 
@@ -294,6 +325,10 @@ int tb_radio_start(struct tb_radio *r, char **errmsg)
 		if (rc < 0)
 			return rc;
 	}
+	/* Messages stored before a restart wait for the link like new ones. */
+	rc = tb_outbox_restore(r->outbox);
+	if (rc > 0)
+		LOGP(DSDS, LOGL_NOTICE, "%s: %d outgoing messages from before the restart\n", r->name, rc);
 	tb_radio_link_start(r->link);
 	return 0;
 }
@@ -323,10 +358,14 @@ void tb_radios_usb_arrived(struct tb_bridge *b, const struct tb_usb_device_info 
 
 void tb_radio_stop(struct tb_radio *r)
 {
-	if (r->link) {
-		tb_radio_link_stop(r->link);
-		TALLOC_FREE(r->link);
+	if (r->link)
+		tb_radio_link_stop(r->link);	/* its offline event goes out */
+	if (r->outbox) {
+		/* Stored messages stay stored for the next start. */
+		tb_outbox_stop(r->outbox);
+		tb_outbox_set_link(r->outbox, NULL);
 	}
+	TALLOC_FREE(r->link);
 	/* Give up every waiting text now: the end of time with no timeout. */
 	osmo_timer_del(&r->concat_timer);
 	tetra_concat_expire(r->concat, UINT64_MAX, 0, publish_incomplete, r);

@@ -8,6 +8,7 @@
 #include <osmocom/core/tdef.h>
 #include <osmocom/core/timer.h>
 
+#include "ipc/tetra_bridge.pb-c.h"
 #include "radio-drivers/profile.h"
 #include "radio-drivers/usb_profile.h"
 
@@ -15,6 +16,7 @@ struct tb_bridge;
 struct tb_radio_link;
 struct tetra_concat_table;
 struct tetra_concat_message;
+struct tb_outbox;
 
 /* Short data timers (group "sds" in the VTY: `timer sds X10 60`). */
 enum {
@@ -57,6 +59,7 @@ struct tb_radio {
 
 	/* runtime */
 	struct tb_radio_link *link;
+	struct tb_outbox *outbox;	/* what clients asked this radio to send */
 	uint64_t events;		/* events published for this radio */
 
 	/* Concatenated texts: parts wait here until the message is whole (one
@@ -83,6 +86,10 @@ int tb_radio_start(struct tb_radio *r, char **errmsg);
 void tb_radio_stop(struct tb_radio *r);
 
 const char *tb_radio_transport_name(enum tb_radio_transport t);
+
+/* Publish ev as this radio's event (seq, time and bridge are given here);
+ * logged at INFO in subsystem subsys by kind and seq only. Returns the seq. */
+uint64_t tb_radio_publish(struct tb_radio *r, Tetrabridge__V1__Event *ev, int subsys);
 
 /* A USB device arrived (or was let go by a radio that passed it over):
  * every radio whose link is down and whose transport would take it reopens

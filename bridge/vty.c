@@ -38,7 +38,12 @@
 #include <osmocom/vty/vty.h>
 
 #include "bridge/bridge.h"
+#include "bridge/journal.h"
+#include "bridge/outbox.h"
 #include "bridge/radio.h"
+#include "ipc/command_server.h"
+#include "ipc/publisher.h"
+#include "ipc/security.h"
 #include "codecs/pei_urc.h"
 #include "radio-drivers/radio_link.h"
 #include "radio-drivers/usb.h"
@@ -94,11 +99,123 @@ DEFUN(cfg_bridge_events_bind, cfg_bridge_events_bind_cmd, "events bind ENDPOINT"
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_bridge_commands_bind, cfg_bridge_commands_bind_cmd, "commands bind ENDPOINT",
+      "Command socket (ZeroMQ ROUTER)\n" "Where to listen\n"
+      "ZeroMQ endpoint, e.g. tcp://127.0.0.1:5561 or ipc:///run/tetra-bridge/commands\n")
+{
+	if (strncmp(argv[0], "tcp://", 6) && strncmp(argv[0], "ipc://", 6)) {
+		vty_out(vty, "%% commands endpoint '%s' must start with tcp:// or ipc://%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_talloc_replace_string(g_bridge, &g_bridge->commands_endpoint, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_bridge_state_dir, cfg_bridge_state_dir_cmd, "state-dir DIR",
+      "Where the journal and the outgoing queue are kept\n"
+      "Directory (relative to the config file; created if missing, mode 0700)\n")
+{
+	char *path = resolve_path(g_bridge, argv[0]);
+
+	talloc_free(g_bridge->state_dir);
+	g_bridge->state_dir = path;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_bridge_retention_days, cfg_bridge_retention_days_cmd, "journal retention days <0-36500>",
+      "The event journal\n" "How long events are kept\n" "By age\n" "Days (0: no age limit)\n")
+{
+	g_bridge->retention_days = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_bridge_retention_size, cfg_bridge_retention_size_cmd, "journal retention size <0-1048576>",
+      "The event journal\n" "How long events are kept\n" "By size: the oldest go first\n"
+      "Megabytes (0: no size limit)\n")
+{
+	g_bridge->retention_mb = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_bridge_journal_sync, cfg_bridge_journal_sync_cmd, "journal sync (normal|full)",
+      "The event journal\n" "When an event counts as stored\n"
+      "In the operating system (survives the daemon being killed; a power cut may lose the last moments)\n"
+      "On the disk (fsync for every event: slower)\n")
+{
+	g_bridge->journal_sync_full = strcmp(argv[0], "full") == 0;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_bridge_curve_server_key, cfg_bridge_curve_server_key_cmd, "curve server-key FILE",
+      "CURVE encryption and client keys for both sockets\n" "The bridge's own key pair\n"
+      "Key file written by `tetractl keygen` (the .key file; relative to the config file)\n")
+{
+	char *path = resolve_path(g_bridge, argv[0]);
+
+	if (access(path, R_OK) < 0) {
+		vty_out(vty, "%% cannot read server key file %s: %s%s", path, strerror(errno), VTY_NEWLINE);
+		talloc_free(path);
+		return CMD_WARNING;
+	}
+	talloc_free(g_bridge->curve_server_key);
+	g_bridge->curve_server_key = path;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_bridge_curve_clients, cfg_bridge_curve_clients_cmd, "curve clients FILE",
+      "CURVE encryption and client keys for both sockets\n" "Who may connect, with which role\n"
+      "Clients file: lines `<observer|dispatcher|admin> <public key> <name>` (relative to the config file)\n")
+{
+	char *path = resolve_path(g_bridge, argv[0]);
+
+	if (access(path, R_OK) < 0) {
+		vty_out(vty, "%% cannot read clients file %s: %s%s", path, strerror(errno), VTY_NEWLINE);
+		talloc_free(path);
+		return CMD_WARNING;
+	}
+	talloc_free(g_bridge->curve_clients);
+	g_bridge->curve_clients = path;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_bridge_no_curve, cfg_bridge_no_curve_cmd, "no curve",
+      NO_STR "No CURVE: plain sockets, loopback only (unless insecure)\n")
+{
+	TALLOC_FREE(g_bridge->curve_server_key);
+	TALLOC_FREE(g_bridge->curve_clients);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_bridge_insecure, cfg_bridge_insecure_cmd, "insecure",
+      "Allow plain (unencrypted, unauthenticated) sockets on addresses other machines can reach\n")
+{
+	g_bridge->insecure = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_bridge_no_insecure, cfg_bridge_no_insecure_cmd, "no insecure",
+      NO_STR "Plain sockets only on loopback (the default)\n")
+{
+	g_bridge->insecure = false;
+	return CMD_SUCCESS;
+}
+
 static int config_write_bridge(struct vty *vty)
 {
 	vty_out(vty, "bridge%s", VTY_NEWLINE);
 	vty_out(vty, " id %s%s", g_bridge->id, VTY_NEWLINE);
 	vty_out(vty, " events bind %s%s", g_bridge->events_endpoint, VTY_NEWLINE);
+	vty_out(vty, " commands bind %s%s", g_bridge->commands_endpoint, VTY_NEWLINE);
+	vty_out(vty, " state-dir %s%s", g_bridge->state_dir, VTY_NEWLINE);
+	vty_out(vty, " journal retention days %" PRIu64 "%s", g_bridge->retention_days, VTY_NEWLINE);
+	vty_out(vty, " journal retention size %" PRIu64 "%s", g_bridge->retention_mb, VTY_NEWLINE);
+	vty_out(vty, " journal sync %s%s", g_bridge->journal_sync_full ? "full" : "normal", VTY_NEWLINE);
+	if (g_bridge->curve_server_key)
+		vty_out(vty, " curve server-key %s%s", g_bridge->curve_server_key, VTY_NEWLINE);
+	if (g_bridge->curve_clients)
+		vty_out(vty, " curve clients %s%s", g_bridge->curve_clients, VTY_NEWLINE);
+	if (g_bridge->insecure)
+		vty_out(vty, " insecure%s", VTY_NEWLINE);
 	osmo_tdef_vty_groups_write(vty, " ");
 	return CMD_SUCCESS;
 }
@@ -454,6 +571,47 @@ DEFUN(show_radios, show_radios_cmd, "show radios [NAME]",
 	return CMD_SUCCESS;
 }
 
+/* ---- show bridge ---------------------------------------------------------- */
+
+DEFUN(show_bridge, show_bridge_cmd, "show bridge",
+      SHOW_STR "Sockets, security, journal and outgoing queues\n")
+{
+	struct tb_bridge *b = g_bridge;
+	struct tb_radio *r;
+	unsigned waiting = 0;
+
+	vty_out(vty, "bridge %s, next seq %" PRIu64 "%s", b->id, b->next_seq, VTY_NEWLINE);
+	if (b->pub) {
+		const struct tb_publisher_stats *ps = tb_publisher_stats(b->pub);
+		vty_out(vty, " events   %s: %" PRIu64 " published, %" PRIu64 " not sent%s",
+			tb_publisher_endpoint(b->pub), ps->sent, ps->dropped, VTY_NEWLINE);
+	}
+	if (b->cmd) {
+		const struct tb_command_stats *cs = tb_command_server_stats(b->cmd);
+		vty_out(vty, " commands %s: %" PRIu64 " received, %" PRIu64 " replies, %" PRIu64 " malformed, %"
+			PRIu64 " refused by role, %" PRIu64 " replies dropped%s", tb_command_server_endpoint(b->cmd),
+			cs->commands, cs->replies, cs->malformed, cs->refused, cs->reply_drops, VTY_NEWLINE);
+	}
+	if (b->security)
+		vty_out(vty, " CURVE: %u client keys (%s), %lu connections admitted, %lu refused%s",
+			tb_security_clients(b->security), b->curve_clients, tb_security_admitted(b->security),
+			tb_security_refused(b->security), VTY_NEWLINE);
+	else
+		vty_out(vty, " CURVE: off (plain sockets%s)%s", b->insecure ? ", insecure allowed" : ", loopback only",
+			VTY_NEWLINE);
+	if (b->journal) {
+		const struct tb_journal_stats *js = tb_journal_stats(b->journal);
+		vty_out(vty, " journal %s: seq %" PRIu64 "-%" PRIu64 ", %" PRIu64 " written, %" PRIu64
+			" write errors, %" PRIu64 " waiting in memory, %" PRIu64 " lost, %" PRIu64 " pruned%s",
+			tb_journal_path(b->journal), tb_journal_first_seq(b->journal), tb_journal_last_seq(b->journal),
+			js->appended, js->write_errors, js->backlog, js->lost, js->pruned, VTY_NEWLINE);
+	}
+	llist_for_each_entry(r, &b->radios, entry)
+		waiting += r->outbox ? tb_outbox_waiting(r->outbox) : 0;
+	vty_out(vty, " outgoing: %u messages waiting%s", waiting, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
 /* ---- show usb ------------------------------------------------------------- */
 
 static void show_usb_cb(const struct tb_usb_device_info *info, void *data)
@@ -503,6 +661,7 @@ DEFUN(show_usb, show_usb_cmd, "show usb",
 static struct osmo_tdef_group tb_tdef_groups[] = {
 	{ .name = "radio", .desc = "Radio link timers", .tdefs = tb_radio_link_tdefs },
 	{ .name = "sds", .desc = "Short data timers", .tdefs = tb_sds_tdefs },
+	{ .name = "outgoing", .desc = "Outgoing queue timers", .tdefs = tb_outbox_tdefs },
 	{}
 };
 
@@ -512,6 +671,16 @@ void tb_vty_init(void)
 	install_node(&bridge_node, config_write_bridge);
 	install_element(BRIDGE_NODE, &cfg_bridge_id_cmd);
 	install_element(BRIDGE_NODE, &cfg_bridge_events_bind_cmd);
+	install_element(BRIDGE_NODE, &cfg_bridge_commands_bind_cmd);
+	install_element(BRIDGE_NODE, &cfg_bridge_state_dir_cmd);
+	install_element(BRIDGE_NODE, &cfg_bridge_retention_days_cmd);
+	install_element(BRIDGE_NODE, &cfg_bridge_retention_size_cmd);
+	install_element(BRIDGE_NODE, &cfg_bridge_journal_sync_cmd);
+	install_element(BRIDGE_NODE, &cfg_bridge_curve_server_key_cmd);
+	install_element(BRIDGE_NODE, &cfg_bridge_curve_clients_cmd);
+	install_element(BRIDGE_NODE, &cfg_bridge_no_curve_cmd);
+	install_element(BRIDGE_NODE, &cfg_bridge_insecure_cmd);
+	install_element(BRIDGE_NODE, &cfg_bridge_no_insecure_cmd);
 	osmo_tdef_vty_groups_init(BRIDGE_NODE, tb_tdef_groups);
 
 	install_element(CONFIG_NODE, &cfg_radio_cmd);
@@ -532,6 +701,7 @@ void tb_vty_init(void)
 
 	install_element_ve(&show_radios_cmd);
 	install_element_ve(&show_usb_cmd);
+	install_element_ve(&show_bridge_cmd);
 }
 
 void tb_vty_set_config_file(const char *path)

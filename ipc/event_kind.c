@@ -41,6 +41,8 @@ const char *tb_event_kind(const Tetrabridge__V1__Event *ev)
 		return "radio_info";
 	case TETRABRIDGE__V1__EVENT__BODY_LINK_ERROR:
 		return "link_error";
+	case TETRABRIDGE__V1__EVENT__BODY_OUTGOING:
+		return "outgoing";
 	case TETRABRIDGE__V1__EVENT__BODY__NOT_SET:
 	default:
 		return "event";

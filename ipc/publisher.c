@@ -21,6 +21,7 @@
 
 #include "common/logging.h"
 #include "ipc/event_kind.h"
+#include "ipc/security.h"
 
 #define TB_PUB_LINGER_MS	1000
 #define TB_PUB_SNDHWM		100000
@@ -55,7 +56,7 @@ static void set_error(void *ctx, int *err, char **errmsg, int e, const char *act
 }
 
 struct tb_publisher *tb_publisher_alloc(void *ctx, void *zmq_ctx, const char *endpoint,
-					int *err, char **errmsg)
+					const struct tb_security *sec, int *err, char **errmsg)
 {
 	struct tb_publisher *p;
 	int linger = TB_PUB_LINGER_MS;
@@ -93,6 +94,10 @@ struct tb_publisher *tb_publisher_alloc(void *ctx, void *zmq_ctx, const char *en
 		set_error(ctx, err, errmsg, e, "configure", endpoint);
 		goto fail;
 	}
+	if (sec && (e = -tb_security_apply(sec, p->sock)) != 0) {
+		set_error(ctx, err, errmsg, e, "secure", endpoint);
+		goto fail;
+	}
 	if (zmq_bind(p->sock, endpoint) < 0) {
 		e = zmq_errno();
 		set_error(ctx, err, errmsg, e, "bind", endpoint);
@@ -125,21 +130,16 @@ static int send_frame(void *sock, const void *buf, size_t len, int flags)
 	return 0;
 }
 
-int tb_publisher_send(struct tb_publisher *p, const Tetrabridge__V1__Event *ev)
+int tb_publisher_send_packed(struct tb_publisher *p, const char *kind, const char *radio, uint64_t seq,
+			     const uint8_t *body, size_t len)
 {
 	char topic_stack[TB_PUB_TOPIC_BUF];
-	uint8_t body_stack[TB_PUB_STACK_BUF];
 	char *topic = topic_stack;
-	uint8_t *body = body_stack;
-	const char *kind, *radio;
-	size_t len, packed;
 	int n, rc;
 
-	if (!p || !p->sock || !ev)
+	if (!p || !p->sock || !kind || (!body && len))
 		return -EINVAL;
-
-	kind = tb_event_kind(ev);
-	radio = ev->radio ? ev->radio : "";
+	radio = radio ? radio : "";
 	n = snprintf(topic_stack, sizeof(topic_stack), "%s.%s", kind, radio);
 	if (n < 0)
 		return -EINVAL;
@@ -151,36 +151,46 @@ int tb_publisher_send(struct tb_publisher *p, const Tetrabridge__V1__Event *ev)
 		}
 	}
 
+	rc = send_frame(p->sock, topic, strlen(topic), ZMQ_SNDMORE);
+	if (rc == 0)
+		rc = send_frame(p->sock, body, len, 0);
+	if (rc == 0) {
+		p->stats.sent++;
+		LOGP(DIPC, LOGL_DEBUG, "published event seq %" PRIu64 " (%zu bytes)\n", seq, len);
+	} else {
+		p->stats.dropped++;
+		LOGP(DIPC, LOGL_ERROR, "event seq %" PRIu64 " not published: %s\n", seq, strerror(-rc));
+	}
+	if (topic != topic_stack)
+		talloc_free(topic);
+	return rc;
+}
+
+int tb_publisher_send(struct tb_publisher *p, const Tetrabridge__V1__Event *ev)
+{
+	uint8_t body_stack[TB_PUB_STACK_BUF];
+	uint8_t *body = body_stack;
+	size_t len;
+	int rc;
+
+	if (!p || !p->sock || !ev)
+		return -EINVAL;
 	len = tetrabridge__v1__event__get_packed_size(ev);
 	if (len > sizeof(body_stack)) {
 		body = talloc_size(p, len);
 		if (!body) {
-			rc = -ENOMEM;
-			goto out;
+			p->stats.dropped++;
+			return -ENOMEM;
 		}
 	}
-	packed = tetrabridge__v1__event__pack(ev, body);
-	if (packed != len) {
-		rc = -EPROTO;
-		goto out;
-	}
-
-	rc = send_frame(p->sock, topic, strlen(topic), ZMQ_SNDMORE);
-	if (rc == 0)
-		rc = send_frame(p->sock, body, len, 0);
-
-out:
-	if (rc == 0) {
-		p->stats.sent++;
-		LOGP(DIPC, LOGL_DEBUG, "published event seq %" PRIu64 " (%zu bytes)\n", ev->seq, len);
-	} else {
+	if (tetrabridge__v1__event__pack(ev, body) != len) {
 		p->stats.dropped++;
-		LOGP(DIPC, LOGL_ERROR, "event seq %" PRIu64 " not published: %s\n", ev->seq, strerror(-rc));
+		rc = -EPROTO;
+	} else {
+		rc = tb_publisher_send_packed(p, tb_event_kind(ev), ev->radio, ev->seq, body, len);
 	}
 	if (body != body_stack)
 		talloc_free(body);
-	if (topic != topic_stack)
-		talloc_free(topic);
 	return rc;
 }
 

@@ -19,14 +19,22 @@ struct tb_publisher_stats {
 
 /* Bind a PUB socket on endpoint (e.g. "tcp://127.0.0.1:5560" or
  * "ipc:///run/tetra-bridge/events"). zmq_ctx is owned by the caller.
+ * sec NULL: plain; else a CURVE server checked by its ZAP handler (only
+ * listed client keys receive events).
  * Returns NULL and sets *err to -errno (and errmsg, if not NULL, to a
  * sentence for people, talloc'ed under ctx) on failure. */
+struct tb_security;
 struct tb_publisher *tb_publisher_alloc(void *ctx, void *zmq_ctx, const char *endpoint,
-					int *err, char **errmsg);
+					const struct tb_security *sec, int *err, char **errmsg);
 
 /* Publish one event under the topic "<kind>.<ev->radio>".
  * Returns 0 or -errno. The event is not modified. */
 int tb_publisher_send(struct tb_publisher *p, const Tetrabridge__V1__Event *ev);
+
+/* The same with the Event already packed (the bridge packs once for the
+ * journal and the socket): topic "<kind>.<radio>". Returns 0 or -errno. */
+int tb_publisher_send_packed(struct tb_publisher *p, const char *kind, const char *radio, uint64_t seq,
+			     const uint8_t *body, size_t len);
 
 /* The endpoint actually bound (resolves "tcp://127.0.0.1:*" to the port). */
 const char *tb_publisher_endpoint(const struct tb_publisher *p);

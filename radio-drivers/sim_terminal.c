@@ -13,6 +13,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
+#include "codecs/pei_urc.h"
 #include "common/logging.h"
 
 #define SIM_LINE_MAX	1024	/* longest command line accepted */
@@ -20,15 +21,17 @@
 #define SIM_SDS_MAX_BITS 2047
 #define SIM_SENT_REPORT_MS 300	/* AT+CMGS taken -> unsolicited "+CMGS: <inst>,4" */
 #define SIM_WAIT_MAX_MS	86400000u	/* a day */
+#define SIM_COUNT_MAX	1000000u	/* busy / airfail counts */
+#define SIM_CME_BUSY	42		/* +CME ERROR: busy with signalling */
 
 #define LOGSIM(s, lvl, fmt, args...) \
 	LOGP(DSIM, lvl, "sim %s: " fmt, (s)->name, ## args)
 
-enum scn_op { SCN_PRINT, SCN_WAIT, SCN_LOOP, SCN_SILENT };
+enum scn_op { SCN_PRINT, SCN_WAIT, SCN_LOOP, SCN_SILENT, SCN_BUSY, SCN_AIRFAIL };
 
 struct scn_step {
 	enum scn_op op;
-	unsigned ms;		/* SCN_WAIT */
+	unsigned ms;		/* SCN_WAIT; SCN_BUSY / SCN_AIRFAIL: the count */
 	char *text;		/* SCN_PRINT: the line, without CR LF */
 	unsigned lineno;	/* in the file, for debugging */
 };
@@ -37,11 +40,23 @@ struct sim_report {		/* a pending unsolicited "+CMGS: <inst>,4" */
 	struct llist_head list;
 	struct tb_sim_terminal *s;
 	unsigned inst;
+	bool fail;		/* "+CMGS: <inst>,5": not sent, not delivered */
+	/* What goes over the simulated air when it is sent. */
+	unsigned ai;		/* AI service of the last AT+CTSDS */
+	unsigned called_type;	/* 0 SSI, 1 TSI (AT+CTSDS) */
+	char *called;		/* as given to AT+CMGS */
+	unsigned bits;
+	char *hex;
 	struct osmo_timer_list timer;
 };
 
+/* Every live terminal of this process: one simulated air interface. */
+static LLIST_HEAD(g_air);
+
 struct tb_sim_terminal {
+	struct llist_head air;	/* in g_air */
 	char *own_tsi;
+	struct tetra_identity own;	/* own_tsi parsed; type TETRA_ID_NONE if it does not parse */
 	char *name;		/* log prefix */
 	tb_sim_output_cb out;
 	void *out_data;
@@ -50,6 +65,10 @@ struct tb_sim_terminal {
 
 	bool echo;
 	bool silent;
+	unsigned busy;		/* next AT+CMGS answered +CME ERROR: 42 */
+	unsigned airfail;	/* next taken SDS end "+CMGS: <inst>,5" */
+	unsigned ctsds_ai;	/* AT+CTSDS: what the next AT+CMGS sends */
+	unsigned ctsds_type;
 
 	/* Host input. */
 	char line[SIM_LINE_MAX + 1];
@@ -156,14 +175,59 @@ static bool numeric_fields(const char *p, unsigned min_fields)
 	return n >= min_fields;
 }
 
+/* Does terminal t answer to the called identity of r? An SSI matches the
+ * SSI part of t's TSI; a TSI must match all of it. */
+static bool air_matches(const struct tb_sim_terminal *t, const struct sim_report *r)
+{
+	struct tetra_identity called;
+
+	if (t->own.type == TETRA_ID_NONE)
+		return false;
+	if (tetra_identity_parse(r->called, strlen(r->called), r->called_type == 1 ? TETRA_ID_TSI : TETRA_ID_SSI,
+				 &called) < 0)
+		return false;
+	if (called.type == TETRA_ID_TSI)
+		return t->own.type == TETRA_ID_TSI && t->own.mcc == called.mcc && t->own.mnc == called.mnc &&
+		       t->own.ssi == called.ssi;
+	return t->own.ssi == called.ssi;
+}
+
+/* The SDS went over the air: every other live, answering terminal that
+ * it is addressed to receives it. Nobody listening: it is lost, as on the
+ * air. */
+static void air_deliver(struct tb_sim_terminal *s, const struct sim_report *r)
+{
+	struct tb_sim_terminal *t;
+	unsigned n = 0;
+
+	llist_for_each_entry(t, &g_air, air) {
+		char *hdr;
+
+		if (t == s || t->silent || !air_matches(t, r))
+			continue;
+		hdr = talloc_asprintf(t, "+CTSDSR: %u,%s,1,%s,%u,%u", r->ai, s->own_tsi, r->called,
+				      r->called_type, r->bits);
+		if (!hdr)
+			continue;
+		emit_line(t, hdr);
+		emit_line(t, r->hex);
+		talloc_free(hdr);
+		n++;
+	}
+	LOGSIM(s, LOGL_DEBUG, "SDS instance %u over the air: %u terminal%s received it\n", r->inst, n,
+	       n == 1 ? "" : "s");
+}
+
 static void sent_report_cb(void *data)
 {
 	struct sim_report *r = data;
 	struct tb_sim_terminal *s = r->s;
 	char buf[40];
 
-	snprintf(buf, sizeof(buf), "+CMGS: %u,4", r->inst);
+	snprintf(buf, sizeof(buf), "+CMGS: %u,%u", r->inst, r->fail ? 5 : 4);
 	emit_result(s, buf);
+	if (!r->fail && !s->silent)
+		air_deliver(s, r);
 	talloc_free(r);
 }
 
@@ -223,11 +287,19 @@ static void cmgs_finish(struct tb_sim_terminal *s)
 		emit_cme(s, 32);
 		return;
 	}
-	inst = s->sds_inst;
-	s->sds_inst = (s->sds_inst + 1) % 256;
 	LOGSIM(s, LOGL_DEBUG, "SDS sent: %s / %s\n", s->cmgs_cmd, s->data);
 	if (s->cmd_cb)
 		s->cmd_cb(s->cmgs_cmd, s->data, s->cmd_data);
+	if (s->silent)
+		return;		/* the observer made it a dead terminal */
+	if (s->busy) {
+		s->busy--;
+		LOGSIM(s, LOGL_DEBUG, "busy: SDS not taken (%u more)\n", s->busy);
+		emit_cme(s, SIM_CME_BUSY);
+		return;
+	}
+	inst = s->sds_inst;
+	s->sds_inst = (s->sds_inst + 1) % 256;
 	snprintf(buf, sizeof(buf), "+CMGS: %u", inst);
 	emit_info_ok(s, buf);
 
@@ -236,6 +308,20 @@ static void cmgs_finish(struct tb_sim_terminal *s)
 		return;
 	r->s = s;
 	r->inst = inst;
+	if (s->airfail) {
+		s->airfail--;
+		r->fail = true;
+	}
+	r->ai = s->ctsds_ai;
+	r->called_type = s->ctsds_type;
+	/* "AT+CMGS=<called>,<bits>": checked by cmgs_start. */
+	r->called = talloc_strndup(r, s->cmgs_cmd + 8, strcspn(s->cmgs_cmd + 8, ","));
+	r->bits = s->cmgs_bits;
+	r->hex = talloc_strdup(r, s->data);
+	if (!r->called || !r->hex) {
+		talloc_free(r);
+		return;
+	}
 	llist_add_tail(&r->list, &s->reports);
 	osmo_timer_setup(&r->timer, sent_report_cb, r);
 	talloc_set_destructor(r, report_destructor);
@@ -271,7 +357,16 @@ static void handle_command(struct tb_sim_terminal *s, const char *line)
 	} else if (!strcmp(up, "ATZ")) {
 		LOGSIM(s, LOGL_DEBUG, "ATZ: a Sepura would reboot now; answering OK\n");
 		emit_result(s, "OK");
-	} else if (!strncmp(up, "AT+CTSP=", 8) || !strncmp(up, "AT+CTSDS=", 9)) {
+	} else if (!strncmp(up, "AT+CTSDS=", 9)) {
+		if (numeric_fields(up + 9, 2)) {
+			/* What the next AT+CMGS sends: AI service, called party type. */
+			s->ctsds_ai = (unsigned)strtoul(up + 9, NULL, 10) % 1000;
+			s->ctsds_type = (unsigned)strtoul(strchr(up + 9, ',') + 1, NULL, 10) % 1000;
+			emit_result(s, "OK");
+		} else {
+			emit_result(s, "+CME ERROR: 35");
+		}
+	} else if (!strncmp(up, "AT+CTSP=", 8)) {
 		emit_result(s, numeric_fields(strchr(up, '=') + 1, 2) ? "OK" : "+CME ERROR: 35");
 	} else if (!strcmp(up, "AT+CNUMF?")) {
 		snprintf(buf, sizeof(buf), "+CNUMF: 6,%s", s->own_tsi);
@@ -401,6 +496,12 @@ static void scn_run(void *data)
 			LOGSIM(s, LOGL_DEBUG, "scenario line %u: silent\n", st->lineno);
 			tb_sim_set_silent(s, true);
 			return;
+		case SCN_BUSY:
+			tb_sim_set_busy(s, st->ms);
+			break;
+		case SCN_AIRFAIL:
+			tb_sim_set_airfail(s, st->ms);
+			break;
 		}
 	}
 	if (s->playing && s->pc >= s->n_steps) {
@@ -508,6 +609,25 @@ static int parse_line(void *ctx, char *line, struct scn_step *st, const char **w
 		}
 		st->op = SCN_WAIT;
 		st->ms = ms;
+		return 1;
+	}
+	if ((!strncmp(p, "busy", 4) && (p[4] == '\0' || p[4] == ' ' || p[4] == '\t')) ||
+	    (!strncmp(p, "airfail", 7) && (p[7] == '\0' || p[7] == ' ' || p[7] == '\t'))) {
+		bool busy = p[0] == 'b';
+		char *end;
+		unsigned long n;
+
+		p = skip_blank(p + (busy ? 4 : 7));
+		errno = 0;
+		n = isdigit((unsigned char)*p) ? strtoul(p, &end, 10) : 0;
+		if (!isdigit((unsigned char)*p) || errno || n > SIM_COUNT_MAX ||
+		    !(*end == '\0' || *end == ' ' || *end == '\t') || !directive_end(end)) {
+			*why = busy ? "busy needs a count of AT+CMGS (0-1000000)"
+				    : "airfail needs a count of SDS (0-1000000)";
+			return -1;
+		}
+		st->op = busy ? SCN_BUSY : SCN_AIRFAIL;
+		st->ms = (unsigned)n;
 		return 1;
 	}
 	if (!strncmp(p, "loop", 4) && (p[4] == '\0' || p[4] == ' ' || p[4] == '\t')) {
@@ -653,6 +773,7 @@ static int sim_destructor(struct tb_sim_terminal *s)
 	osmo_timer_del(&s->timer);
 	llist_for_each_entry_safe(r, r2, &s->reports, list)
 		talloc_free(r);
+	llist_del(&s->air);
 	return 0;
 }
 
@@ -675,7 +796,11 @@ struct tb_sim_terminal *tb_sim_alloc(void *ctx, const char *own_tsi,
 	s->out = out;
 	s->out_data = data;
 	s->echo = true;		/* V.250 default: E1 */
+	s->ctsds_ai = 12;	/* SDS type 4 until AT+CTSDS says otherwise */
+	if (tetra_identity_parse(own_tsi, strlen(own_tsi), TETRA_ID_NONE, &s->own) < 0)
+		s->own.type = TETRA_ID_NONE;	/* answers commands; receives nothing over the air */
 	INIT_LLIST_HEAD(&s->reports);
+	llist_add_tail(&s->air, &g_air);
 	osmo_timer_setup(&s->timer, scn_run, s);
 	talloc_set_destructor(s, sim_destructor);
 	return s;
@@ -695,4 +820,28 @@ void tb_sim_set_cmd_cb(struct tb_sim_terminal *s, tb_sim_cmd_cb cb, void *data)
 {
 	s->cmd_cb = cb;
 	s->cmd_data = data;
+}
+
+void tb_sim_set_busy(struct tb_sim_terminal *s, unsigned n)
+{
+	LOGSIM(s, LOGL_DEBUG, "the next %u AT+CMGS are answered busy\n", n);
+	s->busy = n;
+}
+
+void tb_sim_set_airfail(struct tb_sim_terminal *s, unsigned n)
+{
+	LOGSIM(s, LOGL_DEBUG, "the next %u SDS taken fail on the air\n", n);
+	s->airfail = n;
+}
+
+struct tb_sim_terminal *tb_sim_find(const char *own_tsi)
+{
+	struct tb_sim_terminal *s;
+
+	if (!own_tsi)
+		return NULL;
+	llist_for_each_entry(s, &g_air, air)
+		if (!strcmp(s->own_tsi, own_tsi))
+			return s;
+	return NULL;
 }

@@ -7,6 +7,10 @@
  *   wait <ms>        pause before the next line
  *   loop             start again from the top (the scenario repeats)
  *   silent           stop answering commands (a dead terminal)
+ *   busy <n>         the next n AT+CMGS are answered "+CME ERROR: 42" (busy
+ *                    with signalling) instead of being taken
+ *   airfail <n>      the next n SDS taken end with "+CMGS: <inst>,5" (failed
+ *                    on the air, delivered to nobody) instead of ",4"
  *   anything else    printed by the terminal verbatim, CR LF appended
  *                    (e.g. "+CTSDSR: 13,...,16" then "8004")
  * Blank lines are skipped; '#' as the first non-blank character makes the
@@ -24,6 +28,16 @@
  * data up to Ctrl-Z, then "+CMGS: <inst>" OK and ~300 ms later the
  * unsolicited "+CMGS: <inst>,4"; ESC abandons with OK); anything else
  * +CME ERROR: 4.
+ *
+ * The simulated air: every terminal of one process (tb_sim_alloc() to
+ * talloc_free()) hears the others. When a terminal prints the unsolicited
+ * "+CMGS: <inst>,4" for an SDS, every other live terminal that is not
+ * silent and whose identity is the called one receives it: it prints
+ * "+CTSDSR: <AI service>,<sender's TSI>,1,<called as given>,<called type>,
+ * <bits>" and then the hex user data line. The AI service and the called
+ * party type (0 SSI: matches the SSI part of a terminal's TSI; 1 TSI: all
+ * of it) are those of the sender's last AT+CTSDS (before any: 12 and 0).
+ * With nobody addressed, the SDS is lost, as on the air.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -75,6 +89,19 @@ void tb_sim_set_name(struct tb_sim_terminal *s, const char *name);
  * line, user_data the hex digits). Runs before the answer is output. */
 typedef void (*tb_sim_cmd_cb)(const char *cmd, const char *user_data, void *data);
 void tb_sim_set_cmd_cb(struct tb_sim_terminal *s, tb_sim_cmd_cb cb, void *data);
+
+/* The next n AT+CMGS are answered "+CME ERROR: 42" (busy) after their user
+ * data, instead of being taken (replaces the count left; 0 ends it). */
+void tb_sim_set_busy(struct tb_sim_terminal *s, unsigned n);
+/* The next n SDS the terminal takes end with "+CMGS: <inst>,5" and reach
+ * nobody (replaces the count left; 0 ends it). */
+void tb_sim_set_airfail(struct tb_sim_terminal *s, unsigned n);
+
+/* The live terminal of this process with this own identity (exactly as
+ * given to tb_sim_alloc), or NULL; the first one if there are several.
+ * The terminal of a sim transport exists only while the transport is open
+ * and is a new one after each open (counts set on it are gone). */
+struct tb_sim_terminal *tb_sim_find(const char *own_tsi);
 
 /* Ownership: the terminal is a talloc child of ctx; talloc_free() it (its
  * timers stop). The output callback must not free the terminal. */

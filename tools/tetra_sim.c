@@ -8,7 +8,12 @@
  *   NAME play FILE       load FILE as NAME's scenario and start it
  *   NAME stop            stop NAME's scenario
  *   NAME silent on|off   NAME stops / resumes answering (a dead terminal)
+ *   busy NAME N          NAME answers its next N AT+CMGS "+CME ERROR: 42"
+ *   airfail NAME N       NAME's next N SDS taken end "+CMGS: <inst>,5"
+ *                        ("NAME busy N" and "NAME airfail N" work too)
  *   NAME LINE...         NAME prints LINE now (CR LF appended)
+ * All terminals of one tetra-sim share a simulated air: an SDS one of them
+ * sends reaches the others it is addressed to (see sim_terminal.h).
  * Blank lines are ignored. With --events, "event NAME cmd <command line>"
  * and "event NAME sds <AT+CMGS line> <hex>" lines report what the host sent.
  * EOF on stdin (unless --no-control), SIGINT or SIGTERM: exit 0.
@@ -322,6 +327,67 @@ static void term_destroy(struct term *t)
 	talloc_free(t);
 }
 
+/* "N" of busy / airfail: a count 0..1000000. */
+static bool parse_count(const char *s, unsigned *n)
+{
+	char *end;
+	unsigned long v;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (errno || *end || v > 1000000)
+		return false;
+	*n = (unsigned)v;
+	return true;
+}
+
+/* busy / airfail on terminal t with the count in arg. */
+static void control_count(struct term *t, bool busy, const char *arg)
+{
+	unsigned n;
+
+	if (!parse_count(arg, &n)) {
+		reply("error: %s needs a count from 0 to 1000000", busy ? "busy" : "airfail");
+		return;
+	}
+	if (busy)
+		tb_sim_set_busy(t->sim, n);
+	else
+		tb_sim_set_airfail(t->sim, n);
+	reply("ok");
+}
+
+/* "busy NAME N" / "airfail NAME N" when no terminal is named busy/airfail.
+ * Returns whether the line was one. */
+static bool control_count_first(char *line, char *sp)
+{
+	bool busy = sp - line == 4 && !strncmp(line, "busy", 4);
+	bool airfail = sp - line == 7 && !strncmp(line, "airfail", 7);
+	char *name, *end;
+	struct term *t;
+
+	if ((!busy && !airfail) || term_find(line, sp - line))
+		return false;
+	name = sp;
+	while (*name == ' ' || *name == '\t')
+		name++;
+	end = name + strcspn(name, " \t");
+	t = term_find(name, end - name);
+	if (!t) {
+		*end = '\0';
+		reply("error: no terminal named '%s'", name);
+		return true;
+	}
+	control_count(t, busy, end);
+	return true;
+}
+
 /* One control line (without its line end). */
 static void control_line(char *line)
 {
@@ -334,8 +400,10 @@ static void control_line(char *line)
 	if (!*line)
 		return;
 	sp = strpbrk(line, " \t");
+	if (sp && control_count_first(line, sp))
+		return;
 	if (!sp) {
-		reply("error: '%s' needs a line to print or play/stop/silent", line);
+		reply("error: '%s' needs a line to print or play/stop/silent/busy/airfail", line);
 		return;
 	}
 	t = term_find(line, sp - line);
@@ -370,6 +438,10 @@ static void control_line(char *line)
 		reply("ok");
 	} else if (!strncmp(rest, "silent", 6) && (rest[6] == ' ' || rest[6] == '\0')) {
 		reply("error: silent on or silent off");
+	} else if (!strncmp(rest, "busy", 4) && (rest[4] == ' ' || rest[4] == '\t' || rest[4] == '\0')) {
+		control_count(t, true, rest + 4);
+	} else if (!strncmp(rest, "airfail", 7) && (rest[7] == ' ' || rest[7] == '\t' || rest[7] == '\0')) {
+		control_count(t, false, rest + 7);
 	} else if (tb_sim_is_silent(t->sim)) {
 		reply("error: %s is silent", t->name);
 	} else {
@@ -444,7 +516,12 @@ static void usage(FILE *f)
 		"  NAME play FILE       load and start a scenario\n"
 		"  NAME stop            stop the scenario\n"
 		"  NAME silent on|off   stop / resume answering\n"
+		"  busy NAME N          answer the next N AT+CMGS \"+CME ERROR: 42\" (busy)\n"
+		"  airfail NAME N       the next N SDS taken fail on the air (\"+CMGS: <inst>,5\")\n"
+		"                       (\"NAME busy N\" and \"NAME airfail N\" work too)\n"
 		"  NAME LINE...         the terminal prints LINE (CR LF appended)\n"
+		"Terminals share a simulated air: an SDS one sends (AT+CTSDS, AT+CMGS) reaches\n"
+		"the others whose identity it is addressed to, as +CTSDSR.\n"
 		"EOF on stdin, SIGINT or SIGTERM: exit 0.\n");
 }
 

@@ -90,6 +90,7 @@ class CommandLine(unittest.TestCase):
             cfg = os.path.join(d, "c.cfg")
             with open(cfg, "w") as f:
                 f.write(f"line vty\n bind 127.0.0.1 0\nbridge\n events bind ipc://{d}/ev\n"
+                        f" commands bind ipc://{d}/cmd\n state-dir {d}/var\n"
                         "radio r\n transport sim\n usb serial ABC\n")
             r = self.run_daemon("-c", cfg)
             self.assertEqual(r.returncode, 1)
@@ -101,7 +102,8 @@ class CommandLine(unittest.TestCase):
             s.listen()
             cfg = os.path.join(d, "c.cfg")
             with open(cfg, "w") as f:
-                f.write(f"line vty\n bind 127.0.0.1 0\nbridge\n events bind tcp://127.0.0.1:{s.getsockname()[1]}\n")
+                f.write(f"line vty\n bind 127.0.0.1 0\nbridge\n events bind tcp://127.0.0.1:{s.getsockname()[1]}\n"
+                        f" commands bind ipc://{d}/cmd\n state-dir {d}/var\n")
             r = self.run_daemon("-c", cfg)
             self.assertEqual(r.returncode, 1)
             self.assertIn("cannot bind events socket", r.stderr)
@@ -144,7 +146,8 @@ class RunningDaemon(unittest.TestCase):
                   ("ambulance", "02420001600003001", "ambulance.scn")]
         cfg = ["log stderr", " logging level all info", " logging color 0",
                "line vty", f" bind 127.0.0.1 {cls.vty_port}",
-               "bridge", " id test-site", f" events bind {cls.endpoint}"]
+               "bridge", " id test-site", f" events bind {cls.endpoint}",
+               f" commands bind ipc://{cls.dir}/commands", f" state-dir {cls.dir}/var"]
         for name, tsi, s in radios:
             cfg += [f"radio {name}", " transport sim", f" sim-identity {tsi}",
                     f" simulate {os.path.join(scen, s)}"]
@@ -207,6 +210,8 @@ class RunningDaemon(unittest.TestCase):
         # What the daemon wrote starts a daemon: feed it back (other endpoints).
         text = out[out.index("!"):]
         text = text.replace(self.endpoint, self.endpoint + "2")
+        text = text.replace(f"ipc://{self.dir}/commands", f"ipc://{self.dir}/commands2")
+        text = text.replace(f"state-dir {self.dir}/var", f"state-dir {self.dir}/var2")
         text = text.replace(f"bind 127.0.0.1 {self.vty_port}", "bind 127.0.0.1 0")
         text = "\n".join(l for l in text.replace("\r", "").splitlines()
                          if not l.startswith("tetra-bridged") and not l.startswith("Current configuration"))

@@ -51,6 +51,8 @@ static int setup(void **state)
 		 "bridge\n"
 		 " id test-bridge\n"
 		 " events bind %s\n"
+		 " commands bind ipc://%s/commands\n"
+		 " state-dir %s/var\n"
 		 " timer radio X1 1\n"
 		 " timer radio X2 300\n"
 		 " timer radio X3 50\n"
@@ -58,7 +60,7 @@ static int setup(void **state)
 		 "radio r1\n"
 		 " transport tty %s/" T1 "\n"
 		 " profile motorola\n",
-		 f->endpoint, f->dir);
+		 f->endpoint, f->dir, f->dir, f->dir);
 	snprintf(path, sizeof(path), "%s/bridge.cfg", f->dir);
 	h_write_file(path, cfg);
 

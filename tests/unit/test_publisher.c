@@ -339,7 +339,7 @@ static void test_tcp(void **state)
 	int err = 1;
 	void *sub;
 
-	pub = tb_publisher_alloc(f->ctx, f->zctx, "tcp://127.0.0.1:*", &err, &errmsg);
+	pub = tb_publisher_alloc(f->ctx, f->zctx, "tcp://127.0.0.1:*", NULL, &err, &errmsg);
 	assert_non_null(pub);
 	assert_int_equal(err, 0);
 	assert_null(errmsg);
@@ -366,7 +366,7 @@ static void test_ipc(void **state)
 	int err = 1;
 	void *sub;
 
-	pub = tb_publisher_alloc(f->ctx, f->zctx, ep, &err, &errmsg);
+	pub = tb_publisher_alloc(f->ctx, f->zctx, ep, NULL, &err, &errmsg);
 	assert_non_null(pub);
 	assert_int_equal(err, 0);
 	assert_string_equal(tb_publisher_endpoint(pub), ep);
@@ -388,10 +388,10 @@ static void test_address_in_use(void **state)
 	char *errmsg = NULL, *expect;
 	int err = 0;
 
-	first = tb_publisher_alloc(f->ctx, f->zctx, "tcp://127.0.0.1:*", NULL, NULL);
+	first = tb_publisher_alloc(f->ctx, f->zctx, "tcp://127.0.0.1:*", NULL, NULL, NULL);
 	assert_non_null(first);
 
-	second = tb_publisher_alloc(f->ctx, f->zctx, tb_publisher_endpoint(first), &err, &errmsg);
+	second = tb_publisher_alloc(f->ctx, f->zctx, tb_publisher_endpoint(first), NULL, &err, &errmsg);
 	assert_null(second);
 	assert_int_equal(err, -EADDRINUSE);
 	assert_non_null(errmsg);
@@ -410,14 +410,14 @@ static void test_bad_endpoint(void **state)
 	char *errmsg = NULL;
 	int err = 0;
 
-	assert_null(tb_publisher_alloc(f->ctx, f->zctx, "bogus://here", &err, &errmsg));
+	assert_null(tb_publisher_alloc(f->ctx, f->zctx, "bogus://here", NULL, &err, &errmsg));
 	assert_int_equal(err, -EPROTONOSUPPORT);
 	assert_non_null(errmsg);
 	assert_true(!strncmp(errmsg, "cannot bind events socket bogus://here: ", 40));
 	talloc_free(errmsg);
 
 	errmsg = NULL;
-	assert_null(tb_publisher_alloc(f->ctx, f->zctx, "", &err, &errmsg));
+	assert_null(tb_publisher_alloc(f->ctx, f->zctx, "", NULL, &err, &errmsg));
 	assert_int_equal(err, -EINVAL);
 	talloc_free(errmsg);
 

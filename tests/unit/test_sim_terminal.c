@@ -1,6 +1,7 @@
 /* The simulated terminal and its transport: AT answers, scenario timing,
- * silent mode, scenario errors, asynchronous delivery, and the example
- * scenarios decoded by the PEI codec. Fake time, no sleeps.
+ * silent mode, scenario errors, asynchronous delivery, the simulated air
+ * between terminals (busy, airfail), and the example scenarios decoded by
+ * the PEI codec. Fake time, no sleeps.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
@@ -310,6 +311,148 @@ static void test_inject(void **state)
 	talloc_free(s);
 }
 
+/* The simulated air */
+
+#define TSI_B "09011638300012345"
+#define TSI_C "09011638200012345"	/* same SSI as B, another MNC */
+
+static void test_air_delivery(void **state)
+{
+	static struct capture ca, cb, cc;
+	struct tb_sim_terminal *a = new_sim(&ca);
+	struct tb_sim_terminal *b, *c;
+	struct tetra_prim prim;
+	const char *hdr, *data;
+
+	capture_reset(&cb);
+	capture_reset(&cc);
+	b = tb_sim_alloc(g_ctx, TSI_B, capture_out, &cb);
+	c = tb_sim_alloc(g_ctx, TSI_C, capture_out, &cc);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_ptr_equal(tb_sim_find(TSI), a);
+	assert_ptr_equal(tb_sim_find(TSI_B), b);
+	assert_null(tb_sim_find("09011638300099999"));
+	send(a, "ATE0\r");
+
+	/* A status to SSI 12345: B and C both have that SSI. */
+	send(a, "AT+CTSDS=13,0\r");
+	send(a, "AT+CMGS=12345,16\r8004\x1a");
+	assert_int_equal(cb.len, 0);	/* not before it went over the air */
+	capture_reset(&ca);
+	advance_ms(300);
+	assert_string_equal(ca.buf, "\r\n+CMGS: 0,4\r\n");
+	assert_string_equal(cb.buf, "+CTSDSR: 13," TSI ",1,12345,0,16\r\n8004\r\n");
+	assert_string_equal(cc.buf, cb.buf);
+	hdr = "+CTSDSR: 13," TSI ",1,12345,0,16";
+	data = "8004";
+	assert_int_equal(tetra_pei_decode(hdr, strlen(hdr), data, strlen(data), &prim), 0);
+	assert_int_equal(prim.oph.primitive, TETRA_TNSDS_STATUS);
+	assert_int_equal(prim.u.status.value, 0x8004);
+	assert_int_equal(prim.u.status.hdr.calling.type, TETRA_ID_TSI);
+	assert_int_equal(prim.u.status.hdr.calling.ssi, 23404);
+
+	/* SDS-TL to B's TSI: only B; the AI service of the last AT+CTSDS. */
+	capture_reset(&cb);
+	capture_reset(&cc);
+	send(a, "AT+CTSDS=12,1,0,0,1\r");
+	send(a, "AT+CMGS=" TSI_B ",32\r821000C9\x1a");
+	advance_ms(300);
+	assert_string_equal(cb.buf, "+CTSDSR: 12," TSI ",1," TSI_B ",1,32\r\n821000C9\r\n");
+	assert_int_equal(cc.len, 0);
+	hdr = "+CTSDSR: 12," TSI ",1," TSI_B ",1,32";
+	data = "821000C9";
+	assert_int_equal(tetra_pei_decode(hdr, strlen(hdr), data, strlen(data), &prim), 0);
+	assert_int_equal(prim.oph.primitive, TETRA_TNSDS_REPORT);
+
+	/* A silent terminal hears nothing; nobody addressed: lost; the sender
+	 * never hears itself. */
+	capture_reset(&ca);
+	capture_reset(&cb);
+	capture_reset(&cc);
+	tb_sim_set_silent(c, true);
+	send(a, "AT+CTSDS=13,0\r");
+	send(a, "AT+CMGS=12345,16\r8005\x1a");
+	send(a, "AT+CMGS=777,16\r8006\x1a");
+	send(a, "AT+CMGS=23404,16\r8007\x1a");
+	advance_ms(300);
+	assert_string_equal(cb.buf, "+CTSDSR: 13," TSI ",1,12345,0,16\r\n8005\r\n");
+	assert_int_equal(cc.len, 0);
+	assert_null(strstr(ca.buf, "+CTSDSR"));
+
+	/* Freed terminals leave the air. */
+	talloc_free(b);
+	assert_null(tb_sim_find(TSI_B));
+	capture_reset(&ca);
+	send(a, "AT+CMGS=12345,16\r8004\x1a");
+	advance_ms(300);
+	assert_non_null(strstr(ca.buf, ",4\r\n"));
+	talloc_free(c);
+	talloc_free(a);
+}
+
+static void test_busy_airfail(void **state)
+{
+	static struct capture ca, cb;
+	struct tb_sim_terminal *a = new_sim(&ca);
+	struct tb_sim_terminal *b;
+	char log[512] = "";
+
+	capture_reset(&cb);
+	b = tb_sim_alloc(g_ctx, TSI_B, capture_out, &cb);
+	assert_non_null(b);
+	tb_sim_set_cmd_cb(a, seen_cmd, log);
+	send(a, "ATE0\r");
+	send(a, "AT+CTSDS=13,0\r");
+
+	/* busy 2: two refusals after the user data, then taken. */
+	tb_sim_set_busy(a, 2);
+	capture_reset(&ca);
+	send(a, "AT+CMGS=12345,16\r8004\x1a");
+	assert_string_equal(ca.buf, "\r\n> \r\n+CME ERROR: 42\r\n");
+	capture_reset(&ca);
+	send(a, "AT+CMGS=12345,16\r8004\x1a");
+	assert_string_equal(ca.buf, "\r\n> \r\n+CME ERROR: 42\r\n");
+	capture_reset(&ca);
+	send(a, "AT+CMGS=12345,16\r8004\x1a");
+	assert_string_equal(ca.buf, "\r\n> \r\n+CMGS: 0\r\n\r\nOK\r\n");
+	assert_non_null(strstr(log, "AT+CMGS=12345,16|8004;AT+CMGS=12345,16|8004;AT+CMGS=12345,16|8004;"));
+	advance_ms(300);
+	assert_non_null(strstr(cb.buf, "8004"));
+
+	/* airfail 1: taken, then ",5" and nobody receives it; then normal. */
+	capture_reset(&ca);
+	capture_reset(&cb);
+	tb_sim_set_airfail(a, 1);
+	send(a, "AT+CMGS=12345,16\r8009\x1a");
+	advance_ms(300);
+	send(a, "AT+CMGS=12345,16\r800A\x1a");
+	advance_ms(300);
+	assert_string_equal(ca.buf, "\r\n> \r\n+CMGS: 1\r\n\r\nOK\r\n\r\n+CMGS: 1,5\r\n"
+			    "\r\n> \r\n+CMGS: 2\r\n\r\nOK\r\n\r\n+CMGS: 2,4\r\n");
+	assert_null(strstr(cb.buf, "8009"));
+	assert_non_null(strstr(cb.buf, "800A"));
+
+	/* The same from a scenario. */
+	assert_int_equal(tb_sim_load_scenario(a, write_file("ba.scn", "busy 1\nairfail 1\n"), NULL), 0);
+	tb_sim_start(a);
+	run_timers();
+	capture_reset(&ca);
+	capture_reset(&cb);
+	send(a, "AT+CMGS=12345,16\r800B\x1a");
+	send(a, "AT+CMGS=12345,16\r800C\x1a");
+	advance_ms(300);
+	send(a, "AT+CMGS=12345,16\r800D\x1a");
+	advance_ms(300);
+	assert_string_equal(ca.buf, "\r\n> \r\n+CME ERROR: 42\r\n"
+			    "\r\n> \r\n+CMGS: 3\r\n\r\nOK\r\n\r\n+CMGS: 3,5\r\n"
+			    "\r\n> \r\n+CMGS: 4\r\n\r\nOK\r\n\r\n+CMGS: 4,4\r\n");
+	assert_null(strstr(cb.buf, "800C"));
+	assert_non_null(strstr(cb.buf, "800D"));
+	talloc_free(b);
+	talloc_free(a);
+}
+
 /* Scenarios */
 
 static void test_scenario_timing(void **state)
@@ -455,6 +598,11 @@ static void test_scenario_errors(void **state)
 	expect_parse_error(s, "silent please\n", 1);
 	expect_parse_error(s, "A\nwait 0\nloop\n", 3);	/* would spin */
 	expect_parse_error(s, "A\x01\n", 1);
+	expect_parse_error(s, "busy\n", 1);
+	assert_string_equal(tb_sim_load_error(s), "busy needs a count of AT+CMGS (0-1000000)");
+	expect_parse_error(s, "busy x\n", 1);
+	expect_parse_error(s, "airfail 2 3\n", 1);
+	expect_parse_error(s, "A\nairfail 99999999999\n", 2);
 
 	assert_int_equal(tb_sim_load_scenario(s, "/nonexistent/x.scn", &line), -ENOENT);
 	assert_int_equal(line, 0);
@@ -728,6 +876,8 @@ int main(void)
 		cmocka_unit_test(test_split_input),
 		cmocka_unit_test(test_cmgs),
 		cmocka_unit_test(test_inject),
+		cmocka_unit_test(test_air_delivery),
+		cmocka_unit_test(test_busy_airfail),
 		cmocka_unit_test(test_scenario_timing),
 		cmocka_unit_test(test_scenario_loop),
 		cmocka_unit_test(test_scenario_silent),

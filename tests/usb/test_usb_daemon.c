@@ -33,6 +33,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,13 +110,15 @@ static void write_config(struct fixture *f, const char *timers, const char *leve
 		 "bridge\n"
 		 " id usb-test\n"
 		 " events bind %s\n"
+		 " commands bind ipc://%.31s/commands\n"
+		 " state-dir %.31s/var\n"
 		 "%s"
 		 "radio probe\n"
 		 " transport usb 1234:5678\n"
 		 " usb profile cdc-acm\n"
 		 " usb serial PROBE\n"
 		 "%s",
-		 level ? level : "notice", f->endpoint,
+		 level ? level : "notice", f->endpoint, f->dir, f->dir,
 		 timers ? timers : " timer radio X1 60\n timer radio X2 2000\n timer radio X3 5000\n"
 				   " timer radio X4 30\n",
 		 radios);
@@ -594,20 +597,22 @@ static int setup(void **state)
 	return 0;
 }
 
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	remove(p);	/* best effort: a leftover temp file is no failure */
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	struct fixture *f = &g_fx;
-	char path[160];
 
 	if (f->dm.pid > 0)
 		ud_stop(&f->dm, WAIT_MS);
 	ud_sub_close(&f->sub);
 	free(f->dm.log);
-	snprintf(path, sizeof(path), "%.31s/bridge.cfg", f->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%.31s/events", f->dir);
-	unlink(path);
-	rmdir(f->dir);
+	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);	/* the config, sockets, the journal */
 	return 0;
 }
 

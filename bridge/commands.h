@@ -1,0 +1,18 @@
+/* What the bridge does for each command of the command socket
+ * (ipc/command_server.h checks the message and the client's role first).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "ipc/command_server.h"
+
+/* Replay batches: the default and the most events per Reply, and the most
+ * bytes of events (a Reply stays well below what clients accept). */
+#define TB_REPLAY_DEFAULT 500
+#define TB_REPLAY_MAX 1000
+#define TB_REPLAY_MAX_BYTES (1024u * 1024)
+
+/* The command handler; data is the struct tb_bridge. */
+void tb_bridge_command(const Tetrabridge__V1__Command *cmd, const struct tb_command_client *client,
+		       Tetrabridge__V1__Reply *reply, void *data);

@@ -1,0 +1,1060 @@
+/* The journal: events in SQLite (WAL), a backlog in memory when the disk
+ * fails, retention. See journal.h.
+ *
+ * Choices and why:
+ * - Each append is one autocommit INSERT through a statement prepared at
+ *   open: when tb_journal_append() returned 0 the event is in the WAL, so a
+ *   SIGKILL right after loses nothing (synchronous=NORMAL only risks the
+ *   last moments on power loss; `journal sync full` makes it fsync).
+ * - events has no index on time_us: it would be a second B-tree page
+ *   written with every append (measured: about +45% per append). Age
+ *   retention instead looks at the oldest TB_JOURNAL_PRUNE_MAX_ROWS events
+ *   by seq and deletes those of them that are old. Time follows seq except
+ *   when the clock jumps; an event stamped in the future (a clock that was
+ *   ahead) is kept until it is old, without holding back the older events
+ *   behind it in that window. Only if more than a whole window of such
+ *   events sit at the head does age retention wait for them; size
+ *   retention still works then.
+ * - Size retention measures the bytes in use, (page_count - freelist_count)
+ *   * page_size. In WAL mode page_count is the database as this connection
+ *   sees it (WAL included), so no checkpoint is needed to measure, and the
+ *   figure covers every table (the outgoing queue lives here too) and the
+ *   indexes, which a sum of body lengths would not. The database is created
+ *   with auto_vacuum=INCREMENTAL, and prune releases the freed pages with
+ *   PRAGMA incremental_vacuum (bounded) and a passive checkpoint, so the file
+ *   really shrinks without a VACUUM that would rewrite everything and stop
+ *   the event loop. A database created without auto_vacuum (by hand) still
+ *   works; its file then only stops growing.
+ * - Work per prune call is bounded (TB_JOURNAL_PRUNE_MAX_ROWS rows deleted,
+ *   TB_JOURNAL_VACUUM_MAX_PAGES pages released) because it runs inside the
+ *   event loop; the bridge calls it periodically, so a large excess is
+ *   worked off over several calls.
+ * - A failed write keeps the event in a talloc'ed list in seq order; every
+ *   later append (and tb_journal_flush) first writes that list, in
+ *   transactions of TB_JOURNAL_FLUSH_BATCH events: one fsync per batch
+ *   rather than per event after a long outage, and a failed batch is rolled
+ *   back whole, so the list and the table never overlap.
+ *
+ * Health data: nothing of an event's content is logged; only seq numbers,
+ * the database path and SQLite's error sentence (which never quotes values).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "bridge/journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <osmocom/core/linuxlist.h>
+#include <sqlite3.h>
+#include <talloc.h>
+
+#include "common/logging.h"
+
+#define TB_JOURNAL_SCHEMA_VERSION	1
+/* The daemon is the only writer; a reader (sqlite3 CLI, a backup) only
+ * blocks us briefly during a checkpoint or WAL recovery. Anything longer
+ * would stall the event loop: the event then waits in the backlog. */
+#define TB_JOURNAL_BUSY_TIMEOUT_MS	100
+/* The WAL is reset after each checkpoint but keeps its size; truncate it
+ * back to this after a burst (e.g. a large backlog flush). */
+#define TB_JOURNAL_WAL_LIMIT		(16 * 1024 * 1024)
+#define TB_JOURNAL_FLUSH_BATCH		1000
+#define TB_JOURNAL_PRUNE_BATCH		1000
+#define TB_JOURNAL_PRUNE_MAX_ROWS	10000
+#define TB_JOURNAL_PRUNE_ROUNDS		64
+/* Bytes a row costs beyond its body: kind, radio, time, the record header,
+ * the cell pointer. An estimate only, on the low side. */
+#define TB_JOURNAL_ROW_OVERHEAD		64
+#define TB_JOURNAL_VACUUM_MAX_PAGES	4096
+
+/* One event waiting in memory because the disk failed. */
+struct tb_journal_pending {
+	struct llist_head list;
+	uint64_t seq;
+	uint64_t time_us;
+	char *kind;		/* may be NULL */
+	char *radio;		/* may be NULL */
+	uint8_t *body;		/* right after the struct, then kind and radio */
+	size_t len;
+};
+
+struct tb_journal {
+	char *dir;
+	char *path;
+	struct tb_journal_cfg cfg;	/* state_dir points to dir */
+	sqlite3 *db;
+
+	sqlite3_stmt *st_append;
+	sqlite3_stmt *st_read;
+	sqlite3_stmt *st_first;
+	sqlite3_stmt *st_last;
+	sqlite3_stmt *st_begin;
+	sqlite3_stmt *st_commit;
+	sqlite3_stmt *st_rollback;
+	bool reading;			/* st_read is in use (a callback may read again) */
+
+	uint64_t last_seq;		/* stored or waiting in memory */
+	uint64_t last_offered;		/* highest seq accepted, including lost ones */
+
+	struct llist_head backlog;	/* struct tb_journal_pending, by seq */
+	unsigned backlog_gen;		/* changes whenever the backlog does */
+	bool failing;			/* the ERROR was logged; NOTICE when it recovers */
+	bool lost_logged;
+	uint64_t recovered;		/* stored from memory since the failure */
+
+	struct tb_journal_stats stats;
+};
+
+static const char *const schema_sql[] = {
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value)",
+	("CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, "
+	 "kind TEXT, radio TEXT, body BLOB NOT NULL)"),
+	"INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', 1)",
+};
+
+/* ---------------------------------------------------------------------- */
+/* open / close */
+
+static void finalize_all(struct tb_journal *j)
+{
+	sqlite3_stmt **st[] = { &j->st_append, &j->st_read, &j->st_first, &j->st_last,
+				&j->st_begin, &j->st_commit, &j->st_rollback };
+
+	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+		sqlite3_finalize(*st[i]);
+		*st[i] = NULL;
+	}
+}
+
+static int tb_journal_talloc_destructor(struct tb_journal *j)
+{
+	finalize_all(j);
+	if (j->db) {
+		/* v2: if the outgoing queue still holds statements, the handle
+		 * goes when they are finalized instead of failing with BUSY. */
+		sqlite3_close_v2(j->db);
+		j->db = NULL;
+	}
+	return 0;
+}
+
+/* mkdir -p with mode 0700 for what it creates. The last component is
+ * chmod'ed to 0700 after creation so the umask does not matter; an existing
+ * directory keeps its mode (the administrator's choice). Returns 0 or
+ * -errno, with the component that failed in *failed (talloc'ed under ctx). */
+static int mkdir_p(void *ctx, const char *dir, char **failed)
+{
+	char *p = talloc_strdup(ctx, dir);
+	size_t len;
+	struct stat st;
+	int rc = 0;
+
+	if (!p)
+		return -ENOMEM;
+	len = strlen(p);
+	while (len > 1 && p[len - 1] == '/')
+		p[--len] = '\0';
+
+	for (char *s = p + 1; ; s++) {
+		bool last = (*s == '\0');
+
+		if (*s != '/' && !last)
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) == 0) {
+			if (chmod(p, 0700) < 0) {
+				rc = -errno;
+				goto out;
+			}
+		} else if (errno != EEXIST) {
+			rc = -errno;
+			goto out;
+		} else if (stat(p, &st) < 0) {
+			rc = -errno;
+			goto out;
+		} else if (!S_ISDIR(st.st_mode)) {
+			rc = -ENOTDIR;
+			goto out;
+		}
+		if (last)
+			break;
+		*s = '/';
+		while (s[1] == '/')
+			s++;
+	}
+out:
+	if (rc < 0)
+		*failed = p;
+	else
+		talloc_free(p);
+	return rc;
+}
+
+/* Run one statement that returns no rows we need. Returns an SQLite code. */
+static int exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* One integer from a single-row query (a PRAGMA); -1 on error. */
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A sentence for a database that SQLite cannot use at all. */
+static char *unusable_msg(void *ctx, const char *path, sqlite3 *db, int rc)
+{
+	int prim = rc & 0xff;
+
+	if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT)
+		return talloc_asprintf(ctx, "%s is not a usable SQLite database (%s): move it away (or restore "
+				       "it from a backup) and start again; a new journal is then created",
+				       path, sqlite3_errstr(rc));
+	return talloc_asprintf(ctx, "cannot use journal %s: %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+/* Which of our tables exist, and whether there are others. */
+static int inspect_tables(sqlite3 *db, bool *has_meta, bool *has_other)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*has_meta = *has_other = false;
+	rc = sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (!name)
+			continue;
+		if (!strcmp(name, "meta"))
+			*has_meta = true;
+		else if (strncmp(name, "sqlite_", 7))
+			*has_other = true;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Is this a database we may use? Read-only, before anything is changed in
+ * the file (WAL mode is a property of the file): a foreign database is left
+ * as it was. Returns 0 for a journal, 1 for an empty database, or -EIO with
+ * *errmsg set. */
+static int check_schema(struct tb_journal *j, void *ctx, char **errmsg)
+{
+	bool has_meta, has_other;
+	int64_t version;
+	int rc;
+
+	/* The first read of the file: a file that is not a database fails
+	 * here with SQLITE_NOTADB. */
+	rc = inspect_tables(j->db, &has_meta, &has_other);
+	if (rc != SQLITE_OK) {
+		*errmsg = unusable_msg(ctx, j->path, j->db, rc);
+		return -EIO;
+	}
+	if (!has_meta && has_other) {
+		*errmsg = talloc_asprintf(ctx, "%s is not a tetra-bridge journal (it holds other tables): choose "
+					  "another state directory, or move that file away", j->path);
+		return -EIO;
+	}
+	if (!has_meta)
+		return 1;	/* a new database */
+	version = query_int(j->db, "SELECT value FROM meta WHERE key = 'schema_version'");
+	if (version == TB_JOURNAL_SCHEMA_VERSION)
+		return 0;
+	if (version < 0)
+		*errmsg = talloc_asprintf(ctx, "%s is not a tetra-bridge journal (its meta table has no "
+					  "schema_version): choose another state directory, or move that file away",
+					  j->path);
+	else
+		*errmsg = talloc_asprintf(ctx, "%s is a tetra-bridge journal of schema version %" PRId64 ", this "
+					  "tetra-bridge reads version %d: run the tetra-bridge that wrote it, or move "
+					  "the file away", j->path, version, TB_JOURNAL_SCHEMA_VERSION);
+	return -EIO;
+}
+
+/* Create what is missing, in one transaction (checked again inside it, in
+ * case another process created the file in between). */
+static int setup_schema(struct tb_journal *j, void *ctx, char **errmsg)
+{
+	int rc;
+
+	rc = exec(j->db, "BEGIN IMMEDIATE");
+	if (rc != SQLITE_OK) {
+		*errmsg = unusable_msg(ctx, j->path, j->db, rc);
+		return -EIO;
+	}
+	if (check_schema(j, ctx, errmsg) < 0)
+		goto rollback;
+	for (size_t i = 0; i < sizeof(schema_sql) / sizeof(schema_sql[0]); i++) {
+		rc = exec(j->db, schema_sql[i]);
+		if (rc != SQLITE_OK) {
+			*errmsg = talloc_asprintf(ctx, "cannot create the tables of journal %s: %s", j->path,
+						  sqlite3_errmsg(j->db));
+			goto rollback;
+		}
+	}
+	rc = exec(j->db, "COMMIT");
+	if (rc != SQLITE_OK) {
+		*errmsg = talloc_asprintf(ctx, "cannot create the tables of journal %s: %s", j->path,
+					  sqlite3_errmsg(j->db));
+		goto rollback;
+	}
+	return 0;
+
+rollback:
+	if (!sqlite3_get_autocommit(j->db))
+		exec(j->db, "ROLLBACK");
+	return -EIO;
+}
+
+static int prepare(struct tb_journal *j, sqlite3_stmt **st, const char *sql)
+{
+	/* PERSISTENT: these live as long as the journal. */
+	return sqlite3_prepare_v3(j->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+}
+
+/* Create the file ourselves, 0600 whatever the umask, before SQLite opens
+ * it (SQLite gives the -wal and -shm files the mode of the database). */
+static int create_file(const char *path, bool *created)
+{
+	int fd;
+
+	*created = false;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return 0;
+		return -errno;
+	}
+	*created = true;
+	if (fchmod(fd, 0600) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(path);
+		return -e;
+	}
+	close(fd);
+	return 0;
+}
+
+struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, char **errmsg)
+{
+	struct tb_journal *j;
+	char *failed = NULL;
+	struct stat st;
+	bool created;
+	int rc;
+	char *dummy = NULL;
+
+	if (!errmsg)
+		errmsg = &dummy;
+	*errmsg = NULL;
+	if (!cfg || !cfg->state_dir || !cfg->state_dir[0]) {
+		*errmsg = talloc_strdup(ctx, "no state directory configured for the journal: set `state-dir`");
+		j = NULL;
+		goto fail;
+	}
+
+	j = talloc_zero(ctx, struct tb_journal);
+	if (!j)
+		goto nomem;
+	INIT_LLIST_HEAD(&j->backlog);
+	talloc_set_destructor(j, tb_journal_talloc_destructor);
+	j->cfg = *cfg;
+	j->dir = talloc_strdup(j, cfg->state_dir);
+	if (!j->dir)
+		goto nomem;
+	for (size_t n = strlen(j->dir); n > 1 && j->dir[n - 1] == '/'; n--)
+		j->dir[n - 1] = '\0';
+	j->path = talloc_asprintf(j, "%s/%s", j->dir, TB_JOURNAL_FILE);
+	if (!j->path)
+		goto nomem;
+	j->cfg.state_dir = j->dir;
+
+	rc = mkdir_p(j, j->dir, &failed);
+	if (rc < 0) {
+		if (failed && strcmp(failed, j->dir))
+			*errmsg = talloc_asprintf(ctx, "cannot create state directory %s: %s: %s (check `state-dir` "
+						  "and what the daemon's user may create there)", j->dir, failed,
+						  strerror(-rc));
+		else
+			*errmsg = talloc_asprintf(ctx, "cannot create state directory %s: %s (check `state-dir` and "
+						  "what the daemon's user may create there)", j->dir, strerror(-rc));
+		goto fail;
+	}
+	if (stat(j->dir, &st) == 0 && (st.st_mode & 0077))
+		LOGP(DMAIN, LOGL_NOTICE, "state directory %s can be read by other users (mode %04o), and the "
+		     "journal holds health data: chmod 0700 %s\n", j->dir, (unsigned)(st.st_mode & 07777), j->dir);
+
+	rc = create_file(j->path, &created);
+	if (rc < 0) {
+		*errmsg = talloc_asprintf(ctx, "cannot create journal %s: %s (the daemon's user must own %s)",
+					  j->path, strerror(-rc), j->dir);
+		goto fail;
+	}
+	if (!created && stat(j->path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			*errmsg = talloc_asprintf(ctx, "%s is not a tetra-bridge journal (not a regular file): "
+						  "move it away", j->path);
+			goto fail;
+		}
+		if (st.st_mode & 0077)
+			LOGP(DMAIN, LOGL_NOTICE, "journal %s can be read by other users (mode %04o), and it holds "
+			     "health data: chmod 0600 %s*\n", j->path, (unsigned)(st.st_mode & 07777), j->path);
+	}
+
+	rc = sqlite3_open_v2(j->path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*errmsg = talloc_asprintf(ctx, "cannot open journal %s: %s (the daemon's user must be able to read "
+					  "and write it and create files in %s)", j->path,
+					  j->db ? sqlite3_errmsg(j->db) : sqlite3_errstr(rc), j->dir);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(j->db, 1);
+	sqlite3_busy_timeout(j->db, TB_JOURNAL_BUSY_TIMEOUT_MS);
+
+	rc = check_schema(j, ctx, errmsg);
+	if (rc < 0)
+		goto fail;
+	if (rc == 1) {
+		/* A new database: auto_vacuum can only be chosen before the
+		 * first table exists, and before WAL mode writes the header. */
+		rc = exec(j->db, "PRAGMA auto_vacuum = INCREMENTAL");
+		if (rc != SQLITE_OK) {
+			*errmsg = unusable_msg(ctx, j->path, j->db, rc);
+			goto fail;
+		}
+	}
+
+	/* journal_mode answers with the mode in effect; WAL needs shared
+	 * memory, which some network file systems lack. */
+	{
+		sqlite3_stmt *jm = NULL;
+		const char *m = NULL;
+
+		rc = sqlite3_prepare_v2(j->db, "PRAGMA journal_mode = WAL", -1, &jm, NULL);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(jm)) == SQLITE_ROW)
+			m = (const char *)sqlite3_column_text(jm, 0);
+		if (m && strcmp(m, "wal"))
+			LOGP(DMAIN, LOGL_NOTICE, "journal %s: cannot use WAL mode (now \"%s\"); events are still "
+			     "stored before they are published, but readers block writes: put the state "
+			     "directory on a local file system\n", j->path, m);
+		sqlite3_finalize(jm);
+		if (!m) {
+			*errmsg = unusable_msg(ctx, j->path, j->db, rc);
+			goto fail;
+		}
+	}
+	rc = exec(j->db, cfg->sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+	if (rc == SQLITE_OK) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit = %d", TB_JOURNAL_WAL_LIMIT);
+		rc = exec(j->db, sql);
+	}
+	if (rc != SQLITE_OK) {
+		*errmsg = unusable_msg(ctx, j->path, j->db, rc);
+		goto fail;
+	}
+
+	if (setup_schema(j, ctx, errmsg) < 0)
+		goto fail;
+
+	if (prepare(j, &j->st_append, "INSERT INTO events(seq, time_us, kind, radio, body) VALUES (?1, ?2, ?3, ?4, ?5)")
+	    || prepare(j, &j->st_read, "SELECT seq, body FROM events WHERE seq >= ?1 ORDER BY seq LIMIT ?2")
+	    || prepare(j, &j->st_first, "SELECT min(seq) FROM events")
+	    || prepare(j, &j->st_last, "SELECT max(seq) FROM events")
+	    || prepare(j, &j->st_begin, "BEGIN IMMEDIATE")
+	    || prepare(j, &j->st_commit, "COMMIT")
+	    || prepare(j, &j->st_rollback, "ROLLBACK")) {
+		*errmsg = talloc_asprintf(ctx, "cannot use journal %s: %s", j->path, sqlite3_errmsg(j->db));
+		goto fail;
+	}
+
+	if (sqlite3_step(j->st_last) == SQLITE_ROW) {
+		j->last_seq = (uint64_t)sqlite3_column_int64(j->st_last, 0);
+	} else {
+		*errmsg = talloc_asprintf(ctx, "cannot read journal %s: %s", j->path, sqlite3_errmsg(j->db));
+		sqlite3_reset(j->st_last);
+		goto fail;
+	}
+	sqlite3_reset(j->st_last);
+	j->last_offered = j->last_seq;
+
+	LOGP(DMAIN, LOGL_NOTICE, "journal %s: %s, last seq %" PRIu64 "\n", j->path,
+	     created ? "created" : "opened", j->last_seq);
+	return j;
+
+nomem:
+	*errmsg = talloc_strdup(ctx, "cannot open the journal: out of memory");
+fail:
+	if (dummy)
+		talloc_free(dummy);
+	talloc_free(j);
+	return NULL;
+}
+
+static void log_left_behind(struct tb_journal *j)
+{
+	struct tb_journal_pending *first, *last;
+
+	if (llist_empty(&j->backlog))
+		return;
+	first = llist_first_entry(&j->backlog, struct tb_journal_pending, list);
+	last = llist_last_entry(&j->backlog, struct tb_journal_pending, list);
+	LOGP(DMAIN, LOGL_ERROR, "journal %s: closing with %" PRIu64 " events not written (seq %" PRIu64 " to %"
+	     PRIu64 "); they were published but are lost to the journal: free space on the disk that holds %s\n",
+	     j->path, j->stats.backlog, first->seq, last->seq, j->dir);
+}
+
+void tb_journal_close(struct tb_journal **jp)
+{
+	struct tb_journal *j;
+
+	if (!jp || !*jp)
+		return;
+	j = *jp;
+	*jp = NULL;
+	if (j->db && tb_journal_flush(j) > 0)
+		log_left_behind(j);
+	talloc_free(j);
+}
+
+struct sqlite3 *tb_journal_db(struct tb_journal *j)
+{
+	return j ? j->db : NULL;
+}
+
+const char *tb_journal_path(const struct tb_journal *j)
+{
+	return j ? j->path : NULL;
+}
+
+uint64_t tb_journal_last_seq(const struct tb_journal *j)
+{
+	return j ? j->last_seq : 0;
+}
+
+uint64_t tb_journal_first_seq(struct tb_journal *j)
+{
+	uint64_t first = 0;
+	int rc;
+
+	if (!j)
+		return 0;
+	rc = sqlite3_step(j->st_first);
+	if (rc == SQLITE_ROW)
+		first = (uint64_t)sqlite3_column_int64(j->st_first, 0);	/* NULL (empty) reads as 0 */
+	else
+		LOGP(DMAIN, LOGL_ERROR, "journal %s: cannot read the first seq: %s\n", j->path, sqlite3_errmsg(j->db));
+	sqlite3_reset(j->st_first);
+	if (!first && !llist_empty(&j->backlog))
+		first = llist_first_entry(&j->backlog, struct tb_journal_pending, list)->seq;
+	return first;
+}
+
+const struct tb_journal_stats *tb_journal_stats(const struct tb_journal *j)
+{
+	return j ? &j->stats : NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* append / backlog */
+
+/* One INSERT with the prepared statement. Returns an SQLite code. */
+static int insert(struct tb_journal *j, uint64_t seq, uint64_t time_us, const char *kind, const char *radio,
+		  const uint8_t *body, size_t len)
+{
+	sqlite3_stmt *st = j->st_append;
+	int rc;
+
+	/* STATIC: the values outlive the step; nothing is copied. */
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)time_us);
+	if (kind)
+		sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	if (radio)
+		sqlite3_bind_text(st, 4, radio, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_blob64(st, 5, len ? (const void *)body : "", len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int step_once(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void rollback(struct tb_journal *j)
+{
+	/* After FULL/IOERR/BUSY SQLite may have rolled back already. */
+	if (!sqlite3_get_autocommit(j->db))
+		step_once(j->st_rollback);
+}
+
+static void pending_free(struct tb_journal *j, struct tb_journal_pending *p)
+{
+	llist_del(&p->list);
+	talloc_free(p);
+	j->stats.backlog--;
+	j->backlog_gen++;
+}
+
+/* Write up to TB_JOURNAL_FLUSH_BATCH events from the head of the backlog in
+ * one transaction. Returns the number written (removed from the backlog),
+ * or -1 when the write failed (nothing written, the backlog unchanged). */
+static int flush_batch(struct tb_journal *j)
+{
+	struct tb_journal_pending *p;
+	unsigned n = 0;
+	int rc;
+
+	rc = step_once(j->st_begin);
+	if (rc != SQLITE_OK)
+		goto failed;
+	llist_for_each_entry(p, &j->backlog, list) {
+		rc = insert(j, p->seq, p->time_us, p->kind, p->radio, p->body, p->len);
+		if (rc != SQLITE_OK)
+			goto failed;
+		if (++n == TB_JOURNAL_FLUSH_BATCH)
+			break;
+	}
+	rc = step_once(j->st_commit);
+	if (rc != SQLITE_OK)
+		goto failed;
+	/* Only now that the batch is committed does it leave memory. */
+	for (unsigned i = 0; i < n; i++)
+		pending_free(j, llist_first_entry(&j->backlog, struct tb_journal_pending, list));
+	j->stats.appended += n;
+	j->recovered += n;
+	return (int)n;
+
+failed:
+	rollback(j);
+	p = llist_first_entry(&j->backlog, struct tb_journal_pending, list);
+	LOGP(DMAIN, LOGL_DEBUG, "journal %s: still cannot write event seq %" PRIu64 ": %s\n", j->path, p->seq,
+	     sqlite3_errstr(rc));
+	return -1;
+}
+
+size_t tb_journal_flush(struct tb_journal *j)
+{
+	if (!j)
+		return 0;
+	while (!llist_empty(&j->backlog)) {
+		if (flush_batch(j) < 0)
+			return j->stats.backlog;
+	}
+	if (j->failing) {
+		LOGP(DMAIN, LOGL_NOTICE, "journal %s: writing again, %" PRIu64 " events from memory stored\n",
+		     j->path, j->recovered);
+		j->failing = false;
+		j->lost_logged = false;
+		j->recovered = 0;
+	}
+	return 0;
+}
+
+/* Keep an event in memory. Returns 1, or -ENOSPC when the backlog is full
+ * (or memory is out). */
+static int backlog_add(struct tb_journal *j, uint64_t seq, uint64_t time_us, const char *kind, const char *radio,
+		       const uint8_t *body, size_t len)
+{
+	struct tb_journal_pending *p;
+	size_t klen, rlen;
+
+	if (j->stats.backlog >= TB_JOURNAL_BACKLOG_MAX)
+		goto lost;
+	klen = kind ? strlen(kind) + 1 : 0;
+	rlen = radio ? strlen(radio) + 1 : 0;
+	/* One allocation per event: up to TB_JOURNAL_BACKLOG_MAX of them. */
+	if (len > SIZE_MAX - sizeof(*p) - klen - rlen)
+		goto lost;
+	p = talloc_size(j, sizeof(*p) + len + klen + rlen);
+	if (!p)
+		goto lost;
+	talloc_set_name_const(p, "struct tb_journal_pending");
+	memset(p, 0, sizeof(*p));
+	p->seq = seq;
+	p->time_us = time_us;
+	p->len = len;
+	p->body = (uint8_t *)(p + 1);
+	if (len)
+		memcpy(p->body, body, len);
+	if (kind)
+		p->kind = memcpy((char *)p->body + len, kind, klen);
+	if (radio)
+		p->radio = memcpy((char *)p->body + len + klen, radio, rlen);
+	llist_add_tail(&p->list, &j->backlog);
+	j->stats.backlog++;
+	j->stats.write_errors++;
+	j->backlog_gen++;
+	j->last_seq = seq;
+	return 1;
+
+lost:
+	j->stats.lost++;
+	if (!j->lost_logged) {
+		LOGP(DMAIN, LOGL_ERROR, "journal %s: %" PRIu64 " events wait in memory, no room for more: event seq %"
+		     PRIu64 " and later ones are published but not journaled (a replay cannot give them): "
+		     "free space on the disk that holds %s\n", j->path, j->stats.backlog, seq, j->dir);
+		j->lost_logged = true;
+	}
+	return -ENOSPC;
+}
+
+int tb_journal_append(struct tb_journal *j, uint64_t seq, uint64_t time_us, const char *kind,
+		      const char *radio, const uint8_t *body, size_t len)
+{
+	int rc;
+
+	if (!j || !j->db || (!body && len))
+		return -EINVAL;
+	/* SQLite integers are signed 64 bit. */
+	if (seq <= j->last_offered || seq > INT64_MAX || time_us > INT64_MAX)
+		return -EINVAL;
+	j->last_offered = seq;
+
+	/* In order: what waits in memory goes first. */
+	if (!llist_empty(&j->backlog) && tb_journal_flush(j) > 0)
+		return backlog_add(j, seq, time_us, kind, radio, body, len);
+
+	rc = insert(j, seq, time_us, kind, radio, body, len);
+	if (rc == SQLITE_OK) {
+		j->last_seq = seq;
+		j->stats.appended++;
+		return 0;
+	}
+	rollback(j);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		/* The seq is already stored: someone else writes this file. */
+		LOGP(DMAIN, LOGL_ERROR, "journal %s: event seq %" PRIu64 " is already stored (%s): is another "
+		     "tetra-bridged using state directory %s?\n", j->path, seq, sqlite3_errstr(rc), j->dir);
+		return -EINVAL;
+	}
+	if (!j->failing) {
+		LOGP(DMAIN, LOGL_ERROR, "journal %s: cannot write event seq %" PRIu64 ": %s; events wait in memory "
+		     "(backlog) until it can\n", j->path, seq, sqlite3_errmsg(j->db));
+		j->failing = true;
+		j->recovered = 0;
+	} else {
+		LOGP(DMAIN, LOGL_DEBUG, "journal %s: cannot write event seq %" PRIu64 ": %s\n", j->path, seq,
+		     sqlite3_errstr(rc));
+	}
+	return backlog_add(j, seq, time_us, kind, radio, body, len);
+}
+
+/* ---------------------------------------------------------------------- */
+/* read */
+
+struct read_budget {
+	unsigned max_events;
+	size_t max_bytes;
+	unsigned given;
+	size_t bytes;
+	uint64_t next_seq;	/* the lowest seq still to give */
+	bool stop;
+};
+
+/* May this event still be given? At least one always is. */
+static bool budget_allows(const struct read_budget *b, size_t len)
+{
+	if (b->stop || b->given >= b->max_events)
+		return false;
+	return b->given == 0 || len <= b->max_bytes - b->bytes;
+}
+
+static void budget_take(struct read_budget *b, uint64_t seq, size_t len, int cb_rc)
+{
+	b->given++;
+	b->bytes = (len > b->max_bytes - b->bytes || b->bytes + len < b->bytes) ? b->max_bytes : b->bytes + len;
+	b->next_seq = seq + 1;
+	if (cb_rc)
+		b->stop = true;
+}
+
+static int read_stored(struct tb_journal *j, struct read_budget *b, tb_journal_row_cb cb, void *data)
+{
+	sqlite3_stmt *st = j->st_read;
+	bool own = false;
+	int rc;
+
+	if (b->next_seq > INT64_MAX)
+		return 0;
+	/* A callback that reads again gets a statement of its own. */
+	if (j->reading) {
+		rc = sqlite3_prepare_v2(j->db, "SELECT seq, body FROM events WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+					-1, &st, NULL);
+		if (rc != SQLITE_OK)
+			goto error;
+		own = true;
+	}
+	if (!own)
+		j->reading = true;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)b->next_seq);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(b->max_events - b->given));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
+		const uint8_t *body = sqlite3_column_blob(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+
+		if (!budget_allows(b, len))
+			break;
+		budget_take(b, seq, len, cb(seq, body, len, data));
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto error;
+	sqlite3_reset(st);
+	if (own)
+		sqlite3_finalize(st);
+	else
+		j->reading = false;
+	return 0;
+
+error:
+	LOGP(DMAIN, LOGL_ERROR, "journal %s: cannot read events from seq %" PRIu64 ": %s\n", j->path, b->next_seq,
+	     sqlite3_errmsg(j->db));
+	if (st) {
+		sqlite3_reset(st);
+		if (own)
+			sqlite3_finalize(st);
+		else
+			j->reading = false;
+	}
+	return -EIO;
+}
+
+static void read_backlog(struct tb_journal *j, struct read_budget *b, tb_journal_row_cb cb, void *data)
+{
+	struct tb_journal_pending *p;
+	struct llist_head *pos = j->backlog.next;
+
+	while (pos != &j->backlog) {
+		unsigned gen;
+		int cb_rc;
+
+		p = llist_entry(pos, struct tb_journal_pending, list);
+		if (p->seq < b->next_seq) {
+			pos = pos->next;
+			continue;
+		}
+		if (!budget_allows(b, p->len))
+			return;
+		gen = j->backlog_gen;
+		cb_rc = cb(p->seq, p->body, p->len, data);
+		budget_take(b, p->seq, p->len, cb_rc);
+		/* The callback may have appended (and so flushed): p may be
+		 * gone; start again from the head, skipping what was given. */
+		pos = (gen == j->backlog_gen) ? pos->next : j->backlog.next;
+	}
+}
+
+int tb_journal_read(struct tb_journal *j, uint64_t from_seq, unsigned max_events, size_t max_bytes,
+		    tb_journal_row_cb cb, void *data)
+{
+	struct read_budget b = {
+		.max_events = max_events,
+		.max_bytes = max_bytes,
+		.next_seq = from_seq,
+	};
+
+	if (!j || !cb)
+		return -EINVAL;
+	if (!max_events)
+		return 0;
+	if (read_stored(j, &b, cb, data) < 0)
+		return -EIO;
+	read_backlog(j, &b, cb, data);
+	return (int)b.given;
+}
+
+/* ---------------------------------------------------------------------- */
+/* retention */
+
+/* Bytes the database uses: pages in use, WAL included (see the top). */
+static int64_t used_bytes(struct tb_journal *j)
+{
+	int64_t pages = query_int(j->db, "PRAGMA page_count");
+	int64_t free_pages = query_int(j->db, "PRAGMA freelist_count");
+	int64_t page_size = query_int(j->db, "PRAGMA page_size");
+
+	if (pages < 0 || free_pages < 0 || page_size <= 0)
+		return -1;
+	return (pages - free_pages) * page_size;
+}
+
+/* Delete with sql (binds ?1 = arg, ?2 = the newest seq, ?3 = limit).
+ * Returns the number deleted or -1. */
+static int delete_some(struct tb_journal *j, const char *sql, int64_t arg, int64_t newest, int limit)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(j->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, arg);
+	sqlite3_bind_int64(st, 2, newest);
+	sqlite3_bind_int(st, 3, limit);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		rollback(j);
+		return -1;
+	}
+	return sqlite3_changes(j->db);
+}
+
+/* The seq up to which the oldest events (at most limit of them, never the
+ * newest) hold about excess bytes; 0 when there is none to delete, -1 on
+ * error. length() of a blob is read from the record header: no body is
+ * loaded. */
+static int64_t oldest_covering(struct tb_journal *j, uint64_t excess, int64_t newest, int limit)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t sum = 0;
+	int64_t upto = 0;
+	int rc;
+
+	rc = sqlite3_prepare_v2(j->db, "SELECT seq, length(body) FROM events WHERE seq < ?1 ORDER BY seq LIMIT ?2",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, newest);
+	sqlite3_bind_int(st, 2, limit);
+	while (sum < excess && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		upto = sqlite3_column_int64(st, 0);
+		sum += (uint64_t)sqlite3_column_int64(st, 1) + TB_JOURNAL_ROW_OVERHEAD;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return upto;
+}
+
+int tb_journal_prune(struct tb_journal *j, uint64_t now_us)
+{
+	int64_t newest, used, freelist, page_size;
+	uint64_t excess;
+	int deleted = 0, n;
+	int rc;
+
+	if (!j || !j->db)
+		return -EINVAL;
+
+	rc = sqlite3_step(j->st_last);
+	newest = rc == SQLITE_ROW ? sqlite3_column_int64(j->st_last, 0) : -1;
+	sqlite3_reset(j->st_last);
+	if (newest < 0)
+		goto error;
+	if (newest == 0)
+		return 0;	/* empty */
+	page_size = query_int(j->db, "PRAGMA page_size");
+	if (page_size <= 0)
+		goto error;
+
+	/* Age: the old ones among the oldest window by seq, never the newest
+	 * (see the top for why not an index on time_us). */
+	if (j->cfg.max_age_s && j->cfg.max_age_s <= INT64_MAX / 1000000 &&
+	    now_us > j->cfg.max_age_s * 1000000) {
+		uint64_t cutoff = now_us - j->cfg.max_age_s * 1000000;
+
+		if (cutoff > INT64_MAX)
+			cutoff = INT64_MAX;
+		n = delete_some(j, "DELETE FROM events WHERE seq IN (SELECT seq FROM (SELECT seq, time_us FROM "
+				"events WHERE seq < ?2 ORDER BY seq LIMIT ?3) WHERE time_us < ?1)",
+				(int64_t)cutoff, newest, TB_JOURNAL_PRUNE_MAX_ROWS);
+		if (n < 0)
+			goto error;
+		deleted += n;
+	}
+
+	/* Size: the oldest, a batch at a time, until the pages in use fit.
+	 * Each batch is as many of the oldest events as cover half the excess
+	 * (at least a page), estimated from their body lengths; then measure
+	 * again. Halving converges in a few rounds without deleting much more
+	 * than needed: a row really costs more than the estimate (pages are
+	 * rarely full), so covering the whole estimated excess at once would
+	 * overshoot by that error. */
+	for (unsigned round = 0; j->cfg.max_bytes && deleted < TB_JOURNAL_PRUNE_MAX_ROWS &&
+	     round < TB_JOURNAL_PRUNE_ROUNDS; round++) {
+		int batch = TB_JOURNAL_PRUNE_MAX_ROWS - deleted;
+		int64_t upto;
+
+		used = used_bytes(j);
+		if (used < 0)
+			goto error;
+		if ((uint64_t)used <= j->cfg.max_bytes)
+			break;
+		if (batch > TB_JOURNAL_PRUNE_BATCH)
+			batch = TB_JOURNAL_PRUNE_BATCH;
+		excess = ((uint64_t)used - j->cfg.max_bytes) / 2;
+		if (excess < (uint64_t)page_size)
+			excess = (uint64_t)page_size;
+		upto = oldest_covering(j, excess, newest, batch);
+		if (upto < 0)
+			goto error;
+		if (upto == 0)
+			break;	/* only the newest is left: the limit is below what must stay */
+		n = delete_some(j, "DELETE FROM events WHERE seq <= ?1 AND seq < ?2", upto, newest, 0);
+		if (n < 0)
+			goto error;
+		if (n == 0)
+			break;
+		deleted += n;
+	}
+
+	if (deleted > 0) {
+		char sql[64];
+
+		j->stats.pruned += (uint64_t)deleted;
+		/* Give the freed pages back to the file system (only a
+		 * database created with auto_vacuum=INCREMENTAL can), then
+		 * copy the WAL into the file so it actually shrinks now. */
+		freelist = query_int(j->db, "PRAGMA freelist_count");
+		if (freelist > 0) {
+			snprintf(sql, sizeof(sql), "PRAGMA incremental_vacuum(%d)",
+				 freelist > TB_JOURNAL_VACUUM_MAX_PAGES ? TB_JOURNAL_VACUUM_MAX_PAGES : (int)freelist);
+			rc = exec(j->db, sql);
+			if (rc != SQLITE_OK)
+				goto error;
+		}
+		sqlite3_wal_checkpoint_v2(j->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		LOGP(DMAIN, LOGL_INFO, "journal %s: retention deleted %d events\n", j->path, deleted);
+	}
+	return deleted;
+
+error:
+	LOGP(DMAIN, LOGL_ERROR, "journal %s: cannot apply retention: %s; the journal keeps growing until it can\n",
+	     j->path, sqlite3_errmsg(j->db));
+	return -EIO;
+}

@@ -1,0 +1,117 @@
+/* The journal: every event, stored before it is published, in one SQLite
+ * database (WAL) under the state directory; and the database handle the
+ * outgoing queue keeps its messages in (bridge/outbox_store.h).
+ *
+ * File: <state dir>/tetra-bridge.db (directory created 0700, file 0600:
+ * it holds health data). Tables:
+ *   events(seq INTEGER PRIMARY KEY, time_us, kind TEXT, radio TEXT, body BLOB)
+ *     body is the packed Event exactly as published.
+ *   meta(key TEXT PRIMARY KEY, value)   schema version, ...
+ *
+ * Durability: WAL with synchronous=NORMAL by default — an event is in the
+ * database file's WAL before it is published, so killing the daemon (even
+ * with SIGKILL) loses nothing; a power cut may lose the last moments.
+ * `journal sync full` makes every event wait for fsync.
+ *
+ * When a write fails (disk full, I/O error) the event is kept in memory
+ * (up to TB_JOURNAL_BACKLOG_MAX events) and written with the next append or
+ * by tb_journal_flush(); the failure is logged once at ERROR and once more
+ * when writing works again. Only when the backlog is full is an event lost
+ * to the journal (counted; it is still published).
+ *
+ * Retention: events older than max_age_s, and the oldest events while the
+ * database is bigger than max_bytes, are deleted by tb_journal_prune() (the
+ * bridge calls it periodically). The newest event is always kept, so the
+ * seq always continues after a restart. "Bigger" counts the pages in use by
+ * every table of the file (the outgoing queue's too); the file is created
+ * with auto_vacuum=INCREMENTAL, so it shrinks as events are deleted.
+ *
+ * Health data: nothing of an event's content is logged; only seq numbers.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TB_DEFAULT_STATE_DIR "./var"
+#define TB_JOURNAL_FILE "tetra-bridge.db"
+#define TB_JOURNAL_BACKLOG_MAX 100000
+#define TB_DEFAULT_RETENTION_DAYS 30
+#define TB_DEFAULT_RETENTION_MB 1024
+
+struct sqlite3;
+struct tb_journal;
+
+struct tb_journal_cfg {
+	const char *state_dir;		/* created if missing */
+	uint64_t max_age_s;		/* 0: no age limit */
+	uint64_t max_bytes;		/* 0: no size limit */
+	bool sync_full;			/* fsync every event */
+};
+
+struct tb_journal_stats {
+	uint64_t appended;		/* events written */
+	uint64_t write_errors;		/* events that had to wait in memory (a failed or blocked write) */
+	uint64_t lost;			/* events never written: the backlog was full */
+	uint64_t pruned;		/* events deleted by retention */
+	uint64_t backlog;		/* events waiting in memory now */
+};
+
+/* Open (or create) the journal. Returns NULL and a sentence for people in
+ * *errmsg (talloc'ed under ctx; errmsg may be NULL), e.g. "cannot create
+ * state directory ./var: Permission denied ...", "./var/tetra-bridge.db is not
+ * a tetra-bridge journal ...". The journal is freed with ctx if not closed. */
+struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, char **errmsg);
+
+/* Close (after writing what waits in memory, if it can); sets *j NULL. */
+void tb_journal_close(struct tb_journal **j);
+
+/* The database handle, for the outgoing queue's tables. */
+struct sqlite3 *tb_journal_db(struct tb_journal *j);
+const char *tb_journal_path(const struct tb_journal *j);
+
+/* Highest seq stored (or waiting in memory); 0 for a new journal. An event
+ * lost to the journal (-ENOSPC) does not count here, but its seq may not be
+ * appended again either. */
+uint64_t tb_journal_last_seq(const struct tb_journal *j);
+/* Lowest seq still stored (or, when nothing is stored, waiting in memory);
+ * 0 when empty. */
+uint64_t tb_journal_first_seq(struct tb_journal *j);
+
+/* Store one event; seq must be greater than every seq before. body is the
+ * packed Event. Returns 0 when it is written, 1 when it waits in memory
+ * (the disk failed; it will be written later), or -ENOSPC when it is lost to
+ * the journal (backlog full) or -EINVAL (seq not increasing, seq or time_us
+ * above INT64_MAX, body NULL with len > 0, or the seq is already in the file:
+ * another process writes it). Cost: one autocommit INSERT (tens of µs,
+ * synchronous=NORMAL; an fsync with sync_full). */
+int tb_journal_append(struct tb_journal *j, uint64_t seq, uint64_t time_us, const char *kind,
+		      const char *radio, const uint8_t *body, size_t len);
+
+/* Try to write what waits in memory (in transactions of up to 1000
+ * events). Returns the number still waiting. */
+size_t tb_journal_flush(struct tb_journal *j);
+
+/* One stored event; body valid only during the callback. Return non-zero
+ * to stop reading. */
+typedef int (*tb_journal_row_cb)(uint64_t seq, const uint8_t *body, size_t len, void *data);
+
+/* Events with seq >= from_seq in order: at most max_events, and no more
+ * than max_bytes of bodies (at least one event is given even when it alone
+ * is bigger). Events still waiting in memory are included. The callback may
+ * append, or read again. Returns the number of events given (0 when
+ * max_events is 0 or nothing is at or after from_seq), -EINVAL (no j or
+ * cb), or -EIO (logged). */
+int tb_journal_read(struct tb_journal *j, uint64_t from_seq, unsigned max_events, size_t max_bytes,
+		    tb_journal_row_cb cb, void *data);
+
+/* Apply retention now (now_us: the current time in µs since the epoch).
+ * Bounded work for the event loop: at most 10000 events deleted per call
+ * (call again later for the rest). Returns the number of events deleted or
+ * -EIO (logged). */
+int tb_journal_prune(struct tb_journal *j, uint64_t now_us);
+
+const struct tb_journal_stats *tb_journal_stats(const struct tb_journal *j);

@@ -1,0 +1,1303 @@
+/* The outgoing queue of one radio; see outbox.h.
+ *
+ * One SDS is in flight per terminal (o->cur): AT+CTSDS, AT+CMGS with the
+ * user data, the direct "+CMGS: <inst>" (taken), then the unsolicited
+ * "+CMGS: <inst>,<status>" (sent / failed on the air) or X15. Only then does
+ * the next SDS go: a terminal's unsolicited +CMGS would otherwise arrive
+ * while the next AT+CMGS waits and be taken for its answer.
+ *
+ * Everything that sends runs from the one timer (o->timer), never from an
+ * AT callback or a primitive: the AT engine must not be re-entered from a
+ * TB_AT_LINK_DOWN callback, and the queue's order stays simple. The timer
+ * is armed at the nearest thing due: the next send, a retry, a deadline, a
+ * report wait, the air wait.
+ *
+ * AT callbacks carry a ticket (a talloc child of the AT engine) rather than
+ * the outbox: the outbox and the link can each be freed first, and whoever
+ * goes first cuts the ticket loose.
+ *
+ * Health data: logs name messages by id and state; destinations and texts
+ * never appear, not even at DEBUG.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "bridge/outbox.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
+
+#include "bridge/outbox_store.h"
+#include "codecs/lip.h"
+#include "codecs/sds_encode.h"
+#include "codecs/sds_tl.h"
+#include "codecs/tetra_names.h"
+#include "common/logging.h"
+#include "radio-drivers/at_engine.h"
+#include "radio-drivers/radio_link.h"
+
+struct osmo_tdef tb_outbox_tdefs[] = {
+	{ .T = TB_T_SEND_DEADLINE, .default_val = 300, .unit = OSMO_TDEF_S,
+	  .desc = "Time a message has to be taken by the terminal when the client gave no deadline; "
+		  "then it fails" },
+	{ .T = TB_T_REPORT_WAIT, .default_val = 120, .unit = OSMO_TDEF_S,
+	  .desc = "Time to wait, after a text was sent, for the delivery report it asked for; then it fails" },
+	{ .T = TB_T_BUSY_RETRY_MIN, .default_val = 500, .unit = OSMO_TDEF_MS,
+	  .desc = "First delay before sending again when the terminal was busy or did not answer "
+		  "(doubles with each retry)" },
+	{ .T = TB_T_BUSY_RETRY_MAX, .default_val = 8000, .unit = OSMO_TDEF_MS,
+	  .desc = "Longest delay between two retries of a message" },
+	{ .T = TB_T_AIR_WAIT, .default_val = 30, .unit = OSMO_TDEF_S,
+	  .desc = "Time the terminal has to report that a message it took went over the air; then it "
+		  "counts as sent and the next message goes" },
+	{}
+};
+
+static __attribute__((constructor)) void outbox_tdefs_reset(void)
+{
+	osmo_tdefs_reset(tb_outbox_tdefs);
+}
+
+/* Answers to incoming messages waiting at once; more are dropped (a flood
+ * of incoming texts must not grow memory without bound). */
+#define OUTBOX_MAX_ANSWERS 64
+
+#define ST(x) TETRABRIDGE__V1__OUTGOING__STATE__##x
+#define RC(x) TETRABRIDGE__V1__REPLY__CODE__##x
+
+enum flight {
+	FL_IDLE,	/* nothing in flight */
+	FL_CTSDS,	/* AT+CTSDS sent, waiting for its result */
+	FL_CMGS,	/* AT+CMGS sent, waiting for the terminal to take it */
+	FL_AIR,		/* taken, waiting for +CMGS: <inst>,<status> */
+};
+
+struct out_msg {
+	struct llist_head list;		/* in o->msgs or o->answers */
+	struct tb_outbox_row r;		/* r.text and r.client point to talloc children */
+	bool answer;			/* an SDS-REPORT answering an incoming message */
+	uint8_t answer_pid;
+	uint8_t answer_ref;
+	uint64_t retry_at_us;		/* not before this (0: now) */
+	unsigned retry_ms;		/* the last retry delay, 0: none yet */
+	uint16_t air_unknown;		/* parts taken before a restart: their air result is lost */
+	uint64_t air_unknown_due_us;
+};
+
+struct out_ticket {
+	struct tb_outbox *o;
+};
+
+struct tb_outbox {
+	char *name;
+	struct tb_outbox_store *store;
+	tb_outbox_publish_cb publish;
+	void *publish_data;
+	struct tb_radio_link *link;
+
+	struct llist_head msgs;		/* client messages, id order */
+	struct llist_head answers;	/* SDS-REPORTs to send, arrival order */
+	unsigned n_msgs, n_answers;
+	uint64_t next_local_id;		/* ids without a store */
+	uint8_t next_ref;		/* SDS-TL message reference of the next part */
+	bool stopped;
+	struct osmo_timer_list timer;
+
+	/* The SDS in flight. */
+	struct out_msg *cur;
+	unsigned cur_part;
+	enum flight phase;
+	int cur_inst;			/* -1: the terminal gave none */
+	uint64_t air_due_us;
+	struct out_ticket *ticket;	/* the AT command outstanding, or NULL */
+	char hex[TETRA_SDS_MAX_BYTES * 2 + 2];	/* the part's user data for AT+CMGS */
+	unsigned hex_bits;
+	char called[24];
+};
+
+static void schedule(struct tb_outbox *o);
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static uint64_t now_us(void)
+{
+	struct timeval tv;
+
+	/* osmo_gettimeofday: what osmo_timer runs on, and what tests fake. */
+	osmo_gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
+
+static unsigned long tdef_ms(int T)
+{
+	return osmo_tdef_get(tb_outbox_tdefs, T, OSMO_TDEF_MS, -1);
+}
+
+static unsigned long tdef_s(int T)
+{
+	return osmo_tdef_get(tb_outbox_tdefs, T, OSMO_TDEF_S, -1);
+}
+
+static uint16_t all_parts(const struct out_msg *m)
+{
+	return (uint16_t)((1u << m->r.parts) - 1);
+}
+
+static const char *state_name(unsigned s)
+{
+	static const struct value_string names[] = {
+		{ ST(QUEUED), "queued" }, { ST(TAKEN), "taken" }, { ST(SENT), "sent" },
+		{ ST(DELIVERED), "delivered" }, { ST(CONSUMED), "consumed" }, { ST(FAILED), "failed" },
+		{ ST(RETRYING), "retrying" }, { 0, NULL }
+	};
+	return get_value_string(names, s);
+}
+
+/* How far a state is along the way; QUEUED and RETRYING are the start. */
+static int rank(unsigned state)
+{
+	switch (state) {
+	case ST(TAKEN):
+		return 1;
+	case ST(SENT):
+		return 2;
+	case ST(DELIVERED):
+		return 3;
+	case ST(CONSUMED):
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+/* The state at which a message is done. */
+static unsigned final_state(const struct out_msg *m)
+{
+	if (m->r.kind != TB_OUT_TEXT || m->r.report_request == 0)
+		return ST(SENT);
+	if (m->r.report_request == 1)
+		return ST(DELIVERED);
+	return ST(CONSUMED);
+}
+
+static bool wants_report(const struct out_msg *m)
+{
+	return m->r.kind == TB_OUT_TEXT && m->r.report_request != 0;
+}
+
+/* Lowest part not yet taken, or -1. */
+static int next_part(const struct out_msg *m)
+{
+	for (unsigned i = 0; i < m->r.parts; i++)
+		if (!(m->r.taken & (1u << i)))
+			return (int)i;
+	return -1;
+}
+
+static void link_detach_ticket(struct tb_outbox *o)
+{
+	if (o->ticket) {
+		o->ticket->o = NULL;
+		o->ticket = NULL;
+	}
+}
+
+static int ticket_destructor(struct out_ticket *t)
+{
+	/* Freed with the AT engine (the link went away) while a command
+	 * waited: nothing will answer it, so nothing is in flight any more. */
+	if (t->o && t->o->ticket == t) {
+		struct tb_outbox *o = t->o;
+
+		o->ticket = NULL;
+		if (o->phase == FL_CTSDS || o->phase == FL_CMGS) {
+			o->phase = FL_IDLE;
+			o->cur = NULL;
+		}
+	}
+	return 0;
+}
+
+static struct out_ticket *ticket_new(struct tb_outbox *o, struct tb_at_engine *at)
+{
+	struct out_ticket *t = talloc_zero(at, struct out_ticket);
+
+	if (!t)
+		return NULL;
+	t->o = o;
+	talloc_set_destructor(t, ticket_destructor);
+	o->ticket = t;
+	return t;
+}
+
+/* The ticket of a finished AT command: which outbox (NULL: gone). */
+static struct tb_outbox *ticket_done(struct out_ticket *t)
+{
+	struct tb_outbox *o = t->o;
+
+	if (o && o->ticket == t)
+		o->ticket = NULL;
+	t->o = NULL;
+	talloc_free(t);
+	return o;
+}
+
+/* ---- events and the store -------------------------------------------------- */
+
+static void publish(struct tb_outbox *o, const struct out_msg *m, unsigned state, const char *reason,
+		    unsigned delivery_status, unsigned cme, bool final)
+{
+	Tetrabridge__V1__Event ev = TETRABRIDGE__V1__EVENT__INIT;
+	Tetrabridge__V1__Outgoing og = TETRABRIDGE__V1__OUTGOING__INIT;
+	Tetrabridge__V1__Identity to = TETRABRIDGE__V1__IDENTITY__INIT;
+	uint32_t refs[TB_OUTBOX_MAX_PARTS];
+
+	if (m->answer)
+		return;
+	to.type = (Tetrabridge__V1__IdentityType)m->r.to.type;
+	to.mcc = m->r.to.mcc;
+	to.mnc = m->r.to.mnc;
+	to.ssi = m->r.to.ssi;
+	og.message_id = m->r.id;
+	og.kind = (Tetrabridge__V1__Outgoing__Kind)m->r.kind;
+	og.state = (Tetrabridge__V1__Outgoing__State)state;
+	og.to = &to;
+	if (m->r.kind == TB_OUT_TEXT) {
+		for (unsigned i = 0; i < m->r.parts; i++)
+			refs[i] = m->r.msg_refs[i];
+		og.n_message_references = m->r.parts;
+		og.message_references = refs;
+	}
+	og.parts = m->r.parts;
+	og.reason = (char *)(reason ? reason : "");
+	og.attempts = m->r.attempts;
+	og.client = (char *)(m->r.client ? m->r.client : "");
+	og.final = final;
+	og.delivery_status = delivery_status;
+	og.cme_error = cme;
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_OUTGOING;
+	ev.outgoing = &og;
+	if (o->publish)
+		o->publish(&ev, o->publish_data);
+}
+
+static void store_progress(struct tb_outbox *o, struct out_msg *m)
+{
+	if (m->answer || !o->store)
+		return;
+	/* A failure is logged by the store; the message goes on in memory. */
+	tb_outbox_store_update(o->store, &m->r);
+}
+
+static void msg_free(struct tb_outbox *o, struct out_msg *m)
+{
+	if (o->cur == m) {
+		/* A command still outstanding finds cur NULL and only goes idle. */
+		o->cur = NULL;
+		if (o->phase == FL_AIR)
+			o->phase = FL_IDLE;
+	}
+	llist_del(&m->list);
+	if (m->answer)
+		o->n_answers--;
+	else
+		o->n_msgs--;
+	talloc_free(m);
+}
+
+/* The message is done: its final event, out of the store, out of memory. */
+static void msg_final(struct tb_outbox *o, struct out_msg *m, unsigned state, const char *reason,
+		      unsigned delivery_status, unsigned cme)
+{
+	m->r.state = state;
+	if (!m->answer) {
+		LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " %s (final)\n", o->name, m->r.id, state_name(state));
+		publish(o, m, state, reason, delivery_status, cme, true);
+		if (o->store)
+			tb_outbox_store_delete(o->store, m->r.id);
+	}
+	msg_free(o, m);
+}
+
+static void msg_fail(struct tb_outbox *o, struct out_msg *m, const char *reason, unsigned delivery_status,
+		     unsigned cme)
+{
+	if (m->answer) {
+		LOGP(DSDS, LOGL_NOTICE, "%s: a delivery report answering an incoming message was not sent: %s\n",
+		     o->name, reason);
+		msg_free(o, m);
+		return;
+	}
+	LOGP(DSDS, LOGL_NOTICE, "%s: message %" PRIu64 " failed: %s\n", o->name, m->r.id, reason);
+	msg_final(o, m, ST(FAILED), reason, delivery_status, cme);
+}
+
+/* After a part moved: publish the message's new state, if it has one. */
+static void msg_advance(struct tb_outbox *o, struct out_msg *m, unsigned delivery_status)
+{
+	uint16_t full = all_parts(m);
+	unsigned st;
+
+	if (m->answer) {
+		if ((m->r.sent & full) == full)
+			msg_free(o, m);
+		return;
+	}
+	if ((m->r.consumed & full) == full)
+		st = ST(CONSUMED);
+	else if ((m->r.delivered & full) == full)
+		st = ST(DELIVERED);
+	else if ((m->r.sent & full) == full)
+		st = ST(SENT);
+	else if ((m->r.taken & full) == full)
+		st = ST(TAKEN);
+	else {
+		store_progress(o, m);	/* a part moved, the message did not */
+		return;
+	}
+	if (rank(st) <= rank(m->r.state)) {
+		store_progress(o, m);
+		return;
+	}
+	if (rank(st) >= rank(final_state(m))) {
+		msg_final(o, m, st, NULL, rank(st) >= rank(ST(DELIVERED)) ? delivery_status : 0, 0);
+		return;
+	}
+	m->r.state = st;
+	if (rank(st) >= rank(ST(SENT)) && wants_report(m) && !m->r.report_due_us)
+		m->r.report_due_us = now_us() + tdef_ms(TB_T_REPORT_WAIT) * 1000u;
+	LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " %s\n", o->name, m->r.id, state_name(st));
+	publish(o, m, st, NULL, rank(st) >= rank(ST(DELIVERED)) ? delivery_status : 0, 0, false);
+	store_progress(o, m);
+}
+
+/* Busy, no answer, link lost: try again later. */
+static void msg_retry(struct tb_outbox *o, struct out_msg *m, const char *reason, unsigned cme, bool wait)
+{
+	uint64_t now = now_us();
+
+	if (now >= m->r.deadline_us) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "not sent within %" PRIu64 " s (deadline)",
+			 (m->r.deadline_us - m->r.created_us + 500000u) / 1000000u);
+		msg_fail(o, m, why, 0, 0);
+		return;
+	}
+	if (wait) {
+		unsigned long min = tdef_ms(TB_T_BUSY_RETRY_MIN), max = tdef_ms(TB_T_BUSY_RETRY_MAX);
+
+		m->retry_ms = m->retry_ms ? m->retry_ms * 2 : min;
+		if (m->retry_ms > max)
+			m->retry_ms = max;
+		if (m->retry_ms < min)
+			m->retry_ms = min;
+		m->retry_at_us = now + (uint64_t)m->retry_ms * 1000u;
+	} else {
+		m->retry_at_us = 0;	/* as soon as the link is up */
+	}
+	if (m->answer) {
+		LOGP(DSDS, LOGL_DEBUG, "%s: delivery report answer: %s; again later\n", o->name, reason);
+		return;
+	}
+	LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " retrying: %s\n", o->name, m->r.id, reason);
+	m->r.state = ST(RETRYING);
+	publish(o, m, ST(RETRYING), reason, 0, cme, false);
+	store_progress(o, m);
+}
+
+/* ---- sending ----------------------------------------------------------------- */
+
+static void flight_done(struct tb_outbox *o)
+{
+	o->cur = NULL;
+	o->phase = FL_IDLE;
+	o->cur_inst = -1;
+	schedule(o);
+}
+
+/* A part's user data: fills o->hex / o->hex_bits. Returns 0 or a sentence. */
+static const char *encode_part(struct tb_outbox *o, const struct out_msg *m, unsigned part)
+{
+	struct tetra_sds_pdu *pdus = NULL, one;
+	const struct tetra_sds_pdu *p = &one;
+	const char *why = NULL;
+	int rc;
+
+	memset(&one, 0, sizeof(one));
+	if (m->answer) {
+		rc = tetra_sds_encode_report(m->answer_pid, TETRA_SDS_ST_RECEIVED, m->answer_ref, &one);
+		if (rc < 0)
+			return "the report could not be encoded";
+	} else {
+		switch (m->r.kind) {
+		case TB_OUT_STATUS:
+			if (tetra_status_encode(m->r.status_value, &one) < 0)
+				return "the status could not be encoded";
+			break;
+		case TB_OUT_LOCATION_REQUEST: {
+			size_t bits = 0;
+
+			one.data[0] = 0x0A;	/* PID: LIP */
+			rc = tetra_lip_encode_immediate_request(m->r.long_report ? TETRA_LIP_REPORT_LONG
+										 : TETRA_LIP_REPORT_SHORT,
+								one.data + 1, sizeof(one.data) - 1, &bits);
+			if (rc < 0)
+				return "the location request could not be encoded";
+			one.bits = (uint16_t)(8 + bits);
+			break;
+		}
+		case TB_OUT_TEXT:
+			/* Encoded again for each part: deterministic, and only one
+			 * message's parts are in memory at a time. */
+			pdus = talloc_array(o, struct tetra_sds_pdu, TB_OUTBOX_MAX_PARTS);
+			if (!pdus)
+				return "out of memory";
+			rc = tetra_sds_encode_text(m->r.text, m->r.text_len, m->r.msg_refs[0], m->r.report_request,
+						   m->r.msg_refs[0], pdus, TB_OUTBOX_MAX_PARTS);
+			if (rc != (int)m->r.parts) {
+				why = "the text no longer encodes as it did when it was queued";
+				goto out;
+			}
+			p = &pdus[part];
+			break;
+		default:
+			return "unknown kind of message";
+		}
+	}
+	rc = tetra_sds_hex(p, o->hex, sizeof(o->hex));
+	if (rc < 0)
+		why = "the message could not be encoded";
+	o->hex_bits = p->bits;
+out:
+	talloc_free(pdus);
+	return why;
+}
+
+static void cmgs_result_cb(const struct tb_at_result *res, void *data);
+
+/* The terminal's answer to AT+CMGS or AT+CTSDS that is not OK. */
+static void send_error(struct tb_outbox *o, struct out_msg *m, const struct tb_at_result *res)
+{
+	char why[160];
+
+	switch (res->status) {
+	case TB_AT_CME_ERROR:
+		if (res->cme == 42) {
+			msg_retry(o, m, "the terminal is busy transmitting", 42, true);
+			return;
+		}
+		snprintf(why, sizeof(why), "the terminal refused it: %s (+CME ERROR %d)",
+			 tetra_cme_error_name(res->cme), res->cme);
+		msg_fail(o, m, why, 0, res->cme > 0 ? res->cme : 0);
+		return;
+	case TB_AT_ERROR:
+		msg_fail(o, m, "the terminal refused it (ERROR)", 0, 0);
+		return;
+	case TB_AT_TIMEOUT:
+		msg_retry(o, m, "the terminal did not answer", 0, true);
+		return;
+	case TB_AT_LINK_DOWN:
+	default:
+		msg_retry(o, m, "the link to the terminal was lost", 0, false);
+		return;
+	}
+}
+
+/* "+CMGS: <inst>[,...]": the instance, or -1. */
+static int taken_instance(const struct tb_at_result *res)
+{
+	for (unsigned i = 0; i < res->n_info; i++) {
+		const char *p = res->info[i];
+		char *end;
+		unsigned long v;
+
+		if (strncmp(p, "+CMGS:", 6))
+			continue;
+		p += 6;
+		while (*p == ' ')
+			p++;
+		v = strtoul(p, &end, 10);
+		if (end == p || v > 255)
+			continue;
+		while (*end == ' ')
+			end++;
+		/* An unsolicited "<inst>,<status>" that slipped in is not ours. */
+		if (*end == ',' && end[1] != '\0' && end[1] != ',')
+			continue;
+		return (int)v;
+	}
+	return -1;
+}
+
+static void ctsds_result_cb(const struct tb_at_result *res, void *data)
+{
+	struct tb_outbox *o = ticket_done(data);
+	struct out_msg *m;
+	struct out_ticket *t;
+	char cmd[64];
+
+	if (!o)
+		return;
+	m = o->cur;
+	if (!m || o->phase != FL_CTSDS) {
+		flight_done(o);
+		return;
+	}
+	if (res->status != TB_AT_OK) {
+		o->cur = NULL;
+		o->phase = FL_IDLE;
+		send_error(o, m, res);
+		flight_done(o);
+		return;
+	}
+	if (!o->link || !tb_radio_link_is_up(o->link)) {
+		o->cur = NULL;
+		o->phase = FL_IDLE;
+		msg_retry(o, m, "the link to the terminal was lost", 0, false);
+		flight_done(o);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "AT+CMGS=%s,%u", o->called, o->hex_bits);
+	t = ticket_new(o, tb_radio_link_at(o->link));
+	if (t)
+		m->r.attempts++;
+	if (!t || tb_at_cmd_data(tb_radio_link_at(o->link), cmd, o->hex, strlen(o->hex),
+				 osmo_tdef_get(tb_radio_link_tdefs, TB_T_AT_TIMEOUT, OSMO_TDEF_MS, -1),
+				 cmgs_result_cb, t) < 0) {
+		if (t)
+			ticket_done(t);
+		o->cur = NULL;
+		o->phase = FL_IDLE;
+		msg_retry(o, m, "the terminal did not answer", 0, true);
+		flight_done(o);
+		return;
+	}
+	o->phase = FL_CMGS;
+}
+
+static void cmgs_result_cb(const struct tb_at_result *res, void *data)
+{
+	struct tb_outbox *o = ticket_done(data);
+	struct out_msg *m;
+	unsigned part;
+
+	if (!o)
+		return;
+	m = o->cur;
+	part = o->cur_part;
+	if (!m || o->phase != FL_CMGS) {
+		flight_done(o);
+		return;
+	}
+	if (res->status != TB_AT_OK) {
+		o->cur = NULL;
+		o->phase = FL_IDLE;
+		send_error(o, m, res);
+		flight_done(o);
+		return;
+	}
+	o->cur_inst = taken_instance(res);
+	o->phase = FL_AIR;
+	o->air_due_us = now_us() + tdef_ms(TB_T_AIR_WAIT) * 1000u;
+	m->retry_ms = 0;
+	m->r.taken |= 1u << part;
+	if (m->answer)
+		LOGP(DSDS, LOGL_DEBUG, "%s: delivery report answer taken (instance %d)\n", o->name, o->cur_inst);
+	else
+		LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " part %u/%u taken (instance %d)\n", o->name, m->r.id,
+		     part + 1, m->r.parts, o->cur_inst);
+	msg_advance(o, m, 0);	/* may publish TAKEN; never final here */
+	schedule(o);
+}
+
+/* Start sending part `part` of m: AT+CTSDS first. */
+static void send_part(struct tb_outbox *o, struct out_msg *m, unsigned part)
+{
+	struct tb_at_engine *at = tb_radio_link_at(o->link);
+	const struct tetra_identity *to = &m->r.to;
+	struct out_ticket *t;
+	const char *why;
+	char cmd[48];
+
+	why = encode_part(o, m, part);
+	if (why) {
+		msg_fail(o, m, why, 0, 0);
+		return;
+	}
+	if (to->type == TETRA_ID_TSI)
+		snprintf(o->called, sizeof(o->called), "%04u%05u%08u", to->mcc, to->mnc, (unsigned)to->ssi);
+	else
+		snprintf(o->called, sizeof(o->called), "%u", (unsigned)to->ssi);
+	if (!m->answer && m->r.kind == TB_OUT_STATUS)
+		snprintf(cmd, sizeof(cmd), "AT+CTSDS=13,%u", to->type == TETRA_ID_TSI ? 1 : 0);
+	else
+		snprintf(cmd, sizeof(cmd), "AT+CTSDS=12,%u,0,0,1", to->type == TETRA_ID_TSI ? 1 : 0);
+
+	t = ticket_new(o, at);
+	if (!t)
+		return;		/* no memory: the timer tries again */
+	o->cur = m;
+	o->cur_part = part;
+	o->cur_inst = -1;
+	o->phase = FL_CTSDS;
+	if (m->answer)
+		LOGP(DSDS, LOGL_DEBUG, "%s: sending a delivery report answer\n", o->name);
+	else
+		LOGP(DSDS, LOGL_DEBUG, "%s: message %" PRIu64 " part %u/%u: sending\n", o->name, m->r.id, part + 1,
+		     m->r.parts);
+	if (tb_at_cmd(at, cmd, osmo_tdef_get(tb_radio_link_tdefs, TB_T_AT_TIMEOUT, OSMO_TDEF_MS, -1),
+		      ctsds_result_cb, t) < 0) {
+		ticket_done(t);
+		o->cur = NULL;
+		o->phase = FL_IDLE;
+		msg_retry(o, m, "the terminal did not answer", 0, true);
+	}
+}
+
+/* The message the queue would send next (answers first, then client
+ * messages in order), or NULL. */
+static struct out_msg *head(struct tb_outbox *o)
+{
+	struct out_msg *m;
+
+	if (!llist_empty(&o->answers))
+		return llist_first_entry(&o->answers, struct out_msg, list);
+	llist_for_each_entry(m, &o->msgs, list)
+		if (next_part(m) >= 0)
+			return m;
+	return NULL;
+}
+
+static bool can_send(const struct tb_outbox *o)
+{
+	return !o->stopped && o->phase == FL_IDLE && o->link && tb_radio_link_is_up(o->link);
+}
+
+static void deadline_fail(struct tb_outbox *o, struct out_msg *m)
+{
+	char why[96];
+
+	if (m->answer) {
+		msg_fail(o, m, "its deadline passed", 0, 0);
+		return;
+	}
+	snprintf(why, sizeof(why), "not sent within %" PRIu64 " s (deadline)",
+		 (m->r.deadline_us - m->r.created_us + 500000u) / 1000000u);
+	msg_fail(o, m, why, 0, 0);
+}
+
+static void report_wait_fail(struct tb_outbox *o, struct out_msg *m)
+{
+	char why[128];
+	unsigned long s = tdef_s(TB_T_REPORT_WAIT);
+
+	if (m->r.state == ST(DELIVERED))
+		snprintf(why, sizeof(why), "no delivery report from the destination within %lu s saying it "
+			 "was read (it was received)", s);
+	else
+		snprintf(why, sizeof(why), "no delivery report from the destination within %lu s", s);
+	msg_fail(o, m, why, 0, 0);
+}
+
+/* Parts whose air result is unknown (taken before a restart, or the
+ * terminal never said): count them as sent. */
+static void assume_sent(struct tb_outbox *o, struct out_msg *m, uint16_t parts)
+{
+	m->r.sent |= parts;
+	msg_advance(o, m, 0);
+}
+
+static void timer_cb(void *data)
+{
+	struct tb_outbox *o = data;
+	struct out_msg *m, *m2;
+	uint64_t now = now_us();
+
+	if (o->stopped)
+		return;
+	if (o->phase == FL_AIR && now >= o->air_due_us) {
+		struct out_msg *cur = o->cur;
+		unsigned part = o->cur_part;
+
+		o->cur = NULL;
+		o->phase = FL_IDLE;
+		if (cur) {
+			if (!cur->answer)
+				LOGP(DSDS, LOGL_NOTICE, "%s: message %" PRIu64 ": the terminal did not say within "
+				     "%lu s whether it went over the air; counted as sent\n", o->name, cur->r.id,
+				     tdef_s(TB_T_AIR_WAIT));
+			assume_sent(o, cur, 1u << part);
+		}
+	}
+	llist_for_each_entry_safe(m, m2, &o->answers, list)
+		if (m != o->cur && now >= m->r.deadline_us)
+			deadline_fail(o, m);
+	llist_for_each_entry_safe(m, m2, &o->msgs, list) {
+		if (m == o->cur)
+			continue;
+		if (next_part(m) >= 0 && now >= m->r.deadline_us) {
+			deadline_fail(o, m);
+			continue;
+		}
+		if (m->air_unknown && now >= m->air_unknown_due_us) {
+			uint16_t p = m->air_unknown;
+
+			m->air_unknown = 0;
+			assume_sent(o, m, p);
+			continue;	/* it may be gone */
+		}
+		if (m->r.report_due_us && now >= m->r.report_due_us && (m->r.sent & all_parts(m)) == all_parts(m))
+			report_wait_fail(o, m);
+	}
+	if (can_send(o)) {
+		m = head(o);
+		if (m && m->retry_at_us <= now)
+			send_part(o, m, (unsigned)next_part(m));
+	}
+	schedule(o);
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Arm the timer at the nearest thing due (or stop it). */
+static void schedule(struct tb_outbox *o)
+{
+	uint64_t due = UINT64_MAX, now;
+	struct out_msg *m;
+
+	if (o->stopped) {
+		osmo_timer_del(&o->timer);
+		return;
+	}
+	if (o->phase == FL_AIR)
+		due = o->air_due_us;
+	llist_for_each_entry(m, &o->answers, list)
+		if (m != o->cur)
+			due = min_u64(due, m->r.deadline_us);
+	llist_for_each_entry(m, &o->msgs, list) {
+		if (m == o->cur)
+			continue;
+		if (next_part(m) >= 0)
+			due = min_u64(due, m->r.deadline_us);
+		if (m->air_unknown)
+			due = min_u64(due, m->air_unknown_due_us);
+		if (m->r.report_due_us)
+			due = min_u64(due, m->r.report_due_us);
+	}
+	if (can_send(o) && (m = head(o)))
+		due = min_u64(due, m->retry_at_us);
+	if (due == UINT64_MAX) {
+		osmo_timer_del(&o->timer);
+		return;
+	}
+	now = now_us();
+	due = due > now ? due - now : 0;
+	osmo_timer_schedule(&o->timer, (int)(due / 1000000u), (int)(due % 1000000u));
+}
+
+/* ---- primitives ------------------------------------------------------------ */
+
+static void on_send_result(struct tb_outbox *o, const struct tetra_send_result_param *p)
+{
+	struct out_msg *m = o->cur;
+	unsigned part = o->cur_part;
+
+	if (!p->has_status || o->phase != FL_AIR || !m || o->cur_inst < 0 || p->sds_inst != o->cur_inst) {
+		LOGP(DSDS, LOGL_DEBUG, "%s: send result of instance %u: not the message in flight\n", o->name,
+		     p->sds_inst);
+		return;
+	}
+	o->cur = NULL;
+	o->phase = FL_IDLE;
+	o->cur_inst = -1;
+	if (p->status == 4) {
+		m->r.sent |= 1u << part;
+		msg_advance(o, m, 0);
+	} else {
+		char why[96];
+
+		if (p->status == 5)
+			snprintf(why, sizeof(why), "the terminal could not send it over the air");
+		else
+			snprintf(why, sizeof(why), "the terminal could not send it over the air (status %u)",
+				 p->status);
+		msg_fail(o, m, why, 0, 0);
+	}
+	schedule(o);
+}
+
+/* A report about part with reference ref from the party with SSI ssi.
+ * level: 1 received, 2 consumed, -1 failed. */
+static void on_report(struct tb_outbox *o, uint32_t ssi, uint8_t ref, int level, uint8_t status,
+		      const char *failure)
+{
+	struct out_msg *m;
+
+	llist_for_each_entry(m, &o->msgs, list) {
+		if (m->r.kind != TB_OUT_TEXT || m->r.to.ssi != ssi)
+			continue;
+		for (unsigned i = 0; i < m->r.parts; i++) {
+			uint16_t bit = 1u << i;
+
+			if (m->r.msg_refs[i] != ref || !(m->r.taken & bit))
+				continue;
+			if (level == 1 && (m->r.delivered & bit))
+				continue;	/* a repeat, or another message with the same reference */
+			if (level == 2 && (m->r.consumed & bit))
+				continue;
+			if (level < 0) {
+				char why[128];
+
+				snprintf(why, sizeof(why), "the destination reports: %s", failure);
+				msg_fail(o, m, why, status, 0);
+				schedule(o);
+				return;
+			}
+			/* A report means it went over the air, whatever the terminal said. */
+			m->r.sent |= bit;
+			m->r.delivered |= bit;
+			if (level == 2)
+				m->r.consumed |= bit;
+			if (o->cur == m && o->cur_part == i && o->phase == FL_AIR) {
+				o->cur = NULL;
+				o->phase = FL_IDLE;
+			}
+			msg_advance(o, m, status);
+			schedule(o);
+			return;
+		}
+	}
+	LOGP(DSDS, LOGL_DEBUG, "%s: a delivery report matches no message waiting\n", o->name);
+}
+
+static void on_sds_report(struct tb_outbox *o, const struct tetra_report_param *p)
+{
+	if (p->kind != TETRA_REPORT_SDS_REPORT || p->hdr.calling.type == TETRA_ID_NONE)
+		return;
+	switch (p->status) {
+	case TETRA_SDS_ST_RECEIVED:
+	case TETRA_SDS_ST_CONCAT_PART_RECEIVED:
+		on_report(o, p->hdr.calling.ssi, p->msg_ref, 1, p->status, NULL);
+		return;
+	case TETRA_SDS_ST_CONSUMED:
+		on_report(o, p->hdr.calling.ssi, p->msg_ref, 2, p->status, NULL);
+		return;
+	}
+	if (tetra_sds_status_class(p->status) == TETRA_SDS_CLASS_FAILED || p->status == 0x60)
+		on_report(o, p->hdr.calling.ssi, p->msg_ref, -1, p->status, tetra_sds_status_name(p->status));
+	/* Temporary errors and flow control: the message may still arrive. */
+}
+
+static void on_short_report(struct tb_outbox *o, const struct tetra_short_report_param *p)
+{
+	if (p->hdr.calling.type == TETRA_ID_NONE)
+		return;
+	switch (p->report_type) {
+	case 2:
+		on_report(o, p->hdr.calling.ssi, p->msg_ref, 1, TETRA_SDS_ST_RECEIVED, NULL);
+		break;
+	case 3:
+		on_report(o, p->hdr.calling.ssi, p->msg_ref, 2, TETRA_SDS_ST_CONSUMED, NULL);
+		break;
+	case 0:
+		on_report(o, p->hdr.calling.ssi, p->msg_ref, -1, TETRA_SDS_ST_PROTOCOL_NOT_SUPPORTED,
+			  "protocol not supported");
+		break;
+	default:
+		on_report(o, p->hdr.calling.ssi, p->msg_ref, -1, 0x60, "destination memory full");
+		break;
+	}
+}
+
+/* An incoming SDS-TL message asking for a "received" report: answer it. */
+static void answer(struct tb_outbox *o, const struct tetra_sds_header *hdr, uint8_t pid, uint8_t ref)
+{
+	struct out_msg *m;
+	uint64_t now = now_us();
+
+	if (hdr->calling.type != TETRA_ID_SSI && hdr->calling.type != TETRA_ID_TSI) {
+		LOGP(DSDS, LOGL_DEBUG, "%s: an incoming message asks for a report but names no sender\n", o->name);
+		return;
+	}
+	if (o->n_answers >= OUTBOX_MAX_ANSWERS) {
+		LOGP(DSDS, LOGL_NOTICE, "%s: too many delivery reports waiting to be sent; one incoming message "
+		     "is not answered\n", o->name);
+		return;
+	}
+	m = talloc_zero(o, struct out_msg);
+	if (!m)
+		return;
+	m->answer = true;
+	m->answer_pid = pid;
+	m->answer_ref = ref;
+	m->r.to = hdr->calling;
+	m->r.to.digits[0] = '\0';
+	m->r.parts = 1;
+	m->r.created_us = now;
+	m->r.deadline_us = now + tdef_ms(TB_T_SEND_DEADLINE) * 1000u;
+	m->r.client = "";
+	llist_add_tail(&m->list, &o->answers);
+	o->n_answers++;
+	LOGP(DSDS, LOGL_DEBUG, "%s: an incoming message asks for a report: queued\n", o->name);
+	schedule(o);
+}
+
+void tb_outbox_on_prim(struct tb_outbox *o, const struct tetra_prim *prim)
+{
+	struct out_msg *m;
+
+	if (!o || !prim)
+		return;
+	if (prim->oph.sap == TETRA_SAP_LINK) {
+		if (prim->oph.primitive == TETRA_LINK_UP) {
+			/* A fresh link: whatever waited for it goes now. */
+			llist_for_each_entry(m, &o->answers, list)
+				m->retry_at_us = 0, m->retry_ms = 0;
+			llist_for_each_entry(m, &o->msgs, list)
+				m->retry_at_us = 0, m->retry_ms = 0;
+			schedule(o);
+		}
+		return;
+	}
+	if (prim->oph.sap != TETRA_SAP_TNSDS)
+		return;
+	switch (prim->oph.primitive) {
+	case TETRA_TNSDS_SEND_RESULT:
+		on_send_result(o, &prim->u.send_result);
+		break;
+	case TETRA_TNSDS_REPORT:
+		on_sds_report(o, &prim->u.report);
+		break;
+	case TETRA_TNSDS_SHORT_REPORT:
+		on_short_report(o, &prim->u.short_report);
+		break;
+	case TETRA_TNSDS_TEXT:
+		if (prim->u.text.tl.present && (prim->u.text.tl.report_request & 1))
+			answer(o, &prim->u.text.hdr, prim->u.text.pid, prim->u.text.tl.msg_ref);
+		break;
+	case TETRA_TNSDS_LOCATION:
+		if (prim->u.location.tl.present && (prim->u.location.tl.report_request & 1))
+			answer(o, &prim->u.location.hdr, prim->u.location.pid, prim->u.location.tl.msg_ref);
+		break;
+	}
+}
+
+/* ---- the queue's life ---------------------------------------------------------- */
+
+static int outbox_destructor(struct tb_outbox *o)
+{
+	osmo_timer_del(&o->timer);
+	link_detach_ticket(o);
+	return 0;
+}
+
+struct tb_outbox *tb_outbox_alloc(void *ctx, const char *radio_name, struct tb_outbox_store *store,
+				  tb_outbox_publish_cb publish_cb, void *publish_data)
+{
+	struct tb_outbox *o = talloc_zero(ctx, struct tb_outbox);
+
+	if (!o)
+		return NULL;
+	o->name = talloc_strdup(o, radio_name ? radio_name : "");
+	if (!o->name) {
+		talloc_free(o);
+		return NULL;
+	}
+	o->store = store;
+	o->publish = publish_cb;
+	o->publish_data = publish_data;
+	o->next_local_id = 1;
+	o->cur_inst = -1;
+	INIT_LLIST_HEAD(&o->msgs);
+	INIT_LLIST_HEAD(&o->answers);
+	osmo_timer_setup(&o->timer, timer_cb, o);
+	talloc_set_destructor(o, outbox_destructor);
+	return o;
+}
+
+void tb_outbox_set_link(struct tb_outbox *o, struct tb_radio_link *link)
+{
+	if (link == o->link)
+		return;
+	/* What was in flight on the old link is sent again on the new one
+	 * (parts the terminal took stay taken). */
+	link_detach_ticket(o);
+	if (o->phase == FL_CTSDS || o->phase == FL_CMGS) {
+		o->cur = NULL;
+		o->phase = FL_IDLE;
+	}
+	o->link = link;
+	if (link)
+		o->stopped = false;
+	schedule(o);
+}
+
+static struct out_msg *find_id(struct tb_outbox *o, uint64_t id)
+{
+	struct out_msg *m;
+
+	llist_for_each_entry(m, &o->msgs, list)
+		if (m->r.id == id)
+			return m;
+	return NULL;
+}
+
+struct restore_ctx {
+	struct tb_outbox *o;
+	uint64_t now;
+	int n;
+	bool have_ref;
+	uint8_t ref;
+};
+
+static int restore_row(const struct tb_outbox_row *row, void *data)
+{
+	struct restore_ctx *rc = data;
+	struct tb_outbox *o = rc->o;
+	struct out_msg *m;
+	uint16_t full;
+
+	if (row->kind == TB_OUT_TEXT) {
+		/* Continue past the newest message's references. */
+		rc->ref = (uint8_t)(row->msg_refs[row->parts - 1] + 1);
+		rc->have_ref = true;
+	}
+	if (find_id(o, row->id))
+		return 0;	/* restored already */
+	if (row->kind != TB_OUT_STATUS && row->kind != TB_OUT_TEXT && row->kind != TB_OUT_LOCATION_REQUEST) {
+		LOGP(DSDS, LOGL_ERROR, "%s: stored message %" PRIu64 " is of an unknown kind; skipped\n", o->name,
+		     row->id);
+		return 0;
+	}
+	m = talloc_zero(o, struct out_msg);
+	if (!m)
+		return -ENOMEM;
+	m->r = *row;
+	if (row->state == ST(FAILED) || rank(row->state) >= rank(final_state(m))) {
+		/* Done before the restart, but its row was not deleted then. */
+		talloc_free(m);
+		tb_outbox_store_delete(o->store, row->id);
+		return 0;
+	}
+	m->r.text = NULL;
+	m->r.client = talloc_strdup(m, row->client ? row->client : "");
+	if (row->text) {
+		char *t = talloc_memdup(m, row->text, row->text_len + 1);
+
+		if (t)
+			t[row->text_len] = '\0';
+		m->r.text = t;
+	}
+	if (!m->r.client || (row->text && !m->r.text)) {
+		talloc_free(m);
+		return -ENOMEM;
+	}
+	full = all_parts(m);
+	m->r.taken &= full;
+	m->r.sent &= m->r.taken;
+	m->r.delivered &= full;
+	m->r.consumed &= full;
+	/* Taken before the restart, but nobody heard whether it went over the
+	 * air: count it as sent after the air wait. */
+	m->air_unknown = m->r.taken & ~m->r.sent & ~m->r.delivered;
+	if (m->air_unknown)
+		m->air_unknown_due_us = rc->now + tdef_ms(TB_T_AIR_WAIT) * 1000u;
+	if (wants_report(m) && (m->r.sent & full) == full && !m->r.report_due_us)
+		m->r.report_due_us = rc->now + tdef_ms(TB_T_REPORT_WAIT) * 1000u;
+	llist_add_tail(&m->list, &o->msgs);
+	o->n_msgs++;
+	rc->n++;
+	return 0;
+}
+
+int tb_outbox_restore(struct tb_outbox *o)
+{
+	struct restore_ctx rc = { .o = o, .now = now_us() };
+	int r;
+
+	if (!o->store)
+		return 0;
+	r = tb_outbox_store_load(o->store, o->name, restore_row, &rc);
+	if (r < 0) {
+		LOGP(DSDS, LOGL_ERROR, "%s: the stored outgoing messages could not be read%s\n", o->name,
+		     r == -ENOMEM ? " (out of memory)" : "");
+		schedule(o);
+		return -EIO;
+	}
+	if (rc.have_ref && rc.n > 0)
+		o->next_ref = rc.ref;
+	if (rc.n)
+		LOGP(DSDS, LOGL_INFO, "%s: %d stored outgoing messages restored\n", o->name, rc.n);
+	schedule(o);
+	return rc.n;
+}
+
+static int invalid(void *ctx, char **errmsg, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int invalid(void *ctx, char **errmsg, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errmsg) {
+		va_start(ap, fmt);
+		*errmsg = talloc_vasprintf(ctx, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request *req,
+		     struct tb_out_queued *q, char **errmsg)
+{
+	struct tetra_sds_pdu *pdus = NULL;
+	struct out_msg *m;
+	uint64_t now = now_us();
+	unsigned parts = 1;
+	int rc;
+
+	if (errmsg)
+		*errmsg = NULL;
+	if (!req)
+		return invalid(ctx, errmsg, RC(INVALID_ARGUMENT), "no message given");
+	if (req->to.type != TETRA_ID_SSI && req->to.type != TETRA_ID_TSI)
+		return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+			       "the destination must be an SSI or a TSI (other identity types cannot be sent to)");
+	if (req->to.ssi == 0 || req->to.ssi > 16777215)
+		return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+			       "the destination's SSI must be 1-16777215; check the number");
+	if (req->to.type == TETRA_ID_TSI && (req->to.mcc > 1023 || req->to.mnc > 16383))
+		return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+			       "the destination's TSI needs an MCC of 0-1023 and an MNC of 0-16383; check the number");
+	switch (req->kind) {
+	case TB_OUT_STATUS:
+		if (tetra_sds_is_short_report(req->status_value))
+			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+				       "status values 0x7C00-0x7FFF are SDS-TL short reports, not statuses; "
+				       "choose another value");
+		break;
+	case TB_OUT_LOCATION_REQUEST:
+		break;
+	case TB_OUT_TEXT:
+		if (!req->text || req->text_len == 0)
+			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+				       "the text is empty; there is nothing to send");
+		if (req->report_request > 3)
+			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+				       "the report request must be none, received, consumed or both");
+		break;
+	default:
+		return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+			       "unknown kind of message: a status, a text or a location request can be sent");
+	}
+	if (o->n_msgs >= TB_OUTBOX_MAX)
+		return invalid(ctx, errmsg, RC(BUSY),
+			       "the radio's outgoing queue is full (%u messages waiting); try again when some "
+			       "have been sent", TB_OUTBOX_MAX);
+
+	if (req->kind == TB_OUT_TEXT) {
+		pdus = talloc_array(ctx, struct tetra_sds_pdu, TB_OUTBOX_MAX_PARTS);
+		if (!pdus)
+			return invalid(ctx, errmsg, RC(BUSY), "the bridge is out of memory; try again later");
+		rc = tetra_sds_encode_text(req->text, req->text_len, o->next_ref, req->report_request, o->next_ref,
+					   pdus, TB_OUTBOX_MAX_PARTS);
+		talloc_free(pdus);
+		if (rc == TETRA_E_TOO_LONG)
+			return invalid(ctx, errmsg, RC(TEXT_TOO_LONG),
+				       "the text needs more than %u SDS messages; shorten it (about 3900 "
+				       "characters fit, or about 1950 when it has characters outside Latin-9)",
+				       TB_OUTBOX_MAX_PARTS);
+		if (rc == TETRA_E_UNENCODABLE)
+			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+				       "the text is not valid UTF-8 or contains a NUL character; send it as UTF-8");
+		if (rc < 1)
+			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT), "the text cannot be encoded (%s)",
+				       tetra_codec_strerror(rc));
+		parts = (unsigned)rc;
+	}
+
+	m = talloc_zero(o, struct out_msg);
+	if (!m)
+		return invalid(ctx, errmsg, RC(BUSY), "the bridge is out of memory; try again later");
+	m->r.kind = (uint8_t)req->kind;
+	m->r.to = req->to;
+	m->r.to.digits[0] = '\0';
+	if (m->r.to.type == TETRA_ID_SSI)
+		m->r.to.mcc = m->r.to.mnc = 0;
+	m->r.status_value = req->kind == TB_OUT_STATUS ? req->status_value : 0;
+	if (req->kind == TB_OUT_TEXT) {
+		char *t = talloc_memdup(m, req->text, req->text_len + 1);
+
+		if (!t) {
+			talloc_free(m);
+			return invalid(ctx, errmsg, RC(BUSY), "the bridge is out of memory; try again later");
+		}
+		t[req->text_len] = '\0';
+		m->r.text = t;
+		m->r.text_len = req->text_len;
+		m->r.report_request = req->report_request;
+	}
+	m->r.long_report = req->kind == TB_OUT_LOCATION_REQUEST && req->long_report;
+	m->r.created_us = now;
+	m->r.deadline_us = now + (req->deadline_s ? (uint64_t)req->deadline_s * 1000u
+						  : (uint64_t)tdef_ms(TB_T_SEND_DEADLINE)) * 1000u;
+	m->r.client = talloc_strdup(m, req->client ? req->client : "");
+	m->r.state = ST(QUEUED);
+	m->r.parts = (uint8_t)parts;
+	for (unsigned i = 0; i < parts && req->kind == TB_OUT_TEXT; i++)
+		m->r.msg_refs[i] = (uint8_t)(o->next_ref + i);
+	if (!m->r.client) {
+		talloc_free(m);
+		return invalid(ctx, errmsg, RC(BUSY), "the bridge is out of memory; try again later");
+	}
+
+	/* Stored before the client hears "queued": a restart loses nothing
+	 * the client was told about. */
+	if (o->store) {
+		if (tb_outbox_store_insert(o->store, o->name, &m->r) < 0) {
+			talloc_free(m);
+			return invalid(ctx, errmsg, RC(BUSY),
+				       "the bridge cannot store the message (disk full?); nothing was queued");
+		}
+	} else {
+		m->r.id = o->next_local_id++;
+	}
+	if (req->kind == TB_OUT_TEXT)
+		o->next_ref = (uint8_t)(o->next_ref + parts);
+	llist_add_tail(&m->list, &o->msgs);
+	o->n_msgs++;
+
+	LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " queued (%u part%s)\n", o->name, m->r.id, parts,
+	     parts == 1 ? "" : "s");
+	publish(o, m, ST(QUEUED), NULL, 0, 0, false);
+	if (q) {
+		memset(q, 0, sizeof(*q));
+		q->message_id = m->r.id;
+		q->parts = parts;
+		memcpy(q->msg_refs, m->r.msg_refs, sizeof(q->msg_refs));
+	}
+	schedule(o);
+	return RC(OK);
+}
+
+unsigned tb_outbox_waiting(const struct tb_outbox *o)
+{
+	return o ? o->n_msgs : 0;
+}
+
+void tb_outbox_stop(struct tb_outbox *o)
+{
+	if (!o)
+		return;
+	o->stopped = true;
+	osmo_timer_del(&o->timer);
+}

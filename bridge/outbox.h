@@ -1,0 +1,153 @@
+/* The outgoing queue of one radio: statuses, texts and location requests
+ * that clients asked the bridge to send, one SDS in flight per terminal.
+ *
+ * Each message: AT+CTSDS=<service>,<called id type>... then
+ * AT+CMGS=<called>,<bits> with the hex user data and Ctrl-Z (the AT engine's
+ * tb_at_cmd_data). Its life is published as Outgoing events with its
+ * message id:
+ *
+ *   QUEUED -> TAKEN (the +CMGS answer) -> SENT (unsolicited +CMGS: <inst>,4)
+ *          -> DELIVERED (SDS-REPORT / short report "received" with its
+ *             message reference from the destination) -> CONSUMED
+ *   or FAILED with a reason (the terminal refused it with a +CME ERROR other
+ *   than busy; +CMGS: <inst>,5; the deadline passed before it was taken; no
+ *   report within `timer sds X12`; a report saying it failed).
+ *   RETRYING: the terminal was busy (+CME ERROR 42) or did not answer:
+ *   tried again with a doubling delay (X13 first, at most X14); or the link
+ *   went down: sent again as soon as it is up (LINK_UP). Either while the
+ *   deadline allows (then FAILED "not sent within <n> s (deadline)").
+ *   Every transition is exactly one Outgoing event; the last has final set.
+ *
+ * A status, a location request, and a text asking for no report end at
+ * SENT. A text that asked "received" ends at DELIVERED, one that asked
+ * "consumed" (or both) at CONSUMED. A text too long for one SDS is split
+ * into parts (up to 16), each with its own message reference; the message
+ * reaches a state when all its parts have.
+ *
+ * In flight: from AT+CTSDS until the terminal says the message went over
+ * the air (or failed), at most X15 after it was taken (terminals that never
+ * report the air send: the part then counts as SENT). Then the next message
+ * goes while this one waits for its reports.
+ *
+ * Reports: an SDS-REPORT (or SHORT-REPORT) from the destination's SSI with
+ * the message reference of a part that was taken: received / consumed move
+ * the part; a failure status (0x40-0x5F, 0x60 memory full) fails the
+ * message with the status's name and delivery_status. A report that matches
+ * nothing is ignored here (the bridge publishes it anyway). No report within
+ * X12 after SENT (texts that asked for one) -> FAILED.
+ *
+ * Incoming SDS-TL messages (texts, LIP in SDS-TL) that ask for a "received"
+ * report are answered with an SDS-REPORT (status 0x00, their PID and message
+ * reference) to the sender, through this queue, ahead of client messages,
+ * without Outgoing events.
+ *
+ * Persistence: every client message is stored (bridge/outbox_store.h)
+ * before the client is told it is queued, and its progress as it moves; a
+ * final state deletes it. After a restart the stored messages come back:
+ * not yet taken -> sent again; taken -> waiting for its reports (a part
+ * taken but not known to be sent counts as SENT after X15). Message ids
+ * come from the store (never reused); SDS-TL message references go on
+ * after those of the newest stored text. An unplugged radio keeps its
+ * queue and goes on when the link is back.
+ *
+ * Health data: logs name messages by id and state only.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <osmocom/core/tdef.h>
+
+#include "codecs/tetra_prim.h"
+#include "ipc/tetra_bridge.pb-c.h"
+
+struct tb_radio_link;
+struct tb_outbox_store;
+struct tb_outbox;
+
+/* Timers of the outgoing queue: the VTY group "outgoing" (`timer outgoing X12 60`). */
+enum {
+	TB_T_SEND_DEADLINE = -11,	/* s: default deadline to get a message taken */
+	TB_T_REPORT_WAIT = -12,		/* s: wait for a requested delivery report after SENT */
+	TB_T_BUSY_RETRY_MIN = -13,	/* ms: first retry delay after busy / link down */
+	TB_T_BUSY_RETRY_MAX = -14,	/* ms: retry delay stops growing here */
+	TB_T_AIR_WAIT = -15,		/* s: wait for +CMGS: <inst>,<status> after TAKEN */
+};
+
+/* Messages waiting per radio before submit says BUSY. */
+#define TB_OUTBOX_MAX 1000
+
+enum tb_out_kind {
+	TB_OUT_STATUS = TETRABRIDGE__V1__OUTGOING__KIND__STATUS,
+	TB_OUT_TEXT = TETRABRIDGE__V1__OUTGOING__KIND__TEXT,
+	TB_OUT_LOCATION_REQUEST = TETRABRIDGE__V1__OUTGOING__KIND__LOCATION_REQUEST,
+};
+
+struct tb_out_request {
+	enum tb_out_kind kind;
+	struct tetra_identity to;	/* TETRA_ID_SSI or TETRA_ID_TSI */
+	uint16_t status_value;		/* STATUS */
+	const char *text;		/* TEXT: UTF-8, text_len bytes */
+	size_t text_len;
+	uint8_t report_request;		/* TEXT: 0 none, 1 received, 2 consumed, 3 both */
+	bool long_report;		/* LOCATION_REQUEST: ask for a long report */
+	uint32_t deadline_s;		/* 0: X11 */
+	const char *client;		/* who asked ("" or NULL: nobody named) */
+};
+
+/* What submit says when it queued the message. */
+struct tb_out_queued {
+	uint64_t message_id;
+	unsigned parts;
+	uint8_t msg_refs[16];		/* SDS-TL message reference per part (texts) */
+};
+
+/* Publish one Outgoing event for the radio (the outbox fills ev's body;
+ * seq, time, bridge and radio are the callee's). */
+typedef void (*tb_outbox_publish_cb)(Tetrabridge__V1__Event *ev, void *data);
+
+/* One radio's queue. store may be NULL (nothing survives a restart; tests).
+ * radio_name is the key of this radio's stored messages. */
+struct tb_outbox *tb_outbox_alloc(void *ctx, const char *radio_name, struct tb_outbox_store *store,
+				  tb_outbox_publish_cb publish, void *publish_data);
+
+/* The link the queue sends through (NULL: none yet). Call when the radio's
+ * link is created; the queue sends while tb_radio_link_is_up(). A part in
+ * flight on the old link is sent again on the new one. Setting a link also
+ * ends tb_outbox_stop(). Call with NULL before freeing the link. */
+void tb_outbox_set_link(struct tb_outbox *o, struct tb_radio_link *link);
+
+/* Bring back this radio's stored messages (after a restart); publishes
+ * nothing for them until they move. Messages already in the queue are not
+ * loaded twice (calling it again is harmless). Returns how many were
+ * brought back (0 without a store), or -EIO. */
+int tb_outbox_restore(struct tb_outbox *o);
+
+/* Queue a message. Returns a Reply code (TETRABRIDGE__V1__REPLY__CODE__OK,
+ * INVALID_ARGUMENT, TEXT_TOO_LONG, BUSY) and, when not OK, a sentence for
+ * people in *errmsg (talloc'ed under ctx). On OK the QUEUED event has been
+ * published and *q is filled. */
+int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request *req,
+		     struct tb_out_queued *q, char **errmsg);
+
+/* Every primitive from the radio's link, before the bridge publishes it:
+ * LINK_UP / LINK_DOWN, +CMGS send results, SDS-REPORTs and short reports
+ * (matched against messages waiting for them), and incoming SDS-TL messages
+ * that ask for a "received" report (answered). Never consumes it: the
+ * bridge still publishes its own event for every primitive. */
+void tb_outbox_on_prim(struct tb_outbox *o, const struct tetra_prim *prim);
+
+/* Client messages queued or in flight or waiting for reports (answers to
+ * incoming messages are not counted). */
+unsigned tb_outbox_waiting(const struct tb_outbox *o);
+
+/* Stop timers and sending (the daemon is shutting down); stored messages
+ * stay stored. Primitives are still taken. tb_outbox_set_link() with a
+ * link resumes. */
+void tb_outbox_stop(struct tb_outbox *o);
+
+/* X11..X15 above; the VTY shows them as group "outgoing". */
+extern struct osmo_tdef tb_outbox_tdefs[];

@@ -1,0 +1,908 @@
+/* tb_command_server over real ZeroMQ: REQ and DEALER clients (with and
+ * without the empty delimiter) in this process, plain and CURVE with the
+ * ZAP handler. The osmo_select loop is driven from the test; the clients'
+ * sockets are watched by that loop too (through ZMQ_FD), so the loop blocks
+ * until something happens and no test depends on timing. A guard timer only
+ * exists to fail instead of hanging.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/timer.h>
+#include <talloc.h>
+#include <zmq.h>
+
+#include "common/logging.h"
+#include "ipc/command_server.h"
+#include "ipc/security.h"
+#include "ipc/tetra_bridge.pb-c.h"
+
+#define GUARD_S		30	/* a wait that takes longer has failed */
+#define LOOP_MAX	1000000	/* loop iterations, likewise */
+#define FLOOD_N		10000
+#define FLOOD_MAX_LEN	2000
+#define BATCH_N		600	/* the server handles 200 per wakeup */
+
+struct fixture {
+	void *ctx;	/* talloc */
+	void *zctx;
+	char dir[256];
+	struct tb_command_server *cs;
+
+	/* what the handler saw */
+	unsigned handled;
+	enum tb_role role;
+	char name[64];
+	Tetrabridge__V1__Command__CommandCase last_case;
+};
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static bool g_timed_out;
+static struct osmo_timer_list g_guard;
+
+static void guard_cb(void *data)
+{
+	g_timed_out = true;
+}
+
+static void guard_start(void)
+{
+	g_timed_out = false;
+	osmo_timer_setup(&g_guard, guard_cb, NULL);
+	osmo_timer_schedule(&g_guard, GUARD_S, 0);
+}
+
+/* Run the loop until cond holds; fails after GUARD_S or LOOP_MAX passes. */
+#define LOOP_UNTIL(cond)							\
+	do {									\
+		unsigned _i = 0;						\
+		guard_start();							\
+		while (!(cond)) {						\
+			if (g_timed_out || ++_i > LOOP_MAX)			\
+				fail_msg("timed out waiting for: %s", #cond);	\
+			osmo_select_main(0);					\
+		}								\
+		osmo_timer_del(&g_guard);					\
+	} while (0)
+
+/* A client socket watched by the loop, so that osmo_select_main(0) wakes up
+ * when it has something. Reading ZMQ_EVENTS resets its edge-triggered fd. */
+struct client {
+	struct osmo_fd ofd;
+	void *sock;
+	bool delim;	/* DEALER that sends (and gets back) an empty delimiter */
+};
+
+static int client_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct client *c = ofd->data;
+	int ev;
+	size_t len = sizeof(ev);
+
+	zmq_getsockopt(c->sock, ZMQ_EVENTS, &ev, &len);
+	return 0;
+}
+
+static struct client *client_watch(struct fixture *f, void *sock, bool delim)
+{
+	struct client *c = talloc_zero(f->ctx, struct client);
+	int fd, linger = 0;
+	size_t len = sizeof(fd);
+
+	c->sock = sock;
+	c->delim = delim;
+	assert_int_equal(zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger)), 0);
+	assert_int_equal(zmq_getsockopt(sock, ZMQ_FD, &fd, &len), 0);
+	osmo_fd_setup(&c->ofd, fd, OSMO_FD_READ, client_cb, c, 0);
+	assert_int_equal(osmo_fd_register(&c->ofd), 0);
+	return c;
+}
+
+static struct client *client_new(struct fixture *f, int type, bool delim, const char *endpoint)
+{
+	void *sock = zmq_socket(f->zctx, type);
+
+	assert_non_null(sock);
+	assert_int_equal(zmq_connect(sock, endpoint), 0);
+	return client_watch(f, sock, delim);
+}
+
+static void client_close(struct client *c)
+{
+	osmo_fd_unregister(&c->ofd);
+	zmq_close(c->sock);
+	talloc_free(c);
+}
+
+static bool readable(void *sock)
+{
+	zmq_pollitem_t it = { .socket = sock, .events = ZMQ_POLLIN };
+	return zmq_poll(&it, 1, 0) == 1;
+}
+
+/* ---- commands and replies ----------------------------------------------- */
+
+static void send_raw(struct client *c, const void *buf, size_t len)
+{
+	if (c->delim)
+		assert_int_equal(zmq_send(c->sock, "", 0, ZMQ_SNDMORE), 0);
+	assert_int_equal(zmq_send(c->sock, buf, len, 0), (int)len);
+}
+
+static void send_cmd(struct client *c, const Tetrabridge__V1__Command *cmd)
+{
+	uint8_t buf[4096];
+	size_t len = tetrabridge__v1__command__get_packed_size(cmd);
+
+	assert_true(len <= sizeof(buf));
+	tetrabridge__v1__command__pack(cmd, buf);
+	send_raw(c, buf, len);
+}
+
+/* Receive one reply without waiting (the caller knows one is there):
+ * [""] [Reply] for a delimiting DEALER, else [Reply]. NULL if none. */
+static Tetrabridge__V1__Reply *take_reply(struct client *c, bool delim)
+{
+	Tetrabridge__V1__Reply *r;
+	zmq_msg_t m;
+
+	zmq_msg_init(&m);
+	if (zmq_msg_recv(&m, c->sock, ZMQ_DONTWAIT) < 0) {
+		assert_int_equal(zmq_errno(), EAGAIN);
+		zmq_msg_close(&m);
+		return NULL;
+	}
+	if (delim) {
+		assert_int_equal(zmq_msg_size(&m), 0);
+		assert_true(zmq_msg_more(&m));
+		assert_true(zmq_msg_recv(&m, c->sock, ZMQ_DONTWAIT) >= 0);
+	}
+	assert_false(zmq_msg_more(&m));	/* exactly one body frame */
+	r = tetrabridge__v1__reply__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+	assert_non_null(r);
+	zmq_msg_close(&m);
+	return r;
+}
+
+/* Run the loop until a reply arrives; check its request id and code, and
+ * that nothing else came with it. Returns it (free_unpacked by the caller). */
+static Tetrabridge__V1__Reply *expect_reply(struct client *c, bool delim, uint64_t request_id,
+					    Tetrabridge__V1__Reply__Code code)
+{
+	Tetrabridge__V1__Reply *r;
+
+	LOOP_UNTIL(readable(c->sock));
+	r = take_reply(c, delim);
+	assert_non_null(r);
+	if (r->request_id != request_id || r->code != code)
+		fail_msg("reply: request_id %" PRIu64 " code %d ('%s'), expected %" PRIu64 " code %d",
+			 r->request_id, r->code, r->error, request_id, code);
+	assert_false(readable(c->sock));
+	return r;
+}
+
+static void expect_code(struct client *c, bool delim, uint64_t request_id, Tetrabridge__V1__Reply__Code code,
+			const char *error)
+{
+	Tetrabridge__V1__Reply *r = expect_reply(c, delim, request_id, code);
+
+	if (error)
+		assert_string_equal(r->error, error);
+	else
+		assert_true(r->error && r->error[0]);	/* a sentence for people */
+	assert_int_equal(r->result_case, TETRABRIDGE__V1__REPLY__RESULT__NOT_SET);
+	tetrabridge__v1__reply__free_unpacked(r, NULL);
+}
+
+static void cmd_list_radios(Tetrabridge__V1__Command *cmd, Tetrabridge__V1__ListRadios *lr, uint64_t id)
+{
+	tetrabridge__v1__command__init(cmd);
+	tetrabridge__v1__list_radios__init(lr);
+	cmd->request_id = id;
+	cmd->command_case = TETRABRIDGE__V1__COMMAND__COMMAND_LIST_RADIOS;
+	cmd->list_radios = lr;
+}
+
+static void cmd_send_status(Tetrabridge__V1__Command *cmd, Tetrabridge__V1__SendStatus *ss,
+			    Tetrabridge__V1__Identity *to, uint64_t id)
+{
+	tetrabridge__v1__command__init(cmd);
+	tetrabridge__v1__send_status__init(ss);
+	tetrabridge__v1__identity__init(to);
+	to->ssi = 2345678;
+	ss->radio = "lvs-1";
+	ss->to = to;
+	ss->value = 0x8004;
+	cmd->request_id = id;
+	cmd->command_case = TETRABRIDGE__V1__COMMAND__COMMAND_SEND_STATUS;
+	cmd->send_status = ss;
+}
+
+static void cmd_send_text(Tetrabridge__V1__Command *cmd, Tetrabridge__V1__SendText *st,
+			  Tetrabridge__V1__Identity *to, uint64_t id)
+{
+	tetrabridge__v1__command__init(cmd);
+	tetrabridge__v1__send_text__init(st);
+	tetrabridge__v1__identity__init(to);
+	to->ssi = 2345678;
+	st->radio = "lvs-1";
+	st->to = to;
+	st->text = "Pasient klar for henting";
+	cmd->request_id = id;
+	cmd->command_case = TETRABRIDGE__V1__COMMAND__COMMAND_SEND_TEXT;
+	cmd->send_text = st;
+}
+
+/* Check a list_radios reply: one radio, "lvs-1", online. */
+static void expect_radios(struct client *c, bool delim, uint64_t id)
+{
+	Tetrabridge__V1__Reply *r = expect_reply(c, delim, id, TETRABRIDGE__V1__REPLY__CODE__OK);
+
+	assert_int_equal(r->result_case, TETRABRIDGE__V1__REPLY__RESULT_RADIOS);
+	assert_int_equal(r->radios->n_radios, 1);
+	assert_string_equal(r->radios->radios[0]->name, "lvs-1");
+	assert_string_equal(r->radios->radios[0]->transport, "sim");
+	assert_int_equal(r->radios->radios[0]->state, TETRABRIDGE__V1__RADIO_STATE__STATE__STATE_ONLINE);
+	tetrabridge__v1__reply__free_unpacked(r, NULL);
+}
+
+/* Check a Queued reply (send_status, send_text). */
+static void expect_queued(struct client *c, bool delim, uint64_t id)
+{
+	Tetrabridge__V1__Reply *r = expect_reply(c, delim, id, TETRABRIDGE__V1__REPLY__CODE__OK);
+
+	assert_int_equal(r->result_case, TETRABRIDGE__V1__REPLY__RESULT_QUEUED);
+	assert_int_equal(r->queued->message_id, 7000 + id);
+	assert_int_equal(r->queued->parts, 1);
+	assert_int_equal(r->queued->n_message_references, 1);
+	assert_int_equal(r->queued->message_references[0], 42);
+	tetrabridge__v1__reply__free_unpacked(r, NULL);
+}
+
+/* ---- the handler -------------------------------------------------------- */
+
+static void handler(const Tetrabridge__V1__Command *cmd, const struct tb_command_client *client,
+		    Tetrabridge__V1__Reply *reply, void *data)
+{
+	struct fixture *f = data;
+
+	assert_non_null(client->tmp);
+	assert_non_null(client->name);
+	assert_int_equal(reply->request_id, cmd->request_id);
+	assert_int_equal(reply->code, TETRABRIDGE__V1__REPLY__CODE__OK);
+	assert_true(tb_command_allowed(client->role, cmd->command_case));
+	f->handled++;
+	f->role = client->role;
+	snprintf(f->name, sizeof(f->name), "%s", client->name);
+	f->last_case = cmd->command_case;
+
+	switch (cmd->command_case) {
+	case TETRABRIDGE__V1__COMMAND__COMMAND_LIST_RADIOS: {
+		Tetrabridge__V1__RadioList *l = talloc_zero(client->tmp, Tetrabridge__V1__RadioList);
+		Tetrabridge__V1__RadioSummary *r = talloc_zero(client->tmp, Tetrabridge__V1__RadioSummary);
+
+		tetrabridge__v1__radio_list__init(l);
+		tetrabridge__v1__radio_summary__init(r);
+		r->name = talloc_strdup(client->tmp, "lvs-1");
+		r->transport = "sim";
+		r->state = TETRABRIDGE__V1__RADIO_STATE__STATE__STATE_ONLINE;
+		l->n_radios = 1;
+		l->radios = talloc_array(client->tmp, Tetrabridge__V1__RadioSummary *, 1);
+		l->radios[0] = r;
+		reply->result_case = TETRABRIDGE__V1__REPLY__RESULT_RADIOS;
+		reply->radios = l;
+		break;
+	}
+	case TETRABRIDGE__V1__COMMAND__COMMAND_SEND_STATUS:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_SEND_TEXT: {
+		Tetrabridge__V1__Queued *q = talloc_zero(client->tmp, Tetrabridge__V1__Queued);
+
+		tetrabridge__v1__queued__init(q);
+		q->message_id = 7000 + cmd->request_id;
+		q->parts = 1;
+		q->n_message_references = 1;
+		q->message_references = talloc_array(client->tmp, uint32_t, 1);
+		q->message_references[0] = 42;
+		reply->result_case = TETRABRIDGE__V1__REPLY__RESULT_QUEUED;
+		reply->queued = q;
+		break;
+	}
+	default:
+		reply->code = TETRABRIDGE__V1__REPLY__CODE__INTERNAL;
+		reply->error = talloc_strdup(client->tmp, "not in this test");
+		break;
+	}
+}
+
+/* ---- fixture ------------------------------------------------------------ */
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *tmp = getenv("TMPDIR");
+
+	assert_non_null(f);
+	f->ctx = talloc_named_const(NULL, 0, "test_command_server");
+	f->zctx = zmq_ctx_new();
+	assert_non_null(f->zctx);
+	snprintf(f->dir, sizeof(f->dir), "%s/tb-cmd-XXXXXX", (tmp && tmp[0]) ? tmp : "/tmp");
+	assert_non_null(mkdtemp(f->dir));
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	struct dirent *de;
+	DIR *d = opendir(f->dir);
+
+	tb_command_server_destroy(&f->cs);
+	/* the directory holds only files this test wrote, no subdirectories */
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			assert_int_equal(unlinkat(dirfd(d), de->d_name, 0), 0);
+	}
+	closedir(d);
+	assert_int_equal(rmdir(f->dir), 0);
+	assert_int_equal(talloc_total_blocks(f->ctx), 1);	/* nothing leaked */
+	talloc_free(f->ctx);
+	zmq_ctx_term(f->zctx);	/* hangs if a socket was left open */
+	free(f);
+	return 0;
+}
+
+static void start_plain(struct fixture *f, const char *endpoint)
+{
+	char *errmsg = NULL;
+	int err = 1;
+
+	f->cs = tb_command_server_alloc(f->ctx, f->zctx, endpoint, NULL, handler, f, &err, &errmsg);
+	assert_non_null(f->cs);
+	assert_int_equal(err, 0);
+	assert_null(errmsg);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_names_and_roles(void **state)
+{
+	static const struct {
+		Tetrabridge__V1__Command__CommandCase c;
+		const char *name;
+		enum tb_role least;
+	} t[] = {
+		{ TETRABRIDGE__V1__COMMAND__COMMAND_LIST_RADIOS, "list_radios", TB_ROLE_OBSERVER },
+		{ TETRABRIDGE__V1__COMMAND__COMMAND_REPLAY, "replay", TB_ROLE_OBSERVER },
+		{ TETRABRIDGE__V1__COMMAND__COMMAND_SEND_STATUS, "send_status", TB_ROLE_DISPATCHER },
+		{ TETRABRIDGE__V1__COMMAND__COMMAND_SEND_TEXT, "send_text", TB_ROLE_DISPATCHER },
+		{ TETRABRIDGE__V1__COMMAND__COMMAND_REQUEST_LOCATION, "request_location", TB_ROLE_DISPATCHER },
+		{ TETRABRIDGE__V1__COMMAND__COMMAND__NOT_SET, "unknown", TB_ROLE_ADMIN },
+		{ (Tetrabridge__V1__Command__CommandCase)99, "unknown", TB_ROLE_ADMIN },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_string_equal(tb_command_name(t[i].c), t[i].name);
+		assert_false(tb_command_allowed(TB_ROLE_NONE, t[i].c));
+		assert_false(tb_command_allowed((enum tb_role)17, t[i].c));
+		for (enum tb_role r = TB_ROLE_OBSERVER; r <= TB_ROLE_ADMIN; r++)
+			assert_int_equal(tb_command_allowed(r, t[i].c), r >= t[i].least);
+	}
+}
+
+/* REQ, DEALER with and without the delimiter: one reply each, with their
+ * request id; without CURVE every client is admin. */
+static void test_clients(void **state)
+{
+	struct fixture *f = *state;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__ListRadios lr;
+	Tetrabridge__V1__SendStatus ss;
+	Tetrabridge__V1__SendText st;
+	Tetrabridge__V1__Identity to;
+	struct client *req, *dealer, *dealer_d;
+	const char *ep;
+
+	start_plain(f, "tcp://127.0.0.1:*");
+	ep = tb_command_server_endpoint(f->cs);
+	assert_true(!strncmp(ep, "tcp://127.0.0.1:", 16));
+	assert_true(atoi(ep + 16) > 0);
+
+	req = client_new(f, ZMQ_REQ, false, ep);
+	dealer = client_new(f, ZMQ_DEALER, false, ep);
+	dealer_d = client_new(f, ZMQ_DEALER, true, ep);
+
+	cmd_list_radios(&cmd, &lr, 1);
+	send_cmd(req, &cmd);
+	expect_radios(req, false, 1);
+	assert_int_equal(f->role, TB_ROLE_ADMIN);
+	assert_string_equal(f->name, "");
+
+	cmd_send_status(&cmd, &ss, &to, 2);
+	send_cmd(req, &cmd);
+	expect_queued(req, false, 2);
+
+	cmd_send_status(&cmd, &ss, &to, 3);
+	send_cmd(dealer, &cmd);
+	expect_queued(dealer, false, 3);
+	assert_int_equal(f->last_case, TETRABRIDGE__V1__COMMAND__COMMAND_SEND_STATUS);
+
+	cmd_list_radios(&cmd, &lr, 4);
+	send_cmd(dealer_d, &cmd);
+	expect_radios(dealer_d, true, 4);
+
+	cmd_send_text(&cmd, &st, &to, 5);
+	send_cmd(dealer_d, &cmd);
+	expect_queued(dealer_d, true, 5);
+
+	/* a DEALER may have several in flight: each gets its own reply, in order */
+	for (uint64_t id = 10; id < 20; id++) {
+		cmd_send_status(&cmd, &ss, &to, id);
+		send_cmd(dealer, &cmd);
+	}
+	for (uint64_t id = 10; id < 20; id++) {
+		Tetrabridge__V1__Reply *r;
+
+		LOOP_UNTIL(readable(dealer->sock));
+		r = take_reply(dealer, false);
+		assert_int_equal(r->request_id, id);
+		assert_int_equal(r->queued->message_id, 7000 + id);
+		tetrabridge__v1__reply__free_unpacked(r, NULL);
+	}
+	assert_false(readable(dealer->sock));
+
+	/* a handler failure is passed on as it is */
+	{
+		Tetrabridge__V1__Replay rp = TETRABRIDGE__V1__REPLAY__INIT;
+		tetrabridge__v1__command__init(&cmd);
+		cmd.request_id = 21;
+		cmd.command_case = TETRABRIDGE__V1__COMMAND__COMMAND_REPLAY;
+		cmd.replay = &rp;
+		send_cmd(req, &cmd);
+		expect_code(req, false, 21, TETRABRIDGE__V1__REPLY__CODE__INTERNAL, "not in this test");
+	}
+
+	assert_int_equal(f->handled, 16);
+	assert_int_equal(tb_command_server_stats(f->cs)->commands, 16);
+	assert_int_equal(tb_command_server_stats(f->cs)->replies, 16);
+	assert_int_equal(tb_command_server_stats(f->cs)->malformed, 0);
+	assert_int_equal(tb_command_server_stats(f->cs)->refused, 0);
+	assert_int_equal(tb_command_server_stats(f->cs)->reply_drops, 0);
+
+	client_close(req);
+	client_close(dealer);
+	client_close(dealer_d);
+}
+
+static void test_ipc(void **state)
+{
+	struct fixture *f = *state;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__ListRadios lr;
+	char *ep = talloc_asprintf(f->ctx, "ipc://%s/commands", f->dir);
+	struct client *req;
+
+	start_plain(f, ep);
+	assert_string_equal(tb_command_server_endpoint(f->cs), ep);
+	req = client_new(f, ZMQ_REQ, false, ep);
+	cmd_list_radios(&cmd, &lr, 77);
+	send_cmd(req, &cmd);
+	expect_radios(req, false, 77);
+	client_close(req);
+	talloc_free(ep);
+}
+
+static void test_errors(void **state)
+{
+	struct fixture *f = *state;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__ListRadios lr;
+	Tetrabridge__V1__SendText st;
+	Tetrabridge__V1__Identity to;
+	struct client *req, *dealer, *dealer_d;
+	const char *ep;
+	uint8_t buf[256];
+	size_t len;
+	char *big;
+
+	start_plain(f, "tcp://127.0.0.1:*");
+	ep = tb_command_server_endpoint(f->cs);
+	req = client_new(f, ZMQ_REQ, false, ep);
+	dealer = client_new(f, ZMQ_DEALER, false, ep);
+	dealer_d = client_new(f, ZMQ_DEALER, true, ep);
+
+	/* not protobuf: request id 0 */
+	send_raw(dealer, "\xff\xff\xff", 3);
+	expect_code(dealer, false, 0, TETRABRIDGE__V1__REPLY__CODE__MALFORMED,
+		    "the message is not a tetrabridge.v1.Command; check that tetractl and the bridge speak "
+		    "the same protocol version");
+	send_raw(req, "\x08", 1);	/* a varint cut off */
+	expect_code(req, false, 0, TETRABRIDGE__V1__REPLY__CODE__MALFORMED, NULL);
+	send_raw(dealer_d, "\x5a\x10\x01", 3);	/* send_text, 16 bytes long, 1 there */
+	expect_code(dealer_d, true, 0, TETRABRIDGE__V1__REPLY__CODE__MALFORMED, NULL);
+
+	/* no body: a DEALER sending just the empty delimiter */
+	assert_int_equal(zmq_send(dealer->sock, "", 0, 0), 0);
+	expect_code(dealer, true, 0, TETRABRIDGE__V1__REPLY__CODE__MALFORMED,
+		    "the message has no command frame; send one frame, a packed tetrabridge.v1.Command");
+
+	/* two body frames, with and without the delimiter */
+	cmd_list_radios(&cmd, &lr, 5);
+	len = tetrabridge__v1__command__pack(&cmd, buf);
+	assert_int_equal(zmq_send(dealer->sock, buf, len, ZMQ_SNDMORE), (int)len);
+	assert_int_equal(zmq_send(dealer->sock, buf, len, 0), (int)len);
+	expect_code(dealer, false, 0, TETRABRIDGE__V1__REPLY__CODE__MALFORMED,
+		    "the message has more than one frame after the envelope; send one frame, a packed "
+		    "tetrabridge.v1.Command");
+	assert_int_equal(zmq_send(dealer_d->sock, "", 0, ZMQ_SNDMORE), 0);
+	assert_int_equal(zmq_send(dealer_d->sock, buf, len, ZMQ_SNDMORE), (int)len);
+	assert_int_equal(zmq_send(dealer_d->sock, "x", 1, ZMQ_SNDMORE), 1);
+	assert_int_equal(zmq_send(dealer_d->sock, buf, len, 0), (int)len);
+	expect_code(dealer_d, true, 0, TETRABRIDGE__V1__REPLY__CODE__MALFORMED, NULL);
+	/* more frames than the server keeps */
+	for (unsigned i = 0; i < 40; i++)
+		assert_int_equal(zmq_send(dealer->sock, "x", 1, i < 39 ? ZMQ_SNDMORE : 0), 1);
+	expect_code(dealer, false, 0, TETRABRIDGE__V1__REPLY__CODE__MALFORMED, NULL);
+
+	/* an envelope so long that the body is beyond the frames the server
+	 * keeps: MALFORMED, with the envelope echoed */
+	for (unsigned i = 0; i < 14; i++)
+		assert_int_equal(zmq_send(dealer->sock, "x", 1, ZMQ_SNDMORE), 1);
+	assert_int_equal(zmq_send(dealer->sock, "", 0, ZMQ_SNDMORE), 0);
+	assert_int_equal(zmq_send(dealer->sock, buf, len, 0), (int)len);
+	LOOP_UNTIL(readable(dealer->sock));
+	for (unsigned i = 0; i < 14; i++) {
+		char x[2];
+		assert_int_equal(zmq_recv(dealer->sock, x, sizeof(x), ZMQ_DONTWAIT), 1);
+	}
+	expect_code(dealer, true, 0, TETRABRIDGE__V1__REPLY__CODE__MALFORMED, NULL);
+
+	/* 100 KiB: a valid Command, but too large to be read */
+	big = talloc_size(f->ctx, 100 * 1024 + 1);
+	memset(big, 'a', 100 * 1024);
+	big[100 * 1024] = '\0';
+	cmd_send_text(&cmd, &st, &to, 9);
+	st.text = big;
+	{
+		size_t blen = tetrabridge__v1__command__get_packed_size(&cmd);
+		uint8_t *bbuf = talloc_size(f->ctx, blen);
+
+		tetrabridge__v1__command__pack(&cmd, bbuf);
+		send_raw(req, bbuf, blen);
+		talloc_free(bbuf);
+	}
+	{
+		Tetrabridge__V1__Reply *r = expect_reply(req, false, 0, TETRABRIDGE__V1__REPLY__CODE__TOO_LARGE);
+		assert_non_null(strstr(r->error, "at most 65536 are accepted"));
+		tetrabridge__v1__reply__free_unpacked(r, NULL);
+	}
+	talloc_free(big);
+	/* exactly the limit is read */
+	big = talloc_zero_size(f->ctx, TB_COMMAND_MAX_BYTES);
+	send_raw(dealer, big, TB_COMMAND_MAX_BYTES);	/* zeros: not protobuf */
+	expect_code(dealer, false, 0, TETRABRIDGE__V1__REPLY__CODE__MALFORMED, NULL);
+	talloc_free(big);
+
+	/* no command set; an empty Command (zero bytes) from REQ; a command
+	 * from a newer protocol (field 99) */
+	tetrabridge__v1__command__init(&cmd);
+	cmd.request_id = 11;
+	send_cmd(dealer_d, &cmd);
+	expect_code(dealer_d, true, 11, TETRABRIDGE__V1__REPLY__CODE__UNKNOWN_COMMAND,
+		    "this bridge does not know that command; update tetractl or check the protocol version");
+	send_raw(req, "", 0);
+	expect_code(req, false, 0, TETRABRIDGE__V1__REPLY__CODE__UNKNOWN_COMMAND, NULL);
+	send_raw(dealer, "\x08\x0c\x9a\x06\x00", 5);	/* request_id 12, field 99 (empty message) */
+	expect_code(dealer, false, 12, TETRABRIDGE__V1__REPLY__CODE__UNKNOWN_COMMAND, NULL);
+
+	assert_int_equal(f->handled, 0);
+	assert_int_equal(tb_command_server_stats(f->cs)->commands, 13);
+	assert_int_equal(tb_command_server_stats(f->cs)->replies, 13);
+	assert_int_equal(tb_command_server_stats(f->cs)->malformed, 13);
+	assert_int_equal(tb_command_server_stats(f->cs)->reply_drops, 0);
+
+	/* and the server still works for all of them */
+	cmd_list_radios(&cmd, &lr, 100);
+	send_cmd(req, &cmd);
+	expect_radios(req, false, 100);
+	cmd.request_id = 101;
+	send_cmd(dealer, &cmd);
+	expect_radios(dealer, false, 101);
+	cmd.request_id = 102;
+	send_cmd(dealer_d, &cmd);
+	expect_radios(dealer_d, true, 102);
+
+	client_close(req);
+	client_close(dealer);
+	client_close(dealer_d);
+}
+
+/* 10 000 random messages from one DEALER: every one gets a reply (the
+ * server works through them in batches), then a valid command works. */
+static void test_flood(void **state)
+{
+	struct fixture *f = *state;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__ListRadios lr;
+	struct client *dealer;
+	unsigned sent = 0, received = 0, i;
+	uint8_t *buf;
+	unsigned seed = 20261124;
+
+	start_plain(f, "tcp://127.0.0.1:*");
+	dealer = client_new(f, ZMQ_DEALER, false, tb_command_server_endpoint(f->cs));
+	buf = talloc_size(f->ctx, FLOOD_MAX_LEN);
+
+	guard_start();
+	for (i = 0; received < FLOOD_N; i++) {
+		bool progress = false;
+
+		if (g_timed_out || i > LOOP_MAX)
+			fail_msg("flood: %u sent, %u replies", sent, received);
+		/* send as many as the socket takes */
+		while (sent < FLOOD_N) {
+			size_t len = (size_t)rand_r(&seed) % (FLOOD_MAX_LEN + 1);
+
+			for (size_t j = 0; j < len; j++)
+				buf[j] = (uint8_t)rand_r(&seed);
+			if (zmq_send(dealer->sock, buf, len, ZMQ_DONTWAIT) < 0) {
+				assert_int_equal(zmq_errno(), EAGAIN);
+				break;
+			}
+			sent++;
+			progress = true;
+		}
+		/* take every reply there is: [Reply], or ["" ][Reply] for an
+		 * empty message (its frame became the envelope) */
+		for (;;) {
+			Tetrabridge__V1__Reply *r;
+			zmq_msg_t m;
+
+			zmq_msg_init(&m);
+			if (zmq_msg_recv(&m, dealer->sock, ZMQ_DONTWAIT) < 0) {
+				assert_int_equal(zmq_errno(), EAGAIN);
+				zmq_msg_close(&m);
+				break;
+			}
+			if (zmq_msg_more(&m)) {
+				assert_int_equal(zmq_msg_size(&m), 0);
+				assert_true(zmq_msg_recv(&m, dealer->sock, ZMQ_DONTWAIT) >= 0);
+			}
+			assert_false(zmq_msg_more(&m));
+			r = tetrabridge__v1__reply__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+			assert_non_null(r);
+			tetrabridge__v1__reply__free_unpacked(r, NULL);
+			zmq_msg_close(&m);
+			received++;
+			progress = true;
+		}
+		if (!progress)
+			osmo_select_main(0);
+	}
+	osmo_timer_del(&g_guard);
+
+	assert_int_equal(sent, FLOOD_N);
+	assert_int_equal(tb_command_server_stats(f->cs)->commands, FLOOD_N);
+	assert_int_equal(tb_command_server_stats(f->cs)->replies, FLOOD_N);
+	assert_int_equal(tb_command_server_stats(f->cs)->reply_drops, 0);
+	assert_false(readable(dealer->sock));
+
+	cmd_list_radios(&cmd, &lr, 424242);
+	send_cmd(dealer, &cmd);
+	expect_radios(dealer, false, 424242);
+
+	talloc_free(buf);
+	client_close(dealer);
+}
+
+/* More messages pending than one wakeup handles: the rest are still handled
+ * although no new message arrives to raise the (edge-triggered) fd again. */
+static void test_batches(void **state)
+{
+	struct fixture *f = *state;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__ListRadios lr;
+	struct client *dealer;
+	unsigned received = 0;
+
+	start_plain(f, "tcp://127.0.0.1:*");
+	dealer = client_new(f, ZMQ_DEALER, false, tb_command_server_endpoint(f->cs));
+	for (uint64_t id = 1; id <= BATCH_N; id++) {
+		cmd_list_radios(&cmd, &lr, id);
+		send_cmd(dealer, &cmd);
+	}
+	LOOP_UNTIL(tb_command_server_stats(f->cs)->commands == BATCH_N);
+	while (received < BATCH_N) {
+		Tetrabridge__V1__Reply *r;
+
+		LOOP_UNTIL(readable(dealer->sock));
+		while ((r = take_reply(dealer, false))) {
+			assert_int_equal(r->request_id, ++received);
+			tetrabridge__v1__reply__free_unpacked(r, NULL);
+		}
+	}
+	assert_int_equal(tb_command_server_stats(f->cs)->replies, BATCH_N);
+	assert_int_equal(tb_command_server_stats(f->cs)->reply_drops, 0);
+	client_close(dealer);
+}
+
+/* ---- CURVE -------------------------------------------------------------- */
+
+struct curve_env {
+	struct tb_security *sec;
+	struct tb_curve_keypair server, observer, dispatcher, unknown;
+};
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_true(fputs(text, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static struct client *curve_client(struct fixture *f, int type, const struct curve_env *env,
+				   const struct tb_curve_keypair *kp)
+{
+	void *sock = zmq_socket(f->zctx, type);
+
+	assert_non_null(sock);
+	assert_int_equal(zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, env->server.public_key, TB_Z85_KEY_LEN), 0);
+	assert_int_equal(zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, kp->public_key, TB_Z85_KEY_LEN), 0);
+	assert_int_equal(zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, kp->secret_key, TB_Z85_KEY_LEN), 0);
+	assert_int_equal(zmq_connect(sock, tb_command_server_endpoint(f->cs)), 0);
+	return client_watch(f, sock, false);
+}
+
+static void test_curve_roles(void **state)
+{
+	struct fixture *f = *state;
+	struct curve_env env;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__ListRadios lr;
+	Tetrabridge__V1__SendText st;
+	Tetrabridge__V1__Identity to;
+	struct client *obs, *disp, *intruder;
+	char *base, *keyfile, *clients, *text, *errmsg = NULL;
+	int err = 1;
+	uint64_t commands;
+
+	base = talloc_asprintf(f->ctx, "%s/bridge", f->dir);
+	keyfile = talloc_asprintf(f->ctx, "%s/bridge.key", f->dir);
+	clients = talloc_asprintf(f->ctx, "%s/clients.keys", f->dir);
+	assert_int_equal(tb_curve_keygen(f->ctx, base, &env.server, &errmsg), 0);
+	assert_int_equal(zmq_curve_keypair(env.observer.public_key, env.observer.secret_key), 0);
+	assert_int_equal(zmq_curve_keypair(env.dispatcher.public_key, env.dispatcher.secret_key), 0);
+	assert_int_equal(zmq_curve_keypair(env.unknown.public_key, env.unknown.secret_key), 0);
+	text = talloc_asprintf(f->ctx, "observer %s lvs-console\ndispatcher %s amk-1\n", env.observer.public_key,
+			       env.dispatcher.public_key);
+	write_text(clients, text);
+	env.sec = tb_security_start(f->ctx, f->zctx, keyfile, clients, &errmsg);
+	assert_non_null(env.sec);
+
+	f->cs = tb_command_server_alloc(f->ctx, f->zctx, "tcp://127.0.0.1:*", env.sec, handler, f, &err, &errmsg);
+	assert_non_null(f->cs);
+	assert_int_equal(err, 0);
+
+	/* an observer may list radios but not send */
+	obs = curve_client(f, ZMQ_DEALER, &env, &env.observer);
+	cmd_list_radios(&cmd, &lr, 1);
+	send_cmd(obs, &cmd);
+	expect_radios(obs, false, 1);
+	assert_int_equal(f->role, TB_ROLE_OBSERVER);
+	assert_string_equal(f->name, "lvs-console");
+	cmd_send_text(&cmd, &st, &to, 2);
+	send_cmd(obs, &cmd);
+	expect_code(obs, false, 2, TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED,
+		    "your key's role observer may not send_text; ask the bridge's admin for a dispatcher key");
+	assert_int_equal(f->handled, 1);
+	assert_int_equal(tb_command_server_stats(f->cs)->refused, 1);
+
+	/* a dispatcher may (REQ this time) */
+	disp = curve_client(f, ZMQ_REQ, &env, &env.dispatcher);
+	cmd_send_text(&cmd, &st, &to, 3);
+	send_cmd(disp, &cmd);
+	expect_queued(disp, false, 3);
+	assert_int_equal(f->role, TB_ROLE_DISPATCHER);
+	assert_string_equal(f->name, "amk-1");
+	assert_int_equal(f->handled, 2);
+
+	/* an unknown key: refused by the ZAP handler, so the command never
+	 * arrives and no reply comes */
+	commands = tb_command_server_stats(f->cs)->commands;
+	intruder = curve_client(f, ZMQ_DEALER, &env, &env.unknown);
+	cmd_list_radios(&cmd, &lr, 4);
+	send_cmd(intruder, &cmd);
+	LOOP_UNTIL(tb_security_refused(env.sec) >= 1);
+	assert_false(readable(intruder->sock));
+	assert_int_equal(tb_command_server_stats(f->cs)->commands, commands);
+	assert_int_equal(tb_security_admitted(env.sec), 2);
+	client_close(intruder);
+
+	/* the others are not disturbed */
+	cmd_list_radios(&cmd, &lr, 5);
+	send_cmd(obs, &cmd);
+	expect_radios(obs, false, 5);
+
+	client_close(obs);
+	client_close(disp);
+	tb_command_server_destroy(&f->cs);
+	tb_security_stop(&env.sec);
+	talloc_free(base);
+	talloc_free(keyfile);
+	talloc_free(clients);
+	talloc_free(text);
+}
+
+static void test_bind_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct tb_command_server *second;
+	char *errmsg = NULL, *expect;
+	int err = 0;
+
+	start_plain(f, "tcp://127.0.0.1:*");
+	second = tb_command_server_alloc(f->ctx, f->zctx, tb_command_server_endpoint(f->cs), NULL, handler, f,
+					 &err, &errmsg);
+	assert_null(second);
+	assert_int_equal(err, -EADDRINUSE);
+	expect = talloc_asprintf(f->ctx, "cannot bind commands socket %s: Address already in use",
+				 tb_command_server_endpoint(f->cs));
+	assert_string_equal(errmsg, expect);
+	talloc_free(expect);
+	talloc_free(errmsg);
+
+	errmsg = NULL;
+	assert_null(tb_command_server_alloc(f->ctx, f->zctx, "bogus://here", NULL, handler, f, &err, &errmsg));
+	assert_int_equal(err, -EPROTONOSUPPORT);
+	assert_true(!strncmp(errmsg, "cannot bind commands socket bogus://here: ", 42));
+	talloc_free(errmsg);
+	errmsg = NULL;
+	assert_null(tb_command_server_alloc(f->ctx, f->zctx, "", NULL, handler, f, &err, &errmsg));
+	assert_int_equal(err, -EINVAL);
+	talloc_free(errmsg);
+
+	assert_null(tb_command_server_endpoint(NULL));
+	assert_null(tb_command_server_stats(NULL));
+	tb_command_server_destroy(&f->cs);
+	assert_null(f->cs);
+	tb_command_server_destroy(&f->cs);	/* harmless */
+	tb_command_server_destroy(NULL);
+}
+
+int main(void)
+{
+	void *log_ctx = talloc_named_const(NULL, 0, "log");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names_and_roles),
+		cmocka_unit_test_setup_teardown(test_clients, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flood, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_curve_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_errors, setup, teardown),
+	};
+	int rc;
+
+	tb_logging_init(log_ctx);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	talloc_free(log_ctx);
+	return rc;
+}

@@ -1,0 +1,952 @@
+/* bridge/outbox.c and bridge/outbox_store.c: the outgoing queue of a radio.
+ *
+ * Two real radio links (A and B) over the in-process simulated transport:
+ * the simulated terminals share one simulated air, so what A sends reaches
+ * B's terminal, B's link decodes it and B's outbox answers the delivery
+ * report requests. A real SQLite file (WAL) in a mkdtemp() directory holds
+ * A's queue. Each link's primitives are forwarded to its outbox as the
+ * bridge does; the publish callback collects the Outgoing events.
+ *
+ * Fake time (osmo_clock_override + osmo_gettimeofday_override) drives every
+ * timer; waits are for a condition, bounded in fake time, never sleeps.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <osmocom/core/application.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/tdef.h>
+#include <osmocom/core/timer.h>
+
+#include "bridge/outbox.h"
+#include "bridge/outbox_store.h"
+#include "codecs/sds_tl.h"
+#include "common/logging.h"
+#include "radio-drivers/radio_link.h"
+#include "radio-drivers/sim_terminal.h"
+
+#define TSI_A "09011638300765401"
+#define TSI_B "09011638307654321"
+#define SSI_B 7654321
+#define SSI_NOBODY 4242424
+#define SECRET "Kvalme og feber hos pasient Ola"	/* health data: never in logs */
+
+#define ST(x) TETRABRIDGE__V1__OUTGOING__STATE__##x
+#define RC(x) TETRABRIDGE__V1__REPLY__CODE__##x
+
+static void *g_root;
+static char g_dir[64];
+static unsigned g_db_no;
+
+/* ---- log capture ----------------------------------------------------------- */
+
+static char g_log[1 << 18];
+static size_t g_log_len;
+
+static void log_out(struct log_target *t, unsigned int level, const char *str)
+{
+	size_t n = strlen(str);
+
+	if (g_log_len + n >= sizeof(g_log))
+		g_log_len = 0;	/* only what is new matters */
+	memcpy(g_log + g_log_len, str, n);
+	g_log_len += n;
+	g_log[g_log_len] = '\0';
+}
+
+/* ---- events and primitives ---------------------------------------------------- */
+
+struct evrec {
+	char radio;
+	uint64_t id;
+	unsigned state;
+	bool final;
+	char reason[200];
+	unsigned parts, n_refs, attempts, delivery_status, cme;
+	unsigned reports_seen;	/* REPORT primitives radio A had when it was published */
+};
+
+#define MAX_EV 4096
+static struct evrec g_ev[MAX_EV];
+static unsigned g_nev;
+
+struct radio {
+	char tag;
+	const char *tsi;
+	struct tb_radio_link *link;
+	struct tb_outbox *ob;
+	bool up;
+	unsigned n_status, n_text, n_report, n_send_result, n_loc_control;
+	uint8_t last_loc_request;
+	uint16_t last_status;
+};
+
+static struct radio A = { .tag = 'A', .tsi = TSI_A }, B = { .tag = 'B', .tsi = TSI_B };
+static struct tb_outbox_store *g_store;
+static sqlite3 *g_db;
+static void *g_ctx;
+
+static int g_outstanding;	/* an AT+CMGS the host has not seen the air result of */
+
+static void publish_cb(Tetrabridge__V1__Event *ev, void *data)
+{
+	struct radio *r = data;
+	const Tetrabridge__V1__Outgoing *og = ev->outgoing;
+	struct evrec *e;
+
+	assert_int_equal(ev->body_case, TETRABRIDGE__V1__EVENT__BODY_OUTGOING);
+	assert_non_null(og);
+	assert_true(g_nev < MAX_EV);
+	e = &g_ev[g_nev++];
+	memset(e, 0, sizeof(*e));
+	e->radio = r->tag;
+	e->id = og->message_id;
+	e->state = og->state;
+	e->final = og->final;
+	snprintf(e->reason, sizeof(e->reason), "%s", og->reason ? og->reason : "");
+	e->parts = og->parts;
+	e->n_refs = og->n_message_references;
+	e->attempts = og->attempts;
+	e->delivery_status = og->delivery_status;
+	e->cme = og->cme_error;
+	e->reports_seen = A.n_report;
+	assert_non_null(og->to);
+}
+
+static void prim_cb(struct tb_radio_link *rl, const struct tetra_prim *prim, void *data)
+{
+	struct radio *r = data;
+
+	if (prim->oph.sap == TETRA_SAP_LINK && prim->oph.primitive == TETRA_LINK_UP)
+		r->up = true;
+	if (prim->oph.sap == TETRA_SAP_LINK && prim->oph.primitive == TETRA_LINK_DOWN)
+		r->up = false;
+	if (prim->oph.sap == TETRA_SAP_TNSDS) {
+		switch (prim->oph.primitive) {
+		case TETRA_TNSDS_STATUS:
+			r->n_status++;
+			r->last_status = prim->u.status.value;
+			break;
+		case TETRA_TNSDS_TEXT:
+			r->n_text++;
+			break;
+		case TETRA_TNSDS_REPORT:
+			r->n_report++;
+			break;
+		case TETRA_TNSDS_LOCATION_CONTROL:
+			r->n_loc_control++;
+			r->last_loc_request = prim->u.location_control.request_type;
+			break;
+		case TETRA_TNSDS_SEND_RESULT:
+			r->n_send_result++;
+			if (prim->u.send_result.has_status && r == &A)
+				g_outstanding = 0;	/* test_one_in_flight: the next may go */
+			break;
+		}
+	}
+	/* As the bridge does: every primitive, after its own event. */
+	if (r->ob)
+		tb_outbox_on_prim(r->ob, prim);
+}
+
+/* ---- fake time and the loop --------------------------------------------------- */
+
+static uint64_t g_fake_ms;
+
+static void step_ms(unsigned ms)
+{
+	osmo_clock_override_add(CLOCK_MONOTONIC, ms / 1000, (long)(ms % 1000) * 1000000L);
+	osmo_gettimeofday_override_add(ms / 1000, (ms % 1000) * 1000);
+	g_fake_ms += ms;
+	/* Zero-delay timers scheduled by timers run in this step too. */
+	for (int i = 0; i < 200 && osmo_select_main(1) > 0; i++)
+		;
+}
+
+/* Run the loop in 10 ms steps of fake time until cond() holds; fail after
+ * max_ms of fake time (a cap only to fail rather than hang). */
+#define RUN_UNTIL(cond, max_ms)                                                         \
+	do {                                                                            \
+		uint64_t _end = g_fake_ms + (max_ms);                                   \
+		step_ms(0);                                                             \
+		while (!(cond)) {                                                       \
+			if (g_fake_ms >= _end)                                          \
+				fail_msg("not within %u ms: %s", (unsigned)(max_ms), #cond);  \
+			step_ms(10);                                                    \
+		}                                                                       \
+	} while (0)
+
+static void run_ms(unsigned ms)
+{
+	uint64_t end = g_fake_ms + ms;
+
+	while (g_fake_ms < end)
+		step_ms(10);
+}
+
+/* ---- event queries ------------------------------------------------------------ */
+
+static const struct evrec *last_ev(uint64_t id)
+{
+	for (unsigned i = g_nev; i-- > 0;)
+		if (g_ev[i].radio == 'A' && g_ev[i].id == id)
+			return &g_ev[i];
+	return NULL;
+}
+
+static bool is_final(uint64_t id)
+{
+	const struct evrec *e = last_ev(id);
+	return e && e->final;
+}
+
+/* The states message id went through, e.g. "QUEUED TAKEN SENT*" (* final). */
+static const char *states(uint64_t id)
+{
+	static const char *const names[] = { "QUEUED", "TAKEN", "SENT", "DELIVERED", "CONSUMED", "FAILED",
+					     "RETRYING" };
+	static char buf[512];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < g_nev; i++) {
+		if (g_ev[i].radio != 'A' || g_ev[i].id != id)
+			continue;
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%s%s", len ? " " : "",
+				g_ev[i].state < 7 ? names[g_ev[i].state] : "?", g_ev[i].final ? "*" : "");
+	}
+	return buf;
+}
+
+static unsigned events_of(char radio)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < g_nev; i++)
+		n += g_ev[i].radio == radio;
+	return n;
+}
+
+/* ---- fixture ------------------------------------------------------------------ */
+
+static void open_db(const char *path)
+{
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_open_v2(path, &g_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(g_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL),
+			 SQLITE_OK);
+	g_store = tb_outbox_store_open(g_ctx, g_db, &err);
+	if (!g_store)
+		fail_msg("store: %s", err);
+}
+
+static void close_db(void)
+{
+	tb_outbox_store_close(&g_store);
+	assert_null(g_store);
+	assert_int_equal(sqlite3_close(g_db), SQLITE_OK);
+	g_db = NULL;
+}
+
+static char g_db_path[128];
+
+static void radio_new(struct radio *r, struct tb_outbox_store *store)
+{
+	static const struct tb_radio_link_callbacks cbs = { .prim = prim_cb };
+	struct tb_transport *t = tb_transport_sim_alloc(g_ctx, r->tsi, NULL);
+	char name[16];
+
+	snprintf(name, sizeof(name), "radio-%c", r->tag);
+	assert_non_null(t);
+	r->link = tb_radio_link_alloc(g_ctx, name, t, NULL, &cbs, r);
+	assert_non_null(r->link);
+	r->ob = tb_outbox_alloc(g_ctx, name, store, publish_cb, r);
+	assert_non_null(r->ob);
+	tb_outbox_set_link(r->ob, r->link);
+	tb_radio_link_start(r->link);
+}
+
+static int setup(void **state)
+{
+	char *err = NULL;
+
+	g_ctx = talloc_named_const(g_root, 0, "test");
+	g_nev = 0;
+	A.up = B.up = false;
+	A.n_status = A.n_text = A.n_report = A.n_send_result = A.n_loc_control = 0;
+	B.n_status = B.n_text = B.n_report = B.n_send_result = B.n_loc_control = 0;
+	snprintf(g_db_path, sizeof(g_db_path), "%s/bridge-%u.db", g_dir, g_db_no++);
+	open_db(g_db_path);
+	(void)err;
+	osmo_tdefs_reset(tb_outbox_tdefs);
+	/* Short report wait: the tests run it out in fake time. */
+	assert_int_equal(osmo_tdef_set(tb_outbox_tdefs, TB_T_REPORT_WAIT, 5, OSMO_TDEF_S), 0);
+	radio_new(&A, g_store);
+	radio_new(&B, NULL);
+	RUN_UNTIL(A.up && B.up, 10000);
+	g_log_len = 0;
+	g_log[0] = '\0';
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	/* The links first (their stop runs callbacks into the outboxes). */
+	if (A.link)
+		tb_radio_link_stop(A.link);
+	if (B.link)
+		tb_radio_link_stop(B.link);
+	TALLOC_FREE(A.ob);
+	TALLOC_FREE(B.ob);
+	TALLOC_FREE(A.link);
+	TALLOC_FREE(B.link);
+	if (g_store)
+		close_db();
+	run_ms(1000);	/* nothing left may fire */
+	if (talloc_total_blocks(g_ctx) != 1) {
+		talloc_report_full(g_ctx, stderr);
+		fail_msg("memory left behind");
+	}
+	talloc_free(g_ctx);
+	osmo_tdefs_reset(tb_outbox_tdefs);
+	/* No health data in the log at INFO or above, whatever happened. */
+	assert_null(strstr(g_log, SECRET));
+	assert_null(strstr(g_log, "7654321"));
+	assert_null(strstr(g_log, "4242424"));
+	return 0;
+}
+
+static uint64_t submit_ok(struct tb_outbox *o, const struct tb_out_request *req, struct tb_out_queued *q)
+{
+	struct tb_out_queued qq;
+	char *err = NULL;
+	int rc = tb_outbox_submit(o, g_ctx, req, q ? q : &qq, &err);
+
+	if (rc != RC(OK))
+		fail_msg("submit: %d %s", rc, err ? err : "");
+	assert_null(err);
+	return (q ? q : &qq)->message_id;
+}
+
+static struct tb_out_request status_req(uint32_t ssi, uint16_t value)
+{
+	struct tb_out_request r = { .kind = TB_OUT_STATUS, .status_value = value, .client = "dispatch" };
+
+	r.to.type = TETRA_ID_SSI;
+	r.to.ssi = ssi;
+	return r;
+}
+
+static struct tb_out_request text_req(uint32_t ssi, const char *text, uint8_t report)
+{
+	struct tb_out_request r = { .kind = TB_OUT_TEXT, .text = text, .text_len = strlen(text),
+				    .report_request = report, .client = "lvs" };
+
+	r.to.type = TETRA_ID_SSI;
+	r.to.ssi = ssi;
+	return r;
+}
+
+static int64_t stored(void)
+{
+	return tb_outbox_store_count(g_store);
+}
+
+/* ---- tests -------------------------------------------------------------------- */
+
+static void test_status(void **state)
+{
+	struct tb_out_request req = status_req(SSI_B, 0x8004);
+	uint64_t id = submit_ok(A.ob, &req, NULL);
+	const struct evrec *e;
+
+	assert_true(id > 0);
+	assert_int_equal(stored(), 1);
+	assert_int_equal(tb_outbox_waiting(A.ob), 1);
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT*");
+	e = last_ev(id);
+	assert_int_equal(e->attempts, 1);
+	assert_int_equal(e->parts, 1);
+	assert_int_equal(e->n_refs, 0);
+	assert_string_equal(e->reason, "");
+	/* B's terminal received it over the simulated air. */
+	RUN_UNTIL(B.n_status == 1, 1000);
+	assert_int_equal(B.last_status, 0x8004);
+	assert_int_equal(stored(), 0);
+	assert_int_equal(tb_outbox_waiting(A.ob), 0);
+
+	/* To B's TSI as well. */
+	req.to.type = TETRA_ID_TSI;
+	req.to.mcc = 901;
+	req.to.mnc = 16383;
+	req.status_value = 0x8001;
+	id = submit_ok(A.ob, &req, NULL);
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT*");
+	RUN_UNTIL(B.n_status == 2, 1000);
+	assert_int_equal(B.last_status, 0x8001);
+}
+
+static void test_location_request(void **state)
+{
+	struct tb_out_request req = { .kind = TB_OUT_LOCATION_REQUEST, .long_report = true };
+	uint64_t id;
+
+	req.to.type = TETRA_ID_SSI;
+	req.to.ssi = SSI_B;
+	id = submit_ok(A.ob, &req, NULL);
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT*");
+	assert_int_equal(last_ev(id)->n_refs, 0);
+	/* B's terminal got a LIP immediate location request. */
+	RUN_UNTIL(B.n_loc_control == 1, 1000);
+	assert_int_equal(stored(), 0);
+}
+
+static void test_text_received(void **state)
+{
+	struct tb_out_request req = text_req(SSI_B, SECRET, 1);
+	struct tb_out_queued q;
+	uint64_t id = submit_ok(A.ob, &req, &q);
+	const struct evrec *e;
+
+	assert_int_equal(q.parts, 1);
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED*");
+	e = last_ev(id);
+	assert_int_equal(e->delivery_status, 0);
+	assert_int_equal(e->n_refs, 1);
+	assert_int_equal(B.n_text, 1);
+	assert_int_equal(A.n_report, 1);
+	/* B answered without events of its own and without its store. */
+	assert_int_equal(events_of('B'), 0);
+	assert_int_equal(tb_outbox_waiting(B.ob), 0);
+	assert_int_equal(stored(), 0);
+}
+
+static void test_text_consumed_times_out(void **state)
+{
+	struct tb_out_request req = text_req(SSI_B, SECRET, 3);
+	uint64_t id = submit_ok(A.ob, &req, NULL);
+	const struct evrec *e;
+
+	RUN_UNTIL(last_ev(id)->state == ST(DELIVERED), 10000);
+	assert_false(last_ev(id)->final);
+	assert_int_equal(stored(), 1);
+	/* The simulator never reads it: no "consumed" within X12 (5 s). */
+	RUN_UNTIL(is_final(id), 6000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED FAILED*");
+	e = last_ev(id);
+	assert_non_null(strstr(e->reason, "no delivery report from the destination within 5 s"));
+	assert_int_equal(stored(), 0);
+}
+
+static void test_text_to_nobody(void **state)
+{
+	struct tb_out_request req = text_req(SSI_NOBODY, SECRET, 1);
+	uint64_t id = submit_ok(A.ob, &req, NULL);
+	uint64_t t0;
+
+	RUN_UNTIL(last_ev(id)->state == ST(SENT), 10000);
+	assert_false(last_ev(id)->final);
+	t0 = g_fake_ms;
+	RUN_UNTIL(is_final(id), 6000);
+	assert_true(g_fake_ms - t0 >= 4900);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT FAILED*");
+	assert_string_equal(last_ev(id)->reason, "no delivery report from the destination within 5 s");
+	assert_int_equal(B.n_text, 0);
+}
+
+static void test_busy(void **state)
+{
+	struct tb_out_request req = status_req(SSI_B, 0x8004);
+	struct tb_sim_terminal *sim = tb_sim_find(TSI_A);
+	uint64_t id;
+	const struct evrec *e;
+	unsigned n = 0;
+
+	assert_non_null(sim);
+	tb_sim_set_busy(sim, 2);
+	id = submit_ok(A.ob, &req, NULL);
+	RUN_UNTIL(is_final(id), 20000);
+	assert_string_equal(states(id), "QUEUED RETRYING RETRYING TAKEN SENT*");
+	for (unsigned i = 0; i < g_nev; i++) {
+		if (g_ev[i].id != id || g_ev[i].state != ST(RETRYING))
+			continue;
+		assert_string_equal(g_ev[i].reason, "the terminal is busy transmitting");
+		assert_int_equal(g_ev[i].cme, 42);
+		assert_int_equal(g_ev[i].attempts, ++n);
+	}
+	e = last_ev(id);
+	assert_int_equal(e->attempts, 3);
+	RUN_UNTIL(B.n_status == 1, 1000);
+}
+
+static void test_airfail(void **state)
+{
+	struct tb_out_request req = status_req(SSI_B, 0x8004);
+	uint64_t id;
+
+	tb_sim_set_airfail(tb_sim_find(TSI_A), 1);
+	id = submit_ok(A.ob, &req, NULL);
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED TAKEN FAILED*");
+	assert_string_equal(last_ev(id)->reason, "the terminal could not send it over the air");
+	run_ms(1000);
+	assert_int_equal(B.n_status, 0);
+	assert_int_equal(stored(), 0);
+}
+
+/* The terminal answers AT+CTSDS with "+CME ERROR: 35" (the real OK that
+ * follows is a stray line the AT engine ignores). */
+static void cme_cb(const char *cmd, const char *user_data, void *data)
+{
+	if (!strncmp(cmd, "AT+CTSDS=", 9))
+		tb_sim_inject(data, "+CME ERROR: 35");
+}
+
+static void test_cme_error(void **state)
+{
+	struct tb_out_request req = status_req(SSI_B, 0x8004);
+	struct tb_sim_terminal *sim = tb_sim_find(TSI_A);
+	uint64_t id;
+
+	tb_sim_set_cmd_cb(sim, cme_cb, sim);
+	id = submit_ok(A.ob, &req, NULL);
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED FAILED*");
+	assert_int_equal(last_ev(id)->cme, 35);
+	assert_non_null(strstr(last_ev(id)->reason, "the terminal refused it"));
+	assert_non_null(strstr(last_ev(id)->reason, "+CME ERROR 35"));
+	tb_sim_set_cmd_cb(sim, NULL, NULL);
+
+	/* The queue goes on. */
+	id = submit_ok(A.ob, &req, NULL);
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT*");
+}
+
+static void test_long_text(void **state)
+{
+	char text[700];
+	struct tb_out_request req;
+	struct tb_out_queued q;
+	const struct evrec *e;
+	uint64_t id;
+
+	for (size_t i = 0; i < sizeof(text) - 1; i++)
+		text[i] = 'a' + i % 26;
+	text[sizeof(text) - 1] = '\0';
+	memcpy(text, SECRET, strlen(SECRET));
+	req = text_req(SSI_B, text, 1);
+	id = submit_ok(A.ob, &req, &q);
+	assert_int_equal(q.parts, 3);
+	assert_int_equal((uint8_t)(q.msg_refs[0] + 1), q.msg_refs[1]);
+	assert_int_equal((uint8_t)(q.msg_refs[1] + 1), q.msg_refs[2]);
+	RUN_UNTIL(is_final(id), 20000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED*");
+	e = last_ev(id);
+	assert_int_equal(e->parts, 3);
+	assert_int_equal(e->n_refs, 3);
+	/* DELIVERED only when every part was reported. */
+	assert_int_equal(e->reports_seen, 3);
+	assert_int_equal(B.n_text, 3);
+	assert_int_equal(stored(), 0);
+}
+
+static void test_reports_by_hand(void **state)
+{
+	struct tb_out_request req = text_req(SSI_B, SECRET, 3);
+	struct tetra_prim p;
+	struct tb_out_queued q;
+	uint64_t id = submit_ok(A.ob, &req, &q);
+
+	RUN_UNTIL(last_ev(id)->state == ST(DELIVERED), 10000);
+	/* A short report "consumed" from B with the message's reference. */
+	memset(&p, 0, sizeof(p));
+	osmo_prim_init(&p.oph, TETRA_SAP_TNSDS, TETRA_TNSDS_SHORT_REPORT, PRIM_OP_INDICATION, NULL);
+	p.u.short_report.hdr.calling.type = TETRA_ID_SSI;
+	p.u.short_report.hdr.calling.ssi = SSI_B;
+	p.u.short_report.report_type = 3;
+	p.u.short_report.msg_ref = (uint8_t)(q.msg_refs[0] + 1);	/* not ours: ignored */
+	tb_outbox_on_prim(A.ob, &p);
+	assert_false(is_final(id));
+	p.u.short_report.msg_ref = q.msg_refs[0];
+	p.u.short_report.hdr.calling.ssi = SSI_NOBODY;	/* not from the destination: ignored */
+	tb_outbox_on_prim(A.ob, &p);
+	assert_false(is_final(id));
+	p.u.short_report.hdr.calling.ssi = SSI_B;
+	tb_outbox_on_prim(A.ob, &p);
+	assert_true(is_final(id));
+	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED CONSUMED*");
+	assert_int_equal(last_ev(id)->delivery_status, TETRA_SDS_ST_CONSUMED);
+
+	/* A failure report: "not registered". */
+	req = text_req(SSI_NOBODY, SECRET, 1);
+	id = submit_ok(A.ob, &req, &q);
+	RUN_UNTIL(last_ev(id)->state == ST(SENT), 10000);
+	memset(&p, 0, sizeof(p));
+	osmo_prim_init(&p.oph, TETRA_SAP_TNSDS, TETRA_TNSDS_REPORT, PRIM_OP_INDICATION, NULL);
+	p.u.report.hdr.calling.type = TETRA_ID_TSI;
+	p.u.report.hdr.calling.mcc = 901;
+	p.u.report.hdr.calling.mnc = 16383;
+	p.u.report.hdr.calling.ssi = SSI_NOBODY;
+	p.u.report.pid = 0x82;
+	p.u.report.kind = TETRA_REPORT_SDS_REPORT;
+	p.u.report.status = 0x4B;
+	p.u.report.msg_ref = q.msg_refs[0];
+	tb_outbox_on_prim(A.ob, &p);
+	assert_true(is_final(id));
+	assert_string_equal(states(id), "QUEUED TAKEN SENT FAILED*");
+	assert_int_equal(last_ev(id)->delivery_status, 0x4B);
+	assert_non_null(strstr(last_ev(id)->reason, "not registered"));
+	assert_int_equal(stored(), 0);
+}
+
+static void test_deadline_link_down(void **state)
+{
+	struct tb_out_request req = status_req(SSI_B, 0x8004);
+	uint64_t id;
+
+	tb_radio_link_stop(A.link);
+	assert_false(A.up);
+	req.deadline_s = 2;
+	id = submit_ok(A.ob, &req, NULL);
+	run_ms(1900);
+	assert_string_equal(states(id), "QUEUED");
+	RUN_UNTIL(is_final(id), 200);
+	assert_string_equal(states(id), "QUEUED FAILED*");
+	assert_string_equal(last_ev(id)->reason, "not sent within 2 s (deadline)");
+	assert_int_equal(stored(), 0);
+}
+
+static void test_link_down_then_up(void **state)
+{
+	struct tb_out_request s = status_req(SSI_B, 0x8004);
+	struct tb_out_request t = text_req(SSI_B, SECRET, 1);
+	uint64_t id1, id2;
+
+	tb_radio_link_stop(A.link);
+	id1 = submit_ok(A.ob, &s, NULL);
+	id2 = submit_ok(A.ob, &t, NULL);
+	assert_true(id2 > id1);
+	run_ms(3000);
+	assert_string_equal(states(id1), "QUEUED");
+	assert_string_equal(states(id2), "QUEUED");
+	tb_radio_link_start(A.link);
+	RUN_UNTIL(is_final(id1) && is_final(id2), 20000);
+	assert_string_equal(states(id1), "QUEUED TAKEN SENT*");
+	assert_string_equal(states(id2), "QUEUED TAKEN SENT DELIVERED*");
+}
+
+static bool g_cmgs_seen;
+
+/* The terminal dies when it gets the user data of an AT+CMGS: no answer. */
+static void cmgs_die_cb(const char *cmd, const char *user_data, void *data)
+{
+	if (user_data && !g_cmgs_seen) {
+		g_cmgs_seen = true;
+		tb_sim_set_silent(data, true);
+	}
+}
+
+/* The link goes down while AT+CMGS waits: RETRYING, sent again when up. */
+static void test_link_lost_in_flight(void **state)
+{
+	struct tb_out_request s = status_req(SSI_B, 0x8004);
+	uint64_t id;
+
+	g_cmgs_seen = false;
+	tb_sim_set_cmd_cb(tb_sim_find(TSI_A), cmgs_die_cb, tb_sim_find(TSI_A));
+	id = submit_ok(A.ob, &s, NULL);
+	/* The terminal got the AT+CMGS and will not answer. */
+	RUN_UNTIL(g_cmgs_seen, 5000);
+	assert_string_equal(states(id), "QUEUED");
+	/* The link is closed (the terminal is a new one when it reopens). */
+	tb_radio_link_stop(A.link);
+	assert_string_equal(states(id), "QUEUED RETRYING");
+	assert_string_equal(last_ev(id)->reason, "the link to the terminal was lost");
+	run_ms(1000);
+	tb_radio_link_start(A.link);
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED RETRYING TAKEN SENT*");
+	assert_int_equal(last_ev(id)->attempts, 2);
+}
+
+/* The terminal stops answering in the middle of an AT+CMGS: RETRYING "did
+ * not answer" until the link's keep-alive finds it dead; after the reopen
+ * the message goes out. */
+static void test_no_answer(void **state)
+{
+	struct tb_out_request s = status_req(SSI_B, 0x8004);
+	uint64_t id;
+	unsigned first = 0;
+
+	g_cmgs_seen = false;
+	tb_sim_set_cmd_cb(tb_sim_find(TSI_A), cmgs_die_cb, tb_sim_find(TSI_A));
+	id = submit_ok(A.ob, &s, NULL);
+	RUN_UNTIL(is_final(id), 120000);
+	for (unsigned i = 0; i < g_nev; i++)
+		if (g_ev[i].id == id && g_ev[i].state == ST(RETRYING)) {
+			first = i;
+			break;
+		}
+	assert_true(first > 0);
+	assert_string_equal(g_ev[first].reason, "the terminal did not answer");
+	assert_int_equal(last_ev(id)->state, ST(SENT));
+	assert_true(tb_radio_link_stats(A.link)->link_losses >= 1);
+	RUN_UNTIL(B.n_status == 1, 1000);
+}
+
+/* Only one SDS in flight: the terminal never gets an AT+CMGS before the
+ * host has seen the one before answered and reported on the air. */
+static unsigned g_cmgs_count;
+
+static void one_at_a_time_cb(const char *cmd, const char *user_data, void *data)
+{
+	if (!user_data)
+		return;
+	assert_int_equal(g_outstanding, 0);
+	g_outstanding = 1;
+	g_cmgs_count++;
+}
+
+static void test_one_in_flight(void **state)
+{
+	struct tb_out_request s = status_req(SSI_B, 0x8004);
+	struct tb_out_request t = text_req(SSI_B, SECRET, 1);
+	uint64_t ids[6];
+
+	g_outstanding = 0;
+	g_cmgs_count = 0;
+	tb_sim_set_cmd_cb(tb_sim_find(TSI_A), one_at_a_time_cb, NULL);
+	for (unsigned i = 0; i < 6; i++)
+		ids[i] = submit_ok(A.ob, i % 2 ? &t : &s, NULL);
+	for (unsigned i = 1; i < 6; i++)
+		assert_true(ids[i] > ids[i - 1]);
+	RUN_UNTIL(is_final(ids[0]) && is_final(ids[1]) && is_final(ids[2]) && is_final(ids[3]) &&
+		  is_final(ids[4]) && is_final(ids[5]), 30000);
+	assert_int_equal(g_cmgs_count, 6);
+	/* In the order they were queued. */
+	for (unsigned i = 0; i < g_nev; i++)
+		if (g_ev[i].state == ST(TAKEN))
+			for (unsigned j = i + 1; j < g_nev; j++)
+				if (g_ev[j].state == ST(TAKEN))
+					assert_true(g_ev[j].id > g_ev[i].id);
+}
+
+static void test_restart(void **state)
+{
+	struct tb_out_request s = status_req(SSI_B, 0x8004);
+	struct tb_out_request t = text_req(SSI_B, SECRET, 1);
+	struct tb_out_request n = text_req(SSI_NOBODY, SECRET, 1);
+	struct tb_out_queued q1, q2;
+	uint64_t done, id1, id2, id3, id4;
+
+	/* One message done (its row deleted), one waiting for a report, two
+	 * not sent yet. */
+	done = submit_ok(A.ob, &s, NULL);
+	RUN_UNTIL(is_final(done), 10000);
+	id3 = submit_ok(A.ob, &n, &q1);
+	RUN_UNTIL(last_ev(id3)->state == ST(SENT), 10000);
+	tb_radio_link_stop(A.link);
+	id1 = submit_ok(A.ob, &s, NULL);
+	id2 = submit_ok(A.ob, &t, &q2);
+	assert_int_equal(stored(), 3);
+
+	/* The bridge goes away and comes back. */
+	TALLOC_FREE(A.ob);
+	close_db();
+	open_db(g_db_path);
+	A.ob = tb_outbox_alloc(g_ctx, "radio-A", g_store, publish_cb, &A);
+	assert_non_null(A.ob);
+	assert_int_equal(tb_outbox_restore(A.ob), 3);
+	assert_int_equal(tb_outbox_waiting(A.ob), 3);
+	assert_int_equal(tb_outbox_restore(A.ob), 0);	/* twice: nothing doubled */
+	assert_int_equal(tb_outbox_waiting(A.ob), 3);
+	tb_outbox_set_link(A.ob, A.link);
+	tb_radio_link_start(A.link);
+	RUN_UNTIL(is_final(id1) && is_final(id2) && is_final(id3), 20000);
+	assert_string_equal(states(id1), "QUEUED TAKEN SENT*");
+	assert_string_equal(states(id2), "QUEUED TAKEN SENT DELIVERED*");
+	/* Waiting for its report across the restart, then X12 ran out. */
+	assert_string_equal(states(id3), "QUEUED TAKEN SENT FAILED*");
+	assert_int_equal(stored(), 0);
+
+	/* Ids go on; none is used twice, not even the deleted ones. */
+	id4 = submit_ok(A.ob, &t, &q1);
+	assert_true(id4 > id2 && id4 > id3 && id2 > id1 && id1 > done);
+	/* Message references go on after those in use. */
+	assert_int_equal(q1.msg_refs[0], (uint8_t)(q2.msg_refs[0] + 1));
+	RUN_UNTIL(is_final(id4), 10000);
+}
+
+static void expect_error(struct tb_outbox *o, const struct tb_out_request *req, int code, const char *words)
+{
+	struct tb_out_queued q;
+	unsigned nev = g_nev;
+	char *err = NULL;
+	int rc = tb_outbox_submit(o, g_ctx, req, &q, &err);
+
+	assert_int_equal(rc, code);
+	assert_non_null(err);
+	if (!strstr(err, words))
+		fail_msg("'%s' does not say '%s'", err, words);
+	/* Never the text in the sentence. */
+	assert_null(strstr(err, SECRET));
+	assert_int_equal(g_nev, nev);	/* nothing published */
+	talloc_free(err);
+}
+
+static void test_submit_errors(void **state)
+{
+	static char big[5000];
+	struct tb_out_request r;
+	struct tb_outbox *mem;
+	int64_t before = stored();
+
+	memset(big, 'x', sizeof(big) - 1);
+	r = text_req(SSI_B, big, 0);
+	expect_error(A.ob, &r, RC(TEXT_TOO_LONG), "shorten it");
+	r = text_req(SSI_B, "", 0);
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "empty");
+	r = text_req(SSI_B, "bad \xff utf-8", 0);
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "UTF-8");
+	r = text_req(SSI_B, SECRET, 4);
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "report request");
+	r = status_req(SSI_B, 0x7C05);
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "short reports");
+	r = status_req(0, 0x8004);
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "SSI");
+	r = status_req(16777216, 0x8004);
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "SSI");
+	r = status_req(SSI_B, 0x8004);
+	r.to.type = TETRA_ID_SNA;
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "SSI or a TSI");
+	assert_int_equal(stored(), before);
+	assert_int_equal(tb_outbox_waiting(A.ob), 0);
+
+	/* Queue full (an outbox without a store: fast). */
+	mem = tb_outbox_alloc(g_ctx, "mem", NULL, publish_cb, &B);
+	r = status_req(SSI_B, 0x8004);
+	for (unsigned i = 0; i < TB_OUTBOX_MAX; i++)
+		assert_int_equal(submit_ok(mem, &r, NULL), i + 1);
+	expect_error(mem, &r, RC(BUSY), "full");
+	assert_int_equal(tb_outbox_waiting(mem), TB_OUTBOX_MAX);
+	talloc_free(mem);
+
+	/* The store fails: BUSY, nothing queued. */
+	assert_int_equal(sqlite3_exec(g_db, "DROP TABLE outbox", NULL, NULL, NULL), SQLITE_OK);
+	expect_error(A.ob, &r, RC(BUSY), "the bridge cannot store the message (disk full?); nothing was queued");
+	assert_int_equal(tb_outbox_waiting(A.ob), 0);
+}
+
+static void test_tdefs(void **state)
+{
+	static const struct { int T; unsigned long val; enum osmo_tdef_unit unit; } want[] = {
+		{ TB_T_SEND_DEADLINE, 300, OSMO_TDEF_S }, { TB_T_REPORT_WAIT, 120, OSMO_TDEF_S },
+		{ TB_T_BUSY_RETRY_MIN, 500, OSMO_TDEF_MS }, { TB_T_BUSY_RETRY_MAX, 8000, OSMO_TDEF_MS },
+		{ TB_T_AIR_WAIT, 30, OSMO_TDEF_S },
+	};
+
+	osmo_tdefs_reset(tb_outbox_tdefs);
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct osmo_tdef *t = osmo_tdef_get_entry(tb_outbox_tdefs, want[i].T);
+
+		assert_non_null(t);
+		assert_int_equal(t->default_val, want[i].val);
+		assert_int_equal(t->unit, want[i].unit);
+		assert_non_null(t->desc);
+		assert_true(strlen(t->desc) > 20);
+	}
+}
+
+static void test_log_privacy(void **state)
+{
+	struct tb_out_request t = text_req(SSI_B, SECRET, 1);
+	uint64_t id = submit_ok(A.ob, &t, NULL);
+
+	RUN_UNTIL(is_final(id), 10000);
+	/* Something was logged at INFO, by id. */
+	assert_non_null(strstr(g_log, "queued"));
+	assert_null(strstr(g_log, SECRET));
+	assert_null(strstr(g_log, "7654321"));
+}
+
+static int group_setup(void **state)
+{
+	struct log_target *t;
+
+	g_root = talloc_named_const(NULL, 0, "test_outbox");
+	tb_logging_init(g_root);
+	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
+	/* Everything at INFO and above, to check it carries no health data. */
+	t = log_target_create();
+	assert_non_null(t);
+	t->output = log_out;
+	log_set_all_filter(t, 1);
+	for (unsigned i = 0; i < tb_log_info.num_cat; i++)
+		log_set_category_filter(t, i, 1, LOGL_INFO);
+	log_set_log_level(t, LOGL_INFO);
+	log_add_target(t);
+	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
+	osmo_gettimeofday_override = true;
+	osmo_gettimeofday_override_time = (struct timeval){ .tv_sec = 1700000000 };
+	snprintf(g_dir, sizeof(g_dir), "/tmp/test_outbox.XXXXXX");
+	assert_non_null(mkdtemp(g_dir));
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
+	if (system(cmd) != 0)
+		return -1;
+	log_fini();
+	talloc_free(g_root);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tdefs),
+		cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_location_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_received, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_consumed_times_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_to_nobody, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_airfail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cme_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reports_by_hand, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_link_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_down_then_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_lost_in_flight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_in_flight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_submit_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_privacy, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
