@@ -9,6 +9,9 @@
 #include "bridge/bridge.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <string.h>
 #include <sys/time.h>
@@ -48,6 +51,7 @@ struct tb_bridge *tb_bridge_alloc(void *ctx)
 	b->retention_days = TB_DEFAULT_RETENTION_DAYS;
 	b->retention_mb = TB_DEFAULT_RETENTION_MB;
 	b->next_seq = 1;
+	b->lock_fd = -1;
 	INIT_LLIST_HEAD(&b->radios);
 	g_bridge = b;
 	return b;
@@ -129,6 +133,41 @@ static void housekeeping_cb(void *data)
 	osmo_timer_schedule(&b->housekeeping, TB_HOUSEKEEPING_S, 0);
 }
 
+/* One daemon per state directory: a second one would interleave its seq
+ * numbers with the first's in the same journal. The lock (flock on a file
+ * beside the database) goes away with the process, also after kill -9. */
+static int state_dir_lock(struct tb_bridge *b, char **errmsg)
+{
+	char *path = talloc_asprintf(b, "%s/tetra-bridge.lock", b->state_dir);
+	char pid[32];
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		*errmsg = talloc_asprintf(b, "cannot open %s: %s", path, strerror(errno));
+		talloc_free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		ssize_t n = read(fd, pid, sizeof(pid) - 1);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		*errmsg = talloc_asprintf(b, "another tetra-bridged%s%s%s uses the state directory %s; stop it or "
+					  "give this one its own `state-dir`", *pid ? " (pid " : "", pid, *pid ? ")" : "",
+					  b->state_dir);
+		close(fd);
+		talloc_free(path);
+		return -1;
+	}
+	if (ftruncate(fd, 0) == 0) {
+		int n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+		if (write(fd, pid, n) != n)
+			LOGP(DMAIN, LOGL_NOTICE, "cannot write the pid into %s\n", path);
+	}
+	b->lock_fd = fd;	/* held until the process ends */
+	talloc_free(path);
+	return 0;
+}
+
 static int journal_start(struct tb_bridge *b, char **errmsg)
 {
 	const struct tb_journal_cfg cfg = {
@@ -141,6 +180,8 @@ static int journal_start(struct tb_bridge *b, char **errmsg)
 	b->journal = tb_journal_open(b, &cfg, errmsg);
 	if (!b->journal)
 		return -EIO;
+	if (state_dir_lock(b, errmsg) < 0)
+		return -EBUSY;
 	b->next_seq = tb_journal_last_seq(b->journal) + 1;
 	b->outbox_store = tb_outbox_store_open(b, tb_journal_db(b->journal), errmsg);
 	if (!b->outbox_store)
@@ -209,6 +250,10 @@ void tb_bridge_stop(struct tb_bridge *b)
 		tb_outbox_store_close(&b->outbox_store);
 	if (b->journal)
 		tb_journal_close(&b->journal);
+	if (b->lock_fd >= 0) {
+		close(b->lock_fd);
+		b->lock_fd = -1;
+	}
 	if (b->security)
 		tb_security_stop(&b->security);
 	if (b->zmq_ctx) {

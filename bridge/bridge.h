@@ -35,6 +35,7 @@ struct tb_bridge {
 	void *zmq_ctx;
 	struct tb_security *security;	/* CURVE + ZAP; NULL without */
 	struct tb_journal *journal;
+	int lock_fd;			/* flock on <state dir>/tetra-bridge.lock */
 	struct tb_outbox_store *outbox_store;
 	struct tb_publisher *pub;
 	struct tb_command_server *cmd;

@@ -68,6 +68,9 @@ struct tb_radio_link {
 	struct tetra_identity own;
 	char last_error[128];
 	struct tb_radio_link_stats stats;
+	/* At the last keep-alive tick: the engine's timeouts and the lines
+	 * the terminal had printed (a busy link is probed by its own commands). */
+	uint64_t tick_timeouts, tick_lines;
 
 	/* config `match identity` */
 	bool want_set;
@@ -500,12 +503,27 @@ static int rl_timer_cb(struct osmo_fsm_inst *fi)
 	struct tb_radio_link *rl = fi->priv;
 
 	switch (fi->state) {
-	case RL_ST_READY:
-		/* Only probe an idle link: a pending command has its own timeout. */
-		if (tb_at_pending(rl->at) == 0)
+	case RL_ST_READY: {
+		uint64_t timeouts = tb_at_stats(rl->at)->timeouts;
+		uint64_t lines = tb_at_framer_stats(rl->at)->lines;
+
+		/* Only probe an idle link: a pending command has its own timeout.
+		 * A busy link (e.g. an outgoing queue retrying) whose commands
+		 * timed out while the terminal printed nothing at all since the
+		 * last tick is as dead as one that misses the keep-alive. */
+		if (tb_at_pending(rl->at) == 0) {
 			tb_at_cmd(rl->at, "AT", tdef(TB_T_AT_TIMEOUT, OSMO_TDEF_MS), keepalive_result_cb, rl);
+		} else if (timeouts > rl->tick_timeouts && lines == rl->tick_lines) {
+			rl->stats.keepalive_failures++;
+			osmo_fsm_inst_dispatch(fi, RL_EV_LINK_LOST,
+					       (void *)"terminal stopped answering commands; resetting the link");
+			break;
+		}
+		rl->tick_timeouts = timeouts;
+		rl->tick_lines = lines;
 		osmo_fsm_inst_state_chg(fi, RL_ST_READY, tdef(TB_T_KEEPALIVE, OSMO_TDEF_S), TB_T_KEEPALIVE);
 		break;
+	}
 	}
 	return 0;
 }

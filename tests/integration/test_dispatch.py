@@ -434,6 +434,15 @@ class Restart(unittest.TestCase):
         sub.close()
         cmd.close()
 
+    def test_one_daemon_per_state_dir(self):
+        self.daemon.start(online=1)
+        cfg2 = os.path.join(self.dir, "second.cfg")
+        with open(self.cfg) as f, open(cfg2, "w") as g:
+            g.write(f.read().replace(f"bind 127.0.0.1 {self.vty_port}", "bind 127.0.0.1 0"))
+        r = subprocess.run([self.daemon.binary, "-c", cfg2], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"another tetra-bridged (pid {self.daemon.proc.pid}) uses the state directory", r.stderr)
+
     def test_queue_survives_restart(self):
         self.daemon.start(online=1)
         cl = tbtest.Commander(pb, self.ctx, f"ipc://{self.dir}/commands", self.server[0], self.keys["dispatcher"])
