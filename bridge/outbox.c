@@ -252,7 +252,7 @@ static struct tb_outbox *ticket_done(struct out_ticket *t)
 /* ---- events and the store -------------------------------------------------- */
 
 static void publish(struct tb_outbox *o, const struct out_msg *m, unsigned state, const char *reason,
-		    unsigned delivery_status, unsigned cme, bool final)
+		    unsigned delivery_status, int cme, bool final)
 {
 	Tetrabridge__V1__Event ev = TETRABRIDGE__V1__EVENT__INIT;
 	Tetrabridge__V1__Outgoing og = TETRABRIDGE__V1__OUTGOING__INIT;
@@ -281,7 +281,8 @@ static void publish(struct tb_outbox *o, const struct out_msg *m, unsigned state
 	og.client = (char *)(m->r.client ? m->r.client : "");
 	og.final = final;
 	og.delivery_status = delivery_status;
-	og.cme_error = cme;
+	og.has_cme_error = cme >= 0;
+	og.cme_error = cme >= 0 ? cme : 0;
 	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_OUTGOING;
 	ev.outgoing = &og;
 	if (o->publish)
@@ -314,7 +315,7 @@ static void msg_free(struct tb_outbox *o, struct out_msg *m)
 
 /* The message is done: its final event, out of the store, out of memory. */
 static void msg_final(struct tb_outbox *o, struct out_msg *m, unsigned state, const char *reason,
-		      unsigned delivery_status, unsigned cme)
+		      unsigned delivery_status, int cme)
 {
 	m->r.state = state;
 	if (!m->answer) {
@@ -327,7 +328,7 @@ static void msg_final(struct tb_outbox *o, struct out_msg *m, unsigned state, co
 }
 
 static void msg_fail(struct tb_outbox *o, struct out_msg *m, const char *reason, unsigned delivery_status,
-		     unsigned cme)
+		     int cme)
 {
 	if (m->answer) {
 		LOGP(DSDS, LOGL_NOTICE, "%s: a delivery report answering an incoming message was not sent: %s\n",
@@ -367,19 +368,19 @@ static void msg_advance(struct tb_outbox *o, struct out_msg *m, unsigned deliver
 		return;
 	}
 	if (rank(st) >= rank(final_state(m))) {
-		msg_final(o, m, st, NULL, rank(st) >= rank(ST(DELIVERED)) ? delivery_status : 0, 0);
+		msg_final(o, m, st, NULL, rank(st) >= rank(ST(DELIVERED)) ? delivery_status : 0, -1);
 		return;
 	}
 	m->r.state = st;
 	if (rank(st) >= rank(ST(SENT)) && wants_report(m) && !m->r.report_due_us)
 		m->r.report_due_us = now_us() + tdef_ms(TB_T_REPORT_WAIT) * 1000u;
 	LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " %s\n", o->name, m->r.id, state_name(st));
-	publish(o, m, st, NULL, rank(st) >= rank(ST(DELIVERED)) ? delivery_status : 0, 0, false);
+	publish(o, m, st, NULL, rank(st) >= rank(ST(DELIVERED)) ? delivery_status : 0, -1, false);
 	store_progress(o, m);
 }
 
 /* Busy, no answer, link lost: try again later. */
-static void msg_retry(struct tb_outbox *o, struct out_msg *m, const char *reason, unsigned cme, bool wait)
+static void msg_retry(struct tb_outbox *o, struct out_msg *m, const char *reason, int cme, bool wait)
 {
 	uint64_t now = now_us();
 
@@ -388,7 +389,7 @@ static void msg_retry(struct tb_outbox *o, struct out_msg *m, const char *reason
 
 		snprintf(why, sizeof(why), "not sent within %" PRIu64 " s (deadline)",
 			 (m->r.deadline_us - m->r.created_us + 500000u) / 1000000u);
-		msg_fail(o, m, why, 0, 0);
+		msg_fail(o, m, why, 0, -1);
 		return;
 	}
 	if (wait) {
@@ -496,17 +497,17 @@ static void send_error(struct tb_outbox *o, struct out_msg *m, const struct tb_a
 		}
 		snprintf(why, sizeof(why), "the terminal refused it: %s (+CME ERROR %d)",
 			 tetra_cme_error_name(res->cme), res->cme);
-		msg_fail(o, m, why, 0, res->cme > 0 ? res->cme : 0);
+		msg_fail(o, m, why, 0, res->cme);
 		return;
 	case TB_AT_ERROR:
-		msg_fail(o, m, "the terminal refused it (ERROR)", 0, 0);
+		msg_fail(o, m, "the terminal refused it (ERROR)", 0, -1);
 		return;
 	case TB_AT_TIMEOUT:
-		msg_retry(o, m, "the terminal did not answer", 0, true);
+		msg_retry(o, m, "the terminal did not answer", -1, true);
 		return;
 	case TB_AT_LINK_DOWN:
 	default:
-		msg_retry(o, m, "the link to the terminal was lost", 0, false);
+		msg_retry(o, m, "the link to the terminal was lost", -1, false);
 		return;
 	}
 }
@@ -561,7 +562,7 @@ static void ctsds_result_cb(const struct tb_at_result *res, void *data)
 	if (!o->link || !tb_radio_link_is_up(o->link)) {
 		o->cur = NULL;
 		o->phase = FL_IDLE;
-		msg_retry(o, m, "the link to the terminal was lost", 0, false);
+		msg_retry(o, m, "the link to the terminal was lost", -1, false);
 		flight_done(o);
 		return;
 	}
@@ -576,7 +577,7 @@ static void ctsds_result_cb(const struct tb_at_result *res, void *data)
 			ticket_done(t);
 		o->cur = NULL;
 		o->phase = FL_IDLE;
-		msg_retry(o, m, "the terminal did not answer", 0, true);
+		msg_retry(o, m, "the terminal did not answer", -1, true);
 		flight_done(o);
 		return;
 	}
@@ -629,7 +630,7 @@ static void send_part(struct tb_outbox *o, struct out_msg *m, unsigned part)
 
 	why = encode_part(o, m, part);
 	if (why) {
-		msg_fail(o, m, why, 0, 0);
+		msg_fail(o, m, why, 0, -1);
 		return;
 	}
 	if (to->type == TETRA_ID_TSI)
@@ -658,7 +659,7 @@ static void send_part(struct tb_outbox *o, struct out_msg *m, unsigned part)
 		ticket_done(t);
 		o->cur = NULL;
 		o->phase = FL_IDLE;
-		msg_retry(o, m, "the terminal did not answer", 0, true);
+		msg_retry(o, m, "the terminal did not answer", -1, true);
 	}
 }
 
@@ -686,12 +687,12 @@ static void deadline_fail(struct tb_outbox *o, struct out_msg *m)
 	char why[96];
 
 	if (m->answer) {
-		msg_fail(o, m, "its deadline passed", 0, 0);
+		msg_fail(o, m, "its deadline passed", 0, -1);
 		return;
 	}
 	snprintf(why, sizeof(why), "not sent within %" PRIu64 " s (deadline)",
 		 (m->r.deadline_us - m->r.created_us + 500000u) / 1000000u);
-	msg_fail(o, m, why, 0, 0);
+	msg_fail(o, m, why, 0, -1);
 }
 
 static void report_wait_fail(struct tb_outbox *o, struct out_msg *m)
@@ -704,7 +705,7 @@ static void report_wait_fail(struct tb_outbox *o, struct out_msg *m)
 			 "was read (it was received)", s);
 	else
 		snprintf(why, sizeof(why), "no delivery report from the destination within %lu s", s);
-	msg_fail(o, m, why, 0, 0);
+	msg_fail(o, m, why, 0, -1);
 }
 
 /* Parts whose air result is unknown (taken before a restart, or the
@@ -832,7 +833,7 @@ static void on_send_result(struct tb_outbox *o, const struct tetra_send_result_p
 		else
 			snprintf(why, sizeof(why), "the terminal could not send it over the air (status %u)",
 				 p->status);
-		msg_fail(o, m, why, 0, 0);
+		msg_fail(o, m, why, 0, -1);
 	}
 	schedule(o);
 }
@@ -860,7 +861,7 @@ static void on_report(struct tb_outbox *o, uint32_t ssi, uint8_t ref, int level,
 				char why[128];
 
 				snprintf(why, sizeof(why), "the destination reports: %s", failure);
-				msg_fail(o, m, why, status, 0);
+				msg_fail(o, m, why, status, -1);
 				schedule(o);
 				return;
 			}
@@ -1278,7 +1279,7 @@ int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request
 
 	LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " queued (%u part%s)\n", o->name, m->r.id, parts,
 	     parts == 1 ? "" : "s");
-	publish(o, m, ST(QUEUED), NULL, 0, 0, false);
+	publish(o, m, ST(QUEUED), NULL, 0, -1, false);
 	if (q) {
 		memset(q, 0, sizeof(*q));
 		q->message_id = m->r.id;

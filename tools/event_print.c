@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -16,7 +17,7 @@
 /* An identity as a 17-digit TSI (MCC 4, MNC 5, SSI 8 digits), a plain SSI
  * (also for a "TSI" the terminal gave without MCC and MNC), or the external
  * number; "-" when absent. */
-static const char *fmt_identity(const Tetrabridge__V1__Identity *id, char *buf, size_t len)
+const char *tb_fmt_identity(const Tetrabridge__V1__Identity *id, char *buf, size_t len)
 {
 	if (!id || id->type == TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_NONE) {
 		snprintf(buf, len, "-");
@@ -46,7 +47,7 @@ static void print_parties(FILE *out, const Tetrabridge__V1__Identity *calling,
 {
 	char a[40], b[40];
 
-	fprintf(out, " %s->%s", fmt_identity(calling, a, sizeof(a)), fmt_identity(called, b, sizeof(b)));
+	fprintf(out, " %s->%s", tb_fmt_identity(calling, a, sizeof(a)), tb_fmt_identity(called, b, sizeof(b)));
 }
 
 /* A string in double quotes, one line whatever it holds: control
@@ -182,7 +183,7 @@ static void print_storage(FILE *out, const Tetrabridge__V1__SdsStorage *st)
 		fprintf(out, " stored");
 	}
 	if (st->forward_address)
-		fprintf(out, " forward to %s", fmt_identity(st->forward_address, a, sizeof(a)));
+		fprintf(out, " forward to %s", tb_fmt_identity(st->forward_address, a, sizeof(a)));
 }
 
 static void print_text(FILE *out, const Tetrabridge__V1__Text *t)
@@ -317,7 +318,7 @@ static void print_radio_info(FILE *out, const Tetrabridge__V1__RadioInfo *ri)
 			ri->operating_mode->mode);
 		break;
 	case TETRABRIDGE__V1__RADIO_INFO__INFO_GROUP:
-		fprintf(out, " group %s", fmt_identity(ri->group->group, a, sizeof(a)));
+		fprintf(out, " group %s", tb_fmt_identity(ri->group->group, a, sizeof(a)));
 		fprintf(out, " (%s)", nonempty(ri->group->group_type_text, "unlisted"));
 		break;
 	case TETRABRIDGE__V1__RADIO_INFO__INFO_SIGNAL:
@@ -342,6 +343,73 @@ static void print_radio_info(FILE *out, const Tetrabridge__V1__RadioInfo *ri)
 	}
 }
 
+static const char *outgoing_kind_name(Tetrabridge__V1__Outgoing__Kind k)
+{
+	switch (k) {
+	case TETRABRIDGE__V1__OUTGOING__KIND__STATUS:
+		return "status";
+	case TETRABRIDGE__V1__OUTGOING__KIND__TEXT:
+		return "text";
+	case TETRABRIDGE__V1__OUTGOING__KIND__LOCATION_REQUEST:
+		return "location request";
+	default:
+		return "message";
+	}
+}
+
+const char *tb_outgoing_state_name(Tetrabridge__V1__Outgoing__State s)
+{
+	switch (s) {
+	case TETRABRIDGE__V1__OUTGOING__STATE__QUEUED:
+		return "queued";
+	case TETRABRIDGE__V1__OUTGOING__STATE__TAKEN:
+		return "taken";
+	case TETRABRIDGE__V1__OUTGOING__STATE__SENT:
+		return "sent";
+	case TETRABRIDGE__V1__OUTGOING__STATE__DELIVERED:
+		return "delivered";
+	case TETRABRIDGE__V1__OUTGOING__STATE__CONSUMED:
+		return "consumed";
+	case TETRABRIDGE__V1__OUTGOING__STATE__FAILED:
+		return "failed";
+	case TETRABRIDGE__V1__OUTGOING__STATE__RETRYING:
+		return "retrying";
+	default:
+		return "unlisted";
+	}
+}
+
+/* " message 12 text to 1002 delivered, 2 parts, attempt 1, report 0x00, by amk-1: reason (final)" */
+static void print_outgoing(FILE *out, const Tetrabridge__V1__Outgoing *o)
+{
+	char a[40];
+
+	fprintf(out, " message %" PRIu64 " %s to %s %s", o->message_id, outgoing_kind_name(o->kind),
+		tb_fmt_identity(o->to, a, sizeof(a)), tb_outgoing_state_name(o->state));
+	if (o->parts > 1)
+		fprintf(out, ", %u parts", o->parts);
+	if (o->n_message_references) {
+		fprintf(out, ", ref");
+		for (size_t i = 0; i < o->n_message_references; i++)
+			fprintf(out, "%s%u", i ? "," : " ", o->message_references[i]);
+	}
+	if (o->attempts)
+		fprintf(out, ", attempt %u", o->attempts);
+	/* the delivery status only means something once a report came */
+	if (o->state == TETRABRIDGE__V1__OUTGOING__STATE__DELIVERED ||
+	    o->state == TETRABRIDGE__V1__OUTGOING__STATE__CONSUMED ||
+	    (o->state == TETRABRIDGE__V1__OUTGOING__STATE__FAILED && o->delivery_status))
+		fprintf(out, ", report 0x%02X", o->delivery_status);
+	if (o->has_cme_error)
+		fprintf(out, ", +CME ERROR %u", o->cme_error);
+	if (o->client && o->client[0])
+		fprintf(out, ", by %s", o->client);
+	if (o->reason && o->reason[0])
+		fprintf(out, ": %s", o->reason);
+	if (o->final)
+		fprintf(out, " (final)");
+}
+
 /* The body of a line: the essentials of each kind. */
 static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 {
@@ -354,7 +422,7 @@ static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 		if (r->transport && r->transport[0])
 			fprintf(out, " %s", r->transport);
 		if (r->identity)
-			fprintf(out, " %s", fmt_identity(r->identity, a, sizeof(a)));
+			fprintf(out, " %s", tb_fmt_identity(r->identity, a, sizeof(a)));
 		if (r->reason && r->reason[0])
 			fprintf(out, " (%s)", r->reason);
 		break;
@@ -414,7 +482,7 @@ static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 		if (t->kind == TETRABRIDGE__V1__TX_CHANGE__KIND__GRANT)
 			fprintf(out, " %s", tetra_tx_grant_name(t->grant));
 		if (t->talker && t->talker->type != TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_NONE)
-			fprintf(out, " talker %s", fmt_identity(t->talker, a, sizeof(a)));
+			fprintf(out, " talker %s", tb_fmt_identity(t->talker, a, sizeof(a)));
 		if (t->encrypted)
 			fprintf(out, " e2ee");
 		break;
@@ -450,6 +518,9 @@ static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 		fprintf(out, " +CME ERROR %u: %s", ev->link_error->cme_error,
 			nonempty(ev->link_error->text, tetra_cme_error_name(ev->link_error->cme_error)));
 		break;
+	case TETRABRIDGE__V1__EVENT__BODY_OUTGOING:
+		print_outgoing(out, ev->outgoing);
+		break;
 	default:
 		break;
 	}
@@ -464,6 +535,25 @@ void tb_print_event(FILE *out, const Tetrabridge__V1__Event *ev, const char *whe
 	if (ev->body_case != TETRABRIDGE__V1__EVENT__BODY__NOT_SET && ev->radio_state)
 		print_body(out, ev);
 	fputc('\n', out);
+}
+
+void tb_print_event_local(FILE *out, const Tetrabridge__V1__Event *ev)
+{
+	uint64_t us = ev->time_us;
+	struct tm tm;
+	time_t t;
+	char hms[16] = "??:??:??", when[32];
+
+	if (!us) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
+	}
+	t = (time_t)(us / 1000000u);
+	if (localtime_r(&t, &tm))
+		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	snprintf(when, sizeof(when), "%s.%03u", hms, (unsigned)(us / 1000u % 1000u));
+	tb_print_event(out, ev, when);
 }
 
 int tb_print_event_json(FILE *out, const Tetrabridge__V1__Event *ev)

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "ipc/tetra_bridge.pb-c.h"
@@ -18,6 +19,17 @@
  * quotes with control characters, quotes and backslashes escaped (\n, \",
  * \\, \xNN), so one event is always one line. */
 void tb_print_event(FILE *out, const Tetrabridge__V1__Event *ev, const char *when);
+
+/* tb_print_event with the event's time (its time_us; now when 0) as local
+ * "HH:MM:SS.mmm", as `tetractl watch` prints it. */
+void tb_print_event_local(FILE *out, const Tetrabridge__V1__Event *ev);
+
+/* An identity as a 17-digit TSI, an SSI or an external number; "-" when
+ * absent or IDENTITY_NONE. Writes into buf (40 bytes are enough), returns buf. */
+const char *tb_fmt_identity(const Tetrabridge__V1__Identity *id, char *buf, size_t len);
+
+/* An outgoing message's state in lower case: "queued", "sent", "failed" ... */
+const char *tb_outgoing_state_name(Tetrabridge__V1__Outgoing__State s);
 
 /* The Event in the proto3 JSON mapping (ipc/pb_json.h), compact, one line.
  * Returns 0 or -ENOMEM. */

@@ -1,15 +1,21 @@
 /* tetractl: the command-line client of tetra-bridged.
  *
- *   tetractl watch   follow the event stream (PUB socket)
- *   tetractl decode  decode a raw PEI trace into the events the bridge
- *                    would publish (offline, no daemon)
+ *   tetractl watch        follow the event stream, gap-free (PUB socket + replay)
+ *   tetractl radios       list the bridge's radios
+ *   tetractl send-status  send a status; send-text a text; locate asks for a position
+ *   tetractl replay       print events from the bridge's journal
+ *   tetractl keygen       make a CURVE key pair
+ *   tetractl decode       decode a raw PEI trace into the events the bridge
+ *                         would publish (offline, no daemon)
  *
- * More subcommands (send, radios, replay, decode, keygen) join the table
- * `subcommands[]` below: each gets (argc, argv) starting at its own name and
- * returns the process exit status.
+ * Each subcommand in `subcommands[]` gets (argc, argv) starting at its own
+ * name and returns the process exit status. The ones that talk to the
+ * bridge live in ctl_commands.c, the connection (options, config file,
+ * CURVE, one command -> one reply) in ctl_client.c, the gap-free stream in
+ * ctl_stream.c.
  *
- * Exit status: 0 success, 1 runtime failure, 2 timeout (watch --timeout),
- * 3 some trace lines did not decode (decode), 64 usage error (EX_USAGE).
+ * Exit status: 0 success, 1 runtime failure, 2 timeout, 3 some trace lines
+ * did not decode (decode), 64 usage error (EX_USAGE).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -17,33 +23,22 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
-
-#include <zmq.h>
 
 #include "codecs/codec_err.h"
 #include "ipc/tetra_bridge.pb-c.h"
 #include "ipc/version.h"
+#include "tools/ctl_client.h"
+#include "tools/ctl_commands.h"
+#include "tools/ctl_stream.h"
 #include "tools/event_print.h"
 #include "tools/trace_decode.h"
-
-#define TB_DEFAULT_EVENTS	"tcp://127.0.0.1:5560"
-#define TB_ENV_EVENTS		"TETRA_BRIDGE_EVENTS"
-
-#define EXIT_TIMEOUT		2
-#define EXIT_UNDECODED		3
-
-static const char *progname = "tetractl";
 
 /* ---------------------------------------------------------------------- */
 /* Subcommand table */
@@ -58,7 +53,13 @@ static int cmd_watch(int argc, char **argv);
 static int cmd_decode(int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
-	{ "watch", "follow the event stream, one line per event", cmd_watch },
+	{ "watch", "follow the event stream, one line per event, without gaps", cmd_watch },
+	{ "radios", "list the bridge's radios and their state", ctl_cmd_radios },
+	{ "send-status", "send a status value from a radio", ctl_cmd_send_status },
+	{ "send-text", "send a text message from a radio", ctl_cmd_send_text },
+	{ "locate", "ask a terminal for its position", ctl_cmd_locate },
+	{ "replay", "print events from the bridge's journal", ctl_cmd_replay },
+	{ "keygen", "make a CURVE key pair (BASE.key, BASE.pub)", ctl_cmd_keygen },
 	{ "decode", "decode a raw PEI trace into events, offline", cmd_decode },
 };
 
@@ -73,108 +74,17 @@ static void usage_main(FILE *out)
 		"\n"
 		"The command-line client of tetra-bridged.\n"
 		"\n"
-		"Commands:\n", progname);
+		"Commands:\n", ctl_progname);
 	for (i = 0; i < N_SUBCOMMANDS; i++)
-		fprintf(out, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+		fprintf(out, "  %-12s %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(out,
 		"\n"
 		"Run '%s <command> --help' for the options of a command.\n"
+		"Endpoints and keys: --events, --commands, --key, --server-key options, else\n"
+		"~/.config/tetra-bridge/tetractl.conf, else $" CTL_ENV_EVENTS " and\n"
+		"$" CTL_ENV_COMMANDS ", else " CTL_DEFAULT_EVENTS " and " CTL_DEFAULT_COMMANDS ".\n"
 		"Exit status: 0 ok, 1 failure, 2 timeout, 3 trace lines not decoded,\n"
-		"64 usage error.\n", progname);
-}
-
-static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (cmd)
-		fprintf(stderr, "\nTry '%s %s --help'.\n", progname, cmd);
-	else
-		fprintf(stderr, "\nTry '%s --help'.\n", progname);
-	return EX_USAGE;
-}
-
-/* ---------------------------------------------------------------------- */
-/* watch's line: "HH:MM:SS.mmm radio kind #seq ..." in local time */
-
-static void print_line(FILE *out, const Tetrabridge__V1__Event *ev)
-{
-	uint64_t us = ev->time_us;
-	struct tm tm;
-	time_t t;
-	char hms[16] = "??:??:??", when[32];
-
-	if (!us) {
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
-	}
-	t = (time_t)(us / 1000000u);
-	if (localtime_r(&t, &tm))
-		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
-	snprintf(when, sizeof(when), "%s.%03u", hms, (unsigned)(us / 1000u % 1000u));
-	tb_print_event(out, ev, when);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Gap detection: seq is gap-free per bridge. Only meaningful when every
- * event is subscribed (no --topic). */
-
-struct seq_track {
-	char *bridge;
-	uint64_t last;
-	struct seq_track *next;
-};
-
-static void seq_check(struct seq_track **head, const Tetrabridge__V1__Event *ev)
-{
-	const char *bridge = ev->bridge ? ev->bridge : "";
-	struct seq_track *t;
-
-	for (t = *head; t; t = t->next)
-		if (!strcmp(t->bridge, bridge))
-			break;
-	if (!t) {
-		t = calloc(1, sizeof(*t));
-		if (!t || !(t->bridge = strdup(bridge))) {
-			free(t);
-			return;
-		}
-		t->last = ev->seq;
-		t->next = *head;
-		*head = t;
-		return;
-	}
-	if (ev->seq == t->last + 1) {
-		/* the usual case */
-	} else if (ev->seq > t->last + 1) {
-		uint64_t from = t->last + 1, to = ev->seq - 1;
-		if (from == to)
-			fprintf(stderr, "gap: missed event %" PRIu64 "%s%s\n", from,
-				bridge[0] ? " from bridge " : "", bridge);
-		else
-			fprintf(stderr, "gap: missed events %" PRIu64 "-%" PRIu64 "%s%s\n", from, to,
-				bridge[0] ? " from bridge " : "", bridge);
-	} else {
-		fprintf(stderr, "warning: seq went back from %" PRIu64 " to %" PRIu64 "%s%s\n",
-			t->last, ev->seq, bridge[0] ? " on bridge " : "", bridge);
-	}
-	t->last = ev->seq;
-}
-
-static void seq_free(struct seq_track **head)
-{
-	while (*head) {
-		struct seq_track *t = *head;
-		*head = t->next;
-		free(t->bridge);
-		free(t);
-	}
+		"64 usage error.\n", ctl_progname);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -183,14 +93,12 @@ static void seq_free(struct seq_track **head)
 static void usage_watch(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s watch [--endpoint EP] [--json] [--topic PREFIX]... [--count N]\n"
-		"                [--timeout SECONDS]\n"
+		"Usage: %s watch [--json] [--topic PREFIX]... [--count N] [--timeout SECONDS]\n"
+		"                [--from SEQ] [--no-replay] [options]\n"
 		"\n"
 		"Subscribe to the events of tetra-bridged and print one line per event:\n"
 		"local time, radio, kind, #seq and the essentials of the event.\n"
 		"\n"
-		"  -e, --endpoint EP     events endpoint (default: $" TB_ENV_EVENTS ", else\n"
-		"                        " TB_DEFAULT_EVENTS ")\n"
 		"  -j, --json            print each event as one JSON object per line (the\n"
 		"                        Event message in the proto3 JSON mapping, defaults\n"
 		"                        included; the topic is not printed)\n"
@@ -198,302 +106,185 @@ static void usage_watch(FILE *out)
 		"                        PREFIX, e.g. \"status.\" or \"tx.lvs-1\"; repeatable\n"
 		"  -n, --count N         exit 0 after N events\n"
 		"  -T, --timeout SECONDS exit 2 if no event arrives for SECONDS (decimals allowed)\n"
+		"      --from SEQ        start with the journal's events from seq SEQ, then go on\n"
+		"                        live without holes or repeats\n"
+		"      --no-replay       do not ask the journal for missed events: only report\n"
+		"                        gaps (and let --topic filter at the bridge)\n"
+		"  -e, --endpoint EP     the same as --events\n"
+		CTL_CONN_HELP
 		"  -h, --help            this text\n"
 		"\n"
-		"Gaps in seq are reported on stderr (\"gap: missed events 17-19\") unless\n"
-		"--topic narrows the stream. Ctrl-C ends cleanly with status 0.\n",
-		progname);
+		"Events are printed in seq order without gaps: when seq jumps, the missing\n"
+		"events are asked from the bridge's journal (command socket, Replay) and\n"
+		"printed first; repeats are dropped. Events the journal cannot give are\n"
+		"reported on stderr (\"gap: missed events 17-19 (why)\"). Without --from the\n"
+		"stream starts with the first live event. Ctrl-C ends cleanly with status 0.\n",
+		ctl_progname);
 }
 
 struct watch_opts {
-	const char *endpoint;
 	bool json;
-	const char **topics;
-	unsigned n_topics;
 	unsigned long count;	/* 0: unlimited */
+	unsigned long received;
 	double timeout_s;	/* 0: none */
+	const char *events;
 };
 
-/* Seconds -> milliseconds, rounded up (at least 1 ms). */
-static int64_t timeout_ms(double s)
+static int watch_event(const Tetrabridge__V1__Event *ev, void *data)
 {
-	int64_t ms = (int64_t)(s * 1000.0);
-	return (double)ms < s * 1000.0 || ms == 0 ? ms + 1 : ms;
-}
+	struct watch_opts *o = data;
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Receive one message (all frames). Frame 1 = topic, frame 2 = Event.
- * Returns the unpacked event (free with tetrabridge__v1__event__free_unpacked),
- * or NULL when the message was not a decodable event (a warning is printed). */
-static Tetrabridge__V1__Event *recv_event(void *sock, char *topic, size_t topic_size, int *err)
-{
-	zmq_msg_t frame;
-	Tetrabridge__V1__Event *ev = NULL;
-	int more = 0, nframe = 0;
-	size_t more_len;
-
-	*err = 0;
-	topic[0] = '\0';
-	do {
-		zmq_msg_init(&frame);
-		if (zmq_msg_recv(&frame, sock, ZMQ_DONTWAIT) < 0) {
-			*err = zmq_errno();
-			zmq_msg_close(&frame);
-			if (ev)
-				tetrabridge__v1__event__free_unpacked(ev, NULL);
-			return NULL;
+	if (o->json) {
+		if (tb_print_event_json(stdout, ev) < 0) {
+			fprintf(stderr, "%s: out of memory formatting event #%" PRIu64 "\n", ctl_progname, ev->seq);
+			return EXIT_FAILURE;
 		}
-		if (nframe == 0) {
-			size_t n = zmq_msg_size(&frame);
-			if (n >= topic_size)
-				n = topic_size - 1;
-			memcpy(topic, zmq_msg_data(&frame), n);
-			topic[n] = '\0';
-		} else if (nframe == 1) {
-			ev = tetrabridge__v1__event__unpack(NULL, zmq_msg_size(&frame), zmq_msg_data(&frame));
-			if (!ev)
-				fprintf(stderr, "warning: cannot decode the event on topic \"%s\" (%zu bytes); skipped\n",
-					topic, zmq_msg_size(&frame));
-		}
-		nframe++;
-		more_len = sizeof(more);
-		if (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &more_len) < 0)
-			more = 0;
-		zmq_msg_close(&frame);
-	} while (more);
-
-	if (nframe == 1)
-		fprintf(stderr, "warning: message on topic \"%s\" without an event frame; skipped\n", topic);
-	return ev;
-}
-
-static int watch_loop(const struct watch_opts *o)
-{
-	void *zctx = NULL, *sock = NULL;
-	int sfd = -1, rc = EXIT_FAILURE, linger = 0;
-	unsigned long received = 0;
-	struct seq_track *seqs = NULL;
-	sigset_t mask;
-	int64_t deadline = 0;
-	unsigned i;
-
-	/* Signals arrive on a signalfd polled with the socket: no race between
-	 * a check of a flag and the wait. */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 || (sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0) {
-		fprintf(stderr, "%s: cannot set up signal handling: %s\n", progname, strerror(errno));
-		return EXIT_FAILURE;
-	}
-
-	zctx = zmq_ctx_new();
-	if (!zctx) {
-		fprintf(stderr, "%s: cannot create a ZeroMQ context: %s\n", progname, zmq_strerror(zmq_errno()));
-		goto out;
-	}
-	sock = zmq_socket(zctx, ZMQ_SUB);
-	if (!sock) {
-		fprintf(stderr, "%s: cannot create a SUB socket: %s\n", progname, zmq_strerror(zmq_errno()));
-		goto out;
-	}
-	zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger));
-	if (o->n_topics == 0) {
-		zmq_setsockopt(sock, ZMQ_SUBSCRIBE, "", 0);
 	} else {
-		for (i = 0; i < o->n_topics; i++)
-			zmq_setsockopt(sock, ZMQ_SUBSCRIBE, o->topics[i], strlen(o->topics[i]));
+		tb_print_event_local(stdout, ev);
 	}
-	if (zmq_connect(sock, o->endpoint) < 0) {
-		int e = zmq_errno();
-		fprintf(stderr, "%s: cannot connect to events endpoint %s: %s\n", progname, o->endpoint,
-			zmq_strerror(e));
-		rc = (e == EINVAL || e == EPROTONOSUPPORT) ? EX_USAGE : EXIT_FAILURE;
-		goto out;
-	}
-
-	if (o->timeout_s > 0)
-		deadline = now_ms() + timeout_ms(o->timeout_s);
-
-	for (;;) {
-		zmq_pollitem_t items[2] = {
-			{ .socket = sock, .events = ZMQ_POLLIN },
-			{ .fd = sfd, .events = ZMQ_POLLIN },
-		};
-		long wait_ms = -1;
-		int n;
-
-		if (deadline) {
-			int64_t left = deadline - now_ms();
-			if (left <= 0) {
-				fprintf(stderr, "%s: timeout: no event for %g s from %s (%lu received)\n",
-					progname, o->timeout_s, o->endpoint, received);
-				rc = EXIT_TIMEOUT;
-				goto out;
-			}
-			wait_ms = left > LONG_MAX ? LONG_MAX : (long)left;
-		}
-
-		n = zmq_poll(items, 2, wait_ms);
-		if (n < 0) {
-			if (zmq_errno() == EINTR)
-				continue;
-			fprintf(stderr, "%s: poll failed: %s\n", progname, zmq_strerror(zmq_errno()));
-			goto out;
-		}
-		if (items[1].revents & ZMQ_POLLIN) {
-			rc = EXIT_SUCCESS;	/* SIGINT / SIGTERM: a clean end */
-			goto out;
-		}
-		if (!(items[0].revents & ZMQ_POLLIN))
-			continue;
-
-		/* Drain everything that is queued. */
-		for (;;) {
-			char topic[256];
-			Tetrabridge__V1__Event *ev;
-			int err;
-
-			ev = recv_event(sock, topic, sizeof(topic), &err);
-			if (err == EAGAIN)
-				break;
-			if (err) {
-				fprintf(stderr, "%s: receive failed: %s\n", progname, zmq_strerror(err));
-				goto out;
-			}
-			if (!ev)
-				continue;
-
-			if (o->n_topics == 0)
-				seq_check(&seqs, ev);
-			if (o->json) {
-				if (tb_print_event_json(stdout, ev) < 0) {
-					fprintf(stderr, "%s: out of memory formatting event #%" PRIu64 "\n",
-						progname, ev->seq);
-					tetrabridge__v1__event__free_unpacked(ev, NULL);
-					goto out;
-				}
-			} else {
-				print_line(stdout, ev);
-			}
-			fflush(stdout);
-			tetrabridge__v1__event__free_unpacked(ev, NULL);
-
-			received++;
-			if (o->count && received >= o->count) {
-				rc = EXIT_SUCCESS;
-				goto out;
-			}
-			if (deadline)
-				deadline = now_ms() + timeout_ms(o->timeout_s);
-		}
-	}
-
-out:
-	seq_free(&seqs);
-	if (sock)
-		zmq_close(sock);
-	if (zctx)
-		zmq_ctx_term(zctx);
-	if (sfd >= 0)
-		close(sfd);
-	sigprocmask(SIG_UNBLOCK, &mask, NULL);
-	return rc;
+	fflush(stdout);
+	o->received++;
+	if (o->count && o->received >= o->count)
+		return EXIT_SUCCESS;
+	return CTL_CONTINUE;
 }
+
+enum {
+	OPT_FROM = CTL_OPT_FIRST_FREE,
+	OPT_NO_REPLAY,
+};
 
 static int cmd_watch(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
+		CTL_CONN_LONG_OPTS,
 		{ "endpoint", required_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "topic", required_argument, NULL, 't' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "no-replay", no_argument, NULL, OPT_NO_REPLAY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct ctl_conn_opts conn = { 0 };
+	struct ctl_client cl = { .sigfd = -1 };
+	struct ctl_stream_opts so = { 0 };
 	struct watch_opts o = { 0 };
-	const char *env = getenv(TB_ENV_EVENTS);
+	const char **topics;
 	int c, rc;
 
-	o.endpoint = (env && env[0]) ? env : TB_DEFAULT_EVENTS;
-	o.topics = calloc((size_t)argc + 1, sizeof(*o.topics));
-	if (!o.topics) {
-		fprintf(stderr, "%s: out of memory\n", progname);
+	topics = calloc((size_t)argc + 1, sizeof(*topics));
+	if (!topics) {
+		fprintf(stderr, "%s: out of memory\n", ctl_progname);
 		return EXIT_FAILURE;
 	}
+	so.topics = topics;
 
-	optind = 1;
+	optind = 0;	/* 0: GNU getopt starts afresh (main parsed with "+") */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":e:jt:n:T:h", long_opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
 		case 'e':
-			if (!optarg[0]) {
-				rc = usage_error("watch", "--endpoint needs an endpoint such as %s", TB_DEFAULT_EVENTS);
+			if ((rc = ctl_conn_opt(&conn, "watch", CTL_OPT_EVENTS, optarg)) != 1)
 				goto out;
-			}
-			o.endpoint = optarg;
 			break;
 		case 'j':
 			o.json = true;
 			break;
 		case 't':
-			o.topics[o.n_topics++] = optarg;
+			topics[so.n_topics++] = optarg;
 			break;
 		case 'n': {
 			unsigned long long v;
 			errno = 0;
 			v = strtoull(optarg, &end, 10);
 			if (errno || end == optarg || *end || v == 0 || optarg[0] == '-' || v > ULONG_MAX) {
-				rc = usage_error("watch", "--count wants a positive whole number, not \"%s\"", optarg);
+				rc = ctl_usage_error("watch", "--count wants a positive whole number, not \"%s\"", optarg);
 				goto out;
 			}
 			o.count = (unsigned long)v;
 			break;
 		}
-		case 'T': {
-			double v;
-			errno = 0;
-			v = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(v > 0) || v > 86400.0 * 365) {
-				rc = usage_error("watch", "--timeout wants a number of seconds > 0, not \"%s\"", optarg);
+		case 'T':
+			if (!ctl_parse_seconds(optarg, &o.timeout_s)) {
+				rc = ctl_usage_error("watch", "--timeout wants a number of seconds > 0, not \"%s\"", optarg);
 				goto out;
 			}
-			o.timeout_s = v;
+			break;
+		case OPT_FROM: {
+			unsigned long long v;
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end || v == 0 || optarg[0] == '-') {
+				rc = ctl_usage_error("watch", "--from wants a seq >= 1, not \"%s\"", optarg);
+				goto out;
+			}
+			so.have_from = true;
+			so.from = v;
 			break;
 		}
+		case OPT_NO_REPLAY:
+			so.no_replay = true;
+			break;
 		case 'h':
 			usage_watch(stdout);
 			rc = EXIT_SUCCESS;
 			goto out;
 		case ':':
-			rc = usage_error("watch", "option %s needs a value", argv[optind - 1]);
+			rc = ctl_usage_error("watch", "option %s needs a value", argv[optind - 1]);
 			goto out;
 		case '?':
-		default:
 			if (optopt)
-				rc = usage_error("watch", "unknown option -%c", optopt);
+				rc = ctl_usage_error("watch", "unknown option -%c", optopt);
 			else
-				rc = usage_error("watch", "unknown option %s", argv[optind - 1]);
+				rc = ctl_usage_error("watch", "unknown option %s", argv[optind - 1]);
 			goto out;
+		default:
+			rc = ctl_conn_opt(&conn, "watch", c, optarg);
+			if (rc != 1) {
+				if (!rc)
+					rc = ctl_usage_error("watch", "unknown option %s", argv[optind - 1]);
+				goto out;
+			}
+			break;
 		}
 	}
 	if (optind < argc) {
-		rc = usage_error("watch", "unexpected argument \"%s\"", argv[optind]);
+		rc = ctl_usage_error("watch", "unexpected argument \"%s\"", argv[optind]);
+		goto out;
+	}
+	if (so.have_from && so.no_replay) {
+		rc = ctl_usage_error("watch", "--from reads the journal, which --no-replay forbids: give one of them");
 		goto out;
 	}
 
-	rc = watch_loop(&o);
+	rc = ctl_conn_resolve(&conn, "watch");
+	if (rc)
+		goto out;
+	rc = ctl_client_open(&cl, &conn);
+	if (rc)
+		goto out;
+
+	o.events = conn.events;
+	so.idle_timeout_s = o.timeout_s;
+	so.fn = watch_event;
+	so.data = &o;
+	rc = ctl_stream_run(&cl, &so);
+	if (rc == CTL_STREAM_TIMEOUT) {
+		fprintf(stderr, "%s: timeout: no event for %g s from %s (%lu received)\n", ctl_progname, o.timeout_s,
+			conn.events, o.received);
+		rc = CTL_EXIT_TIMEOUT;
+	} else if (rc == CTL_STREAM_SIGNAL) {
+		rc = EXIT_SUCCESS;	/* SIGINT / SIGTERM: a clean end */
+	}
 out:
-	free(o.topics);
+	ctl_client_close(&cl);
+	ctl_conn_release(&conn);
+	free(topics);
 	return rc;
 }
 
@@ -527,7 +318,7 @@ static void usage_decode(FILE *out)
 		"Exit status: 0 every line decoded, 3 some lines did not (the rest is still\n"
 		"printed), 1 the input could not be read or the output not written,\n"
 		"64 usage error.\n",
-		progname);
+		ctl_progname);
 }
 
 struct decode_out {
@@ -571,27 +362,27 @@ static int decode_stream(FILE *in, const char *name, bool json)
 
 	d = tb_trace_decoder_new(&cbs, &o);
 	if (!d) {
-		fprintf(stderr, "%s: out of memory\n", progname);
+		fprintf(stderr, "%s: out of memory\n", ctl_progname);
 		return EXIT_FAILURE;
 	}
 	while ((n = getline(&buf, &cap, in)) >= 0 && !o.failed)
 		tb_trace_line(d, buf, (size_t)n);
 	free(buf);
 	if (ferror(in)) {
-		fprintf(stderr, "%s: cannot read %s: %s\n", progname, name, strerror(errno));
+		fprintf(stderr, "%s: cannot read %s: %s\n", ctl_progname, name, strerror(errno));
 		tb_trace_decoder_free(d);
 		return EXIT_FAILURE;
 	}
 	tb_trace_finish(d);
 
 	if (o.failed) {
-		fprintf(stderr, "%s: out of memory formatting an event\n", progname);
+		fprintf(stderr, "%s: out of memory formatting an event\n", ctl_progname);
 		rc = EXIT_FAILURE;
 	} else if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: cannot write the events: %s\n", progname, strerror(errno));
+		fprintf(stderr, "%s: cannot write the events: %s\n", ctl_progname, strerror(errno));
 		rc = EXIT_FAILURE;
 	} else {
-		rc = tb_trace_stats(d)->undecoded ? EXIT_UNDECODED : EXIT_SUCCESS;
+		rc = tb_trace_stats(d)->undecoded ? CTL_EXIT_UNDECODED : EXIT_SUCCESS;
 	}
 	tb_trace_decoder_free(d);
 	return rc;
@@ -609,7 +400,7 @@ static int cmd_decode(int argc, char **argv)
 	FILE *in;
 	int c, rc;
 
-	optind = 1;
+	optind = 0;	/* 0: GNU getopt starts afresh (main parsed with "+") */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -622,12 +413,12 @@ static int cmd_decode(int argc, char **argv)
 		case '?':
 		default:
 			if (optopt)
-				return usage_error("decode", "unknown option -%c", optopt);
-			return usage_error("decode", "unknown option %s", argv[optind - 1]);
+				return ctl_usage_error("decode", "unknown option -%c", optopt);
+			return ctl_usage_error("decode", "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (argc - optind > 1)
-		return usage_error("decode", "one trace file at most, not \"%s\" too", argv[optind + 1]);
+		return ctl_usage_error("decode", "one trace file at most, not \"%s\" too", argv[optind + 1]);
 	if (optind < argc)
 		path = argv[optind];
 
@@ -635,7 +426,7 @@ static int cmd_decode(int argc, char **argv)
 		return decode_stream(stdin, "standard input", json);
 	in = fopen(path, "r");
 	if (!in) {
-		fprintf(stderr, "%s: cannot open %s: %s\n", progname, path, strerror(errno));
+		fprintf(stderr, "%s: cannot open %s: %s\n", ctl_progname, path, strerror(errno));
 		return EXIT_FAILURE;
 	}
 	rc = decode_stream(in, path, json);
@@ -669,8 +460,8 @@ int main(int argc, char **argv)
 			return EXIT_SUCCESS;
 		default:
 			if (optopt)
-				return usage_error(NULL, "unknown option -%c", optopt);
-			return usage_error(NULL, "unknown option %s", argv[optind - 1]);
+				return ctl_usage_error(NULL, "unknown option -%c", optopt);
+			return ctl_usage_error(NULL, "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {
@@ -686,5 +477,5 @@ int main(int argc, char **argv)
 		usage_main(stdout);
 		return EXIT_SUCCESS;
 	}
-	return usage_error(NULL, "unknown command \"%s\"", argv[optind]);
+	return ctl_usage_error(NULL, "unknown command \"%s\"", argv[optind]);
 }
