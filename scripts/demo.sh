@@ -2,12 +2,19 @@
 # `make run`: the daemon on examples/demo.cfg with three simulated radios,
 # and its events shown live by `tetractl watch` until Ctrl-C.
 set -u
-BUILD=${1:-build}
+BUILD=$(cd "${1:-build}" && pwd)
+SRC=$(pwd)
 LOG="$BUILD/demo-daemon.log"
+# A fresh journal for every demo (the daemon keeps it in ./var of its
+# working directory), so `watch --from 1` shows this run from its first
+# event, the radios coming online included.
+STATE="$BUILD/demo-state"
+rm -rf "$STATE"
+mkdir -p "$STATE"
 
-"$BUILD/tools/tetractl" watch --endpoint tcp://127.0.0.1:5560 &
+"$BUILD/tools/tetractl" watch --events tcp://127.0.0.1:5560 --commands tcp://127.0.0.1:5561 --from 1 &
 WATCH=$!
-"$BUILD/bridge/tetra-bridged" -c examples/demo.cfg 2>"$LOG" &
+(cd "$STATE" && exec "$BUILD/bridge/tetra-bridged" -c "$SRC/examples/demo.cfg") 2>"$LOG" &
 DAEMON=$!
 
 stop() {
