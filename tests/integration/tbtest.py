@@ -107,22 +107,26 @@ class Daemon:
         self.log.join(timeout=10)
 
     def vty(self, command):
-        """Log in to the telnet VTY, enable, run one command, return its output."""
-        def until_prompt(sock):
-            out = b""
-            while not re.search(rb"tetra-bridged[>#] $", out):
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
-            return out.decode(errors="replace")
+        return vty(self.vty_port, command)
 
-        with socket.create_connection(("127.0.0.1", self.vty_port), timeout=20) as s:
-            until_prompt(s)
-            s.sendall(b"enable\r\n")
-            until_prompt(s)
-            s.sendall(command.encode() + b"\r\n")
-            return until_prompt(s)
+
+def vty(port, command):
+    """Log in to the telnet VTY on port, enable, run one command, return its output."""
+    def until_prompt(sock):
+        out = b""
+        while not re.search(rb"tetra-bridged[>#] $", out):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+        return out.decode(errors="replace")
+
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        until_prompt(s)
+        s.sendall(b"enable\r\n")
+        until_prompt(s)
+        s.sendall(command.encode() + b"\r\n")
+        return until_prompt(s)
 
 
 def curve_socket(ctx, kind, endpoint, server_pub=None, client=None):

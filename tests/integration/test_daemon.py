@@ -9,7 +9,6 @@ subscriber). Every wait is bounded and waits for something to happen.
 """
 
 import json
-import re
 import os
 import shutil
 import signal
@@ -17,9 +16,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tbtest  # noqa: E402  (shared with the other integration tests)
 
 BUILD = SOURCE = None
 
@@ -28,10 +28,7 @@ def daemon_path():
     return os.path.join(BUILD, "bridge", "tetra-bridged")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+free_port = tbtest.free_port
 
 
 class CommandLine(unittest.TestCase):
@@ -109,27 +106,7 @@ class CommandLine(unittest.TestCase):
             self.assertIn("cannot bind events socket", r.stderr)
 
 
-class LogReader(threading.Thread):
-    """Collects a process's stderr lines; lets a test wait for one."""
-
-    def __init__(self, stream):
-        super().__init__(daemon=True)
-        self.stream, self.lines, self.cond = stream, [], threading.Condition()
-
-    def run(self):
-        for line in self.stream:
-            with self.cond:
-                self.lines.append(line)
-                self.cond.notify_all()
-
-    def wait_for(self, predicate, timeout=30):
-        with self.cond:
-            ok = self.cond.wait_for(lambda: predicate(self.lines), timeout)
-            assert ok, "not seen in the daemon's log:\n" + "".join(self.lines)
-
-    def text(self):
-        with self.cond:
-            return "".join(self.lines)
+LogReader = tbtest.LogReader
 
 
 class RunningDaemon(unittest.TestCase):
@@ -170,22 +147,7 @@ class RunningDaemon(unittest.TestCase):
         assert rc == 0, f"tetra-bridged exited with {rc} on SIGTERM"
 
     def vty(self, command):
-        """Log in to the telnet VTY, enable, run one command, return its output."""
-        def until_prompt(sock):
-            out = b""
-            while not re.search(rb"tetra-bridged[>#] $", out):
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
-            return out.decode("latin-1")
-
-        with socket.create_connection(("127.0.0.1", self.vty_port), timeout=10) as s:
-            until_prompt(s)
-            s.sendall(b"enable\r\n")
-            until_prompt(s)
-            s.sendall(command.encode() + b"\r\n")
-            return until_prompt(s)
+        return tbtest.vty(self.vty_port, command)
 
     def test_show_radios(self):
         out = self.vty("show radios")

@@ -31,6 +31,9 @@ import tempfile
 import threading
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tbtest  # noqa: E402  (shared with the other integration tests)
+
 BUILD = SOURCE = None
 PB = None       # tetra_bridge_pb2
 ENV = None      # environment for the programs: HOME and XDG_CONFIG_HOME in a temp dir
@@ -315,27 +318,7 @@ class GapFilling(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------
-class LogReader(threading.Thread):
-    """Collects a process's stderr lines; lets a test wait for one."""
-
-    def __init__(self, stream):
-        super().__init__(daemon=True)
-        self.stream, self.lines, self.cond = stream, [], threading.Condition()
-
-    def run(self):
-        for line in self.stream:
-            with self.cond:
-                self.lines.append(line)
-                self.cond.notify_all()
-
-    def wait_for(self, predicate, timeout=60):
-        with self.cond:
-            ok = self.cond.wait_for(lambda: predicate(self.lines), timeout)
-            assert ok, "not seen in the daemon's log:\n" + "".join(self.lines)
-
-    def text(self):
-        with self.cond:
-            return "".join(self.lines)
+LogReader = tbtest.LogReader
 
 
 A_TSI, B_TSI = "02420001600001001", "02420001600002001"
