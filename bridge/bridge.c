@@ -93,11 +93,7 @@ static int security_start(struct tb_bridge *b, char **errmsg)
 			return -EINVAL;
 		}
 		b->security = tb_security_start(b, b->zmq_ctx, b->curve_server_key, b->curve_clients, errmsg);
-		if (!b->security)
-			return -EINVAL;
-		LOGP(DIPC, LOGL_NOTICE, "CURVE on: %u client keys from %s\n", tb_security_clients(b->security),
-		     b->curve_clients);
-		return 0;
+		return b->security ? 0 : -EINVAL;
 	}
 	for (unsigned i = 0; i < 2; i++) {
 		if (tb_endpoint_is_local(eps[i]))
