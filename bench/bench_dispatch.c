@@ -1,0 +1,1342 @@
+/* Dispatch path benchmark: events per second, latency, CPU time and memory
+ * of the real tetra-bridged with its journal on, from simulated terminals
+ * on ptys to a ZeroMQ subscriber; and, in the same run, the same stream
+ * over a bare ZeroMQ PUB/SUB pair with no bridge, as the baseline.
+ *
+ * The terminals live in this process: per radio a pty pair, whose master
+ * side is a tb_sim_terminal (radio-drivers/sim_terminal.h) in this
+ * process's osmo_select loop, answering the daemon's init and keep-alive as
+ * a terminal would. The daemon is a child process configured with
+ * `transport tty /dev/pts/N` per radio (profile generic), `state-dir` in a
+ * temporary folder (the journal: SQLite WAL, synchronous=NORMAL, every event
+ * stored before it is published), events and commands on ipc://.
+ *
+ * Before measuring, every radio prints a probe status (0xFFFF) every 100 ms
+ * until the subscriber has received one from each: the PUB/SUB connection
+ * is up and every radio is online (the daemon holds what a terminal prints
+ * during its init and delivers it after the link is up). The daemon is
+ * started with PR_SET_PDEATHSIG, so it does not outlive this process (a
+ * daemon left behind would keep reopening a /dev/pts/N that the next run
+ * reuses, and steal its bytes).
+ *
+ * Load: every radio prints one status ("+CTSDSR: 13,<calling>,1,<called>,1,16"
+ * then 4 hex digits) every 1/--rate seconds, the radios' phases spread
+ * evenly over the interval, for --seconds. The status value carries the
+ * event's sequence number (0x8000 | k mod 0x4000); the radio is in the
+ * topic. Latency: from just before the hex line (the one that completes the
+ * event) is written to the pty master, to the moment a SUB socket, blocking
+ * in zmq_recv() in a thread of its own, returns the topic frame
+ * (CLOCK_MONOTONIC both). Lost: sent but not received within 5 s after the
+ * last send.
+ *
+ * Baseline: a bare PUB socket in this thread and a SUB socket in a receiver
+ * thread (ipc:// in the same folder), the same number of two-frame messages
+ * (topic "status.rN", a 60-byte body) at the same pace, measured the same
+ * way. The bridge's added latency is bridge minus bare.
+ *
+ * Daemon CPU: utime + stime from /proc/PID/stat over the measurement
+ * window (clock ticks, 10 ms); memory: VmRSS and VmHWM from
+ * /proc/PID/status at the end of the window.
+ *
+ *   bench_dispatch [--radios 1,32] [--rate 50] [--seconds 20] [--flood]
+ *                  [--flood-seconds 5] [--daemon PATH] [--daemon-log LEVEL]
+ *                  [--dump FILE] [--state-dir DIR] [--smoke]
+ *
+ * The pace is a timerfd, not an osmo_timer: osmo_select_main() waits in
+ * whole milliseconds and spins through the last one before a timer.
+ *
+ * Build it in the release configuration (-O2 -DNDEBUG, no sanitizers) and
+ * run bench/bench_dispatch from the build folder; see bench/README.md.
+ * --smoke (ctest bench_dispatch_smoke): 2 radios, 20 events each, checks
+ * that every one arrives over both paths; nothing is timed against a goal.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/timerfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+
+#include "common/logging.h"
+#include "ipc/tetra_bridge.pb-c.h"
+#include "radio-drivers/sim_terminal.h"
+
+#ifndef TB_DAEMON_PATH
+#define TB_DAEMON_PATH "tetra-bridged"
+#endif
+#ifndef TB_BENCH_FLAGS
+#define TB_BENCH_FLAGS ""
+#endif
+
+#define MAX_RADIOS 64
+#define MAX_RUNS 4
+#define SYNC_MS 30000		/* daemon start-up and link init, generous for ASan */
+#define DRAIN_MS 5000		/* after the last send: what has not arrived is lost */
+#define PROBE_MS 100		/* probe period while syncing */
+#define STOP_MS 10000		/* SIGTERM -> exit */
+#define PROBE_VALUE 0xFFFF	/* sync probes, not measured */
+#define SEQ_MASK 0x3FFF		/* measured values: 0x8000 | (k & SEQ_MASK) */
+#define FLOOD_WINDOW 64		/* flood: events in flight per radio */
+#define FLOOD_MAX_TOTAL 2000000	/* flood: events recorded per run, all radios */
+#define BARE_BODY 60
+
+#define STATUS_FMT "+CTSDSR: 13,090116383%08u,1,09011638300000001,1,16"
+
+static struct {
+	unsigned radios[MAX_RUNS];
+	unsigned nruns;
+	unsigned rate;
+	unsigned seconds;
+	unsigned flood_seconds;
+	bool flood;
+	bool smoke;
+	const char *daemon;
+	const char *log_level;
+	const char *dump;
+	const char *state_base;		/* where the journal goes; NULL: the temporary folder */
+} g_opt = { { 1, 32 }, 2, 50, 20, 5, false, false, TB_DAEMON_PATH, "notice", NULL, NULL };
+
+static void *g_root;
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw);
+static char g_dir[] = "/tmp/tbdisp.XXXXXX";
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* ---- the receiver thread ----------------------------------------------------- */
+
+/* One SUB socket and its thread. The thread owns recv_us, last_k, dups and
+ * unknown; the main thread reads them only after rx_stop() (pthread_join).
+ * The atomics are shared while it runs. */
+struct rx {
+	void *zctx, *sock;
+	pthread_t th;
+	bool started;
+	bool bridge;			/* protobuf Events (else the bare body) */
+	unsigned n;			/* radios */
+	unsigned cap;			/* per radio: recv_us slots */
+	int64_t *recv_us;		/* [radio * cap + k], 0 = not received */
+	int64_t *last_k;		/* per radio: highest k received, -1 */
+	uint64_t dups, unknown;
+	_Atomic bool heard[MAX_RADIOS];	/* a probe (or anything) arrived */
+	_Atomic unsigned rx_radio[MAX_RADIOS];	/* measured events received, per radio */
+	atomic_uint_fast64_t received;	/* measured events received */
+	atomic_uint_fast64_t target;	/* wake the main loop when received reaches it */
+	int efd;			/* eventfd: wakes the main loop */
+};
+
+static void rx_wake(struct rx *r)
+{
+	uint64_t one = 1;
+
+	if (write(r->efd, &one, sizeof(one)) < 0) {
+		/* the counter cannot overflow at these rates */
+	}
+}
+
+/* "status.r12" -> 12, -1 if not ours. */
+static int topic_radio(const char *t, size_t len, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+	unsigned v = 0;
+
+	if (len <= pl || memcmp(t, prefix, pl))
+		return -1;
+	for (size_t i = pl; i < len; i++) {
+		if (t[i] < '0' || t[i] > '9' || v > MAX_RADIOS)
+			return -1;
+		v = v * 10 + (unsigned)(t[i] - '0');
+	}
+	return v < MAX_RADIOS ? (int)v : -1;
+}
+
+static void rx_status(struct rx *r, int radio, uint32_t value, int64_t t)
+{
+	int64_t base, k;
+
+	if ((unsigned)radio >= r->n) {
+		r->unknown++;
+		return;
+	}
+	if (value == PROBE_VALUE) {
+		if (!atomic_load_explicit(&r->heard[radio], memory_order_relaxed)) {
+			atomic_store(&r->heard[radio], true);
+			rx_wake(r);
+		}
+		return;
+	}
+	if ((value & 0xC000) != 0x8000) {
+		r->unknown++;
+		return;
+	}
+	/* Per radio the stream is in order: unwrap the 14-bit sequence. */
+	base = r->last_k[radio] + 1;
+	k = base + (int64_t)((value - (uint32_t)base) & SEQ_MASK);
+	if (k >= r->cap) {
+		r->unknown++;
+		return;
+	}
+	if (r->recv_us[(size_t)radio * r->cap + k]) {
+		r->dups++;
+		return;
+	}
+	r->recv_us[(size_t)radio * r->cap + k] = t;
+	r->last_k[radio] = k;
+	atomic_fetch_add_explicit(&r->rx_radio[radio], 1, memory_order_relaxed);
+	if (atomic_fetch_add(&r->received, 1) + 1 == atomic_load(&r->target))
+		rx_wake(r);
+}
+
+static void *rx_main(void *arg)
+{
+	struct rx *r = arg;
+	char topic[64];
+	uint8_t body[4096];
+
+	for (;;) {
+		int tl = zmq_recv(r->sock, topic, sizeof(topic), 0), bl, more = 0;
+		int64_t t = now_us();
+		size_t ml = sizeof(more);
+
+		if (tl < 0) {
+			if (errno == EINTR)
+				continue;
+			break;	/* ETERM: rx_stop() */
+		}
+		zmq_getsockopt(r->sock, ZMQ_RCVMORE, &more, &ml);
+		if (!more) {
+			r->unknown++;
+			continue;
+		}
+		bl = zmq_recv(r->sock, body, sizeof(body), 0);
+		if (bl < 0)
+			break;
+		if (tl > (int)sizeof(topic) || bl > (int)sizeof(body)) {
+			r->unknown++;
+			continue;
+		}
+		if (!r->bridge) {
+			int radio = topic_radio(topic, (size_t)tl, "status.r");
+			if (radio < 0 || bl < 2) {
+				r->unknown++;
+				continue;
+			}
+			rx_status(r, radio, (uint32_t)body[0] << 8 | body[1], t);
+			continue;
+		}
+		Tetrabridge__V1__Event *ev = tetrabridge__v1__event__unpack(NULL, (size_t)bl, body);
+		int radio = topic_radio(topic, (size_t)tl, "status.r");
+		if (!ev) {
+			r->unknown++;
+			continue;
+		}
+		if (radio >= 0 && ev->body_case == TETRABRIDGE__V1__EVENT__BODY_STATUS)
+			rx_status(r, radio, ev->status->value, t);
+		else
+			r->unknown++;
+		tetrabridge__v1__event__free_unpacked(ev, NULL);
+	}
+	zmq_close(r->sock);
+	r->sock = NULL;
+	return NULL;
+}
+
+static int rx_start(struct rx *r, const char *endpoint, bool bridge, unsigned n, unsigned cap, int efd)
+{
+	int zero = 0, ten = 10;
+
+	memset(r, 0, sizeof(*r));
+	r->bridge = bridge;
+	r->n = n;
+	r->cap = cap;
+	r->efd = efd;
+	atomic_store(&r->target, UINT64_MAX);
+	r->recv_us = calloc((size_t)n * cap, sizeof(*r->recv_us));
+	r->last_k = malloc(n * sizeof(*r->last_k));
+	if (!r->recv_us || !r->last_k)
+		abort();
+	for (unsigned i = 0; i < n; i++)
+		r->last_k[i] = -1;
+	r->zctx = zmq_ctx_new();
+	r->sock = zmq_socket(r->zctx, ZMQ_SUB);
+	if (!r->sock)
+		return -errno;
+	zmq_setsockopt(r->sock, ZMQ_LINGER, &zero, sizeof(zero));
+	/* Reconnect soon after the daemon binds (the default is 100 ms). */
+	zmq_setsockopt(r->sock, ZMQ_RECONNECT_IVL, &ten, sizeof(ten));
+	zmq_setsockopt(r->sock, ZMQ_RCVHWM, &zero, sizeof(zero));	/* no limit: count, do not drop */
+	zmq_setsockopt(r->sock, ZMQ_SUBSCRIBE, "status.", 7);
+	if (zmq_connect(r->sock, endpoint) < 0) {
+		fprintf(stderr, "connect %s: %s\n", endpoint, zmq_strerror(errno));
+		return -1;
+	}
+	if (pthread_create(&r->th, NULL, rx_main, r) != 0)
+		return -1;
+	r->started = true;
+	return 0;
+}
+
+/* Ends the thread (its blocking zmq_recv returns ETERM) and joins it. */
+static void rx_stop(struct rx *r)
+{
+	if (r->zctx)
+		zmq_ctx_shutdown(r->zctx);
+	if (r->started)
+		pthread_join(r->th, NULL);
+	else if (r->sock)
+		zmq_close(r->sock);
+	if (r->zctx)
+		zmq_ctx_term(r->zctx);
+	r->zctx = NULL;
+	r->started = false;
+}
+
+static void rx_free(struct rx *r)
+{
+	free(r->recv_us);
+	free(r->last_k);
+	r->recv_us = NULL;
+	r->last_k = NULL;
+}
+
+/* ---- simulated terminals on ptys --------------------------------------------- */
+
+struct radio {
+	unsigned idx;
+	char pts[64];
+	int slave_fd;		/* kept open: the daemon closing it does not hang up the master */
+	struct osmo_fd master;
+	struct tb_sim_terminal *sim;
+	uint64_t dropped;	/* output bytes the pty did not take */
+	unsigned commands;	/* command lines the daemon sent */
+};
+
+/* Every command line the terminal receives: shown with --daemon-log debug. */
+static void term_cmd(const char *cmd, const char *user_data, void *data)
+{
+	struct radio *rd = data;
+
+	rd->commands++;
+	if (!strcmp(g_opt.log_level, "debug"))
+		fprintf(stderr, "r%u <- %s\n", rd->idx, cmd);
+}
+
+static void term_out(const uint8_t *buf, size_t len, void *data)
+{
+	struct radio *rd = data;
+
+	while (len) {
+		ssize_t n = write(rd->master.fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rd->dropped += len;
+			return;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static int master_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct radio *rd = ofd->data;
+	uint8_t buf[512];
+	ssize_t n;
+
+	if (!(what & OSMO_FD_READ))
+		return 0;
+	n = read(ofd->fd, buf, sizeof(buf));
+	if (n > 0)
+		tb_sim_input(rd->sim, buf, (size_t)n);
+	else if (!(n < 0 && (errno == EAGAIN || errno == EINTR)))
+		osmo_fd_unregister(ofd);	/* cannot happen while we hold the slave */
+	return 0;
+}
+
+static int radio_open(struct radio *rd, unsigned idx)
+{
+	struct termios tio;
+	char tsi[24];
+	int fd;
+
+	memset(rd, 0, sizeof(*rd));
+	rd->idx = idx;
+	rd->slave_fd = -1;
+	rd->master.fd = -1;
+	fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || grantpt(fd) < 0 || unlockpt(fd) < 0 || !ptsname(fd)) {
+		perror("pty");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	snprintf(rd->pts, sizeof(rd->pts), "%s", ptsname(fd));
+	rd->slave_fd = open(rd->pts, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (rd->slave_fd < 0) {
+		perror(rd->pts);
+		close(fd);
+		return -1;
+	}
+	if (tcgetattr(rd->slave_fd, &tio) == 0) {
+		cfmakeraw(&tio);
+		tcsetattr(rd->slave_fd, TCSANOW, &tio);
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	osmo_fd_setup(&rd->master, fd, OSMO_FD_READ, master_cb, rd, 0);
+	if (osmo_fd_register(&rd->master) < 0)
+		return -1;
+	snprintf(tsi, sizeof(tsi), "090116383%08u", 70000 + idx);
+	rd->sim = tb_sim_alloc(g_root, tsi, term_out, rd);
+	if (!rd->sim)
+		return -1;
+	tb_sim_set_cmd_cb(rd->sim, term_cmd, rd);
+	return 0;
+}
+
+static void radio_close(struct radio *rd)
+{
+	TALLOC_FREE(rd->sim);
+	if (rd->master.fd >= 0) {
+		if (osmo_fd_is_registered(&rd->master))
+			osmo_fd_unregister(&rd->master);
+		close(rd->master.fd);
+		rd->master.fd = -1;
+	}
+	if (rd->slave_fd >= 0)
+		close(rd->slave_fd);
+	rd->slave_fd = -1;
+}
+
+/* ---- the daemon ---------------------------------------------------------------- */
+
+struct daemon {
+	pid_t pid;
+	int pidfd;
+	struct osmo_fd exit_ofd;	/* the pidfd: wakes the loop if it dies */
+	bool exited;
+	char log_path[128];
+};
+
+static int daemon_exit_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct daemon *d = ofd->data;
+
+	d->exited = true;
+	osmo_fd_unregister(ofd);
+	return 0;
+}
+
+static int daemon_start(struct daemon *d, const char *cfg_path, unsigned n)
+{
+	char *argv[] = { (char *)g_opt.daemon, "-c", (char *)cfg_path, NULL };
+	pid_t parent = getpid();
+	int log_fd, null_fd;
+
+	memset(d, 0, sizeof(*d));
+	d->pidfd = -1;
+	snprintf(d->log_path, sizeof(d->log_path), "%s/daemon-%u.log", g_dir, n);
+	log_fd = open(d->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (log_fd < 0 || null_fd < 0) {
+		perror(d->log_path);
+		return -1;
+	}
+	/* fork + exec rather than posix_spawn: the child asks to be sent SIGTERM
+	 * when this process dies, so a crashed or killed benchmark leaves no
+	 * daemon behind that keeps reopening (and reading) a pty whose number
+	 * the next run is given. Only async-signal-safe calls in the child. */
+	d->pid = fork();
+	if (d->pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(127);
+		dup2(null_fd, 0);
+		dup2(log_fd, 1);
+		dup2(log_fd, 2);
+		execv(g_opt.daemon, argv);
+		_exit(127);
+	}
+	close(log_fd);
+	close(null_fd);
+	if (d->pid < 0) {
+		fprintf(stderr, "cannot start %s: %s\n", g_opt.daemon, strerror(errno));
+		d->pid = 0;
+		return -1;
+	}
+	d->pidfd = (int)syscall(SYS_pidfd_open, d->pid, 0);
+	if (d->pidfd >= 0) {
+		osmo_fd_setup(&d->exit_ofd, d->pidfd, OSMO_FD_READ, daemon_exit_cb, d, 0);
+		osmo_fd_register(&d->exit_ofd);
+	}
+	return 0;
+}
+
+/* SIGTERM, wait (bounded), SIGKILL after STOP_MS. Returns the exit status,
+ * 128 + signal if it died of one, -1 if it had to be killed. */
+static int daemon_stop(struct daemon *d)
+{
+	int64_t deadline = now_us() + STOP_MS * 1000LL;
+	int status = 0, rc;
+
+	if (d->pid <= 0)
+		return -1;
+	if (d->pidfd >= 0 && osmo_fd_is_registered(&d->exit_ofd))
+		osmo_fd_unregister(&d->exit_ofd);
+	kill(d->pid, SIGTERM);
+	while ((rc = waitpid(d->pid, &status, WNOHANG)) == 0) {
+		int64_t left = deadline - now_us();
+		struct pollfd pfd = { .fd = d->pidfd, .events = POLLIN };
+
+		if (left <= 0 || d->pidfd < 0) {
+			kill(d->pid, SIGKILL);
+			waitpid(d->pid, &status, 0);
+			status = -1;
+			break;
+		}
+		poll(&pfd, 1, (int)(left / 1000) + 1);
+	}
+	if (d->pidfd >= 0)
+		close(d->pidfd);
+	d->pidfd = -1;
+	d->pid = 0;
+	if (status == -1)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void daemon_print_log(const struct daemon *d)
+{
+	FILE *f = fopen(d->log_path, "r");
+	char line[512];
+
+	fprintf(stderr, "--- %s ---\n", d->log_path);
+	while (f && fgets(line, sizeof(line), f))
+		fputs(line, stderr);
+	if (f)
+		fclose(f);
+	fprintf(stderr, "---\n");
+}
+
+/* utime + stime in microseconds, -1 if unknown. */
+static int64_t proc_cpu_us(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the command name may hold blanks */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (int64_t)((ut + st) * 1000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK));
+}
+
+/* This process (user + system, all threads) in microseconds. */
+static int64_t self_cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
+/* VmRSS and VmHWM in kB (-1 if unknown). */
+static void proc_mem_kb(pid_t pid, long *rss, long *hwm)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	*rss = *hwm = -1;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "VmRSS: %ld kB", rss);
+		sscanf(line, "VmHWM: %ld kB", hwm);
+	}
+	if (f)
+		fclose(f);
+}
+
+/* ---- the loop ------------------------------------------------------------------ */
+
+static int efd_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	uint64_t v;
+
+	if (read(ofd->fd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: nothing */
+	}
+	return 0;
+}
+
+static void noop_cb(void *data)
+{
+}
+
+/* Run the osmo_select loop until cond(arg) holds or deadline_us passes
+ * (the deadline is a timer: the loop wakes for it). */
+static bool run_until(bool (*cond)(void *arg), void *arg, int64_t deadline_us)
+{
+	struct osmo_timer_list t = { 0 };
+	int64_t left = deadline_us - now_us();
+
+	if (cond(arg))
+		return true;
+	if (left < 0)
+		left = 0;
+	osmo_timer_setup(&t, noop_cb, NULL);
+	osmo_timer_schedule(&t, left / 1000000, left % 1000000);
+	while (!cond(arg) && now_us() < deadline_us)
+		osmo_select_main(0);
+	osmo_timer_del(&t);
+	return cond(arg);
+}
+
+/* ---- one measured stream ------------------------------------------------------- */
+
+/* A stream: the bridge (statuses printed by the simulated terminals) or the
+ * bare pair (messages sent on the PUB socket). The same pacing for both. */
+struct stream {
+	bool bridge;
+	bool flood;
+	unsigned n;
+	struct radio *radios;		/* bridge */
+	void *pub_ctx, *pub;		/* bare */
+	struct daemon *dm;		/* bridge, else NULL */
+	struct rx rx;
+	unsigned cap;			/* per radio: events at most */
+	unsigned count;			/* per radio: events to send (paced) */
+	int64_t interval_us;
+	int64_t *send_us;		/* [radio * cap + k] */
+	unsigned sent[MAX_RADIOS];
+	uint64_t total_sent;
+	uint64_t send_fail;
+	/* The pace is a timerfd, not an osmo_timer: osmo_select_main() waits
+	 * in whole milliseconds and would spin through the last one before
+	 * every send (at 32 x 50/s that is a core). */
+	struct osmo_fd pace;
+	struct osmo_timer_list probe;
+	int64_t start_us, end_us, last_send_us;
+	bool done_sending;
+};
+
+static void send_one(struct stream *s, unsigned i, uint16_t value, bool measured)
+{
+	char line[96];
+
+	if (s->bridge) {
+		struct radio *rd = &s->radios[i];
+		uint64_t dropped = rd->dropped;
+
+		snprintf(line, sizeof(line), STATUS_FMT, 70000 + i);
+		tb_sim_inject(rd->sim, line);
+		snprintf(line, sizeof(line), "%04X", value);
+		if (measured)
+			s->send_us[(size_t)i * s->cap + s->sent[i]] = now_us();
+		tb_sim_inject(rd->sim, line);
+		if (rd->dropped != dropped)
+			s->send_fail++;
+	} else {
+		uint8_t body[BARE_BODY];
+		int tl = snprintf(line, sizeof(line), "status.r%u", i);
+
+		memset(body, 0x5A, sizeof(body));
+		body[0] = (uint8_t)(value >> 8);
+		body[1] = (uint8_t)value;
+		if (measured)
+			s->send_us[(size_t)i * s->cap + s->sent[i]] = now_us();
+		if (zmq_send(s->pub, line, (size_t)tl, ZMQ_SNDMORE) < 0 ||
+		    zmq_send(s->pub, body, sizeof(body), 0) < 0)
+			s->send_fail++;
+	}
+	if (measured) {
+		s->sent[i]++;
+		s->total_sent++;
+		s->last_send_us = now_us();
+	}
+}
+
+/* Radio i sends its k-th event at start + (k + i/n) * interval: each at its
+ * own pace, the radios spread over the interval. */
+static int64_t due_us(const struct stream *s, unsigned i, unsigned k)
+{
+	return s->start_us + (int64_t)k * s->interval_us + (int64_t)i * s->interval_us / s->n;
+}
+
+/* Fire pace_cb at CLOCK_MONOTONIC time at_us (at once if it has passed). */
+static void pace_arm(struct stream *s, int64_t at_us)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+
+	if (at_us < 1)
+		at_us = 1;	/* 0 would disarm */
+	its.it_value.tv_sec = at_us / 1000000;
+	its.it_value.tv_nsec = (long)(at_us % 1000000) * 1000;
+	if (timerfd_settime(s->pace.fd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		abort();
+}
+
+static void pace_cb(struct stream *s)
+{
+	int64_t now = now_us(), next = INT64_MAX;
+
+	if (s->flood) {
+		/* Keep FLOOD_WINDOW events in flight per radio until the time is up. */
+		bool more = now < s->end_us;
+		for (unsigned i = 0; i < s->n && more; i++) {
+			unsigned got = atomic_load_explicit(&s->rx.rx_radio[i], memory_order_relaxed);
+			while (s->sent[i] < s->cap && s->sent[i] - got < FLOOD_WINDOW)
+				send_one(s, i, (uint16_t)(0x8000 | (s->sent[i] & SEQ_MASK)), true);
+		}
+		if (!more) {
+			s->done_sending = true;
+			return;
+		}
+		pace_arm(s, now_us() + 500);
+		return;
+	}
+	s->done_sending = true;
+	for (unsigned i = 0; i < s->n; i++) {
+		/* Catch up after a late wake-up rather than drift. */
+		while (s->sent[i] < s->count && due_us(s, i, s->sent[i]) <= now)
+			send_one(s, i, (uint16_t)(0x8000 | (s->sent[i] & SEQ_MASK)), true);
+		if (s->sent[i] < s->count) {
+			s->done_sending = false;
+			if (due_us(s, i, s->sent[i]) < next)
+				next = due_us(s, i, s->sent[i]);
+		}
+	}
+	if (!s->done_sending)
+		pace_arm(s, next);
+}
+
+static int pace_fd_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	uint64_t expirations;
+
+	if (read(ofd->fd, &expirations, sizeof(expirations)) == sizeof(expirations))
+		pace_cb(ofd->data);
+	return 0;
+}
+
+static unsigned heard_count(struct stream *s)
+{
+	unsigned h = 0;
+
+	for (unsigned i = 0; i < s->n; i++)
+		h += atomic_load(&s->rx.heard[i]);
+	return h;
+}
+
+/* Until every radio has been heard: a probe on each silent one every
+ * PROBE_MS (the PUB/SUB connection and the radio links come up meanwhile). */
+static void probe_cb(void *data)
+{
+	struct stream *s = data;
+
+	for (unsigned i = 0; i < s->n; i++)
+		if (!atomic_load(&s->rx.heard[i]))
+			send_one(s, i, PROBE_VALUE, false);
+	osmo_timer_schedule(&s->probe, 0, PROBE_MS * 1000);
+}
+
+static bool synced(void *arg)
+{
+	struct stream *s = arg;
+	return heard_count(s) == s->n || (s->dm && s->dm->exited);
+}
+
+static bool sent_and_received(void *arg)
+{
+	struct stream *s = arg;
+	return (s->done_sending && atomic_load(&s->rx.received) >= s->total_sent) || (s->dm && s->dm->exited);
+}
+
+static bool all_sent(void *arg)
+{
+	struct stream *s = arg;
+	return s->done_sending || (s->dm && s->dm->exited);
+}
+
+struct result {
+	bool done;			/* the run completed (figures valid) */
+	bool ok;			/* and nothing was lost */
+	unsigned n;
+	uint64_t sent, received, lost, dups, unknown, send_fail;
+	double window_s, rate;
+	int64_t p50, p99, max, min;
+	int64_t self_cpu_us;		/* this process: terminals / PUB, subscriber */
+	/* bridge only */
+	int64_t cpu_us;
+	long rss_kb, hwm_kb;
+	int exit_status;
+};
+
+static void stats(struct stream *s, struct result *res)
+{
+	int64_t *all = malloc((s->total_sent ? s->total_sent : 1) * sizeof(*all));
+	int64_t first = INT64_MAX, last = 0;
+	size_t m = 0;
+
+	if (!all)
+		abort();
+	for (unsigned i = 0; i < s->n; i++) {
+		for (unsigned k = 0; k < s->sent[i]; k++) {
+			int64_t tx = s->send_us[(size_t)i * s->cap + k], rx = s->rx.recv_us[(size_t)i * s->cap + k];
+			if (tx < first)
+				first = tx;
+			if (!rx)
+				continue;
+			if (rx > last)
+				last = rx;
+			all[m++] = rx - tx;
+		}
+	}
+	if (g_opt.dump) {
+		/* One line per event: stream, radios, radio, k, send time since
+		 * the start (us), latency (us, -1: lost). */
+		FILE *f = fopen(g_opt.dump, "a");
+		for (unsigned i = 0; f && i < s->n; i++)
+			for (unsigned k = 0; k < s->sent[i]; k++) {
+				int64_t tx = s->send_us[(size_t)i * s->cap + k], rx = s->rx.recv_us[(size_t)i * s->cap + k];
+				fprintf(f, "%s%s,%u,%u,%u,%lld,%lld\n", s->bridge ? "bridge" : "bare", s->flood ? "-flood" : "",
+					s->n, i, k, (long long)(tx - s->start_us), rx ? (long long)(rx - tx) : -1LL);
+			}
+		if (f)
+			fclose(f);
+	}
+	qsort(all, m, sizeof(*all), cmp_i64);
+	if (m < s->total_sent) {
+		unsigned shown = 0;
+
+		fprintf(stderr, "%s, %u radio(s): %llu of %llu lost; the first (radio:k):", s->bridge ? "bridge" : "bare",
+			s->n, (unsigned long long)(s->total_sent - m), (unsigned long long)s->total_sent);
+		for (unsigned i = 0; i < s->n && shown < 20; i++)
+			for (unsigned k = 0; k < s->sent[i] && shown < 20; k++)
+				if (!s->rx.recv_us[(size_t)i * s->cap + k]) {
+					fprintf(stderr, " %u:%u", i, k);
+					shown++;
+				}
+		fprintf(stderr, "\n");
+	}
+	res->sent = s->total_sent;
+	res->received = m;
+	res->lost = s->total_sent - m;
+	res->dups = s->rx.dups;
+	res->unknown = s->rx.unknown;
+	res->send_fail = s->send_fail;
+	res->window_s = m && last > first ? (last - first) / 1e6 : 0;
+	res->rate = res->window_s > 0 ? m / res->window_s : 0;
+	if (m) {
+		size_t i99 = (size_t)((double)m * 0.99);
+		res->p50 = all[m / 2];
+		res->p99 = all[i99 < m ? i99 : m - 1];
+		res->max = all[m - 1];
+		res->min = all[0];
+	}
+	free(all);
+}
+
+static bool write_config(const char *path, unsigned n, const struct radio *radios)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return false;
+	fprintf(f,
+		"log stderr\n logging color 0\n logging level all %s\n"
+		"line vty\n bind 127.0.0.1 0\n"
+		"bridge\n id bench\n events bind ipc://%s/events-%u\n commands bind ipc://%s/commands-%u\n"
+		" state-dir %s/%s-%u\n",
+		g_opt.log_level, g_dir, n, g_dir, n, g_opt.state_base ? g_opt.state_base : g_dir,
+		g_opt.state_base ? g_dir + 5 : "var", n);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "radio r%u\n transport tty %s\n profile generic\n", i, radios[i].pts);
+	return fclose(f) == 0;
+}
+
+/* One stream with n radios: the bridge (bridge = true) or the bare pair. */
+static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, int efd)
+{
+	static struct stream s;
+	static struct radio radios[MAX_RADIOS];
+	struct daemon dm;
+	char endpoint[160], cfg_path[160];
+	int64_t cpu0 = -1, cpu1 = -1, self0;
+	int rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	memset(res, 0, sizeof(*res));
+	res->n = n;
+	res->exit_status = -1;
+	s.bridge = bridge;
+	s.flood = flood;
+	s.n = n;
+	s.interval_us = 1000000 / g_opt.rate;
+	if (flood) {
+		s.cap = FLOOD_MAX_TOTAL / n;
+		s.count = s.cap;
+	} else {
+		s.count = g_opt.smoke ? 20 : g_opt.rate * g_opt.seconds;
+		s.cap = s.count;
+	}
+	s.send_us = calloc((size_t)n * s.cap, sizeof(*s.send_us));
+	if (!s.send_us)
+		abort();
+	osmo_fd_setup(&s.pace, timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC), OSMO_FD_READ,
+		      pace_fd_cb, &s, 0);
+	if (s.pace.fd < 0 || osmo_fd_register(&s.pace) < 0) {
+		perror("timerfd");
+		abort();
+	}
+	osmo_timer_setup(&s.probe, probe_cb, &s);
+
+	if (bridge) {
+		s.radios = radios;
+		s.dm = &dm;
+		for (unsigned i = 0; i < n; i++)
+			radios[i].master.fd = radios[i].slave_fd = -1;
+		for (unsigned i = 0; i < n; i++)
+			if (radio_open(&radios[i], i) < 0)
+				goto out_radios;
+		snprintf(endpoint, sizeof(endpoint), "ipc://%s/events-%u", g_dir, n);
+		snprintf(cfg_path, sizeof(cfg_path), "%s/bridge-%u.cfg", g_dir, n);
+		if (!write_config(cfg_path, n, radios)) {
+			perror(cfg_path);
+			goto out_radios;
+		}
+		/* Subscribe first: ZeroMQ connects when the daemon binds. */
+		if (rx_start(&s.rx, endpoint, true, n, s.cap, efd) < 0)
+			goto out_rx;
+		if (daemon_start(&dm, cfg_path, n) < 0)
+			goto out_rx;
+	} else {
+		int zero = 0;
+
+		snprintf(endpoint, sizeof(endpoint), "ipc://%s/bare-%u", g_dir, n);
+		s.pub_ctx = zmq_ctx_new();
+		s.pub = zmq_socket(s.pub_ctx, ZMQ_PUB);
+		zmq_setsockopt(s.pub, ZMQ_LINGER, &zero, sizeof(zero));
+		zmq_setsockopt(s.pub, ZMQ_SNDHWM, &zero, sizeof(zero));
+		if (zmq_bind(s.pub, endpoint) < 0) {
+			fprintf(stderr, "bind %s: %s\n", endpoint, zmq_strerror(errno));
+			goto out_rx;
+		}
+		if (rx_start(&s.rx, endpoint, false, n, s.cap, efd) < 0)
+			goto out_rx;
+	}
+
+	/* Every radio heard (the links are up: the daemon holds what a terminal
+	 * prints during its init until it is online). */
+	probe_cb(&s);
+	if (!run_until(synced, &s, now_us() + SYNC_MS * 1000LL) || (s.dm && dm.exited)) {
+		fprintf(stderr, "%s, %u radio(s): only %u heard within %d ms%s\n", bridge ? "bridge" : "bare", n,
+			heard_count(&s), SYNC_MS, s.dm && dm.exited ? " (the daemon exited)" : "");
+		osmo_timer_del(&s.probe);
+		goto out_daemon;
+	}
+	osmo_timer_del(&s.probe);
+
+	/* Measure. */
+	if (bridge)
+		cpu0 = proc_cpu_us(dm.pid);
+	self0 = self_cpu_us();
+	s.start_us = now_us();
+	s.end_us = s.start_us + (int64_t)g_opt.flood_seconds * 1000000;
+	pace_cb(&s);
+	run_until(all_sent, &s, s.start_us + (flood ? g_opt.flood_seconds + 5 : (int64_t)s.count * s.interval_us / 1000000 + 30) * 1000000LL);
+	atomic_store(&s.rx.target, s.total_sent);
+	run_until(sent_and_received, &s, now_us() + DRAIN_MS * 1000LL);
+	osmo_fd_unregister(&s.pace);
+	res->self_cpu_us = self_cpu_us() - self0;
+	if (bridge) {
+		cpu1 = proc_cpu_us(dm.pid);
+		proc_mem_kb(dm.pid, &res->rss_kb, &res->hwm_kb);
+		res->cpu_us = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
+	}
+	rc = 0;
+
+out_daemon:
+	if (bridge) {
+		bool died = dm.exited;
+		res->exit_status = daemon_stop(&dm);
+		if (res->exit_status != 0 || died || rc < 0) {
+			fprintf(stderr, "tetra-bridged: exit status %d%s\n", res->exit_status,
+				died ? " (exited by itself)" : "");
+			daemon_print_log(&dm);
+			rc = -1;
+		}
+	}
+out_rx:
+	rx_stop(&s.rx);
+	if (s.pub)
+		zmq_close(s.pub);
+	if (s.pub_ctx)
+		zmq_ctx_term(s.pub_ctx);
+	if (rc == 0 && s.rx.recv_us) {
+		res->done = true;
+		stats(&s, res);
+		res->ok = res->lost == 0 && res->send_fail == 0;
+		if (bridge && res->lost)
+			daemon_print_log(&dm);
+	}
+	rx_free(&s.rx);
+	if (bridge && g_opt.state_base) {
+		char var[300];
+
+		snprintf(var, sizeof(var), "%s/%s-%u", g_opt.state_base, g_dir + 5, n);
+		nftw(var, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	}
+out_radios:
+	if (osmo_fd_is_registered(&s.pace))
+		osmo_fd_unregister(&s.pace);
+	close(s.pace.fd);
+	if (bridge)
+		for (unsigned i = 0; i < n; i++)
+			radio_close(&radios[i]);
+	free(s.send_us);
+	return rc;
+}
+
+/* ---- output ----------------------------------------------------------------------- */
+
+static void print_row(const char *what, const struct result *r)
+{
+	if (!r->done) {
+		printf("%-15s %6u   run failed (see above)\n", what, r->n);
+		return;
+	}
+	printf("%-15s %6u %6llu %6llu %5llu %9.1f %7.0f %7.0f %7.0f %7.0f", what, r->n, (unsigned long long)r->sent,
+	       (unsigned long long)r->received, (unsigned long long)r->lost, r->rate, (double)r->p50, (double)r->p99,
+	       (double)r->max, (double)r->min);
+	if (r->dups || r->unknown || r->send_fail)
+		printf("   (dup %llu, other %llu, send failures %llu)", (unsigned long long)r->dups,
+		       (unsigned long long)r->unknown, (unsigned long long)r->send_fail);
+	printf("\n");
+}
+
+static void print_daemon(const struct result *r)
+{
+	double window = r->window_s, pct = -1, per_ev = -1;
+
+	if (r->cpu_us >= 0 && window > 0)
+		pct = 100.0 * (double)r->cpu_us / (window * 1e6);
+	if (r->cpu_us >= 0 && r->received)
+		per_ev = (double)r->cpu_us / (double)r->received;
+	if (!r->done)
+		return;
+	printf("  daemon: cpu %.2f %% of one core (%.1f us/event, %lld ms over %.1f s), VmRSS %.1f MB, VmHWM %.1f MB,"
+	       " exit %d\n",
+	       pct, per_ev, (long long)(r->cpu_us / 1000), window, r->rss_kb / 1024.0, r->hwm_kb / 1024.0,
+	       r->exit_status);
+}
+
+static void verdict(bool met, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void verdict(bool met, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("  %s  ", met ? "PASS" : "MISS");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static void print_compare(const struct result *b, const struct result *z)
+{
+	double pct = b->cpu_us >= 0 && b->window_s > 0 ? 100.0 * (double)b->cpu_us / (b->window_s * 1e6) : -1;
+	int64_t added50 = b->p50 - z->p50, added99 = b->p99 - z->p99;
+
+	if (!b->done || !z->done)
+		return;
+	printf("  this process (terminals + subscriber / PUB + subscriber): %.1f / %.1f us per event\n",
+	       b->received ? (double)b->self_cpu_us / (double)b->received : 0.0,
+	       z->received ? (double)z->self_cpu_us / (double)z->received : 0.0);
+
+	printf("  bridge/bare: p50 x%.2f, p99 x%.2f; added by the bridge (journal included): p50 %+lld us"
+	       " (bare p50 %lld us), p99 %+lld us (bare p99 %lld us)\n",
+	       z->p50 ? (double)b->p50 / (double)z->p50 : 0.0, z->p99 ? (double)b->p99 / (double)z->p99 : 0.0,
+	       (long long)added50, (long long)z->p50, (long long)added99, (long long)z->p99);
+	if (g_opt.smoke)
+		return;
+	if (b->n >= 32 && g_opt.rate >= 50)
+		verdict(b->p99 < 1000, "p99 %lld us < 1000 us at %u radios x %u events/s", (long long)b->p99, b->n,
+			g_opt.rate);
+	else
+		printf("  (p99 goal is for 32 radios x 50/s) p99 %lld us %s 1000 us\n", (long long)b->p99,
+		       b->p99 < 1000 ? "<" : ">=");
+	verdict(added50 <= z->p50, "added latency p50 %lld us <= bare pair's p50 %lld us", (long long)added50,
+		(long long)z->p50);
+	verdict(pct >= 0 && pct < 5.0, "daemon cpu %.2f %% < 5 %% of one core", pct);
+	verdict(b->hwm_kb >= 0 && b->hwm_kb < 16 * 1024, "daemon resident peak (VmHWM) %.1f MB < 16 MB",
+		b->hwm_kb / 1024.0);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: bench_dispatch [--radios 1,32] [--rate N] [--seconds S] [--flood] [--flood-seconds S]\n"
+		"                      [--daemon PATH] [--smoke]\n"
+		"Events/s, latency, CPU and memory of tetra-bridged (a child, journal on) from simulated\n"
+		"terminals on ptys to a ZeroMQ subscriber, against a bare ZeroMQ PUB/SUB pair.\n"
+		"  --radios L        runs, by number of radios (default 1,32; at most %d runs of at most %d)\n"
+		"  --rate N          events per second per radio (default 50)\n"
+		"  --seconds S       measured seconds per run (default 20)\n"
+		"  --flood           also a throughput run per radio count: %d events in flight per radio\n"
+		"  --flood-seconds S length of a flood run (default 5)\n"
+		"  --daemon PATH     tetra-bridged to run (default %s)\n"
+		"  --daemon-log L    its log level (default notice; its log is shown when events are lost)\n"
+		"  --dump FILE       append every event to FILE: stream,radios,radio,k,send_us,latency_us\n"
+		"  --state-dir DIR   put the journals under DIR (e.g. /dev/shm; removed after) instead of\n"
+		"                    the temporary folder under /tmp\n"
+		"  --smoke           2 radios, 20 events each: check that all arrive (ctest)\n",
+		MAX_RUNS, MAX_RADIOS, FLOOD_WINDOW, TB_DAEMON_PATH);
+}
+
+static void print_cpu(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':');
+		if (!strncmp(line, "model name", 10) && c) {
+			printf("cpu: %s", c + 2);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	printf("cpus online: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+static void print_loadavg(const char *when)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	char line[128];
+
+	if (f && fgets(line, sizeof(line), f))
+		printf("load average %s: %s", when, line);
+	if (f)
+		fclose(f);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (end == s || *end || v < lo || v > hi)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "radios", required_argument, NULL, 'r' },
+		{ "rate", required_argument, NULL, 'R' },
+		{ "seconds", required_argument, NULL, 'S' },
+		{ "flood", no_argument, NULL, 'f' },
+		{ "flood-seconds", required_argument, NULL, 'F' },
+		{ "daemon", required_argument, NULL, 'd' },
+		{ "smoke", no_argument, NULL, 's' },
+		{ "daemon-log", required_argument, NULL, 'L' },
+		{ "dump", required_argument, NULL, 'D' },
+		{ "state-dir", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct osmo_fd efd_ofd;
+	int opt, rc = 0, efd;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': {
+			char *s = optarg, *end;
+			g_opt.nruns = 0;
+			while (*s && g_opt.nruns < MAX_RUNS) {
+				unsigned long v = strtoul(s, &end, 10);
+				if (end == s || v < 1 || v > MAX_RADIOS) {
+					usage(stderr);
+					return 64;
+				}
+				g_opt.radios[g_opt.nruns++] = (unsigned)v;
+				s = *end == ',' ? end + 1 : end;
+			}
+			break;
+		}
+		case 'R':
+			if (!parse_uint(optarg, 1, 1000, &g_opt.rate)) {
+				usage(stderr);
+				return 64;
+			}
+			break;
+		case 'S':
+			if (!parse_uint(optarg, 1, 3600, &g_opt.seconds)) {
+				usage(stderr);
+				return 64;
+			}
+			break;
+		case 'F':
+			if (!parse_uint(optarg, 1, 600, &g_opt.flood_seconds)) {
+				usage(stderr);
+				return 64;
+			}
+			break;
+		case 'f':
+			g_opt.flood = true;
+			break;
+		case 'd':
+			g_opt.daemon = optarg;
+			break;
+		case 's':
+			g_opt.smoke = true;
+			break;
+		case 'L':
+			g_opt.log_level = optarg;
+			break;
+		case 'D':
+			g_opt.dump = optarg;
+			break;
+		case 'V':
+			g_opt.state_base = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 64;
+		}
+	}
+	if (g_opt.smoke) {
+		g_opt.radios[0] = 2;
+		g_opt.nruns = 1;
+		g_opt.flood = false;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	g_root = talloc_named_const(NULL, 0, "bench_dispatch");
+	if (tb_logging_init(g_root) < 0)
+		return 1;
+	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
+	if (!mkdtemp(g_dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (efd < 0) {
+		perror("eventfd");
+		return 1;
+	}
+	osmo_fd_setup(&efd_ofd, efd, OSMO_FD_READ, efd_cb, NULL, 0);
+	osmo_fd_register(&efd_ofd);
+
+	printf("bench_dispatch: simulated terminals (pty, this process) -> tetra-bridged (child, tty transport,\n"
+	       "  journal: SQLite WAL under %s) -> ZeroMQ ipc:// -> SUB thread in this process;\n"
+	       "  baseline: bare ZeroMQ PUB (this thread) -> ipc:// -> SUB thread, same messages, same pace\n",
+	       g_opt.state_base ? g_opt.state_base : g_dir);
+	printf("command:");
+	for (int i = 0; i < argc; i++)
+		printf(" %s", argv[i]);
+	printf("\ndaemon: %s\nbuilt: %s\n", g_opt.daemon, TB_BENCH_FLAGS);
+	print_cpu();
+	print_loadavg("before");
+	if (g_opt.smoke)
+		printf("smoke: 2 radios, 20 events each; only arrival is checked\n");
+	else
+		printf("load: %u events/s per radio (phases spread), %u s per run%s\n", g_opt.rate, g_opt.seconds,
+		       g_opt.flood ? "; flood runs: 64 in flight per radio" : "");
+	printf("latency: before the pty write (bridge) / zmq_send (bare) -> zmq_recv returned in the SUB thread\n\n");
+	printf("%-15s %6s %6s %6s %5s %9s %7s %7s %7s %7s\n", "stream", "radios", "sent", "recv", "lost", "events/s",
+	       "p50_us", "p99_us", "max_us", "min_us");
+	fflush(stdout);
+
+	for (unsigned i = 0; i < g_opt.nruns; i++) {
+		struct result b, z;
+		unsigned n = g_opt.radios[i];
+
+		if (run_stream(true, false, n, &b, efd) < 0 || !b.ok)
+			rc = 1;
+		if (run_stream(false, false, n, &z, efd) < 0 || !z.ok)
+			rc = 1;
+		print_row("bridge+journal", &b);
+		print_row("bare PUB/SUB", &z);
+		print_daemon(&b);
+		print_compare(&b, &z);
+		if (g_opt.flood) {
+			if (run_stream(true, true, n, &b, efd) < 0)
+				rc = 1;
+			if (run_stream(false, true, n, &z, efd) < 0)
+				rc = 1;
+			print_row("bridge flood", &b);
+			print_row("bare flood", &z);
+			print_daemon(&b);
+		}
+		printf("\n");
+		fflush(stdout);
+	}
+	print_loadavg("after");
+	if (g_opt.smoke)
+		printf("smoke: %s\n", rc ? "FAILED (events lost or the daemon failed)" : "all events arrived");
+
+	osmo_fd_unregister(&efd_ofd);
+	close(efd);
+	nftw(g_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	log_fini();
+	talloc_free(g_root);
+	return rc;
+}
