@@ -432,6 +432,16 @@ struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, 
 	}
 	sqlite3_extended_result_codes(j->db, 1);
 	sqlite3_busy_timeout(j->db, TB_JOURNAL_BUSY_TIMEOUT_MS);
+	/* The daemon is the journal's only user (clients read it through
+	 * Replay): holding the lock keeps SQLite from taking and dropping
+	 * file locks on every event (5-6 fcntl calls each), and its WAL index
+	 * lives in memory rather than in a shared -shm file. Set before the
+	 * first access, so that WAL mode starts this way. */
+	rc = cfg->shared_lock ? SQLITE_OK : exec(j->db, "PRAGMA locking_mode = EXCLUSIVE");
+	if (rc != SQLITE_OK) {
+		*errmsg = unusable_msg(ctx, j->path, j->db, rc);
+		goto fail;
+	}
 
 	rc = check_schema(j, ctx, errmsg);
 	if (rc < 0)

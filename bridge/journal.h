@@ -50,6 +50,9 @@ struct tb_journal_cfg {
 	uint64_t max_age_s;		/* 0: no age limit */
 	uint64_t max_bytes;		/* 0: no size limit */
 	bool sync_full;			/* fsync every event */
+	bool shared_lock;		/* let other processes read it while open (slower:
+					 * SQLite then locks and unlocks the file for every
+					 * event); default: this process holds it alone */
 };
 
 struct tb_journal_stats {

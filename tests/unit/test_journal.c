@@ -824,6 +824,7 @@ static void test_backlog_full(void **state)
 	uint64_t s;
 	double t;
 
+	f->cfg.shared_lock = true;	/* a second connection is to take the lock */
 	jopen(f);
 	db = tb_journal_db(f->j);
 	stats = tb_journal_stats(f->j);
@@ -866,9 +867,18 @@ static void test_concurrent_reader(void **state)
 	struct fixture *f = *state;
 	sqlite3 *reader;
 
+	/* By default the daemon holds the journal alone: another process
+	 * cannot read it while it is open (clients use Replay). */
 	jopen(f);
 	assert_int_equal(append_n(f, 1, 10, 50), 0);
+	assert_int_equal(sqlite3_open_v2(f->db_path, &reader, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reader, "SELECT count(*) FROM events", NULL, NULL, NULL), SQLITE_BUSY);
+	assert_int_equal(sqlite3_close(reader), SQLITE_OK);
+	tb_journal_close(&f->j);
 
+	/* Shared: a reader may look while it writes. */
+	f->cfg.shared_lock = true;
+	jopen(f);
 	assert_int_equal(sqlite3_open_v2(f->db_path, &reader, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(reader, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(db_int(reader, "SELECT count(*) FROM events"), 10);
