@@ -139,9 +139,11 @@ static int state_dir_lock(struct tb_bridge *b, char **errmsg)
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
 	if (fd < 0) {
-		*errmsg = talloc_asprintf(b, "cannot open %s: %s", path, strerror(errno));
+		int e = errno;
+		if (e != ENOENT)	/* ENOENT: no directory yet; the journal makes it */
+			*errmsg = talloc_asprintf(b, "cannot open %s: %s", path, strerror(e));
 		talloc_free(path);
-		return -1;
+		return -e;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		ssize_t n = read(fd, pid, sizeof(pid) - 1);
@@ -152,7 +154,7 @@ static int state_dir_lock(struct tb_bridge *b, char **errmsg)
 					  b->state_dir);
 		close(fd);
 		talloc_free(path);
-		return -1;
+		return -EBUSY;
 	}
 	if (ftruncate(fd, 0) == 0) {
 		int n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
@@ -173,11 +175,18 @@ static int journal_start(struct tb_bridge *b, char **errmsg)
 		.sync_full = b->journal_sync_full,
 	};
 
+	/* Locked before the journal is opened, so that a second daemon says
+	 * who holds it; a state directory that does not exist yet is created
+	 * by the journal, and locked then. */
+	int rc = state_dir_lock(b, errmsg);
+
+	if (rc < 0 && rc != -ENOENT)
+		return rc;
 	b->journal = tb_journal_open(b, &cfg, errmsg);
 	if (!b->journal)
 		return -EIO;
-	if (state_dir_lock(b, errmsg) < 0)
-		return -EBUSY;
+	if (rc == -ENOENT && (rc = state_dir_lock(b, errmsg)) < 0)
+		return rc;
 	b->next_seq = tb_journal_last_seq(b->journal) + 1;
 	b->outbox_store = tb_outbox_store_open(b, tb_journal_db(b->journal), errmsg);
 	if (!b->outbox_store)

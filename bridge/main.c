@@ -65,12 +65,10 @@ static void reload_clients(void)
 		LOGP(DMAIN, LOGL_NOTICE, "SIGHUP: nothing to reload (no CURVE clients file configured)\n");
 		return;
 	}
+	/* Success is logged by the security module ("reloaded ..."). */
 	if (tb_security_reload(g_bridge->security, &errmsg) < 0)
 		LOGP(DMAIN, LOGL_ERROR, "SIGHUP: %s; the previous client list stays in force\n",
 		     errmsg ? errmsg : "cannot reload the clients file");
-	else
-		LOGP(DMAIN, LOGL_NOTICE, "SIGHUP: %u client keys loaded from %s\n",
-		     tb_security_clients(g_bridge->security), g_bridge->curve_clients);
 	talloc_free(errmsg);
 }
 

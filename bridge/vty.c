@@ -35,6 +35,9 @@
 #include <osmocom/vty/logging.h>
 #include <osmocom/vty/misc.h>
 #include <osmocom/vty/tdef_vty.h>
+#include <osmocom/vty/telnet_interface.h>
+#include <osmocom/core/signal.h>
+#include <fcntl.h>
 #include <osmocom/vty/vty.h>
 
 #include "bridge/bridge.h"
@@ -665,8 +668,34 @@ static struct osmo_tdef_group tb_tdef_groups[] = {
 	{}
 };
 
+/* ---- libosmocore 1.7's telnet close ----------------------------------------- */
+
+/* When a telnet client goes away, libosmovty 1.7 closes its socket twice:
+ * vty_close() closes vty->fd, then (through vty_event(VTY_CLOSED)) the
+ * telnet code closes the same number again. Between the two, ZeroMQ's I/O
+ * thread may have been given that number for a new connection, and the
+ * second close then takes a socket from under libzmq, which aborts
+ * ("Bad file descriptor (src/epoll.cpp:100)"). The VTY_CLOSED signal comes
+ * between the two closes: point the telnet connection at a descriptor of
+ * our own, which the second close then closes harmlessly. */
+static int vty_closed_cb(unsigned int subsys, unsigned int signal, void *handler_data, void *signal_data)
+{
+	struct vty_signal_data *sd = signal_data;
+	struct telnet_connection *conn;
+	int own;
+
+	if (subsys != SS_L_VTY || signal != S_VTY_EVENT || sd->event != VTY_CLOSED || !sd->vty ||
+	    sd->vty->type != VTY_TERM || !(conn = sd->vty->priv))
+		return 0;
+	own = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (own >= 0)
+		conn->fd.fd = own;
+	return 0;
+}
+
 void tb_vty_init(void)
 {
+	osmo_signal_register_handler(SS_L_VTY, vty_closed_cb, NULL);
 	install_element(CONFIG_NODE, &cfg_bridge_cmd);
 	install_node(&bridge_node, config_write_bridge);
 	install_element(BRIDGE_NODE, &cfg_bridge_id_cmd);

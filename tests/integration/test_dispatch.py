@@ -21,6 +21,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -301,6 +302,17 @@ class Dispatch(unittest.TestCase):
         self.assertIsNone(spy.recv(timeout=0.3))
         self.assertFalse(stranger.sock.poll(300))
 
+    def test_sighup_reloads_clients(self):
+        newcomer = tbtest.write_keypair(os.path.join(self.dir, "newcomer"))
+        with open(os.path.join(self.dir, "clients.keys"), "a") as f:
+            f.write(f"observer {newcomer[0]} test-newcomer\n")
+        self.daemon.proc.send_signal(signal.SIGHUP)
+        self.daemon.log.wait_for(lambda ls: any("reloaded" in l and "4 client keys" in l for l in ls))
+        c = tbtest.Commander(pb, self.ctx, self.ep_cmd, self.server[0], newcomer)
+        self.addCleanup(c.close)
+        r = c.request(pb.Command(list_radios=pb.ListRadios()))
+        self.assertEqual(r.code, pb.Reply.OK)
+
     def refused(self):
         out = self.daemon.vty("show bridge")
         m = re.search(r"(\d+) refused", out.split("CURVE:")[1])
@@ -469,6 +481,17 @@ class Insecure(unittest.TestCase):
                 f.write("line vty\n bind 127.0.0.1 0\nbridge\n" + "".join(f" {l}\n" for l in lines(d)))
             return subprocess.run([os.path.join(BUILD, "bridge", "tetra-bridged"), "-c", cfg],
                                   capture_output=True, text=True, timeout=30)
+
+    def test_insecure_allows_it(self):
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, "c.cfg")
+            with open(cfg, "w") as f:
+                f.write(f"line vty\n bind 127.0.0.1 0\nbridge\n events bind tcp://0.0.0.0:*\n"
+                        f" commands bind ipc://{d}/c\n state-dir {d}/var\n insecure\n")
+            dm = tbtest.Daemon(BUILD, cfg, 0)
+            dm.start()
+            self.assertIn("plain, without CURVE, because the config says insecure", dm.log.text())
+            dm.stop()
 
     def test_public_bind_without_curve_refused(self):
         r = self.run_daemon(lambda d: ["events bind tcp://0.0.0.0:0", f"commands bind ipc://{d}/c",
