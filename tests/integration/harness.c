@@ -3,11 +3,11 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <sys/prctl.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,23 +46,30 @@ void h_rmtree(const char *dir)
 	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
+/* fork + exec rather than posix_spawn: the child gets PR_SET_PDEATHSIG, so
+ * a test that crashes does not leave a daemon behind that keeps reopening
+ * its pty (and steals the next test's terminal output). */
 int h_spawn(struct child *c, char *const argv[], bool pipe_in, bool pipe_out)
 {
-	posix_spawn_file_actions_t fa;
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
-	int rc;
+	pid_t parent = getpid();
 
 	memset(c, 0, sizeof(*c));
 	c->in_fd = c->out_fd = -1;
 	if ((pipe_in && pipe2(in, O_CLOEXEC) < 0) || (pipe_out && pipe2(out, O_CLOEXEC) < 0))
 		return -errno;
-	posix_spawn_file_actions_init(&fa);
-	if (pipe_in)
-		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	if (pipe_out)
-		posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	rc = posix_spawn(&c->pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	c->pid = fork();
+	if (c->pid < 0)
+		return -errno;
+	if (c->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);	/* the test died before the prctl */
+		if ((pipe_in && dup2(in[0], 0) < 0) || (pipe_out && dup2(out[1], 1) < 0))
+			_exit(127);
+		execve(argv[0], argv, environ);
+		_exit(127);
+	}
 	if (pipe_in) {
 		close(in[0]);
 		c->in_fd = in[1];
@@ -71,7 +78,7 @@ int h_spawn(struct child *c, char *const argv[], bool pipe_in, bool pipe_out)
 		close(out[1]);
 		c->out_fd = out[0];
 	}
-	return -rc;
+	return 0;
 }
 
 int h_read_line(struct child *c, char *line, size_t size, int timeout_ms)
