@@ -5,8 +5,15 @@
  *   bridge
  *    id NAME
  *    events bind ENDPOINT
+ *    commands bind ENDPOINT
+ *    state-dir DIR             (journal + outgoing queue; default ./var)
+ *    journal retention days N | journal retention size MB | journal sync normal|full
+ *    curve server-key FILE     (CURVE on both sockets ...)
+ *    curve clients FILE        (... for the client keys listed, with roles)
+ *    insecure                  (plain sockets on non-loopback addresses)
  *    timer radio X1..X4 ...    (link timers, see `show timer`)
  *    timer sds X10 ...         (concatenated text reassembly timeout)
+ *    timer outgoing X11..X15   (deadline, report wait, busy retry, air wait)
  *   radio NAME
  *    transport sim | transport tty DEVICE [BAUD] | transport usb [VID:PID]
  *    usb profile motorola|airbus|cdc-acm   (usb: descriptors layout, PEI profile)
