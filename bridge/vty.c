@@ -156,36 +156,33 @@ DEFUN(cfg_bridge_journal_sync, cfg_bridge_journal_sync_cmd, "journal sync (norma
 	return CMD_SUCCESS;
 }
 
+/* A file the config names: relative to the config file, readable now. */
+static int set_readable_file(struct vty *vty, char **slot, const char *arg, const char *what)
+{
+	char *path = resolve_path(g_bridge, arg);
+
+	if (access(path, R_OK) < 0) {
+		vty_out(vty, "%% cannot read %s %s: %s%s", what, path, strerror(errno), VTY_NEWLINE);
+		talloc_free(path);
+		return CMD_WARNING;
+	}
+	talloc_free(*slot);
+	*slot = path;
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_bridge_curve_server_key, cfg_bridge_curve_server_key_cmd, "curve server-key FILE",
       "CURVE encryption and client keys for both sockets\n" "The bridge's own key pair\n"
       "Key file written by `tetractl keygen` (the .key file; relative to the config file)\n")
 {
-	char *path = resolve_path(g_bridge, argv[0]);
-
-	if (access(path, R_OK) < 0) {
-		vty_out(vty, "%% cannot read server key file %s: %s%s", path, strerror(errno), VTY_NEWLINE);
-		talloc_free(path);
-		return CMD_WARNING;
-	}
-	talloc_free(g_bridge->curve_server_key);
-	g_bridge->curve_server_key = path;
-	return CMD_SUCCESS;
+	return set_readable_file(vty, &g_bridge->curve_server_key, argv[0], "server key file");
 }
 
 DEFUN(cfg_bridge_curve_clients, cfg_bridge_curve_clients_cmd, "curve clients FILE",
       "CURVE encryption and client keys for both sockets\n" "Who may connect, with which role\n"
       "Clients file: lines `<observer|dispatcher|admin> <public key> <name>` (relative to the config file)\n")
 {
-	char *path = resolve_path(g_bridge, argv[0]);
-
-	if (access(path, R_OK) < 0) {
-		vty_out(vty, "%% cannot read clients file %s: %s%s", path, strerror(errno), VTY_NEWLINE);
-		talloc_free(path);
-		return CMD_WARNING;
-	}
-	talloc_free(g_bridge->curve_clients);
-	g_bridge->curve_clients = path;
-	return CMD_SUCCESS;
+	return set_readable_file(vty, &g_bridge->curve_clients, argv[0], "clients file");
 }
 
 DEFUN(cfg_bridge_no_curve, cfg_bridge_no_curve_cmd, "no curve",

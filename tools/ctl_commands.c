@@ -137,18 +137,6 @@ static void usage_radios(FILE *out)
 		ctl_progname);
 }
 
-static const char *state_word(Tetrabridge__V1__RadioState__State s)
-{
-	switch (s) {
-	case TETRABRIDGE__V1__RADIO_STATE__STATE__STATE_ONLINE:
-		return "online";
-	case TETRABRIDGE__V1__RADIO_STATE__STATE__STATE_OFFLINE:
-		return "offline";
-	default:
-		return "unknown";
-	}
-}
-
 static void print_radios(const Tetrabridge__V1__RadioList *l)
 {
 	static const char *const head[] = { "NAME", "STATE", "TRANSPORT", "IDENTITY", "ONLINE SINCE", "WAITING",
@@ -172,7 +160,7 @@ static void print_radios(const Tetrabridge__V1__RadioList *l)
 		for (c = 0; c < NCOL; c++)
 			row[c] = cells[i][c];
 		snprintf(row[0], 64, "%s", r->name ? r->name : "");
-		snprintf(row[1], 64, "%s", state_word(r->state));
+		snprintf(row[1], 64, "%s", tb_radio_state_name(r->state));
 		snprintf(row[2], 64, "%s", r->transport && r->transport[0] ? r->transport : "-");
 		tb_fmt_identity(r->identity, row[3], 64);
 		if (r->online_since_us) {

@@ -101,7 +101,7 @@ static const char *nonempty(const char *s, const char *fallback)
 
 /* ---- the kinds ------------------------------------------------------------ */
 
-static const char *radio_state_name(Tetrabridge__V1__RadioState__State s)
+const char *tb_radio_state_name(Tetrabridge__V1__RadioState__State s)
 {
 	switch (s) {
 	case TETRABRIDGE__V1__RADIO_STATE__STATE__STATE_ONLINE:
@@ -418,7 +418,7 @@ static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 	switch (ev->body_case) {
 	case TETRABRIDGE__V1__EVENT__BODY_RADIO_STATE: {
 		const Tetrabridge__V1__RadioState *r = ev->radio_state;
-		fprintf(out, " %s", radio_state_name(r->state));
+		fprintf(out, " %s", tb_radio_state_name(r->state));
 		if (r->transport && r->transport[0])
 			fprintf(out, " %s", r->transport);
 		if (r->identity)

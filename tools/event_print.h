@@ -34,3 +34,6 @@ const char *tb_outgoing_state_name(Tetrabridge__V1__Outgoing__State s);
 /* The Event in the proto3 JSON mapping (ipc/pb_json.h), compact, one line.
  * Returns 0 or -ENOMEM. */
 int tb_print_event_json(FILE *out, const Tetrabridge__V1__Event *ev);
+
+/* "online", "offline" or "unknown". */
+const char *tb_radio_state_name(Tetrabridge__V1__RadioState__State s);
