@@ -43,6 +43,17 @@ static int option_error(const char *cmd, int c, char **argv)
 	return ctl_usage_error(cmd, "unknown option %s", argv[optind - 1]);
 }
 
+/* The options every subcommand that talks to the bridge shares (-T is
+ * --timeout): 1 when taken, else the exit status (a usage error). */
+static int conn_opt_or_error(struct ctl_conn_opts *conn, const char *cmd, int c, char **argv)
+{
+	int rc = ctl_conn_opt(conn, cmd, c == 'T' ? CTL_OPT_TIMEOUT : c, optarg);
+
+	if (rc == 1)
+		return 1;
+	return rc ? rc : option_error(cmd, c, argv);
+}
+
 static bool parse_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;
@@ -211,18 +222,13 @@ int ctl_cmd_radios(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'T':
-			if ((rc = ctl_conn_opt(&conn, "radios", CTL_OPT_TIMEOUT, optarg)) != 1)
-				return rc;
-			break;
 		case 'h':
 			usage_radios(stdout);
 			return EXIT_SUCCESS;
 		default:
-			rc = ctl_conn_opt(&conn, "radios", c, optarg);
-			if (rc == 1)
-				break;
-			return rc ? rc : option_error("radios", c, argv);
+			if ((rc = conn_opt_or_error(&conn, "radios", c, argv)) != 1)
+				return rc;
+			break;
 		}
 	}
 	if (optind < argc)
@@ -780,18 +786,13 @@ int ctl_cmd_replay(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'T':
-			if ((rc = ctl_conn_opt(&conn, "replay", CTL_OPT_TIMEOUT, optarg)) != 1)
-				return rc;
-			break;
 		case 'h':
 			usage_replay(stdout);
 			return EXIT_SUCCESS;
 		default:
-			rc = ctl_conn_opt(&conn, "replay", c, optarg);
-			if (rc == 1)
-				break;
-			return rc ? rc : option_error("replay", c, argv);
+			if ((rc = conn_opt_or_error(&conn, "replay", c, argv)) != 1)
+				return rc;
+			break;
 		}
 	}
 	if (optind < argc)
