@@ -92,6 +92,21 @@ static struct tb_radio *sending_radio(struct tb_bridge *b, const char *name, boo
 	return r;
 }
 
+/* The radio a send command names and the destination it gives, both
+ * checked; NULL with the reply filled when either is not right. */
+static struct tb_radio *addressed(struct tb_bridge *b, const char *radio, const Tetrabridge__V1__Identity *to,
+				  bool queue_if_offline, struct tb_out_request *req, Tetrabridge__V1__Reply *reply,
+				  void *tmp)
+{
+	const char *why;
+
+	if (destination(to, &req->to, &why) < 0) {
+		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
+		return NULL;
+	}
+	return sending_radio(b, radio, queue_if_offline, reply, tmp);
+}
+
 static void submit(struct tb_radio *r, const struct tb_out_request *req, Tetrabridge__V1__Reply *reply, void *tmp)
 {
 	struct tb_out_queued q = { 0 };
@@ -122,7 +137,6 @@ static void send_status(struct tb_bridge *b, const Tetrabridge__V1__SendStatus *
 			Tetrabridge__V1__Reply *reply, void *tmp)
 {
 	struct tb_out_request req = { .kind = TB_OUT_STATUS, .deadline_s = c->deadline_s, .client = client };
-	const char *why;
 	struct tb_radio *r;
 
 	if (c->value > 0xffff) {
@@ -130,11 +144,7 @@ static void send_status(struct tb_bridge *b, const Tetrabridge__V1__SendStatus *
 		     c->value);
 		return;
 	}
-	if (destination(c->to, &req.to, &why) < 0) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
-		return;
-	}
-	r = sending_radio(b, c->radio, c->queue_if_offline, reply, tmp);
+	r = addressed(b, c->radio, c->to, c->queue_if_offline, &req, reply, tmp);
 	if (!r)
 		return;
 	req.status_value = c->value;
@@ -145,7 +155,6 @@ static void send_text(struct tb_bridge *b, const Tetrabridge__V1__SendText *c, c
 		      Tetrabridge__V1__Reply *reply, void *tmp)
 {
 	struct tb_out_request req = { .kind = TB_OUT_TEXT, .deadline_s = c->deadline_s, .client = client };
-	const char *why;
 	struct tb_radio *r;
 
 	if (!c->text || !*c->text) {
@@ -156,11 +165,7 @@ static void send_text(struct tb_bridge *b, const Tetrabridge__V1__SendText *c, c
 		fail(reply, tmp, CODE(INVALID_ARGUMENT), "report must be none, received, consumed or both");
 		return;
 	}
-	if (destination(c->to, &req.to, &why) < 0) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
-		return;
-	}
-	r = sending_radio(b, c->radio, c->queue_if_offline, reply, tmp);
+	r = addressed(b, c->radio, c->to, c->queue_if_offline, &req, reply, tmp);
 	if (!r)
 		return;
 	req.text = c->text;
@@ -174,14 +179,9 @@ static void request_location(struct tb_bridge *b, const Tetrabridge__V1__Request
 {
 	struct tb_out_request req = { .kind = TB_OUT_LOCATION_REQUEST, .deadline_s = c->deadline_s,
 				      .client = client, .long_report = c->long_report };
-	const char *why;
 	struct tb_radio *r;
 
-	if (destination(c->to, &req.to, &why) < 0) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
-		return;
-	}
-	r = sending_radio(b, c->radio, c->queue_if_offline, reply, tmp);
+	r = addressed(b, c->radio, c->to, c->queue_if_offline, &req, reply, tmp);
 	if (!r)
 		return;
 	submit(r, &req, reply, tmp);

@@ -538,6 +538,25 @@ static int taken_instance(const struct tb_at_result *res)
 	return -1;
 }
 
+/* The terminal refused m (an AT error): nothing is in flight any more
+ * while m fails or waits to retry, then the next may go. */
+static void flight_error(struct tb_outbox *o, struct out_msg *m, const struct tb_at_result *res)
+{
+	o->cur = NULL;
+	o->phase = FL_IDLE;
+	send_error(o, m, res);
+	flight_done(o);
+}
+
+/* m could not be handed over (no answer, link lost): it is tried again. */
+static void flight_retry(struct tb_outbox *o, struct out_msg *m, const char *why, bool wait)
+{
+	o->cur = NULL;
+	o->phase = FL_IDLE;
+	msg_retry(o, m, why, -1, wait);
+	flight_done(o);
+}
+
 static void ctsds_result_cb(const struct tb_at_result *res, void *data)
 {
 	struct tb_outbox *o = ticket_done(data);
@@ -553,17 +572,11 @@ static void ctsds_result_cb(const struct tb_at_result *res, void *data)
 		return;
 	}
 	if (res->status != TB_AT_OK) {
-		o->cur = NULL;
-		o->phase = FL_IDLE;
-		send_error(o, m, res);
-		flight_done(o);
+		flight_error(o, m, res);
 		return;
 	}
 	if (!o->link || !tb_radio_link_is_up(o->link)) {
-		o->cur = NULL;
-		o->phase = FL_IDLE;
-		msg_retry(o, m, "the link to the terminal was lost", -1, false);
-		flight_done(o);
+		flight_retry(o, m, "the link to the terminal was lost", false);
 		return;
 	}
 	snprintf(cmd, sizeof(cmd), "AT+CMGS=%s,%u", o->called, o->hex_bits);
@@ -575,10 +588,7 @@ static void ctsds_result_cb(const struct tb_at_result *res, void *data)
 				 cmgs_result_cb, t) < 0) {
 		if (t)
 			ticket_done(t);
-		o->cur = NULL;
-		o->phase = FL_IDLE;
-		msg_retry(o, m, "the terminal did not answer", -1, true);
-		flight_done(o);
+		flight_retry(o, m, "the terminal did not answer", true);
 		return;
 	}
 	o->phase = FL_CMGS;
@@ -599,10 +609,7 @@ static void cmgs_result_cb(const struct tb_at_result *res, void *data)
 		return;
 	}
 	if (res->status != TB_AT_OK) {
-		o->cur = NULL;
-		o->phase = FL_IDLE;
-		send_error(o, m, res);
-		flight_done(o);
+		flight_error(o, m, res);
 		return;
 	}
 	o->cur_inst = taken_instance(res);

@@ -97,28 +97,29 @@ DEFUN(cfg_bridge_id, cfg_bridge_id_cmd, "id NAME",
 	return CMD_SUCCESS;
 }
 
+/* A ZeroMQ endpoint the bridge binds: tcp:// or ipc:// only. */
+static int set_endpoint(struct vty *vty, char **slot, const char *arg, const char *what)
+{
+	if (strncmp(arg, "tcp://", 6) && strncmp(arg, "ipc://", 6)) {
+		vty_out(vty, "%% %s endpoint '%s' must start with tcp:// or ipc://%s", what, arg, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_talloc_replace_string(g_bridge, slot, arg);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_bridge_events_bind, cfg_bridge_events_bind_cmd, "events bind ENDPOINT",
       "Event stream (ZeroMQ PUB)\n" "Where to listen\n"
       "ZeroMQ endpoint, e.g. tcp://127.0.0.1:5560 or ipc:///run/tetra-bridge/events\n")
 {
-	if (strncmp(argv[0], "tcp://", 6) && strncmp(argv[0], "ipc://", 6)) {
-		vty_out(vty, "%% events endpoint '%s' must start with tcp:// or ipc://%s", argv[0], VTY_NEWLINE);
-		return CMD_WARNING;
-	}
-	osmo_talloc_replace_string(g_bridge, &g_bridge->events_endpoint, argv[0]);
-	return CMD_SUCCESS;
+	return set_endpoint(vty, &g_bridge->events_endpoint, argv[0], "events");
 }
 
 DEFUN(cfg_bridge_commands_bind, cfg_bridge_commands_bind_cmd, "commands bind ENDPOINT",
       "Command socket (ZeroMQ ROUTER)\n" "Where to listen\n"
       "ZeroMQ endpoint, e.g. tcp://127.0.0.1:5561 or ipc:///run/tetra-bridge/commands\n")
 {
-	if (strncmp(argv[0], "tcp://", 6) && strncmp(argv[0], "ipc://", 6)) {
-		vty_out(vty, "%% commands endpoint '%s' must start with tcp:// or ipc://%s", argv[0], VTY_NEWLINE);
-		return CMD_WARNING;
-	}
-	osmo_talloc_replace_string(g_bridge, &g_bridge->commands_endpoint, argv[0]);
-	return CMD_SUCCESS;
+	return set_endpoint(vty, &g_bridge->commands_endpoint, argv[0], "commands");
 }
 
 DEFUN(cfg_bridge_state_dir, cfg_bridge_state_dir_cmd, "state-dir DIR",
