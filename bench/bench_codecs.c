@@ -5,7 +5,7 @@
  * does it: tetra_pei_decode() on the two lines, then the SDS-TL / LIP /
  * text decoders on the user data (codecs/sds.h) when the PEI decoder hands
  * the SDS on undecoded. "lines" starts from the two lines (framed already);
- * "bytes" adds the PEI framer (radio-drivers/pei_framer.h) on the raw
+ * "bytes" adds the PEI framer (codecs/pei_framer.h) on the raw
  * "<hdr>\r\n<hex>\r\n" stream, as it comes off the tty.
  * Encoders: from the values to what the bridge hands the terminal.
  *
@@ -35,7 +35,7 @@
 #include "codecs/codec_err.h"
 #include "codecs/pei_urc.h"
 #include "codecs/tetra_prim.h"
-#include "radio-drivers/pei_framer.h"
+#include "codecs/pei_framer.h"
 #if TB_HAVE_LIP
 #include "codecs/lip.h"
 #endif

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "radio-drivers/pei_framer.h"
+#include "codecs/pei_framer.h"
 
 enum tb_at_status {
 	TB_AT_OK,		/* final "OK" */

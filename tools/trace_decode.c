@@ -12,7 +12,7 @@
 #include "codecs/concat.h"
 #include "codecs/pei_urc.h"
 #include "ipc/event_build.h"
-#include "radio-drivers/pei_framer.h"
+#include "codecs/pei_framer.h"
 
 /* Concatenated texts in progress at once; more evict the oldest, which is
  * then reported as text_incomplete at once (nothing is lost either way). */

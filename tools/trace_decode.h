@@ -2,7 +2,7 @@
  *
  * Input is exactly what a terminal printed (and what was typed at it):
  * lines ending in CR LF or LF. Framing is the daemon's own
- * (radio-drivers/pei_framer.h); a +CTSDSR header and its hex user-data line
+ * (codecs/pei_framer.h); a +CTSDSR header and its hex user-data line
  * are paired as the AT engine pairs them; every result code goes through
  * tetra_pei_decode() and ipc/event_build, and the parts of concatenated
  * texts through a reassembly table (codecs/concat.h), in line order.

@@ -1,4 +1,4 @@
-/* libFuzzer target: the PEI byte framer (radio-drivers/pei_framer.h).
+/* libFuzzer target: the PEI byte framer (codecs/pei_framer.h).
  *
  * Input: byte 0 seeds how the rest is cut into reads; the rest is the
  * terminal's byte stream.
@@ -19,7 +19,7 @@
 #include "fuzz_util.h"
 
 #include "codecs/pei_urc.h"
-#include "radio-drivers/pei_framer.h"
+#include "codecs/pei_framer.h"
 
 struct lines {
 	char *buf;		/* each line followed by '\n' */

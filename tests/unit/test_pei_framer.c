@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "radio-drivers/pei_framer.h"
+#include "codecs/pei_framer.h"
 
 #define MAX_LINES 16
 

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "radio-drivers/pei_framer.h"
+#include "codecs/pei_framer.h"
 
 #include <string.h>
 
