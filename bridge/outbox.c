@@ -1,20 +1,15 @@
 /* The outgoing queue of one radio; see outbox.h.
  *
- * One SDS is in flight per terminal (o->cur): AT+CTSDS, AT+CMGS with the
- * user data, the direct "+CMGS: <inst>" (taken), then the unsolicited
- * "+CMGS: <inst>,<status>" (sent / failed on the air) or X15. Only then does
- * the next SDS go: a terminal's unsolicited +CMGS would otherwise arrive
- * while the next AT+CMGS waits and be taken for its answer.
+ * One SDS is in flight per terminal (o->cur, one part of one message): the
+ * radio layer sends it (a TNSDS-SEND.req to the link, radio-drivers/
+ * sds_send.h) and answers with TNSDS-SEND.conf primitives: taken, then sent
+ * or failed. Which failures are tried again, and when, is decided here.
  *
- * Everything that sends runs from the one timer (o->timer), never from an
- * AT callback or a primitive: the AT engine must not be re-entered from a
- * TB_AT_LINK_DOWN callback, and the queue's order stays simple. The timer
- * is armed at the nearest thing due: the next send, a retry, a deadline, a
- * report wait, the air wait.
- *
- * AT callbacks carry a ticket (a talloc child of the AT engine) rather than
- * the outbox: the outbox and the link can each be freed first, and whoever
- * goes first cuts the ticket loose.
+ * Everything that sends runs from the one timer (o->timer), never from a
+ * primitive handler: a confirm may come from inside the AT engine (e.g. its
+ * link-down callbacks), and the queue's order stays simple. The timer is
+ * armed at the nearest thing due: the next send, a retry, a deadline, a
+ * report wait.
  *
  * Health data: logs name messages by id and state; destinations and texts
  * never appear, not even at DEBUG.
@@ -40,7 +35,6 @@
 #include "codecs/sds_tl.h"
 #include "codecs/tetra_names.h"
 #include "common/logging.h"
-#include "radio-drivers/at_engine.h"
 #include "radio-drivers/radio_link.h"
 
 struct osmo_tdef tb_outbox_tdefs[] = {
@@ -72,13 +66,6 @@ static __attribute__((constructor)) void outbox_tdefs_reset(void)
 #define ST(x) TETRABRIDGE__V1__OUTGOING__STATE__##x
 #define RC(x) TETRABRIDGE__V1__REPLY__CODE__##x
 
-enum flight {
-	FL_IDLE,	/* nothing in flight */
-	FL_CTSDS,	/* AT+CTSDS sent, waiting for its result */
-	FL_CMGS,	/* AT+CMGS sent, waiting for the terminal to take it */
-	FL_AIR,		/* taken, waiting for +CMGS: <inst>,<status> */
-};
-
 struct out_msg {
 	struct llist_head list;		/* in o->msgs or o->answers */
 	struct tb_outbox_row r;		/* r.text and r.client point to talloc children */
@@ -89,10 +76,6 @@ struct out_msg {
 	unsigned retry_ms;		/* the last retry delay, 0: none yet */
 	uint16_t air_unknown;		/* parts taken before a restart: their air result is lost */
 	uint64_t air_unknown_due_us;
-};
-
-struct out_ticket {
-	struct tb_outbox *o;
 };
 
 struct tb_outbox {
@@ -110,16 +93,12 @@ struct tb_outbox {
 	bool stopped;
 	struct osmo_timer_list timer;
 
-	/* The SDS in flight. */
+	/* The SDS in flight: part cur_part of cur, the link's request
+	 * cur_handle (NULL: none). */
 	struct out_msg *cur;
 	unsigned cur_part;
-	enum flight phase;
-	int cur_inst;			/* -1: the terminal gave none */
-	uint64_t air_due_us;
-	struct out_ticket *ticket;	/* the AT command outstanding, or NULL */
-	char hex[TETRA_SDS_MAX_BYTES * 2 + 2];	/* the part's user data for AT+CMGS */
-	unsigned hex_bits;
-	char called[24];
+	uint64_t cur_handle;
+	uint64_t next_handle;
 };
 
 static void schedule(struct tb_outbox *o);
@@ -201,52 +180,21 @@ static int next_part(const struct out_msg *m)
 	return -1;
 }
 
-static void link_detach_ticket(struct tb_outbox *o)
+/* Nothing is in flight any more for the queue; the link is told that no
+ * answer about the SDS it may still be busy with is wanted. */
+static void flight_release(struct tb_outbox *o)
 {
-	if (o->ticket) {
-		o->ticket->o = NULL;
-		o->ticket = NULL;
-	}
-}
+	struct tetra_prim prim;
 
-static int ticket_destructor(struct out_ticket *t)
-{
-	/* Freed with the AT engine (the link went away) while a command
-	 * waited: nothing will answer it, so nothing is in flight any more. */
-	if (t->o && t->o->ticket == t) {
-		struct tb_outbox *o = t->o;
-
-		o->ticket = NULL;
-		if (o->phase == FL_CTSDS || o->phase == FL_CMGS) {
-			o->phase = FL_IDLE;
-			o->cur = NULL;
-		}
-	}
-	return 0;
-}
-
-static struct out_ticket *ticket_new(struct tb_outbox *o, struct tb_at_engine *at)
-{
-	struct out_ticket *t = talloc_zero(at, struct out_ticket);
-
-	if (!t)
-		return NULL;
-	t->o = o;
-	talloc_set_destructor(t, ticket_destructor);
-	o->ticket = t;
-	return t;
-}
-
-/* The ticket of a finished AT command: which outbox (NULL: gone). */
-static struct tb_outbox *ticket_done(struct out_ticket *t)
-{
-	struct tb_outbox *o = t->o;
-
-	if (o && o->ticket == t)
-		o->ticket = NULL;
-	t->o = NULL;
-	talloc_free(t);
-	return o;
+	if (!o->cur)
+		return;
+	o->cur = NULL;
+	if (!o->link)
+		return;
+	memset(&prim, 0, sizeof(prim));
+	osmo_prim_init(&prim.oph, TETRA_SAP_TNSDS, TETRA_TNSDS_SEND_RELEASE, PRIM_OP_REQUEST, NULL);
+	prim.u.sds_send_release.handle = o->cur_handle;
+	tb_radio_link_prim_down(o->link, &prim);
 }
 
 /* ---- events and the store -------------------------------------------------- */
@@ -299,12 +247,8 @@ static void store_progress(struct tb_outbox *o, struct out_msg *m)
 
 static void msg_free(struct tb_outbox *o, struct out_msg *m)
 {
-	if (o->cur == m) {
-		/* A command still outstanding finds cur NULL and only goes idle. */
-		o->cur = NULL;
-		if (o->phase == FL_AIR)
-			o->phase = FL_IDLE;
-	}
+	if (o->cur == m)
+		flight_release(o);
 	llist_del(&m->list);
 	if (m->answer)
 		o->n_answers--;
@@ -416,16 +360,10 @@ static void msg_retry(struct tb_outbox *o, struct out_msg *m, const char *reason
 
 /* ---- sending ----------------------------------------------------------------- */
 
-static void flight_done(struct tb_outbox *o)
-{
-	o->cur = NULL;
-	o->phase = FL_IDLE;
-	o->cur_inst = -1;
-	schedule(o);
-}
-
-/* A part's user data: fills o->hex / o->hex_bits. Returns 0 or a sentence. */
-static const char *encode_part(struct tb_outbox *o, const struct out_msg *m, unsigned part)
+/* A part's user data as a send request: fills req's ai_service, bits and
+ * data. Returns NULL or a sentence. */
+static const char *encode_part(struct tb_outbox *o, const struct out_msg *m, unsigned part,
+			       struct tetra_sds_send_req *req)
 {
 	struct tetra_sds_pdu *pdus = NULL, one;
 	const struct tetra_sds_pdu *p = &one;
@@ -433,6 +371,7 @@ static const char *encode_part(struct tb_outbox *o, const struct out_msg *m, uns
 	int rc;
 
 	memset(&one, 0, sizeof(one));
+	req->ai_service = TETRA_AI_SDS_TYPE4;
 	if (m->answer) {
 		rc = tetra_sds_encode_report(m->answer_pid, TETRA_SDS_ST_RECEIVED, m->answer_ref, &one);
 		if (rc < 0)
@@ -442,6 +381,7 @@ static const char *encode_part(struct tb_outbox *o, const struct out_msg *m, uns
 		case TB_OUT_STATUS:
 			if (tetra_status_encode(m->r.status_value, &one) < 0)
 				return "the status could not be encoded";
+			req->ai_service = TETRA_AI_STATUS;
 			break;
 		case TB_OUT_LOCATION_REQUEST: {
 			size_t bits = 0;
@@ -473,199 +413,102 @@ static const char *encode_part(struct tb_outbox *o, const struct out_msg *m, uns
 			return "unknown kind of message";
 		}
 	}
-	rc = tetra_sds_hex(p, o->hex, sizeof(o->hex));
-	if (rc < 0)
+	if (p->bits == 0 || p->bits > 8 * TETRA_SDS_MAX_BYTES) {
 		why = "the message could not be encoded";
-	o->hex_bits = p->bits;
+		goto out;
+	}
+	req->bits = p->bits;
+	memcpy(req->data, p->data, sizeof(req->data));
 out:
 	talloc_free(pdus);
 	return why;
 }
 
-static void cmgs_result_cb(const struct tb_at_result *res, void *data);
-
-/* The terminal's answer to AT+CMGS or AT+CTSDS that is not OK. */
-static void send_error(struct tb_outbox *o, struct out_msg *m, const struct tb_at_result *res)
+/* The radio layer's answer about the part in flight. */
+static void on_send_cnf(struct tb_outbox *o, const struct tetra_sds_send_cnf *c)
 {
-	char why[160];
+	struct out_msg *m = o->cur;
+	unsigned part = o->cur_part;
 
-	switch (res->status) {
-	case TB_AT_CME_ERROR:
-		if (res->cme == 42) {
-			msg_retry(o, m, "the terminal is busy transmitting", 42, true);
-			return;
-		}
-		snprintf(why, sizeof(why), "the terminal refused it: %s (+CME ERROR %d)",
-			 tetra_cme_error_name(res->cme), res->cme);
-		msg_fail(o, m, why, 0, res->cme);
+	if (!m || c->handle != o->cur_handle) {
+		LOGP(DSDS, LOGL_DEBUG, "%s: a send confirm for no message in flight\n", o->name);
 		return;
-	case TB_AT_ERROR:
-		msg_fail(o, m, "the terminal refused it (ERROR)", 0, -1);
-		return;
-	case TB_AT_TIMEOUT:
-		msg_retry(o, m, "the terminal did not answer", -1, true);
-		return;
-	case TB_AT_LINK_DOWN:
+	}
+	if (c->submitted && c->state != TETRA_SDS_SEND_SENT)
+		m->r.attempts++;	/* one AT+CMGS, counted once: taken, or failed */
+	switch (c->state) {
+	case TETRA_SDS_SEND_TAKEN:
+		m->retry_ms = 0;
+		m->r.taken |= 1u << part;
+		if (m->answer)
+			LOGP(DSDS, LOGL_DEBUG, "%s: delivery report answer taken (instance %d)\n", o->name,
+			     c->sds_inst);
+		else
+			LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " part %u/%u taken (instance %d)\n", o->name,
+			     m->r.id, part + 1, m->r.parts, c->sds_inst);
+		msg_advance(o, m, 0);	/* may publish TAKEN; never final here */
+		break;
+	case TETRA_SDS_SEND_SENT:
+		o->cur = NULL;
+		if (c->assumed && !m->answer)
+			LOGP(DSDS, LOGL_NOTICE, "%s: message %" PRIu64 ": the terminal did not say within %lu s "
+			     "whether it went over the air; counted as sent\n", o->name, m->r.id,
+			     tdef_s(TB_T_AIR_WAIT));
+		m->r.sent |= 1u << part;
+		msg_advance(o, m, 0);
+		break;
+	case TETRA_SDS_SEND_FAILED:
 	default:
-		msg_retry(o, m, "the link to the terminal was lost", -1, false);
-		return;
+		o->cur = NULL;
+		switch (c->cause) {
+		case TETRA_SDS_SEND_BUSY:
+			msg_retry(o, m, c->reason, c->cme, true);
+			break;
+		case TETRA_SDS_SEND_NO_ANSWER:
+			msg_retry(o, m, c->reason, -1, true);
+			break;
+		case TETRA_SDS_SEND_LINK_LOST:
+			msg_retry(o, m, c->reason, -1, false);
+			break;
+		default:	/* refused, or failed on the air */
+			msg_fail(o, m, c->reason, 0, c->cme);
+			break;
+		}
+		break;
 	}
-}
-
-/* "+CMGS: <inst>[,...]": the instance, or -1. */
-static int taken_instance(const struct tb_at_result *res)
-{
-	for (unsigned i = 0; i < res->n_info; i++) {
-		const char *p = res->info[i];
-		char *end;
-		unsigned long v;
-
-		if (strncmp(p, "+CMGS:", 6))
-			continue;
-		p += 6;
-		while (*p == ' ')
-			p++;
-		v = strtoul(p, &end, 10);
-		if (end == p || v > 255)
-			continue;
-		while (*end == ' ')
-			end++;
-		/* An unsolicited "<inst>,<status>" that slipped in is not ours. */
-		if (*end == ',' && end[1] != '\0' && end[1] != ',')
-			continue;
-		return (int)v;
-	}
-	return -1;
-}
-
-/* The terminal refused m (an AT error): nothing is in flight any more
- * while m fails or waits to retry, then the next may go. */
-static void flight_error(struct tb_outbox *o, struct out_msg *m, const struct tb_at_result *res)
-{
-	o->cur = NULL;
-	o->phase = FL_IDLE;
-	send_error(o, m, res);
-	flight_done(o);
-}
-
-/* m could not be handed over (no answer, link lost): it is tried again. */
-static void flight_retry(struct tb_outbox *o, struct out_msg *m, const char *why, bool wait)
-{
-	o->cur = NULL;
-	o->phase = FL_IDLE;
-	msg_retry(o, m, why, -1, wait);
-	flight_done(o);
-}
-
-static void ctsds_result_cb(const struct tb_at_result *res, void *data)
-{
-	struct tb_outbox *o = ticket_done(data);
-	struct out_msg *m;
-	struct out_ticket *t;
-	char cmd[64];
-
-	if (!o)
-		return;
-	m = o->cur;
-	if (!m || o->phase != FL_CTSDS) {
-		flight_done(o);
-		return;
-	}
-	if (res->status != TB_AT_OK) {
-		flight_error(o, m, res);
-		return;
-	}
-	if (!o->link || !tb_radio_link_is_up(o->link)) {
-		flight_retry(o, m, "the link to the terminal was lost", false);
-		return;
-	}
-	snprintf(cmd, sizeof(cmd), "AT+CMGS=%s,%u", o->called, o->hex_bits);
-	t = ticket_new(o, tb_radio_link_at(o->link));
-	if (t)
-		m->r.attempts++;
-	if (!t || tb_at_cmd_data(tb_radio_link_at(o->link), cmd, o->hex, strlen(o->hex),
-				 osmo_tdef_get(tb_radio_link_tdefs, TB_T_AT_TIMEOUT, OSMO_TDEF_MS, -1),
-				 cmgs_result_cb, t) < 0) {
-		if (t)
-			ticket_done(t);
-		flight_retry(o, m, "the terminal did not answer", true);
-		return;
-	}
-	o->phase = FL_CMGS;
-}
-
-static void cmgs_result_cb(const struct tb_at_result *res, void *data)
-{
-	struct tb_outbox *o = ticket_done(data);
-	struct out_msg *m;
-	unsigned part;
-
-	if (!o)
-		return;
-	m = o->cur;
-	part = o->cur_part;
-	if (!m || o->phase != FL_CMGS) {
-		flight_done(o);
-		return;
-	}
-	if (res->status != TB_AT_OK) {
-		flight_error(o, m, res);
-		return;
-	}
-	o->cur_inst = taken_instance(res);
-	o->phase = FL_AIR;
-	o->air_due_us = now_us() + tdef_ms(TB_T_AIR_WAIT) * 1000u;
-	m->retry_ms = 0;
-	m->r.taken |= 1u << part;
-	if (m->answer)
-		LOGP(DSDS, LOGL_DEBUG, "%s: delivery report answer taken (instance %d)\n", o->name, o->cur_inst);
-	else
-		LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " part %u/%u taken (instance %d)\n", o->name, m->r.id,
-		     part + 1, m->r.parts, o->cur_inst);
-	msg_advance(o, m, 0);	/* may publish TAKEN; never final here */
 	schedule(o);
 }
 
-/* Start sending part `part` of m: AT+CTSDS first. */
+/* Hand part `part` of m to the radio layer. */
 static void send_part(struct tb_outbox *o, struct out_msg *m, unsigned part)
 {
-	struct tb_at_engine *at = tb_radio_link_at(o->link);
-	const struct tetra_identity *to = &m->r.to;
-	struct out_ticket *t;
+	struct tetra_prim prim;
+	struct tetra_sds_send_req *req = &prim.u.sds_send_req;
 	const char *why;
-	char cmd[48];
+	int rc;
 
-	why = encode_part(o, m, part);
+	memset(&prim, 0, sizeof(prim));
+	osmo_prim_init(&prim.oph, TETRA_SAP_TNSDS, TETRA_TNSDS_SEND, PRIM_OP_REQUEST, NULL);
+	why = encode_part(o, m, part, req);
 	if (why) {
 		msg_fail(o, m, why, 0, -1);
 		return;
 	}
-	if (to->type == TETRA_ID_TSI)
-		snprintf(o->called, sizeof(o->called), "%04u%05u%08u", to->mcc, to->mnc, (unsigned)to->ssi);
-	else
-		snprintf(o->called, sizeof(o->called), "%u", (unsigned)to->ssi);
-	if (!m->answer && m->r.kind == TB_OUT_STATUS)
-		snprintf(cmd, sizeof(cmd), "AT+CTSDS=13,%u", to->type == TETRA_ID_TSI ? 1 : 0);
-	else
-		snprintf(cmd, sizeof(cmd), "AT+CTSDS=12,%u,0,0,1", to->type == TETRA_ID_TSI ? 1 : 0);
-
-	t = ticket_new(o, at);
-	if (!t)
-		return;		/* no memory: the timer tries again */
+	req->to = m->r.to;
+	req->handle = ++o->next_handle;
+	/* Set before the request: a write that fails at once is confirmed
+	 * from inside it. */
 	o->cur = m;
 	o->cur_part = part;
-	o->cur_inst = -1;
-	o->phase = FL_CTSDS;
+	o->cur_handle = req->handle;
 	if (m->answer)
 		LOGP(DSDS, LOGL_DEBUG, "%s: sending a delivery report answer\n", o->name);
 	else
 		LOGP(DSDS, LOGL_DEBUG, "%s: message %" PRIu64 " part %u/%u: sending\n", o->name, m->r.id, part + 1,
 		     m->r.parts);
-	if (tb_at_cmd(at, cmd, osmo_tdef_get(tb_radio_link_tdefs, TB_T_AT_TIMEOUT, OSMO_TDEF_MS, -1),
-		      ctsds_result_cb, t) < 0) {
-		ticket_done(t);
+	rc = tb_radio_link_prim_down(o->link, &prim);
+	if (rc < 0 && o->cur == m && o->cur_handle == req->handle) {
 		o->cur = NULL;
-		o->phase = FL_IDLE;
 		msg_retry(o, m, "the terminal did not answer", -1, true);
 	}
 }
@@ -686,7 +529,7 @@ static struct out_msg *head(struct tb_outbox *o)
 
 static bool can_send(const struct tb_outbox *o)
 {
-	return !o->stopped && o->phase == FL_IDLE && o->link && tb_radio_link_is_up(o->link);
+	return !o->stopped && !o->cur && o->link && tb_radio_link_can_send(o->link);
 }
 
 static void deadline_fail(struct tb_outbox *o, struct out_msg *m)
@@ -731,20 +574,6 @@ static void timer_cb(void *data)
 
 	if (o->stopped)
 		return;
-	if (o->phase == FL_AIR && now >= o->air_due_us) {
-		struct out_msg *cur = o->cur;
-		unsigned part = o->cur_part;
-
-		o->cur = NULL;
-		o->phase = FL_IDLE;
-		if (cur) {
-			if (!cur->answer)
-				LOGP(DSDS, LOGL_NOTICE, "%s: message %" PRIu64 ": the terminal did not say within "
-				     "%lu s whether it went over the air; counted as sent\n", o->name, cur->r.id,
-				     tdef_s(TB_T_AIR_WAIT));
-			assume_sent(o, cur, 1u << part);
-		}
-	}
 	llist_for_each_entry_safe(m, m2, &o->answers, list)
 		if (m != o->cur && now >= m->r.deadline_us)
 			deadline_fail(o, m);
@@ -788,8 +617,6 @@ static void schedule(struct tb_outbox *o)
 		osmo_timer_del(&o->timer);
 		return;
 	}
-	if (o->phase == FL_AIR)
-		due = o->air_due_us;
 	llist_for_each_entry(m, &o->answers, list)
 		if (m != o->cur)
 			due = min_u64(due, m->r.deadline_us);
@@ -815,35 +642,6 @@ static void schedule(struct tb_outbox *o)
 }
 
 /* ---- primitives ------------------------------------------------------------ */
-
-static void on_send_result(struct tb_outbox *o, const struct tetra_send_result_param *p)
-{
-	struct out_msg *m = o->cur;
-	unsigned part = o->cur_part;
-
-	if (!p->has_status || o->phase != FL_AIR || !m || o->cur_inst < 0 || p->sds_inst != o->cur_inst) {
-		LOGP(DSDS, LOGL_DEBUG, "%s: send result of instance %u: not the message in flight\n", o->name,
-		     p->sds_inst);
-		return;
-	}
-	o->cur = NULL;
-	o->phase = FL_IDLE;
-	o->cur_inst = -1;
-	if (p->status == 4) {
-		m->r.sent |= 1u << part;
-		msg_advance(o, m, 0);
-	} else {
-		char why[96];
-
-		if (p->status == 5)
-			snprintf(why, sizeof(why), "the terminal could not send it over the air");
-		else
-			snprintf(why, sizeof(why), "the terminal could not send it over the air (status %u)",
-				 p->status);
-		msg_fail(o, m, why, 0, -1);
-	}
-	schedule(o);
-}
 
 /* A report about part with reference ref from the party with SSI ssi.
  * level: 1 received, 2 consumed, -1 failed. */
@@ -877,10 +675,8 @@ static void on_report(struct tb_outbox *o, uint32_t ssi, uint8_t ref, int level,
 			m->r.delivered |= bit;
 			if (level == 2)
 				m->r.consumed |= bit;
-			if (o->cur == m && o->cur_part == i && o->phase == FL_AIR) {
-				o->cur = NULL;
-				o->phase = FL_IDLE;
-			}
+			if (o->cur == m && o->cur_part == i)
+				flight_release(o);	/* no need to wait for the air result */
 			msg_advance(o, m, status);
 			schedule(o);
 			return;
@@ -981,8 +777,9 @@ void tb_outbox_on_prim(struct tb_outbox *o, const struct tetra_prim *prim)
 	if (prim->oph.sap != TETRA_SAP_TNSDS)
 		return;
 	switch (prim->oph.primitive) {
-	case TETRA_TNSDS_SEND_RESULT:
-		on_send_result(o, &prim->u.send_result);
+	case TETRA_TNSDS_SEND:
+		if (prim->oph.operation == PRIM_OP_CONFIRM)
+			on_send_cnf(o, &prim->u.sds_send_cnf);
 		break;
 	case TETRA_TNSDS_REPORT:
 		on_sds_report(o, &prim->u.report);
@@ -1006,7 +803,7 @@ void tb_outbox_on_prim(struct tb_outbox *o, const struct tetra_prim *prim)
 static int outbox_destructor(struct tb_outbox *o)
 {
 	osmo_timer_del(&o->timer);
-	link_detach_ticket(o);
+	flight_release(o);
 	return 0;
 }
 
@@ -1026,7 +823,6 @@ struct tb_outbox *tb_outbox_alloc(void *ctx, const char *radio_name, struct tb_o
 	o->publish = publish_cb;
 	o->publish_data = publish_data;
 	o->next_local_id = 1;
-	o->cur_inst = -1;
 	INIT_LLIST_HEAD(&o->msgs);
 	INIT_LLIST_HEAD(&o->answers);
 	osmo_timer_setup(&o->timer, timer_cb, o);
@@ -1038,16 +834,24 @@ void tb_outbox_set_link(struct tb_outbox *o, struct tb_radio_link *link)
 {
 	if (link == o->link)
 		return;
-	/* What was in flight on the old link is sent again on the new one
-	 * (parts the terminal took stay taken). */
-	link_detach_ticket(o);
-	if (o->phase == FL_CTSDS || o->phase == FL_CMGS) {
-		o->cur = NULL;
-		o->phase = FL_IDLE;
+	/* What was in flight on the old link is sent again on the new one;
+	 * a part the terminal took stays taken, and counts as sent after the
+	 * air wait unless its report comes first (as after a restart). */
+	if (o->cur) {
+		struct out_msg *m = o->cur;
+		uint16_t bit = 1u << o->cur_part;
+
+		flight_release(o);
+		if ((m->r.taken & bit) && !(m->r.sent & bit)) {
+			m->air_unknown |= bit;
+			m->air_unknown_due_us = now_us() + tdef_ms(TB_T_AIR_WAIT) * 1000u;
+		}
 	}
 	o->link = link;
-	if (link)
+	if (link) {
 		o->stopped = false;
+		tb_radio_link_set_send_tdefs(link, tb_outbox_tdefs);
+	}
 	schedule(o);
 }
 

@@ -1,10 +1,13 @@
 /* The outgoing queue of one radio: statuses, texts and location requests
  * that clients asked the bridge to send, one SDS in flight per terminal.
  *
- * Each message: AT+CTSDS=<service>,<called id type>... then
- * AT+CMGS=<called>,<bits> with the hex user data and Ctrl-Z (the AT engine's
- * tb_at_cmd_data). Its life is published as Outgoing events with its
- * message id:
+ * Each message (each part of a long text) is handed to the radio's link as
+ * a TNSDS-SEND request primitive; the radio layer does the PEI exchange
+ * (radio-drivers/sds_send.h: AT+CTSDS, AT+CMGS with the user data, the
+ * terminal's air result) and answers with TNSDS-SEND confirms: taken, sent,
+ * or failed with a cause. What is the bridge's stays here: the order of the
+ * queue, retries and deadlines, matching delivery reports, persistence, and
+ * the message's life as Outgoing events with its message id:
  *
  *   QUEUED -> TAKEN (the +CMGS answer) -> SENT (unsolicited +CMGS: <inst>,4)
  *          -> DELIVERED (SDS-REPORT / short report "received" with its
@@ -24,10 +27,11 @@
  * into parts (up to 16), each with its own message reference; the message
  * reaches a state when all its parts have.
  *
- * In flight: from AT+CTSDS until the terminal says the message went over
+ * In flight: from the request until the radio layer says the part went over
  * the air (or failed), at most X15 after it was taken (terminals that never
- * report the air send: the part then counts as SENT). Then the next message
- * goes while this one waits for its reports.
+ * report the air send: the part then counts as SENT), or until a delivery
+ * report for it arrives first. Then the next message goes while this one
+ * waits for its reports.
  *
  * Reports: an SDS-REPORT (or SHORT-REPORT) from the destination's SSI with
  * the message reference of a part that was taken: received / consumed move
@@ -63,6 +67,7 @@
 
 #include "codecs/tetra_prim.h"
 #include "ipc/tetra_bridge.pb-c.h"
+#include "radio-drivers/sds_send.h"
 
 struct tb_radio_link;
 struct tb_outbox_store;
@@ -74,7 +79,8 @@ enum {
 	TB_T_REPORT_WAIT = -12,		/* s: wait for a requested delivery report after SENT */
 	TB_T_BUSY_RETRY_MIN = -13,	/* ms: first retry delay after busy / link down */
 	TB_T_BUSY_RETRY_MAX = -14,	/* ms: retry delay stops growing here */
-	TB_T_AIR_WAIT = -15,		/* s: wait for +CMGS: <inst>,<status> after TAKEN */
+	/* TB_T_AIR_WAIT (X15, radio-drivers/sds_send.h) is in this group too:
+	 * the table is handed to each link's SDS sender. */
 };
 
 /* Messages waiting per radio before submit says BUSY. */
@@ -133,11 +139,11 @@ int tb_outbox_restore(struct tb_outbox *o);
 int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request *req,
 		     struct tb_out_queued *q, char **errmsg);
 
-/* Every primitive from the radio's link, before the bridge publishes it:
- * LINK_UP / LINK_DOWN, +CMGS send results, SDS-REPORTs and short reports
- * (matched against messages waiting for them), and incoming SDS-TL messages
- * that ask for a "received" report (answered). Never consumes it: the
- * bridge still publishes its own event for every primitive. */
+/* Every primitive from the radio's link, after the bridge published its own
+ * event for it (if it has one): LINK_UP / LINK_DOWN, the TNSDS-SEND
+ * confirms, SDS-REPORTs and short reports (matched against messages waiting
+ * for them), and incoming SDS-TL messages that ask for a "received" report
+ * (answered). Others are ignored. */
 void tb_outbox_on_prim(struct tb_outbox *o, const struct tetra_prim *prim);
 
 /* Client messages queued or in flight or waiting for reports (answers to

@@ -40,6 +40,10 @@ enum tetra_tnsds_prim {
 	TETRA_TNSDS_LOCATION_CONTROL, /* IND: LIP request / report ack / other LIP PDUs */
 	TETRA_TNSDS_REPORT,	  /* IND: SDS-TL SDS-REPORT or SDS-ACK (delivery report) */
 	TETRA_TNSDS_SEND_RESULT,  /* IND/CONF: +CMGS, what became of an SDS the bridge sent */
+	TETRA_TNSDS_SEND,	  /* REQ: send one SDS through the terminal (struct tetra_sds_send_req);
+				   * CONF: what became of it (struct tetra_sds_send_cnf) */
+	TETRA_TNSDS_SEND_RELEASE, /* REQ: the requester needs no further answer about an SDS
+				   * (struct tetra_sds_send_release) */
 };
 
 /* TNMM primitives (EN 300 392-2 §15.3), terminal information via PEI. */
@@ -302,6 +306,57 @@ struct tetra_send_result_param {
 	uint8_t msg_ref;
 };
 
+/* TNSDS-SEND.req: one SDS for the terminal to send (EN 300 392-5 AT+CTSDS
+ * selects the AI service and the called party's identity type, AT+CMGS
+ * carries the user data). The data is already encoded (codecs/sds_encode.h):
+ * a status value (16 bits) for AI service 13, an SDS type 4 PDU with its
+ * protocol identifier for 12. */
+struct tetra_sds_send_req {
+	uint64_t handle;	/* the requester's: every answer carries it */
+	struct tetra_identity to; /* TETRA_ID_SSI or TETRA_ID_TSI */
+	uint8_t ai_service;	/* TETRA_AI_STATUS or TETRA_AI_SDS_TYPE4 */
+	uint16_t bits;		/* user data length, 1..2047 */
+	uint8_t data[TETRA_SDS_MAX_BYTES];
+};
+
+/* How far an SDS got: each request is answered by TAKEN (unless it failed
+ * first), then exactly one of SENT or FAILED. */
+enum tetra_sds_send_state {
+	TETRA_SDS_SEND_TAKEN,	/* the terminal accepted it (the +CMGS answer) */
+	TETRA_SDS_SEND_SENT,	/* it went over the air (+CMGS: <inst>,4), or the terminal did
+				 * not say within the air wait (assumed) */
+	TETRA_SDS_SEND_FAILED,	/* see cause */
+};
+
+/* Why an SDS was not sent. BUSY, NO_ANSWER and LINK_LOST are passing: the
+ * same SDS may go later. REFUSED and AIR_FAILED are the terminal's answer. */
+enum tetra_sds_send_cause {
+	TETRA_SDS_SEND_OK,
+	TETRA_SDS_SEND_BUSY,	   /* +CME ERROR 42: the terminal is transmitting */
+	TETRA_SDS_SEND_NO_ANSWER,  /* an AT command got no final result in time */
+	TETRA_SDS_SEND_LINK_LOST,  /* the PEI link went down (or was not up) */
+	TETRA_SDS_SEND_REFUSED,	   /* ERROR or another +CME ERROR to AT+CTSDS / AT+CMGS */
+	TETRA_SDS_SEND_AIR_FAILED, /* +CMGS: <inst>,<status other than 4> */
+};
+
+/* TNSDS-SEND.conf. */
+struct tetra_sds_send_cnf {
+	uint64_t handle;
+	uint8_t state;		/* enum tetra_sds_send_state */
+	uint8_t cause;		/* FAILED: enum tetra_sds_send_cause */
+	bool submitted;		/* AT+CMGS was written for this answer's attempt */
+	bool assumed;		/* SENT: the terminal never said; the air wait ran out */
+	int16_t sds_inst;	/* the terminal's SDS instance (TAKEN on), -1 when it gave none */
+	int16_t cme;		/* FAILED by +CME ERROR: its number, else -1 */
+	int16_t air_status;	/* AIR_FAILED: the <sds status> the terminal gave */
+	char reason[96];	/* FAILED: a sentence for people, without health data */
+};
+
+/* TNSDS-SEND-RELEASE.req. */
+struct tetra_sds_send_release {
+	uint64_t handle;
+};
+
 /* ---- TNMM parameters ---------------------------------------------------- */
 
 struct tetra_own_identity_param {
@@ -357,6 +412,9 @@ struct tetra_prim {
 		struct tetra_location_control_param location_control;
 		struct tetra_report_param report;
 		struct tetra_send_result_param send_result;
+		struct tetra_sds_send_req sds_send_req;
+		struct tetra_sds_send_cnf sds_send_cnf;
+		struct tetra_sds_send_release sds_send_release;
 		struct tetra_own_identity_param own_identity;
 		struct tetra_mode_param mode;
 		struct tetra_group_param group;

@@ -550,6 +550,19 @@ void tb_at_reset(struct tb_at_engine *e)
 	leave(e);
 }
 
+void tb_at_forget(struct tb_at_engine *e, const void *cb_data)
+{
+	struct at_cmd *c;
+
+	if (!e)
+		return;
+	llist_for_each_entry(c, &e->queue, list)
+		if (c->cb_data == cb_data)
+			c->cb = NULL;
+	if (e->cur && e->cur->cb_data == cb_data)
+		e->cur->cb = NULL;
+}
+
 unsigned tb_at_pending(const struct tb_at_engine *e)
 {
 	return e->n_pending;

@@ -98,6 +98,11 @@ void tb_at_feed(struct tb_at_engine *e, const uint8_t *buf, size_t len);
  * without it. Commands queued by those callbacks stay queued. */
 void tb_at_reset(struct tb_at_engine *e);
 
+/* The commands queued or outstanding with this cb_data still run (the
+ * terminal is answered as it expects) but their callbacks no longer do:
+ * for a caller that goes away first. */
+void tb_at_forget(struct tb_at_engine *e, const void *cb_data);
+
 /* Prefix for this engine's log lines (e.g. the radio's name); copied. */
 void tb_at_set_name(struct tb_at_engine *e, const char *name);
 

@@ -11,6 +11,7 @@
 
 #include "codecs/pei_urc.h"
 #include "common/logging.h"
+#include "radio-drivers/sds_send.h"
 
 struct osmo_tdef tb_radio_link_tdefs[] = {
 	{ .T = TB_T_KEEPALIVE, .default_val = 15, .unit = OSMO_TDEF_S,
@@ -55,6 +56,7 @@ struct tb_radio_link {
 	char *name;
 	struct tb_transport *t;
 	struct tb_at_engine *at;
+	struct tb_sds_send *sds;		/* TNSDS-SEND requests */
 	const struct tb_profile *profile;
 	struct tb_radio_link_callbacks cbs;
 	void *cb_data;
@@ -153,6 +155,17 @@ static void deliver_urc(struct tb_radio_link *rl, const char *line, size_t len, 
 	if (prim.oph.sap == TETRA_SAP_TNMM && prim.oph.primitive == TETRA_TNMM_OWN_IDENTITY)
 		rl->own = prim.u.own_identity.id;
 	rl->cbs.prim(rl, &prim, rl->cb_data);
+	/* The terminal's own line goes up first; what it means for the SDS
+	 * in flight (its TNSDS-SEND.conf) follows it. */
+	if (prim.oph.sap == TETRA_SAP_TNSDS && prim.oph.primitive == TETRA_TNSDS_SEND_RESULT && rl->sds)
+		tb_sds_send_air_result(rl->sds, &prim.u.send_result);
+}
+
+static void sds_send_up_cb(const struct tetra_prim *prim, void *data)
+{
+	struct tb_radio_link *rl = data;
+
+	rl->cbs.prim(rl, prim, rl->cb_data);
 }
 
 static void hold_urc(struct tb_radio_link *rl, const char *line, size_t len, const char *data_line,
@@ -424,8 +437,17 @@ static void st_ready_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 	rl->last_error[0] = '\0';
 	rl->confirmed = true;
 	LOGPFSML(fi, LOGL_NOTICE, "online\n");
+	tb_sds_send_link_up(rl->sds, true);
 	emit_link(rl, TETRA_LINK_UP, 0);
 	flush_held(rl, true);
+}
+
+static void st_ready_onleave(struct osmo_fsm_inst *fi, uint32_t next_state)
+{
+	struct tb_radio_link *rl = fi->priv;
+
+	if (next_state != RL_ST_READY && rl->sds)
+		tb_sds_send_link_up(rl->sds, false);
 }
 
 static void keepalive_result_cb(const struct tb_at_result *res, void *data)
@@ -565,6 +587,7 @@ static const struct osmo_fsm_state rl_states[] = {
 		.in_event_mask = S(RL_EV_FAIL) | S(RL_EV_LINK_LOST),
 		.out_state_mask = S(RL_ST_READY) | S(RL_ST_BACKOFF) | S(RL_ST_CLOSED),
 		.onenter = st_ready_onenter,
+		.onleave = st_ready_onleave,
 		.action = st_ready,
 	},
 	[RL_ST_BACKOFF] = {
@@ -596,6 +619,7 @@ static __attribute__((constructor)) void rl_fsm_register(void)
 
 static int rl_destructor(struct tb_radio_link *rl)
 {
+	tb_sds_send_destroy(&rl->sds);
 	osmo_timer_del(&rl->backoff_timer);
 	tb_transport_close(rl->t);
 	if (rl->fi) {
@@ -625,7 +649,9 @@ struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb
 	osmo_timer_setup(&rl->backoff_timer, backoff_timer_cb, rl);
 	rl->at = tb_at_alloc(rl, &at_cbs, rl);
 	rl->fi = osmo_fsm_inst_alloc(&tb_radio_link_fsm, rl, rl, LOGL_INFO, NULL);
-	if (!rl->name || !rl->at || !rl->fi) {
+	if (rl->at && rl->name)
+		rl->sds = tb_sds_send_alloc(rl, name, rl->at, sds_send_up_cb, rl);
+	if (!rl->name || !rl->at || !rl->fi || !rl->sds) {
 		talloc_free(rl);
 		return NULL;
 	}
@@ -662,6 +688,31 @@ bool tb_radio_link_retry_now(struct tb_radio_link *rl)
 void tb_radio_link_stop(struct tb_radio_link *rl)
 {
 	osmo_fsm_inst_dispatch(rl->fi, RL_EV_STOP, NULL);
+}
+
+int tb_radio_link_prim_down(struct tb_radio_link *rl, const struct tetra_prim *prim)
+{
+	if (!prim || prim->oph.sap != TETRA_SAP_TNSDS || prim->oph.operation != PRIM_OP_REQUEST)
+		return -EINVAL;
+	switch (prim->oph.primitive) {
+	case TETRA_TNSDS_SEND:
+		return tb_sds_send_request(rl->sds, &prim->u.sds_send_req);
+	case TETRA_TNSDS_SEND_RELEASE:
+		tb_sds_send_release(rl->sds, prim->u.sds_send_release.handle);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+bool tb_radio_link_can_send(const struct tb_radio_link *rl)
+{
+	return rl->fi->state == RL_ST_READY && tb_sds_send_idle(rl->sds);
+}
+
+void tb_radio_link_set_send_tdefs(struct tb_radio_link *rl, const struct osmo_tdef *tdefs)
+{
+	tb_sds_send_set_tdefs(rl->sds, tdefs);
 }
 
 int tb_radio_link_cmd(struct tb_radio_link *rl, const char *cmd, tb_at_result_cb cb, void *data)

@@ -15,6 +15,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 #include <osmocom/core/tdef.h>
@@ -39,7 +40,8 @@ extern struct osmo_tdef tb_radio_link_tdefs[];
 
 struct tb_radio_link_callbacks {
 	/* A decoded primitive: TNCC/TNSDS from the terminal, TNMM own identity,
-	 * and LINK_UP (after init) / LINK_DOWN (after being up). */
+	 * LINK_UP (after init) / LINK_DOWN (after being up), and the
+	 * TNSDS-SEND.conf answers to tb_radio_link_prim_down(). */
 	void (*prim)(struct tb_radio_link *rl, const struct tetra_prim *prim, void *data);
 };
 
@@ -85,6 +87,21 @@ void tb_radio_link_start(struct tb_radio_link *rl);
 bool tb_radio_link_retry_now(struct tb_radio_link *rl);
 /* Close the link; no callback runs afterwards. */
 void tb_radio_link_stop(struct tb_radio_link *rl);
+
+/* A request primitive for the terminal (the bridge's down-call):
+ *   TNSDS-SEND.req          send one SDS (radio-drivers/sds_send.h); its
+ *                           TNSDS-SEND.conf answers come up through the
+ *                           prim callback like every other primitive;
+ *   TNSDS-SEND-RELEASE.req  no more answers wanted about that SDS.
+ * Returns 0, -ENOTCONN (not READY), -EBUSY (an SDS is in flight), or
+ * -EINVAL (another primitive, or bad parameters). */
+int tb_radio_link_prim_down(struct tb_radio_link *rl, const struct tetra_prim *prim);
+/* READY and no SDS in flight: a TNSDS-SEND.req would be taken now. */
+bool tb_radio_link_can_send(const struct tb_radio_link *rl);
+/* The timer table holding the SDS air wait (TB_T_AIR_WAIT); the bridge
+ * passes its "outgoing" group so `timer outgoing X15` applies. NULL: the
+ * radio layer's default. The table must outlive the link. */
+void tb_radio_link_set_send_tdefs(struct tb_radio_link *rl, const struct osmo_tdef *tdefs);
 
 /* Send a command to the terminal; fails with -ENOTCONN unless READY. */
 int tb_radio_link_cmd(struct tb_radio_link *rl, const char *cmd, tb_at_result_cb cb, void *data);
