@@ -460,6 +460,55 @@ uint8_t tetra_text_pick_coding(const char *utf8, size_t len)
 	return latin1 ? TETRA_TEXT_8859_1 : TETRA_TEXT_8859_15;
 }
 
+bool tetra_utf8_valid(const char *str, size_t len)
+{
+	const uint8_t *s = (const uint8_t *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (utf8_next(s, len, &i) < 0)
+			return false;
+	}
+	return true;
+}
+
+size_t tetra_utf8_repair(const char *str, size_t len, char *out, size_t out_size)
+{
+	static const char fffd[3] = { (char)0xEF, (char)0xBF, (char)0xBD };
+	const uint8_t *s = (const uint8_t *)str;
+	size_t i = 0, need = 0, w = 0;
+	bool full = false;
+
+	while (i < len) {
+		size_t k = i;
+		const char *from = str + i;
+		size_t n;
+
+		if (s[i] < 0x80 || utf8_next(s, len, &k) >= 0) {
+			n = (s[i] < 0x80 ? 1 : k - i);
+			i += n;
+		} else {
+			from = fffd;
+			n = 3;
+			i++;
+		}
+		need += n;
+		if (!full && w + n < out_size) {
+			memcpy(out + w, from, n);
+			w += n;
+		} else {
+			full = true;	/* nothing after a sequence that did not fit */
+		}
+	}
+	if (out_size > 0)
+		out[w] = '\0';
+	return need;
+}
+
 const char *tetra_text_coding_name(uint8_t coding)
 {
 	static const char *const names[TETRA_TEXT_NUM_CODINGS] = {

@@ -29,6 +29,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -76,6 +77,18 @@ int tetra_text_from_utf8(const char *utf8, size_t len, uint8_t coding,
 uint8_t tetra_text_pick_coding(const char *utf8, size_t len);
 /* Details: invalid UTF-8 or U+0000 gives 26, and tetra_text_from_utf8()
  * then reports TETRA_E_UNENCODABLE. */
+
+/* Whether s[0..len) is valid UTF-8 (Unicode Table 3-7: no overlongs, no
+ * surrogates, nothing above U+10FFFF, no truncated sequence). U+0000 is
+ * valid. */
+bool tetra_utf8_valid(const char *s, size_t len);
+
+/* Copy s[0..len) to out as valid UTF-8: every byte that does not start a
+ * valid sequence becomes U+FFFD (3 bytes). Writes at most out_size - 1
+ * bytes and a NUL (out_size > 0; a sequence that would not fit whole is
+ * left out). Returns the length the whole repair needs (without the NUL):
+ * at most 3 * len. */
+size_t tetra_utf8_repair(const char *s, size_t len, char *out, size_t out_size);
 
 /* Name of a coding scheme, e.g. "ISO 8859-1", "UTF-16BE", "GSM 7-bit". */
 const char *tetra_text_coding_name(uint8_t coding);

@@ -32,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codecs/text.h"
+
 /* proto3 JSON name: drop each '_' and upper-case the letter after it. */
 static void json_name(const char *name, char *out, size_t out_size)
 {
@@ -83,41 +85,10 @@ static json_t *json_base64(const uint8_t *data, size_t len)
 	return j;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	else if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* A JSON string from s; bytes that are not valid UTF-8 become U+FFFD. */
 static json_t *json_string_lossy(const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n, i, o = 0;
+	size_t n, need;
 	char *out;
 	json_t *j;
 
@@ -126,24 +97,13 @@ static json_t *json_string_lossy(const char *s)
 	j = json_string(s);
 	if (j)
 		return j;
-
 	n = strlen(s);
-	out = malloc(3 * n + 1);	/* each bad byte -> 3 bytes of U+FFFD */
+	need = tetra_utf8_repair(s, n, NULL, 0);
+	out = malloc(need + 1);
 	if (!out)
 		return NULL;
-	for (i = 0; i < n;) {
-		size_t l = utf8_seq_len(u + i, n - i);
-		if (l) {
-			memcpy(out + o, u + i, l);
-			o += l;
-			i += l;
-		} else {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		}
-	}
-	j = json_stringn(out, o);
+	tetra_utf8_repair(s, n, out, need + 1);
+	j = json_stringn(out, need);
 	free(out);
 	return j;
 }

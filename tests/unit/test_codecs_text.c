@@ -676,6 +676,56 @@ static void test_round_trip(void **state)
 	}
 }
 
+/* tetra_utf8_valid / tetra_utf8_repair: what leaves the bridge is UTF-8. */
+static void test_utf8_valid_and_repair(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		bool valid;
+		const char *repaired;
+	} cases[10] = {
+		{ "", 0, true, "" },
+		{ "lvs-1 Førde", 12, true, "lvs-1 Førde" },
+		{ "\xe2\x82\xac \xf0\x9f\x9a\x91", 8, true, "€ 🚑" },
+		{ "\xff", 1, false, "\xef\xbf\xbd" },
+		{ "r\xff" "x", 3, false, "r\xef\xbf\xbd" "x" },
+		{ "\xc0\x80", 2, false, "\xef\xbf\xbd\xef\xbf\xbd" },		/* overlong NUL */
+		{ "\xed\xa0\x80", 3, false, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" }, /* surrogate */
+		{ "\xf4\x90\x80\x80", 4, false,
+		  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },	/* above U+10FFFF */
+		{ "\xe2\x82", 2, false, "\xef\xbf\xbd\xef\xbf\xbd" },		/* truncated */
+		{ "\x80" "A", 2, false, "\xef\xbf\xbd" "A" },				/* lone continuation */
+	};
+
+	assert_true(tetra_utf8_valid("a\0b", 3));	/* U+0000 is a character */
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[64];
+		size_t need = tetra_utf8_repair(cases[i].in, cases[i].len, out, sizeof(out));
+
+		assert_int_equal(tetra_utf8_valid(cases[i].in, cases[i].len), cases[i].valid);
+		assert_string_equal(out, cases[i].repaired);
+		assert_int_equal(need, strlen(out));
+		assert_true(tetra_utf8_valid(out, strlen(out)));
+		assert_int_equal(tetra_utf8_repair(cases[i].in, cases[i].len, NULL, 0), need);
+	}
+}
+
+/* A small buffer holds a valid prefix: a sequence never split. */
+static void test_utf8_repair_truncates_whole_sequences(void **state)
+{
+	char out[5];
+
+	assert_int_equal(tetra_utf8_repair("ab\xe2\x82\xac", 5, out, sizeof(out)), 5);
+	assert_string_equal(out, "ab");
+	assert_int_equal(tetra_utf8_repair("a\xff" "b", 3, out, 4), 5);
+	assert_string_equal(out, "a");
+	assert_int_equal(tetra_utf8_repair("a\xff" "b", 3, out, 5), 5);
+	assert_string_equal(out, "a\xef\xbf\xbd");
+	assert_int_equal(tetra_utf8_repair("abc", 3, out, 1), 3);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -694,6 +744,8 @@ int main(void)
 		cmocka_unit_test(test_strict_utf8),
 		cmocka_unit_test(test_pick_coding),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_utf8_valid_and_repair),
+		cmocka_unit_test(test_utf8_repair_truncates_whole_sequences),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
