@@ -25,6 +25,7 @@
 #include "common/logging.h"
 #include "ipc/command_server.h"
 #include "ipc/event_kind.h"
+#include "ipc/pb_utf8.h"
 #include "ipc/publisher.h"
 #include "ipc/security.h"
 #include "radio-drivers/usb.h"
@@ -273,6 +274,8 @@ uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev)
 	uint8_t *body = stack;
 	const char *kind = tb_event_kind(ev);
 	struct timeval tv;
+	unsigned repaired;
+	long packed;
 	size_t len;
 
 	gettimeofday(&tv, NULL);
@@ -280,15 +283,17 @@ uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev)
 	ev->time_us = (uint64_t)tv.tv_sec * 1000000u + tv.tv_usec;
 	ev->bridge = b->id;
 
-	len = tetrabridge__v1__event__get_packed_size(ev);
-	if (len > sizeof(stack)) {
-		body = talloc_size(b, len);
-		if (!body) {
-			LOGP(DMAIN, LOGL_ERROR, "event seq %" PRIu64 " lost: out of memory\n", ev->seq);
-			return ev->seq;
-		}
+	/* Strings from terminals, clients and files may be anything; what is
+	 * stored and published is valid UTF-8 (ipc/pb_utf8.h). */
+	packed = tb_pb_pack_utf8(&ev->base, b, stack, sizeof(stack), &body, &repaired);
+	if (packed < 0) {
+		LOGP(DMAIN, LOGL_ERROR, "event seq %" PRIu64 " lost: out of memory\n", ev->seq);
+		return ev->seq;
 	}
-	tetrabridge__v1__event__pack(ev, body);
+	len = (size_t)packed;
+	if (repaired)
+		LOGP(DMAIN, LOGL_INFO, "event seq %" PRIu64 ": %u string(s) that were not UTF-8 repaired\n",
+		     ev->seq, repaired);
 	/* Stored before it is published: a subscriber can always replay what
 	 * it saw. A failing disk keeps it in memory (the journal says so). */
 	if (b->journal && tb_journal_append(b->journal, ev->seq, ev->time_us, kind, ev->radio, body, len) == 1)

@@ -27,6 +27,7 @@
 #include <zmq.h>
 
 #include "common/logging.h"
+#include "ipc/pb_utf8.h"
 
 #define TB_CMD_LINGER_MS	0
 #define TB_CMD_HWM		1000
@@ -157,20 +158,18 @@ static void reply_send(struct tb_command_server *cs, struct rx_msg *m, const Tet
 		       void *tmp)
 {
 	uint8_t stack[TB_CMD_STACK_BUF];
-	uint8_t *buf = stack;
-	size_t len = tetrabridge__v1__reply__get_packed_size(reply);
+	uint8_t *buf;
+	/* An error may quote what the client sent: valid UTF-8 goes out. */
+	long packed = tb_pb_pack_utf8(&reply->base, tmp, stack, sizeof(stack), &buf, NULL);
+	size_t len;
 	int rc = 0;
 
-	if (len > sizeof(stack)) {
-		buf = talloc_size(tmp, len);
-		if (!buf) {
-			cs->stats.reply_drops++;
-			LOGP(DIPC, LOGL_ERROR, "reply to request %" PRIu64 " dropped: out of memory\n",
-			     reply->request_id);
-			return;
-		}
+	if (packed < 0) {
+		cs->stats.reply_drops++;
+		LOGP(DIPC, LOGL_ERROR, "reply to request %" PRIu64 " dropped: out of memory\n", reply->request_id);
+		return;
 	}
-	tetrabridge__v1__reply__pack(reply, buf);
+	len = (size_t)packed;
 
 	for (unsigned i = 0; i < m->env && rc == 0; i++) {
 		if (zmq_send(cs->sock, zmq_msg_data(&m->f[i]), zmq_msg_size(&m->f[i]),

@@ -1,0 +1,202 @@
+/* Every string that leaves the bridge is valid UTF-8; see pb_utf8.h.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "ipc/pb_utf8.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <talloc.h>
+
+#include "codecs/text.h"
+
+/* Where field f's values are in m: *n values at *vals (one for a singular
+ * field). false when f holds nothing (an unset oneof member, a NULL). */
+static bool field_values(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, size_t *n, void **vals)
+{
+	const char *base = (const char *)m;
+
+	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+		*n = *(const size_t *)(base + f->quantifier_offset);
+		*vals = *(void *const *)(base + f->offset);
+		return *n > 0 && *vals;
+	}
+	if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+		if (*(const uint32_t *)(base + f->quantifier_offset) != f->id)
+			return false;
+	}
+	*n = 1;
+	*vals = (void *)(base + f->offset);
+	return true;
+}
+
+/* Visit every string slot (char **) of m, depth first. visit returns
+ * non-zero to stop; walk returns that value. */
+typedef int (*slot_cb)(const ProtobufCFieldDescriptor *f, char **slot, void *data);
+
+static int walk(const ProtobufCMessage *m, slot_cb visit, void *data)
+{
+	const ProtobufCMessageDescriptor *d;
+
+	if (!m || !(d = m->descriptor))
+		return 0;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		size_t n;
+		void *vals;
+		int rc;
+
+		if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (!field_values(m, f, &n, &vals))
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			if (f->type == PROTOBUF_C_TYPE_STRING) {
+				char **slot = (char **)vals + k;
+
+				if (*slot && (rc = visit(f, slot, data)))
+					return rc;
+			} else {
+				const ProtobufCMessage *sub = ((const ProtobufCMessage *const *)vals)[k];
+
+				if (sub && (rc = walk(sub, visit, data)))
+					return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The first string field that is not valid UTF-8. */
+static int find_invalid(const ProtobufCFieldDescriptor *f, char **slot, void *data)
+{
+	const ProtobufCFieldDescriptor **bad = data;
+
+	if (tetra_utf8_valid(*slot, strlen(*slot)))
+		return 0;
+	*bad = f;
+	return 1;
+}
+
+/* The descriptor owning f, for the error's full name. */
+static const char *owner_name(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *g = &d->fields[i];
+		size_t n;
+		void *vals;
+
+		if (&d->fields[i] == f)
+			return d->name;
+		if (g->type != PROTOBUF_C_TYPE_MESSAGE || !field_values(m, g, &n, &vals))
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			const ProtobufCMessage *sub = ((const ProtobufCMessage *const *)vals)[k];
+			const char *o = sub ? owner_name(sub, f) : NULL;
+
+			if (o)
+				return o;
+		}
+	}
+	return NULL;
+}
+
+const char *tb_pb_invalid_utf8(const ProtobufCMessage *m)
+{
+	static __thread char name[192];
+	const ProtobufCFieldDescriptor *bad = NULL;
+	const char *owner;
+
+	if (!walk(m, find_invalid, &bad))
+		return NULL;
+	owner = owner_name(m, bad);
+	snprintf(name, sizeof(name), "%s.%s", owner ? owner : "?", bad->name);
+	return name;
+}
+
+struct repair_ctx {
+	ProtobufCAllocator *a;
+	int n;
+};
+
+static int repair_slot(const ProtobufCFieldDescriptor *f, char **slot, void *data)
+{
+	struct repair_ctx *c = data;
+	size_t len = strlen(*slot), need;
+	char *fixed;
+
+	if (tetra_utf8_valid(*slot, len))
+		return 0;
+	need = tetra_utf8_repair(*slot, len, NULL, 0);
+	fixed = c->a ? c->a->alloc(c->a->allocator_data, need + 1) : malloc(need + 1);
+	if (!fixed)
+		return -ENOMEM;
+	tetra_utf8_repair(*slot, len, fixed, need + 1);
+	/* protobuf-c points unset strings at its shared default; never free that. */
+	if (*slot != f->default_value && *slot != protobuf_c_empty_string) {
+		if (c->a)
+			c->a->free(c->a->allocator_data, *slot);
+		else
+			free(*slot);
+	}
+	*slot = fixed;
+	c->n++;
+	return 0;
+}
+
+int tb_pb_repair_utf8(ProtobufCMessage *m, ProtobufCAllocator *allocator)
+{
+	struct repair_ctx c = { .a = allocator };
+	int rc = walk(m, repair_slot, &c);
+
+	return rc < 0 ? rc : c.n;
+}
+
+long tb_pb_pack_utf8(const ProtobufCMessage *m, void *ctx, uint8_t *buf, size_t buf_size, uint8_t **out,
+		     unsigned *repaired)
+{
+	ProtobufCMessage *copy = NULL;
+	uint8_t *tmp = NULL;
+	size_t len;
+	int n = 0;
+
+	if (repaired)
+		*repaired = 0;
+	if (tb_pb_invalid_utf8(m)) {
+		/* Rare: a copy through pack + unpack, repaired, packed again. */
+		len = protobuf_c_message_get_packed_size(m);
+		tmp = talloc_size(ctx, len ? len : 1);
+		if (!tmp)
+			return -ENOMEM;
+		protobuf_c_message_pack(m, tmp);
+		copy = protobuf_c_message_unpack(m->descriptor, NULL, len, tmp);
+		talloc_free(tmp);
+		if (!copy)
+			return -ENOMEM;
+		n = tb_pb_repair_utf8(copy, NULL);
+		if (n < 0) {
+			protobuf_c_message_free_unpacked(copy, NULL);
+			return -ENOMEM;
+		}
+		m = copy;
+	}
+	len = protobuf_c_message_get_packed_size(m);
+	*out = buf;
+	if (len > buf_size) {
+		*out = talloc_size(ctx, len);
+		if (!*out) {
+			if (copy)
+				protobuf_c_message_free_unpacked(copy, NULL);
+			return -ENOMEM;
+		}
+	}
+	protobuf_c_message_pack(m, *out);
+	if (copy)
+		protobuf_c_message_free_unpacked(copy, NULL);
+	if (repaired)
+		*repaired = (unsigned)n;
+	return (long)len;
+}
