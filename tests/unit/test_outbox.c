@@ -18,16 +18,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <cmocka.h>
 
 #include <sqlite3.h>
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
-#include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/tdef.h>
 #include <osmocom/core/timer.h>
@@ -38,6 +35,9 @@
 #include "common/logging.h"
 #include "radio-drivers/radio_link.h"
 #include "radio-drivers/sim_terminal.h"
+#include "tests/lib/fake_time.h"
+#include "tests/lib/log_capture.h"
+#include "tests/lib/tmpdir.h"
 
 #define TSI_A "09011638300765401"
 #define TSI_B "09011638307654321"
@@ -51,22 +51,6 @@
 static void *g_root;
 static char g_dir[64];
 static unsigned g_db_no;
-
-/* ---- log capture ----------------------------------------------------------- */
-
-static char g_log[1 << 18];
-static size_t g_log_len;
-
-static void log_out(struct log_target *t, unsigned int level, const char *str)
-{
-	size_t n = strlen(str);
-
-	if (g_log_len + n >= sizeof(g_log))
-		g_log_len = 0;	/* only what is new matters */
-	memcpy(g_log + g_log_len, str, n);
-	g_log_len += n;
-	g_log[g_log_len] = '\0';
-}
 
 /* ---- events and primitives ---------------------------------------------------- */
 
@@ -163,40 +147,20 @@ static void prim_cb(struct tb_radio_link *rl, const struct tetra_prim *prim, voi
 		tb_outbox_on_prim(r->ob, prim);
 }
 
-/* ---- fake time and the loop --------------------------------------------------- */
+/* ---- fake time ----------------------------------------------------------------- */
 
-static uint64_t g_fake_ms;
-
-static void step_ms(unsigned ms)
-{
-	osmo_clock_override_add(CLOCK_MONOTONIC, ms / 1000, (long)(ms % 1000) * 1000000L);
-	osmo_gettimeofday_override_add(ms / 1000, (ms % 1000) * 1000);
-	g_fake_ms += ms;
-	/* Zero-delay timers scheduled by timers run in this step too. */
-	for (int i = 0; i < 200 && osmo_select_main(1) > 0; i++)
-		;
-}
-
-/* Run the loop in 10 ms steps of fake time until cond() holds; fail after
- * max_ms of fake time (a cap only to fail rather than hang). */
+/* Run what is due, then fake time in 10 ms steps until cond() holds; fail
+ * after max_ms of fake time (a cap only to fail rather than hang). */
 #define RUN_UNTIL(cond, max_ms)                                                         \
 	do {                                                                            \
-		uint64_t _end = g_fake_ms + (max_ms);                                   \
-		step_ms(0);                                                             \
+		uint64_t _end = tb_fake_time_ms() + (max_ms);                           \
+		tb_fake_time_advance_ms(0);                                             \
 		while (!(cond)) {                                                       \
-			if (g_fake_ms >= _end)                                          \
+			if (tb_fake_time_ms() >= _end)                                  \
 				fail_msg("not within %u ms: %s", (unsigned)(max_ms), #cond);  \
-			step_ms(10);                                                    \
+			tb_fake_time_advance_ms(10);                                    \
 		}                                                                       \
 	} while (0)
-
-static void run_ms(unsigned ms)
-{
-	uint64_t end = g_fake_ms + ms;
-
-	while (g_fake_ms < end)
-		step_ms(10);
-}
 
 /* ---- event queries ------------------------------------------------------------ */
 
@@ -299,8 +263,7 @@ static int setup(void **state)
 	radio_new(&A, g_store);
 	radio_new(&B, NULL);
 	RUN_UNTIL(A.up && B.up, 10000);
-	g_log_len = 0;
-	g_log[0] = '\0';
+	tb_log_capture_clear();
 	return 0;
 }
 
@@ -317,7 +280,7 @@ static int teardown(void **state)
 	TALLOC_FREE(B.link);
 	if (g_store)
 		close_db();
-	run_ms(1000);	/* nothing left may fire */
+	tb_fake_time_advance_ms(1000);	/* nothing left may fire */
 	if (talloc_total_blocks(g_ctx) != 1) {
 		talloc_report_full(g_ctx, stderr);
 		fail_msg("memory left behind");
@@ -325,9 +288,9 @@ static int teardown(void **state)
 	talloc_free(g_ctx);
 	osmo_tdefs_reset(tb_outbox_tdefs);
 	/* No health data in the log at INFO or above, whatever happened. */
-	assert_null(strstr(g_log, SECRET));
-	assert_null(strstr(g_log, "7654321"));
-	assert_null(strstr(g_log, "4242424"));
+	tb_assert_not_logged(SECRET);
+	tb_assert_not_logged("7654321");
+	tb_assert_not_logged("4242424");
 	return 0;
 }
 
@@ -465,9 +428,9 @@ static void test_text_to_nobody(void **state)
 
 	RUN_UNTIL(last_ev(id)->state == ST(SENT), 10000);
 	assert_false(last_ev(id)->final);
-	t0 = g_fake_ms;
+	t0 = tb_fake_time_ms();
 	RUN_UNTIL(is_final(id), 6000);
-	assert_true(g_fake_ms - t0 >= 4900);
+	assert_true(tb_fake_time_ms() - t0 >= 4900);
 	assert_string_equal(states(id), "QUEUED TAKEN SENT FAILED*");
 	assert_string_equal(last_ev(id)->reason, "no delivery report from the destination within 5 s");
 	assert_int_equal(B.n_text, 0);
@@ -508,7 +471,7 @@ static void test_airfail(void **state)
 	RUN_UNTIL(is_final(id), 10000);
 	assert_string_equal(states(id), "QUEUED TAKEN FAILED*");
 	assert_string_equal(last_ev(id)->reason, "the terminal could not send it over the air");
-	run_ms(1000);
+	tb_fake_time_advance_ms(1000);
 	assert_int_equal(B.n_status, 0);
 	assert_int_equal(stored(), 0);
 }
@@ -628,7 +591,7 @@ static void test_deadline_link_down(void **state)
 	assert_false(A.up);
 	req.deadline_s = 2;
 	id = submit_ok(A.ob, &req, NULL);
-	run_ms(1900);
+	tb_fake_time_advance_ms(1900);
 	assert_string_equal(states(id), "QUEUED");
 	RUN_UNTIL(is_final(id), 200);
 	assert_string_equal(states(id), "QUEUED FAILED*");
@@ -646,7 +609,7 @@ static void test_link_down_then_up(void **state)
 	id1 = submit_ok(A.ob, &s, NULL);
 	id2 = submit_ok(A.ob, &t, NULL);
 	assert_true(id2 > id1);
-	run_ms(3000);
+	tb_fake_time_advance_ms(3000);
 	assert_string_equal(states(id1), "QUEUED");
 	assert_string_equal(states(id2), "QUEUED");
 	tb_radio_link_start(A.link);
@@ -682,7 +645,7 @@ static void test_link_lost_in_flight(void **state)
 	tb_radio_link_stop(A.link);
 	assert_string_equal(states(id), "QUEUED RETRYING");
 	assert_string_equal(last_ev(id)->reason, "the link to the terminal was lost");
-	run_ms(1000);
+	tb_fake_time_advance_ms(1000);
 	tb_radio_link_start(A.link);
 	RUN_UNTIL(is_final(id), 10000);
 	assert_string_equal(states(id), "QUEUED RETRYING TAKEN SENT*");
@@ -884,9 +847,9 @@ static void test_log_privacy(void **state)
 
 	RUN_UNTIL(is_final(id), 10000);
 	/* Something was logged at INFO, by id. */
-	assert_non_null(strstr(g_log, "queued"));
-	assert_null(strstr(g_log, SECRET));
-	assert_null(strstr(g_log, "7654321"));
+	assert_non_null(strstr(tb_log_capture_text(), "queued"));
+	tb_assert_not_logged(SECRET);
+	tb_assert_not_logged("7654321");
 }
 
 static int group_setup(void **state)
@@ -897,28 +860,18 @@ static int group_setup(void **state)
 	tb_logging_init(g_root);
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	/* Everything at INFO and above, to check it carries no health data. */
-	t = log_target_create();
-	assert_non_null(t);
-	t->output = log_out;
-	log_set_all_filter(t, 1);
+	t = tb_log_capture_start(LOGL_DEBUG);
 	for (unsigned i = 0; i < tb_log_info.num_cat; i++)
 		log_set_category_filter(t, i, 1, LOGL_INFO);
 	log_set_log_level(t, LOGL_INFO);
-	log_add_target(t);
-	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
-	osmo_gettimeofday_override = true;
-	osmo_gettimeofday_override_time = (struct timeval){ .tv_sec = 1700000000 };
-	snprintf(g_dir, sizeof(g_dir), "/tmp/test_outbox.XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
+	tb_fake_time_start();
+	assert_non_null(tb_tmpdir_make(g_dir, sizeof(g_dir), "test_outbox"));
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	if (system(cmd) != 0)
+	if (tb_tmpdir_remove(g_dir) != 0)
 		return -1;
 	log_fini();
 	talloc_free(g_root);
