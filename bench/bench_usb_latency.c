@@ -48,6 +48,7 @@
 #include "common/logging.h"
 #include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/usb_profile.h"
+#include "tests/lib/loop.h"
 #include "tests/usb/usb_daemon.h"
 #include "tests/usb/usb_emu.h"
 
@@ -134,7 +135,7 @@ static int64_t due_us(const struct run *r, unsigned i, unsigned k)
 static void pace_cb(void *data)
 {
 	struct run *r = data;
-	int64_t now = ud_now_us(), wait, next = INT64_MAX;
+	int64_t now = tb_now_us(), wait, next = INT64_MAX;
 
 	r->done_sending = true;
 	for (unsigned i = 0; i < r->n; i++) {
@@ -154,7 +155,7 @@ static void pace_cb(void *data)
 	}
 	if (r->done_sending)
 		return;
-	wait = next - ud_now_us();
+	wait = next - tb_now_us();
 	if (wait < 0)
 		wait = 0;
 	osmo_timer_schedule(&r->pace, wait / 1000000, wait % 1000000);
@@ -281,14 +282,14 @@ static int run_once(unsigned nterms, const char *dir)
 	/* Measure. */
 	cpu0 = ud_cpu_us(&dm);
 	self0 = self_cpu_us();
-	t0 = ud_now_us();
+	t0 = tb_now_us();
 	osmo_timer_setup(&r.pace, pace_cb, &r);
-	r.start_us = ud_now_us();
+	r.start_us = tb_now_us();
 	pace_cb(&r);
 	total = nterms * g_opt.count;
 	while (received < total) {
 		Tetrabridge__V1__Event *ev = ud_sub_recv(&sub, NULL, 0, WAIT_MS);
-		int64_t now = ud_now_us();
+		int64_t now = tb_now_us();
 		struct timespec ts;
 		int i;
 
@@ -308,7 +309,7 @@ static int run_once(unsigned nterms, const char *dir)
 		}
 		tetrabridge__v1__event__free_unpacked(ev, NULL);
 	}
-	t1 = ud_now_us();
+	t1 = tb_now_us();
 	cpu1 = ud_cpu_us(&dm);
 	self1 = self_cpu_us();
 	osmo_timer_del(&r.pace);

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <sys/prctl.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
+
+#include "tests/lib/tmpdir.h"
 
 extern char **environ;
 
@@ -28,22 +29,18 @@ static long long now_ms(void)
 
 char *h_tmpdir(void)
 {
-	char *dir = strdup("/tmp/tbtest.XXXXXX");
-	if (!dir || !mkdtemp(dir)) {
+	char *dir = malloc(32);
+
+	if (!dir || !tb_tmpdir_make(dir, 32, "tbtest")) {
 		perror("mkdtemp");
 		abort();
 	}
 	return dir;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 void h_rmtree(const char *dir)
 {
-	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tb_tmpdir_remove(dir);
 }
 
 /* fork + exec rather than posix_spawn: the child gets PR_SET_PDEATHSIG, so

@@ -18,6 +18,8 @@
 
 #include "common/logging.h"
 #include "radio-drivers/at_engine.h"
+#include "tests/lib/fake_time.h"
+#include "tests/lib/log_capture.h"
 
 /* ---- fixture ------------------------------------------------------------- */
 
@@ -65,10 +67,6 @@ static struct fx {
 	const char *re_cmd;
 	const void *re_tag;
 	unsigned re_count;		/* hooks left to fire */
-
-	/* log capture */
-	char logbuf[1 << 16];
-	size_t loglen;
 } fx;
 
 static void result_cb(const struct tb_at_result *res, void *data);
@@ -159,16 +157,6 @@ static void result_cb(const struct tb_at_result *res, void *data)
 
 static const struct tb_at_callbacks cbs = { .write = write_cb, .urc = urc_cb };
 
-static void log_capture(struct log_target *target, unsigned int level, const char *string)
-{
-	size_t n = strlen(string);
-
-	if (fx.loglen + n < sizeof(fx.logbuf)) {
-		memcpy(fx.logbuf + fx.loglen, string, n + 1);
-		fx.loglen += n;
-	}
-}
-
 static void *g_ctx;
 
 static int group_setup(void **state)
@@ -179,30 +167,23 @@ static int group_setup(void **state)
 	assert_int_equal(tb_logging_init(g_ctx), 0);
 	log_set_all_filter(osmo_stderr_target, 1);
 	log_set_category_filter(osmo_stderr_target, DPEI, 1, LOGL_NOTICE);
-	/* Everything DPEI logs, at every level, lands in fx.logbuf too. */
-	t = log_target_create();
-	assert_non_null(t);
-	t->output = log_capture;
-	log_set_all_filter(t, 1);
+	/* Everything DPEI logs, at every level, is captured too. */
+	t = tb_log_capture_start(LOGL_DEBUG);
 	log_set_category_filter(t, DPEI, 1, LOGL_DEBUG);
-	log_add_target(t);
-	/* libosmocore 1.7 runs osmo_timer on osmo_gettimeofday(), later
-	 * versions on CLOCK_MONOTONIC: fake both. */
-	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
-	osmo_gettimeofday_override = true;
+	tb_fake_time_start();
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	osmo_clock_override_enable(CLOCK_MONOTONIC, false);
-	osmo_gettimeofday_override = false;
+	tb_fake_time_stop();
 	return 0;
 }
 
 static int setup(void **state)
 {
 	memset(&fx, 0, sizeof(fx));
+	tb_log_capture_clear();
 	fx.ctx = talloc_named_const(g_ctx, 0, "test");
 	fx.parent = talloc_named_const(fx.ctx, 0, "parent");
 	fx.e = tb_at_alloc(fx.parent, &cbs, &fx);
@@ -223,13 +204,6 @@ static int teardown(void **state)
 static void feed(const char *s)
 {
 	tb_at_feed(fx.e, (const uint8_t *)s, strlen(s));
-}
-
-static void advance_ms(unsigned ms)
-{
-	osmo_clock_override_add(CLOCK_MONOTONIC, ms / 1000, (long)(ms % 1000) * 1000000);
-	osmo_gettimeofday_override_add(ms / 1000, (suseconds_t)(ms % 1000) * 1000);
-	osmo_timers_update();
 }
 
 static void expect_log(const char *const *want, unsigned n)
@@ -392,21 +366,21 @@ static void test_timeout(void **state)
 {
 	assert_int_equal(tb_at_cmd(fx.e, "AT+A", 2000, result_cb, "a"), 0);
 	assert_int_equal(tb_at_cmd(fx.e, "AT+B", 500, result_cb, "b"), 0);
-	advance_ms(1999);
+	tb_fake_time_advance_ms(1999);
 	assert_int_equal(fx.n_res, 0);
 	assert_string_equal(fx.written, "AT+A\r");
 	feed("AT+A\r\r\n");	/* echo only */
-	advance_ms(1);
+	tb_fake_time_advance_ms(1);
 	/* A timed out; B is written and has its own timeout. */
 	EXPECT_LOG("W AT+A\r", "R a TIMEOUT -1 0", "W AT+B\r");
 	assert_int_equal(tb_at_stats(fx.e)->timeouts, 1);
-	advance_ms(499);
+	tb_fake_time_advance_ms(499);
 	assert_int_equal(fx.n_res, 1);
 	feed("OK\r\n");
 	assert_int_equal(fx.n_res, 2);
 	assert_int_equal(fx.res[1].status, TB_AT_OK);
 	/* B's timer is gone. */
-	advance_ms(10000);
+	tb_fake_time_advance_ms(10000);
 	assert_int_equal(fx.n_res, 2);
 	assert_int_equal(tb_at_stats(fx.e)->timeouts, 1);
 }
@@ -425,7 +399,7 @@ static void test_write_error(void **state)
 	assert_int_equal(fx.n_res, 2);
 	assert_int_equal(fx.res[1].status, TB_AT_OK);
 	/* No timer left behind by the failed one. */
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 	assert_int_equal(fx.n_res, 2);
 }
 
@@ -623,7 +597,7 @@ static void test_cmgs(void **state)
 	fx.n_log = 0;
 	assert_int_equal(tb_at_cmd_data(fx.e, "AT+CMGS=2345678,16", "8004", 4, 3000, result_cb, "d"), 0);
 	assert_int_equal(tb_at_cmd(fx.e, "AT", 1000, result_cb, "e"), 0);
-	advance_ms(3000);
+	tb_fake_time_advance_ms(3000);
 	EXPECT_LOG("W AT+CMGS=2345678,16\r", "W \x1b", "R d TIMEOUT -1 0", "W AT\r");
 }
 
@@ -662,7 +636,7 @@ static void test_reenter_cmd_from_result(void **state)
 	fx.re_count = 1;
 	fx.re_tag = "f";
 	assert_int_equal(tb_at_cmd(fx.e, "AT+E", 1000, result_cb, "e"), 0);
-	advance_ms(1000);
+	tb_fake_time_advance_ms(1000);
 	EXPECT_LOG("W AT+E\r", "R e TIMEOUT -1 0", "W AT+C\r");
 	/* From a write failure's callback (inside tb_at_cmd). */
 	fx.n_log = 0;
@@ -686,7 +660,7 @@ static void test_reset_all_once(void **state)
 	assert_int_equal(tb_at_pending(fx.e), 0);
 	/* Nothing more, ever: no timer, a late OK is stray, a second reset is
 	 * a no-op. */
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 	feed("OK\r\n");
 	tb_at_reset(fx.e);
 	assert_int_equal(fx.n_res, 3);
@@ -710,7 +684,7 @@ static void test_reset_from_urc(void **state)
 	EXPECT_LOG("W AT+A\r", "U +CTOM: 1|-", "R a LINK DOWN -1 0", "R b LINK DOWN -1 0");
 	assert_int_equal(tb_at_stats(fx.e)->unexpected, 0);
 	assert_int_equal(tb_at_pending(fx.e), 0);
-	advance_ms(2000);
+	tb_fake_time_advance_ms(2000);
 	assert_int_equal(fx.n_res, 2);
 	feed("ial\r\n");
 	assert_string_equal(fx.log[fx.n_log - 1], "U ial|-");
@@ -734,10 +708,10 @@ static void test_reset_from_result(void **state)
 	fx.on_result = RE_RESET;
 	fx.on_result_tag = "a";
 	fx.re_count = 1;
-	advance_ms(1000);
+	tb_fake_time_advance_ms(1000);
 	EXPECT_LOG("W AT+A\r", "R a TIMEOUT -1 0", "R b LINK DOWN -1 0", "R c LINK DOWN -1 0");
 	assert_int_equal(tb_at_pending(fx.e), 0);
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 	assert_int_equal(fx.n_res, 3);
 
 	/* Nested: reset from inside a LINK DOWN callback of a reset. */
@@ -778,7 +752,7 @@ static void test_reset_from_write(void **state)
 	feed("OK\r\n");
 	EXPECT_LOG("W AT+A\r", "R a OK -1 0", "W AT+B\r", "R b LINK DOWN -1 0");
 	assert_int_equal(tb_at_pending(fx.e), 0);
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 	assert_int_equal(fx.n_res, 2);
 }
 
@@ -792,7 +766,7 @@ static void test_free_from_result(void **state)
 	/* No callback after the free, no write of B, no timer. */
 	EXPECT_LOG("W AT+A\r", "R a OK -1 0");
 	assert_null(fx.e);
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 	assert_int_equal(fx.n_log, 2);
 }
 
@@ -803,7 +777,7 @@ static void test_free_from_urc(void **state)
 	fx.re_count = 1;
 	feed("+CTSDSR: 13,1,0,2,0,16\r\n8004\r\n+CTOM: 1\r\nOK\r\n");
 	EXPECT_LOG("W AT+A\r", "U +CTSDSR: 13,1,0,2,0,16|8004");
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 	assert_int_equal(fx.n_log, 2);
 }
 
@@ -814,7 +788,7 @@ static void test_free_parent_from_urc(void **state)
 	fx.re_count = 1;
 	feed("+CTOM: 1\r\n+CTOM: 2\r\nOK\r\n");
 	EXPECT_LOG("W AT+A\r", "U +CTOM: 1|-");
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 	assert_int_equal(fx.n_log, 2);
 	/* teardown frees fx.ctx; ASan reports the engine if it leaked. */
 }
@@ -829,7 +803,7 @@ static void test_free_from_write_and_reset(void **state)
 	feed("OK\r\n");
 	EXPECT_LOG("W AT+A\r", "R a OK -1 0", "W AT+B\r");
 	assert_null(fx.e);
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 
 	/* Freed from a LINK DOWN callback during a reset. */
 	fx.e = tb_at_alloc(fx.parent, &cbs, &fx);
@@ -849,10 +823,10 @@ static void test_free_from_write_and_reset(void **state)
 	fx.re_count = 1;
 	assert_int_equal(tb_at_cmd(fx.e, "AT+A", 1000, result_cb, "a"), 0);
 	assert_int_equal(tb_at_cmd(fx.e, "AT+B", 1000, result_cb, "b"), 0);
-	advance_ms(1000);
+	tb_fake_time_advance_ms(1000);
 	EXPECT_LOG("W AT+A\r", "R a TIMEOUT -1 0");
 	assert_null(fx.e);
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 }
 
 static void test_free_idle(void **state)
@@ -862,7 +836,7 @@ static void test_free_idle(void **state)
 	assert_int_equal(tb_at_cmd(fx.e, "AT+B", 1000, result_cb, "b"), 0);
 	assert_int_equal(talloc_free(fx.e), 0);
 	fx.e = NULL;
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 	EXPECT_LOG("W AT+A\r");
 }
 
@@ -870,24 +844,23 @@ static void test_free_idle(void **state)
 
 static void test_no_health_data_in_logs(void **state)
 {
-	fx.loglen = 0;
-	fx.logbuf[0] = '\0';
+	tb_log_capture_clear();
 	assert_int_equal(tb_at_cmd_data(fx.e, "AT+CMGS=2345678,120", "82029C01746573746D657373616765", 30,
 					1000, result_cb, "a"), 0);
 	feed("AT+CMGS=2345678,120\r\r\n> 82029C01746573746D657373616765\x1a\r\n+CMGS: 0,4,99\r\nOK\r\n");
 	feed("+CTSDSR: 12,1234567,0,2345678,0,104\r\n0201746573746D657373616765\r\n");
 	feed("+CTSDSR: 12,7654321,0,2345678,0,104\r\n+CTXG: 1,3,0,0,3,09011638300023404\r\n");
 	assert_int_equal(tb_at_cmd(fx.e, "AT+CNUMF?", 1000, result_cb, "b"), 0);
-	advance_ms(1000);
+	tb_fake_time_advance_ms(1000);
 	assert_int_equal(fx.n_res, 2);
 	/* Something was logged (at DEBUG), but no identity and no payload. */
-	assert_true(fx.loglen > 0);
-	assert_non_null(strstr(fx.logbuf, "AT+CMGS"));
-	assert_null(strstr(fx.logbuf, "2345678"));
-	assert_null(strstr(fx.logbuf, "1234567"));
-	assert_null(strstr(fx.logbuf, "7654321"));
-	assert_null(strstr(fx.logbuf, "23404"));
-	assert_null(strstr(fx.logbuf, "746573"));
+	assert_true(tb_log_capture_len() > 0);
+	assert_non_null(strstr(tb_log_capture_text(), "AT+CMGS"));
+	tb_assert_not_logged("2345678");
+	tb_assert_not_logged("1234567");
+	tb_assert_not_logged("7654321");
+	tb_assert_not_logged("23404");
+	tb_assert_not_logged("746573");
 }
 
 int main(void)

@@ -13,9 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -23,13 +21,14 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/tdef.h>
-#include <osmocom/core/timer.h>
 
 #include "bridge/bridge.h"
 #include "bridge/radio.h"
 #include "common/logging.h"
 #include "ipc/event_kind.h"
 #include "ipc/publisher.h"
+#include "tests/lib/fake_time.h"
+#include "tests/lib/tmpdir.h"
 
 #define RECV_TIMEOUT_MS 5000
 #define MARK_RADIO "mark"
@@ -52,24 +51,6 @@ static const char scenario[] =
 	"wait 10000\n"
 	HDR96 "8A0251010500031202015231\n"			/* "R1" part 1 of 2 */
 	"wait 3600000\n";
-
-static void run_timers(void)
-{
-	for (int i = 0; i < 100 && osmo_timers_update() > 0; i++)
-		;
-}
-
-static void advance_ms(unsigned ms)
-{
-	while (ms) {
-		unsigned step = ms > 10 ? 10 : ms;
-
-		osmo_clock_override_add(CLOCK_MONOTONIC, step / 1000, (step % 1000) * 1000000L);
-		osmo_gettimeofday_override_add(step / 1000, (step % 1000) * 1000);
-		run_timers();
-		ms -= step;
-	}
-}
 
 /* The next event on sub (waiting up to RECV_TIMEOUT_MS for it). */
 static Tetrabridge__V1__Event *next_event(void *sub)
@@ -173,7 +154,7 @@ static void test_reassembly(void **state)
 
 	/* t = 0..1 s: the link comes up, the single text, then the whole
 	 * message at its last part (2); parts are never published alone. */
-	advance_ms(1000);
+	tb_fake_time_advance_ms(1000);
 	expect_kind(sub, "radio", NULL);
 	expect_kind(sub, "text", &ev);
 	assert_string_equal(ev->text->text, "single");
@@ -187,10 +168,10 @@ static void test_reassembly(void **state)
 	tetrabridge__v1__event__free_unpacked(ev, NULL);
 
 	/* Q1 came at t = 0.1 s: not given up before 5 s have passed ... */
-	advance_ms(3900);
+	tb_fake_time_advance_ms(3900);
 	send_marker(b->pub, MARK_RADIO);
 	/* ... and given up just after */
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 	ev = next_real_event(sub);
 	assert_string_equal(ev->radio, MARK_RADIO);
 	tetrabridge__v1__event__free_unpacked(ev, NULL);
@@ -205,7 +186,7 @@ static void test_reassembly(void **state)
 
 	/* R1 at t = 10.1 s; the bridge stops at 11 s: given up at once, after
 	 * the radio's offline event. */
-	advance_ms(6000);
+	tb_fake_time_advance_ms(6000);
 	tb_bridge_stop(b);
 	expect_kind(sub, "radio", NULL);
 	expect_kind(sub, "text_incomplete", &ev);
@@ -235,22 +216,14 @@ static int group_setup(void **state)
 	g_root = talloc_named_const(NULL, 0, "test_radio_concat");
 	tb_logging_init(g_root);
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
-	/* libosmocore 1.7's osmo_timer runs on osmo_gettimeofday(); the radio
-	 * reads CLOCK_MONOTONIC: fake both. */
-	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
-	osmo_gettimeofday_override = true;
-	osmo_gettimeofday_override_time = (struct timeval){ .tv_sec = 1700000000 };
-	snprintf(g_dir, sizeof(g_dir), "/tmp/test_radio_concat.XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
+	tb_fake_time_start();
+	assert_non_null(tb_tmpdir_make(g_dir, sizeof(g_dir), "test_radio_concat"));
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	if (system(cmd) != 0)
+	if (tb_tmpdir_remove(g_dir) != 0)
 		return -1;
 	talloc_free(g_root);
 	return 0;

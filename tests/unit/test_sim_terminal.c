@@ -9,7 +9,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,12 +17,13 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
-#include <osmocom/core/timer.h>
 
 #include "codecs/pei_urc.h"
 #include "common/logging.h"
 #include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/transport.h"
+#include "tests/lib/fake_time.h"
+#include "tests/lib/tmpdir.h"
 
 #define TSI "09011638300023404"
 
@@ -59,29 +59,6 @@ static void capture_reset(struct capture *c)
 	c->len = 0;
 	c->calls = 0;
 	c->buf[0] = '\0';
-}
-
-/* Fake time (see group_setup) */
-
-static void run_timers(void)
-{
-	/* Timers scheduled from timer callbacks (0 ms) run in this pass too. */
-	for (int i = 0; i < 100 && osmo_timers_update() > 0; i++)
-		;
-}
-
-static void advance_ms(unsigned ms)
-{
-	/* One millisecond at a time would be exact but slow; step to each
-	 * timer expiry instead. */
-	while (ms) {
-		unsigned step = ms > 10 ? 10 : ms;
-
-		osmo_clock_override_add(CLOCK_MONOTONIC, step / 1000, (step % 1000) * 1000000L);
-		osmo_gettimeofday_override_add(step / 1000, (step % 1000) * 1000);
-		run_timers();
-		ms -= step;
-	}
 }
 
 static const char *write_file(const char *name, const char *text)
@@ -262,16 +239,16 @@ static void test_cmgs(void **state)
 
 	/* Later, unsolicited: sent over the air. */
 	capture_reset(&c);
-	advance_ms(299);
+	tb_fake_time_advance_ms(299);
 	assert_int_equal(c.len, 0);
-	advance_ms(1);
+	tb_fake_time_advance_ms(1);
 	assert_string_equal(c.buf, "\r\n+CMGS: 0,4\r\n");
 
 	/* 84 bits with a pad nibble is fine; the next instance number. */
 	capture_reset(&c);
 	send(s, "AT+CMGS=2345678,84\r0A01AC608A7A20D8000000\x1a");
 	assert_string_equal(c.buf, "\r\n> \r\n+CMGS: 1\r\n\r\nOK\r\n");
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 
 	/* Not hex, too short: user data decoding failed. */
 	capture_reset(&c);
@@ -297,7 +274,7 @@ static void test_cmgs(void **state)
 	/* Freed with a report pending: its timer goes too. */
 	send(s, "AT+CMGS=2345678,16\r8004\x1a");
 	talloc_free(s);
-	advance_ms(1000);
+	tb_fake_time_advance_ms(1000);
 }
 
 static void test_inject(void **state)
@@ -340,7 +317,7 @@ static void test_air_delivery(void **state)
 	send(a, "AT+CMGS=12345,16\r8004\x1a");
 	assert_int_equal(cb.len, 0);	/* not before it went over the air */
 	capture_reset(&ca);
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 	assert_string_equal(ca.buf, "\r\n+CMGS: 0,4\r\n");
 	assert_string_equal(cb.buf, "+CTSDSR: 13," TSI ",1,12345,0,16\r\n8004\r\n");
 	assert_string_equal(cc.buf, cb.buf);
@@ -357,7 +334,7 @@ static void test_air_delivery(void **state)
 	capture_reset(&cc);
 	send(a, "AT+CTSDS=12,1,0,0,1\r");
 	send(a, "AT+CMGS=" TSI_B ",32\r821000C9\x1a");
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 	assert_string_equal(cb.buf, "+CTSDSR: 12," TSI ",1," TSI_B ",1,32\r\n821000C9\r\n");
 	assert_int_equal(cc.len, 0);
 	hdr = "+CTSDSR: 12," TSI ",1," TSI_B ",1,32";
@@ -375,7 +352,7 @@ static void test_air_delivery(void **state)
 	send(a, "AT+CMGS=12345,16\r8005\x1a");
 	send(a, "AT+CMGS=777,16\r8006\x1a");
 	send(a, "AT+CMGS=23404,16\r8007\x1a");
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 	assert_string_equal(cb.buf, "+CTSDSR: 13," TSI ",1,12345,0,16\r\n8005\r\n");
 	assert_int_equal(cc.len, 0);
 	assert_null(strstr(ca.buf, "+CTSDSR"));
@@ -385,7 +362,7 @@ static void test_air_delivery(void **state)
 	assert_null(tb_sim_find(TSI_B));
 	capture_reset(&ca);
 	send(a, "AT+CMGS=12345,16\r8004\x1a");
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 	assert_non_null(strstr(ca.buf, ",4\r\n"));
 	talloc_free(c);
 	talloc_free(a);
@@ -417,7 +394,7 @@ static void test_busy_airfail(void **state)
 	send(a, "AT+CMGS=12345,16\r8004\x1a");
 	assert_string_equal(ca.buf, "\r\n> \r\n+CMGS: 0\r\n\r\nOK\r\n");
 	assert_non_null(strstr(log, "AT+CMGS=12345,16|8004;AT+CMGS=12345,16|8004;AT+CMGS=12345,16|8004;"));
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 	assert_non_null(strstr(cb.buf, "8004"));
 
 	/* airfail 1: taken, then ",5" and nobody receives it; then normal. */
@@ -425,9 +402,9 @@ static void test_busy_airfail(void **state)
 	capture_reset(&cb);
 	tb_sim_set_airfail(a, 1);
 	send(a, "AT+CMGS=12345,16\r8009\x1a");
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 	send(a, "AT+CMGS=12345,16\r800A\x1a");
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 	assert_string_equal(ca.buf, "\r\n> \r\n+CMGS: 1\r\n\r\nOK\r\n\r\n+CMGS: 1,5\r\n"
 			    "\r\n> \r\n+CMGS: 2\r\n\r\nOK\r\n\r\n+CMGS: 2,4\r\n");
 	assert_null(strstr(cb.buf, "8009"));
@@ -436,14 +413,14 @@ static void test_busy_airfail(void **state)
 	/* The same from a scenario. */
 	assert_int_equal(tb_sim_load_scenario(a, write_file("ba.scn", "busy 1\nairfail 1\n"), NULL), 0);
 	tb_sim_start(a);
-	run_timers();
+	tb_fake_time_run_due();
 	capture_reset(&ca);
 	capture_reset(&cb);
 	send(a, "AT+CMGS=12345,16\r800B\x1a");
 	send(a, "AT+CMGS=12345,16\r800C\x1a");
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 	send(a, "AT+CMGS=12345,16\r800D\x1a");
-	advance_ms(300);
+	tb_fake_time_advance_ms(300);
 	assert_string_equal(ca.buf, "\r\n> \r\n+CME ERROR: 42\r\n"
 			    "\r\n> \r\n+CMGS: 3\r\n\r\nOK\r\n\r\n+CMGS: 3,5\r\n"
 			    "\r\n> \r\n+CMGS: 4\r\n\r\nOK\r\n\r\n+CMGS: 4,4\r\n");
@@ -466,33 +443,33 @@ static void test_scenario_timing(void **state)
 	assert_int_equal(line, 0);
 	assert_string_equal(tb_sim_load_error(s), "");
 	tb_sim_start(s);
-	run_timers();
+	tb_fake_time_run_due();
 	assert_int_equal(c.len, 0);
-	advance_ms(990);
+	tb_fake_time_advance_ms(990);
 	assert_int_equal(c.len, 0);
-	advance_ms(10);
+	tb_fake_time_advance_ms(10);
 	assert_string_equal(c.buf, "A\r\nB\r\n");
 	assert_int_equal(c.calls, 2);	/* a burst of separate writes */
 	assert_int_equal(c.ends[0], 3);
-	advance_ms(490);
+	tb_fake_time_advance_ms(490);
 	assert_string_equal(c.buf, "A\r\nB\r\n");
-	advance_ms(10);
+	tb_fake_time_advance_ms(10);
 	assert_string_equal(c.buf, "A\r\nB\r\nC\r\n");
 	/* The end: nothing more. */
-	advance_ms(5000);
+	tb_fake_time_advance_ms(5000);
 	assert_string_equal(c.buf, "A\r\nB\r\nC\r\n");
 
 	/* Commands are answered while a scenario waits. */
 	capture_reset(&c);
 	tb_sim_start(s);
-	run_timers();
+	tb_fake_time_run_due();
 	send(s, "AT\r");
 	assert_string_equal(c.buf, "AT\r\n\r\nOK\r\n");
 
 	/* Stop: the pending wait does not fire. */
 	tb_sim_stop(s);
 	capture_reset(&c);
-	advance_ms(2000);
+	tb_fake_time_advance_ms(2000);
 	assert_int_equal(c.len, 0);
 	talloc_free(s);
 }
@@ -506,14 +483,14 @@ static void test_scenario_loop(void **state)
 	assert_int_equal(tb_sim_load_scenario(s, p, NULL), 0);
 	tb_sim_start(s);
 	assert_int_equal(c.len, 0);	/* not from inside start */
-	run_timers();
+	tb_fake_time_run_due();
 	assert_string_equal(c.buf, "X\r\n");
-	advance_ms(100);
+	tb_fake_time_advance_ms(100);
 	assert_string_equal(c.buf, "X\r\nX\r\n");
-	advance_ms(200);
+	tb_fake_time_advance_ms(200);
 	assert_string_equal(c.buf, "X\r\nX\r\nX\r\nX\r\n");
 	talloc_free(s);
-	advance_ms(1000);	/* its timer went with it */
+	tb_fake_time_advance_ms(1000);	/* its timer went with it */
 }
 
 static void test_scenario_silent(void **state)
@@ -524,25 +501,25 @@ static void test_scenario_silent(void **state)
 
 	assert_int_equal(tb_sim_load_scenario(s, p, NULL), 0);
 	tb_sim_start(s);
-	run_timers();
+	tb_fake_time_run_due();
 	assert_string_equal(c.buf, "A\r\n");
-	advance_ms(100);
+	tb_fake_time_advance_ms(100);
 	assert_true(tb_sim_is_silent(s));
 	assert_string_equal(c.buf, "A\r\n");
 
 	/* A dead terminal: no answer, no echo, no injected line. */
 	send(s, "AT\r");
 	tb_sim_inject(s, "+CTCR: 1,1");
-	advance_ms(1000);
+	tb_fake_time_advance_ms(1000);
 	assert_string_equal(c.buf, "A\r\n");
 
 	/* Back: it answers, and the scenario goes on after "silent". */
 	tb_sim_set_silent(s, false);
 	send(s, "AT\r");
 	assert_string_equal(c.buf, "A\r\nAT\r\n\r\nOK\r\n");
-	run_timers();
+	tb_fake_time_run_due();
 	assert_string_equal(c.buf, "A\r\nAT\r\n\r\nOK\r\nB\r\n");
-	advance_ms(100);	/* loop: A, then silent again after 100 ms */
+	tb_fake_time_advance_ms(100);	/* loop: A, then silent again after 100 ms */
 	assert_string_equal(c.buf, "A\r\nAT\r\n\r\nOK\r\nB\r\nA\r\n");
 	talloc_free(s);
 }
@@ -555,13 +532,13 @@ static void test_set_silent_pauses(void **state)
 
 	assert_int_equal(tb_sim_load_scenario(s, p, NULL), 0);
 	tb_sim_start(s);
-	advance_ms(50);
+	tb_fake_time_advance_ms(50);
 	tb_sim_set_silent(s, true);
 	send(s, "AT+CN");	/* forgotten when silent */
-	advance_ms(500);
+	tb_fake_time_advance_ms(500);
 	assert_int_equal(c.len, 0);
 	tb_sim_set_silent(s, false);
-	run_timers();
+	tb_fake_time_run_due();
 	assert_string_equal(c.buf, "A\r\n");
 	capture_reset(&c);
 	send(s, "AT\r");
@@ -609,14 +586,14 @@ static void test_scenario_errors(void **state)
 
 	/* The good scenario is still loaded. */
 	tb_sim_start(s);
-	run_timers();
+	tb_fake_time_run_due();
 	assert_string_equal(c.buf, "G\r\n");
 
 	/* "waiting" is a line to print, not a directive. */
 	capture_reset(&c);
 	assert_int_equal(tb_sim_load_scenario(s, write_file("w.scn", "waiting\n"), NULL), 0);
 	tb_sim_start(s);
-	run_timers();
+	tb_fake_time_run_due();
 	assert_string_equal(c.buf, "waiting\r\n");
 	talloc_free(s);
 }
@@ -681,13 +658,13 @@ static void test_example_scenarios(void **state)
 		if (tb_sim_load_scenario(s, path, &line) != 0)
 			fail_msg("%s line %u: %s", path, line, tb_sim_load_error(s));
 		tb_sim_start(s);
-		advance_ms(2000);
+		tb_fake_time_advance_ms(2000);
 		assert_true(c.len > 0);		/* the first event within 2 s */
-		advance_ms(60000 - 2000);
+		tb_fake_time_advance_ms(60000 - 2000);
 		first_pass = c.len;
 		check_output_decodes(c.buf, &urcs);
 		assert_true(urcs >= 8);		/* it looped */
-		advance_ms(60000);
+		tb_fake_time_advance_ms(60000);
 		assert_true(c.len > first_pass);
 		talloc_free(s);
 	}
@@ -748,7 +725,7 @@ static void test_transport_async(void **state)
 	assert_int_equal(twrite(t, "AT+CNUMF?\r"), 0);
 	assert_int_equal(r.calls, 0);	/* nothing during write */
 	assert_int_equal(t->tx_bytes, 10);
-	run_timers();
+	tb_fake_time_run_due();
 	assert_string_equal(r.buf, "AT+CNUMF?\r\n\r\n+CNUMF: 6," TSI "\r\n\r\nOK\r\n");
 	assert_int_equal(t->rx_bytes, r.len);
 	assert_int_equal(r.max_depth, 1);
@@ -766,7 +743,7 @@ static void test_transport_async(void **state)
 	r.write_back = true;
 	r.max_depth = 0;
 	assert_int_equal(twrite(t, "ATE0\r"), 0);
-	run_timers();
+	tb_fake_time_run_due();
 	assert_string_equal(r.buf, "ATE0\r\n\r\nOK\r\n\r\nOK\r\n");
 	assert_int_equal(r.max_depth, 1);
 
@@ -776,14 +753,14 @@ static void test_transport_async(void **state)
 	assert_int_equal(twrite(t, "AT\r"), 0);
 	tb_transport_close(t);
 	tb_transport_close(t);	/* idempotent */
-	run_timers();
+	tb_fake_time_run_due();
 	assert_int_equal(r.calls, 0);
 	assert_int_equal(twrite(t, "AT\r"), -ENOTCONN);
 
 	/* Reopen: a fresh terminal (echo on again). */
 	assert_int_equal(tb_transport_open(t), 0);
 	assert_int_equal(twrite(t, "AT\r"), 0);
-	run_timers();
+	tb_fake_time_run_due();
 	assert_string_equal(r.buf, "AT\r\n\r\nOK\r\n");
 	tb_transport_close(t);
 	talloc_free(t);
@@ -803,20 +780,20 @@ static void test_transport_scenario(void **state)
 	t->rx = rx_cb;
 	t->cb_data = &r;
 	assert_int_equal(tb_transport_open(t), 0);
-	run_timers();
+	tb_fake_time_run_due();
 	assert_int_equal(r.calls, 0);
-	advance_ms(100);
+	tb_fake_time_advance_ms(100);
 	assert_string_equal(r.buf, "+CTCR: 1,1\r\n+CTCR: 2,1\r\n");
 	assert_int_equal(r.calls, 2);	/* each line its own rx call */
 
 	/* Closed from inside rx: the rest of the queue is not delivered. */
 	r.close_in_rx = true;
 	r.calls = 0;
-	advance_ms(200);
+	tb_fake_time_advance_ms(200);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(twrite(t, "AT\r"), -ENOTCONN);
 	talloc_free(t);	/* close first is not needed: the destructor closes */
-	advance_ms(500);
+	tb_fake_time_advance_ms(500);
 }
 
 static void test_transport_bad_scenario(void **state)
@@ -843,22 +820,14 @@ static int group_setup(void **state)
 	g_ctx = talloc_named_const(g_root, 0, "objects");
 	tb_logging_init(g_root);
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);	/* expected errors stay quiet */
-	/* libosmocore 1.7's osmo_timer runs on osmo_gettimeofday(); later
-	 * versions on CLOCK_MONOTONIC: fake both. */
-	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
-	osmo_gettimeofday_override = true;
-	osmo_gettimeofday_override_time = (struct timeval){ .tv_sec = 1700000000 };
-	snprintf(g_dir, sizeof(g_dir), "/tmp/test_sim_terminal.XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
+	tb_fake_time_start();
+	assert_non_null(tb_tmpdir_make(g_dir, sizeof(g_dir), "test_sim_terminal"));
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	if (system(cmd) != 0)
+	if (tb_tmpdir_remove(g_dir) != 0)
 		return -1;
 	if (talloc_total_blocks(g_ctx) != 1) {
 		talloc_report_full(g_ctx, stderr);

@@ -31,6 +31,9 @@
 #include "radio-drivers/radio_link.h"
 #include "radio-drivers/usb.h"
 #include "radio-drivers/usb_profile.h"
+#include "tests/lib/inject.h"
+#include "tests/lib/log_capture.h"
+#include "tests/lib/loop.h"
 #include "usb_emu.h"
 
 #include <libusb.h>
@@ -39,47 +42,6 @@
 
 static void *g_root;
 static struct emu_bed *g_bed;
-
-/* ---- log capture ---------------------------------------------------------- */
-
-static char g_log[1 << 18];
-static size_t g_loglen;
-
-static void log_capture(struct log_target *target, unsigned int level, const char *string)
-{
-	size_t n = strlen(string);
-
-	if (level < LOGL_NOTICE)
-		return;
-	if (g_loglen + n < sizeof(g_log)) {
-		memcpy(g_log + g_loglen, string, n + 1);
-		g_loglen += n;
-	}
-}
-
-static unsigned log_count(const char *needle)
-{
-	unsigned n = 0;
-
-	for (const char *p = g_log; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
-/* The log line containing needle (for messages in assertions). */
-static const char *log_line(const char *needle)
-{
-	static char line[512];
-	const char *p = strstr(g_log, needle), *b, *e;
-
-	if (!p)
-		return "(none)";
-	for (b = p; b > g_log && b[-1] != '\n'; b--)
-		;
-	e = strchr(p, '\n');
-	snprintf(line, sizeof(line), "%.*s", (int)(e ? e - b : (ptrdiff_t)strlen(b)), b);
-	return line;
-}
 
 /* ---- radios --------------------------------------------------------------- */
 
@@ -154,28 +116,7 @@ static void wake_cb(void *data)
 
 static long now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
-/* Run the loop until cond() holds; false if the deadline passed first. */
-static bool run_until(bool (*cond)(void *), void *arg, long timeout_ms)
-{
-	long end = now_ms() + timeout_ms;
-	struct osmo_timer_list wake = { 0 };
-	bool ok;
-
-	osmo_timer_setup(&wake, wake_cb, NULL);
-	while (!(ok = cond(arg))) {
-		long left = end - now_ms();
-		if (left <= 0)
-			break;
-		osmo_timer_schedule(&wake, left / 1000, (left % 1000) * 1000);
-		osmo_select_main_ctx(0);
-	}
-	osmo_timer_del(&wake);
-	return ok;
+	return (long)(tb_now_us() / 1000);
 }
 
 /* Milliseconds of a quiet window in which the loop woke up: a loop that
@@ -250,7 +191,7 @@ static void round_trip(struct radio *r)
 {
 	at_done = false;
 	assert_int_equal(tb_radio_link_cmd(r->rl, "AT", at_cb, NULL), 0);
-	assert_true(run_until(is_at_done, NULL, DEADLINE_MS));
+	assert_true(tb_loop_run_until(is_at_done, NULL, DEADLINE_MS));
 }
 
 static bool no_sessions(void *arg)
@@ -275,36 +216,11 @@ static void radios_free(struct radio *rs, unsigned n, struct emu_dev **devs)
 			rs[i].rl = NULL;
 		}
 	}
-	assert_true(run_until(no_sessions, devs, DEADLINE_MS));
+	assert_true(tb_loop_run_until(no_sessions, devs, DEADLINE_MS));
 }
 
-static void inject(struct emu_dev *d, const char *line)
-{
-	tb_sim_inject(emu_sim(d), line);
-}
-
-/* A text message (SDS-TL TRANSFER, ISO 8859-1) as the two +CTSDSR lines. */
-static void inject_text(struct emu_dev *d, const char *text)
-{
-	char hdr[96], hex[600];
-	size_t len = strlen(text), o;
-
-	snprintf(hdr, sizeof(hdr), "+CTSDSR: 12,1234567,0,2345678,0,%zu", 8 * (4 + len));
-	o = snprintf(hex, sizeof(hex), "82029C01");
-	for (size_t i = 0; i < len; i++)
-		o += snprintf(hex + o, sizeof(hex) - o, "%02X", (unsigned char)text[i]);
-	inject(d, hdr);
-	inject(d, hex);
-}
-
-static void inject_status(struct emu_dev *d, uint16_t value)
-{
-	char hex[8];
-
-	inject(d, "+CTSDSR: 13,1234567,0,2345678,0,16");
-	snprintf(hex, sizeof(hex), "%04X", value);
-	inject(d, hex);
-}
+/* Who sends the SDS the terminals print, and to whom (SSIs). */
+#define SDS_ADDRS "1234567,0,2345678,0"
 
 static void tdefs_fast(void)
 {
@@ -350,7 +266,7 @@ static void run_profile(const struct profile_case *pc)
 	d = devs[0] = emu_dev_new(g_bed, ctx, &spec);
 	emu_plug(d);
 	radio_start(&r, ctx, "lvs-1", &m, up);
-	assert_true(run_until(is_up, &r, DEADLINE_MS));
+	assert_true(tb_loop_run_until(is_up, &r, DEADLINE_MS));
 
 	/* Identity learnt from AT+CNUMF? during init. */
 	id = tb_radio_link_identity(r.rl);
@@ -390,14 +306,14 @@ static void run_profile(const struct profile_case *pc)
 	assert_string_equal(info.serial, "ABC123");
 
 	/* Unsolicited: a status and a text SDS. */
-	inject_status(d, 0x8004);
+	tb_inject_status(emu_sim(d), SDS_ADDRS, 0x8004);
 	struct want_status ws = { &r, 0x8004, 1 };
-	assert_true(run_until(has_status, &ws, DEADLINE_MS));
+	assert_true(tb_loop_run_until(has_status, &ws, DEADLINE_MS));
 	emu_get_stats(d, &st);
 	unsigned full_before = st.in_full_packets;
-	inject_text(d, LONG_TEXT);
+	tb_inject_text(emu_sim(d), SDS_ADDRS, LONG_TEXT);
 	struct want_text wt = { &r, LONG_TEXT };
-	assert_true(run_until(has_text, &wt, DEADLINE_MS));
+	assert_true(tb_loop_run_until(has_text, &wt, DEADLINE_MS));
 	emu_get_stats(d, &st);
 	if (st.in_urbs && pc->max_packet == 64)	/* the hex line alone is 134 bytes */
 		assert_true(st.in_full_packets >= full_before + 2);
@@ -470,16 +386,16 @@ static void test_motorola_probe_interface(void **state)
 	d = devs[0] = emu_dev_new(g_bed, ctx, &spec);
 	emu_plug(d);
 	radio_start(&r, ctx, "probed", &m, up);
-	assert_true(run_until(is_up, &r, DEADLINE_MS));
+	assert_true(tb_loop_run_until(is_up, &r, DEADLINE_MS));
 	assert_string_equal(r.t->ops->describe(r.t), "usb 1-1 0cad:9015 serial PROBE1 if 1");
 	emu_get_stats(d, &st);
 	assert_int_equal(st.claimed_mask, 1u << 1);
 	assert_int_equal(st.in_ep, 0x82);
 	assert_int_equal(tb_radio_link_stats(r.rl)->opens, 2);	/* interface 0, then 1 */
 
-	inject_status(d, 0x8002);
+	tb_inject_status(emu_sim(d), SDS_ADDRS, 0x8002);
 	struct want_status ws = { &r, 0x8002, 1 };
-	assert_true(run_until(has_status, &ws, DEADLINE_MS));
+	assert_true(tb_loop_run_until(has_status, &ws, DEADLINE_MS));
 
 	radios_free(&r, 1, devs);
 	emu_dev_free(d);
@@ -526,15 +442,15 @@ static void test_unplug_replug(void **state)
 	assert_non_null(w);
 	emu_plug(d);
 	radio_start(&r, ctx, "nurse-2", &m, up);
-	assert_true(run_until(is_up, &r, DEADLINE_MS));
+	assert_true(tb_loop_run_until(is_up, &r, DEADLINE_MS));
 
-	inject_status(d, 0x8001);
+	tb_inject_status(emu_sim(d), SDS_ADDRS, 0x8001);
 	struct want_status ws1 = { &r, 0x8001, 1 };
-	assert_true(run_until(has_status, &ws1, DEADLINE_MS));
+	assert_true(tb_loop_run_until(has_status, &ws1, DEADLINE_MS));
 
 	/* Pull it out with its bulk IN transfers waiting. */
 	emu_unplug(d);
-	assert_true(run_until(is_down, &r, DEADLINE_MS));
+	assert_true(tb_loop_run_until(is_down, &r, DEADLINE_MS));
 	assert_int_equal(r.downs, 1);
 	assert_int_equal(r.last_down_reason, -EPIPE);
 	assert_string_equal(tb_radio_link_state_name(r.rl), "BACKOFF");
@@ -544,14 +460,14 @@ static void test_unplug_replug(void **state)
 	g_arrival_matched = false;
 	t0 = now_ms();
 	emu_plug(d);
-	inject_status(d, 0x8002);
-	assert_true(run_until(arrived, NULL, DEADLINE_MS));
+	tb_inject_status(emu_sim(d), SDS_ADDRS, 0x8002);
+	assert_true(tb_loop_run_until(arrived, NULL, DEADLINE_MS));
 	assert_string_equal(g_arrived_serial, "MTP850-7");
 	struct want_ups wu = { &r, 2 };
-	assert_true(run_until(has_ups, &wu, DEADLINE_MS));
+	assert_true(tb_loop_run_until(has_ups, &wu, DEADLINE_MS));
 	assert_true(now_ms() - t0 < 1500);
 	struct want_status ws2 = { &r, 0x8002, 1 };
-	assert_true(run_until(has_status, &ws2, DEADLINE_MS));
+	assert_true(tb_loop_run_until(has_status, &ws2, DEADLINE_MS));
 	round_trip(&r);
 	assert_int_equal(count_status(&r, 0x8001), 1);
 	assert_int_equal(count_status(&r, 0x8002), 1);
@@ -634,15 +550,15 @@ static void test_eight_terminals(void **state)
 		/* Let the loop run a little between plugs. */
 		osmo_select_main_ctx(1);
 	}
-	assert_true(run_until(all_up, rs, DEADLINE_MS));
+	assert_true(tb_loop_run_until(all_up, rs, DEADLINE_MS));
 	for (unsigned i = 0; i < N_MANY; i++) {
 		const struct tetra_identity *id = tb_radio_link_identity(rs[i].rl);
 		assert_int_equal(id->ssi, 20000 + i);
 		assert_string_equal(rs[i].name, names[i]);
 		assert_non_null(strstr(rs[i].t->ops->describe(rs[i].t), serials[i]));
-		inject_status(devs[i], 0x8100 + i);
+		tb_inject_status(emu_sim(devs[i]), SDS_ADDRS, 0x8100 + i);
 	}
-	assert_true(run_until(all_status, rs, DEADLINE_MS));
+	assert_true(tb_loop_run_until(all_status, rs, DEADLINE_MS));
 	for (unsigned i = 0; i < N_MANY; i++)
 		for (unsigned j = 0; j < N_MANY; j++)
 			assert_int_equal(count_status(&rs[i], 0x8100 + j), i == j ? 1 : 0);
@@ -652,7 +568,7 @@ static void test_eight_terminals(void **state)
 	for (unsigned i = 0; i < N_MANY; i++) {
 		char needle[160];
 		snprintf(needle, sizeof(needle), "serial %s present", serials[i]);
-		assert_true(log_count(needle) <= 1);
+		assert_true(tb_log_capture_count(needle) <= 1);
 	}
 
 	radios_free(rs, N_MANY, devs);
@@ -693,7 +609,7 @@ static void test_first_free(void **state)
 	emu_plug(devs[0]);
 	radio_start(&rs[0], ctx, "first", &m, up);
 	radio_start(&rs[1], ctx, "second", &m, up);
-	assert_true(run_until(both_up, rs, DEADLINE_MS));
+	assert_true(tb_loop_run_until(both_up, rs, DEADLINE_MS));
 	assert_int_equal(tb_transport_usb_info(rs[0].t, &i0), 0);
 	assert_int_equal(tb_transport_usb_info(rs[1].t, &i1), 0);
 	assert_string_equal(i0.bus_path, "1-8");
@@ -728,16 +644,16 @@ static void test_silent_terminal(void **state)
 	d = devs[0] = emu_dev_new(g_bed, ctx, &spec);
 	emu_plug(d);
 	radio_start(&r, ctx, "amb-3", &m, up);
-	assert_true(run_until(is_up, &r, DEADLINE_MS));
+	assert_true(tb_loop_run_until(is_up, &r, DEADLINE_MS));
 
 	tb_sim_set_silent(emu_sim(d), true);
-	assert_true(run_until(is_down, &r, DEADLINE_MS));
+	assert_true(tb_loop_run_until(is_down, &r, DEADLINE_MS));
 	assert_int_equal(tb_radio_link_stats(r.rl)->keepalive_failures, 1);
-	assert_true(log_count("stopped answering the keep-alive") >= 1);
+	assert_true(tb_log_capture_count("stopped answering the keep-alive") >= 1);
 
 	tb_sim_set_silent(emu_sim(d), false);
 	struct want_ups wu = { &r, 2 };
-	assert_true(run_until(has_ups, &wu, DEADLINE_MS));
+	assert_true(tb_loop_run_until(has_ups, &wu, DEADLINE_MS));
 	emu_get_stats(d, &st);
 	assert_true(st.releases >= 1);	/* reset: released ... */
 	assert_true(st.claims >= 2);	/* ... and claimed again */
@@ -795,8 +711,8 @@ static void test_match_identity(void **state)
 	emu_plug(devs[0]);
 	emu_plug(devs[1]);
 	/* Both have printed something that waits for the host. */
-	inject_status(devs[0], 0x8401);
-	inject_status(devs[1], 0x8402);
+	tb_inject_status(emu_sim(devs[0]), SDS_ADDRS, 0x8401);
+	tb_inject_status(emu_sim(devs[1]), SDS_ADDRS, 0x8402);
 	g_reoffers = 0;
 	w = tb_usb_on_arrival(ctx, reoffer_cb, NULL);
 
@@ -807,7 +723,7 @@ static void test_match_identity(void **state)
 	assert_non_null(r.rl);
 	tb_radio_link_match_identity(r.rl, &want);
 	tb_radio_link_start(r.rl);
-	assert_true(run_until(is_up, &r, DEADLINE_MS));
+	assert_true(tb_loop_run_until(is_up, &r, DEADLINE_MS));
 
 	assert_int_equal(tb_transport_usb_info(r.t, &info), 0);
 	assert_string_equal(info.bus_path, "1-13");
@@ -820,10 +736,10 @@ static void test_match_identity(void **state)
 	assert_int_equal(r.prims[0].oph.sap, TETRA_SAP_LINK);
 	assert_int_equal(r.prims[0].oph.primitive, TETRA_LINK_UP);
 	struct want_status ws = { &r, 0x8402, 1 };
-	assert_true(run_until(has_status, &ws, DEADLINE_MS));
+	assert_true(tb_loop_run_until(has_status, &ws, DEADLINE_MS));
 	assert_int_equal(count_status(&r, 0x8401), 0);
 	/* X let go, its driver back, and offered to others. */
-	assert_true(run_until(reoffered, NULL, DEADLINE_MS));
+	assert_true(tb_loop_run_until(reoffered, NULL, DEADLINE_MS));
 	assert_string_equal(g_reoffered_path, "1-12");
 	emu_get_stats(devs[0], &st);
 	assert_int_equal(st.claimed_now, 0);
@@ -885,13 +801,13 @@ static void test_reserved_by_serial(void **state)
 	devs[1] = emu_dev_new(g_bed, ctx, &b);
 	/* The named link looks first, finds nothing and waits to retry. */
 	radio_start(&rs[1], ctx, "named", &named, up);
-	assert_true(run_until(failed_once, &rs[1], DEADLINE_MS));
+	assert_true(tb_loop_run_until(failed_once, &rs[1], DEADLINE_MS));
 	emu_plug(devs[0]);
 	emu_plug(devs[1]);
 	/* Meanwhile the generic link takes the first free terminal that is
 	 * not RES-1. */
 	radio_start(&rs[0], ctx, "any", &any, up);
-	assert_true(run_until(both_up, rs, DEADLINE_MS));
+	assert_true(tb_loop_run_until(both_up, rs, DEADLINE_MS));
 	assert_int_equal(tb_transport_usb_info(rs[0].t, &i0), 0);
 	assert_int_equal(tb_transport_usb_info(rs[1].t, &i1), 0);
 	assert_string_equal(i0.serial, "RES-2");
@@ -926,8 +842,7 @@ static void test_permission_denied(void **state)
 	tdefs_fast();
 	d = devs[0] = emu_dev_new(g_bed, ctx, &spec);
 	emu_plug(d);
-	g_loglen = 0;
-	g_log[0] = '\0';
+	tb_log_capture_clear();
 	if (!emu_deny_access(d, true)) {
 		emu_deny_access(d, false);
 		emu_dev_free(d);
@@ -935,14 +850,14 @@ static void test_permission_denied(void **state)
 		skip();	/* root without CAP_SETUID: cannot be denied anything */
 	}
 	radio_start(&r, ctx, "locked-1", &m, up);
-	bool failed = run_until(failed_thrice, &r, DEADLINE_MS);
+	bool failed = tb_loop_run_until(failed_thrice, &r, DEADLINE_MS);
 	assert_true(emu_deny_access(d, false));
 	assert_true(failed);
-	assert_int_equal(log_count("no permission to open USB terminal"), 1);
-	assert_non_null(strstr(log_line("no permission"), "60-tetra-bridge.rules"));
-	assert_non_null(strstr(log_line("no permission"), "group tetra"));
+	assert_int_equal(tb_log_capture_count("no permission to open USB terminal"), 1);
+	assert_non_null(strstr(tb_log_capture_line("no permission"), "60-tetra-bridge.rules"));
+	assert_non_null(strstr(tb_log_capture_line("no permission"), "group tetra"));
 	/* Fixed: the link comes up by itself. */
-	assert_true(run_until(is_up, &r, DEADLINE_MS));
+	assert_true(tb_loop_run_until(is_up, &r, DEADLINE_MS));
 
 	radios_free(&r, 1, devs);
 	emu_dev_free(d);
@@ -967,31 +882,30 @@ static void test_busy(void **state)
 	static struct radio rs[3];
 
 	tdefs_fast();
-	g_loglen = 0;
-	g_log[0] = '\0';
+	tb_log_capture_clear();
 	/* Another program has the interface. */
 	devs[0] = emu_dev_new(g_bed, ctx, &spec);
 	emu_set_held_by_other(devs[0], true);
 	emu_plug(devs[0]);
 	radio_start(&rs[0], ctx, "held-1", &m, up);
-	assert_true(run_until(failed_thrice, &rs[0], DEADLINE_MS));
-	assert_int_equal(log_count("is busy"), 1);
-	assert_non_null(strstr(log_line("is busy"), "usbfs"));
+	assert_true(tb_loop_run_until(failed_thrice, &rs[0], DEADLINE_MS));
+	assert_int_equal(tb_log_capture_count("is busy"), 1);
+	assert_non_null(strstr(tb_log_capture_line("is busy"), "usbfs"));
 
 	/* A kernel driver that does not let go. */
 	devs[1] = emu_dev_new(g_bed, ctx, &spec2);
 	emu_set_detach_fails(devs[1], true);
 	emu_plug(devs[1]);
 	radio_start(&rs[1], ctx, "stuck-1", &m2, tb_usb_profile_find("cdc-acm"));
-	assert_true(run_until(failed_thrice, &rs[1], DEADLINE_MS));
-	assert_int_equal(log_count("cannot detach kernel driver"), 1);
-	assert_non_null(strstr(log_line("cannot detach kernel driver"), "cdc_acm"));
+	assert_true(tb_loop_run_until(failed_thrice, &rs[1], DEADLINE_MS));
+	assert_int_equal(tb_log_capture_count("cannot detach kernel driver"), 1);
+	assert_non_null(strstr(tb_log_capture_line("cannot detach kernel driver"), "cdc_acm"));
 
 	/* Nothing there at all. */
 	struct tb_usb_match m3 = { .vid = 0x0cad, .pid = 0x9016, .interface = -1 };
 	radio_start(&rs[2], ctx, "absent-1", &m3, up);
-	assert_true(run_until(failed_thrice, &rs[2], DEADLINE_MS));
-	assert_int_equal(log_count("no USB terminal matching 0cad:9016 present"), 1);
+	assert_true(tb_loop_run_until(failed_thrice, &rs[2], DEADLINE_MS));
+	assert_int_equal(tb_log_capture_count("no USB terminal matching 0cad:9016 present"), 1);
 
 	radios_free(rs, 3, devs);
 	emu_dev_free(devs[0]);
@@ -1011,13 +925,9 @@ static int group_setup(void **state)
 	log_set_log_level(osmo_stderr_target, getenv("TB_TEST_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
 	if (getenv("TB_TEST_DEBUG"))
 		log_set_print_extended_timestamp(osmo_stderr_target, 1);
-	t = log_target_create();
-	assert_non_null(t);
-	t->output = log_capture;
-	log_set_all_filter(t, 1);
+	t = tb_log_capture_start(LOGL_NOTICE);
 	log_set_category_filter(t, DUSB, 1, LOGL_DEBUG);
 	log_set_category_filter(t, DRADIO, 1, LOGL_DEBUG);
-	log_add_target(t);
 
 	g_bed = emu_bed_new();		/* before libusb_init() */
 	assert_int_equal(tb_usb_init(g_root), 0);

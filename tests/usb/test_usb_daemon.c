@@ -33,7 +33,6 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -41,7 +40,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -53,6 +51,10 @@
 #include "common/logging.h"
 #include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/usb_profile.h"
+#include "tests/lib/inject.h"
+#include "tests/lib/loop.h"
+#include "tests/lib/text.h"
+#include "tests/lib/tmpdir.h"
 #include "usb_daemon.h"
 #include "usb_emu.h"
 
@@ -139,34 +141,9 @@ static void start(struct fixture *f)
 	}
 }
 
-static void inject(struct emu_dev *d, const char *line)
-{
-	tb_sim_inject(emu_sim(d), line);
-}
-
-static void inject_status(struct emu_dev *d, uint16_t value)
-{
-	char hex[8];
-
-	inject(d, "+CTSDSR: 13,09011638300023404,1,09011638300000001,1,16");
-	snprintf(hex, sizeof(hex), "%04X", value);
-	inject(d, hex);
-}
-
-/* A text message (SDS-TL TRANSFER, ISO 8859-1) as the two +CTSDSR lines:
- * the hex line alone is longer than two 64-byte packets. */
-static void inject_text(struct emu_dev *d, const char *text)
-{
-	char hdr[96], hex[600];
-	size_t len = strlen(text), o;
-
-	snprintf(hdr, sizeof(hdr), "+CTSDSR: 12,09011638300023404,1,09011638300000001,1,%zu", 8 * (4 + len));
-	o = snprintf(hex, sizeof(hex), "82029C01");
-	for (size_t i = 0; i < len; i++)
-		o += snprintf(hex + o, sizeof(hex) - o, "%02X", (unsigned char)text[i]);
-	inject(d, hdr);
-	inject(d, hex);
-}
+/* Who sends the SDS the terminals print, and to whom (TSIs). A text's hex
+ * line (tb_inject_text()) is longer than two 64-byte packets. */
+#define SDS_ADDRS "09011638300023404,1,09011638300000001,1"
 
 static void ev_free(Tetrabridge__V1__Event *ev)
 {
@@ -232,7 +209,7 @@ static void sync_stream(struct fixture *f)
 	Tetrabridge__V1__Event *ev = NULL;
 
 	for (int tries = 0; tries < 100 && !ev; tries++) {
-		inject_status(f->probe, 0x8000);
+		tb_inject_status(emu_sim(f->probe), SDS_ADDRS, 0x8000);
 		ev = ud_sub_recv(&f->sub, topic, sizeof(topic), 200);
 		while (ev && !(ev->body_case == TETRABRIDGE__V1__EVENT__BODY_STATUS && !strcmp(ev->radio, "probe"))) {
 			ev_free(ev);
@@ -244,7 +221,7 @@ static void sync_stream(struct fixture *f)
 	assert_non_null(ev);
 	ev_free(ev);
 
-	inject_status(f->probe, 0x8FFF);
+	tb_inject_status(emu_sim(f->probe), SDS_ADDRS, 0x8FFF);
 	for (;;) {
 		bool marker;
 
@@ -261,7 +238,7 @@ static void sync_stream(struct fixture *f)
 /* Nothing else came: a probe marker is the very next event. */
 static void expect_nothing_else(struct fixture *f, uint16_t marker)
 {
-	inject_status(f->probe, marker);
+	tb_inject_status(emu_sim(f->probe), SDS_ADDRS, marker);
 	expect_status(f, "probe", marker);
 }
 
@@ -273,21 +250,6 @@ static char *vty(struct fixture *f, const char *cmd)
 	if (getenv("TB_TEST_DEBUG"))
 		fprintf(stderr, "--- %s ---\n%s\n", cmd, out);
 	return out;
-}
-
-/* The line of out that contains needle ("" if none). */
-static const char *line_with(const char *out, const char *needle)
-{
-	static char line[512];
-	const char *p = strstr(out, needle), *b, *e;
-
-	if (!p)
-		return "";
-	for (b = p; b > out && b[-1] != '\n'; b--)
-		;
-	e = strchr(p, '\n');
-	snprintf(line, sizeof(line), "%.*s", (int)(e ? e - b : (ptrdiff_t)strlen(b)), b);
-	return line;
 }
 
 /* ---- (a) plugged after start -------------------------------------------------- */
@@ -319,10 +281,10 @@ static void test_plugged_after_start(void **state)
 	emu_plug(m);
 	expect_online(f, "lvs-1", TSI_A);
 
-	inject_status(m, 0x8004);
+	tb_inject_status(emu_sim(m), SDS_ADDRS, 0x8004);
 	emu_get_stats(m, &st);
 	full_before = st.in_full_packets;
-	inject_text(m, LONG_TEXT);
+	tb_inject_text(emu_sim(m), SDS_ADDRS, LONG_TEXT);
 	expect_status(f, "lvs-1", 0x8004);
 	ev = expect(f, TETRABRIDGE__V1__EVENT__BODY_TEXT, "lvs-1");
 	assert_string_equal(ev->text->text, LONG_TEXT);
@@ -340,8 +302,8 @@ static void test_plugged_after_start(void **state)
 	assert_non_null(strstr(out, "identity " TSI_A));
 	free(out);
 	out = vty(f, "show usb");
-	assert_non_null(strstr(line_with(out, "MTP850-A"), "radio lvs-1"));
-	assert_non_null(strstr(line_with(out, "PROBE"), "radio probe"));
+	assert_non_null(strstr(tb_text_line_with(out, "MTP850-A"), "radio lvs-1"));
+	assert_non_null(strstr(tb_text_line_with(out, "PROBE"), "radio probe"));
 	assert_non_null(strstr(out, "2 USB terminals present"));
 	free(out);
 	/* The radios' config comes back as it was written. */
@@ -379,11 +341,11 @@ static void test_unplug_replug(void **state)
 
 	/* Traffic; pulled out while the daemon is still reading it. */
 	for (uint16_t v = 0; v < 10; v++)
-		inject_status(m, 0x8100 + v);
+		tb_inject_status(emu_sim(m), SDS_ADDRS, 0x8100 + v);
 	for (uint16_t v = 0; v < 10; v++)
 		expect_status(f, "nurse-2", 0x8100 + v);
 	for (uint16_t v = 10; v < 20; v++)
-		inject_status(m, 0x8100 + v);
+		tb_inject_status(emu_sim(m), SDS_ADDRS, 0x8100 + v);
 	expect_status(f, "nurse-2", 0x810A);
 	emu_unplug(m);
 
@@ -409,14 +371,14 @@ static void test_unplug_replug(void **state)
 	fprintf(stderr, "# %u of the 9 statuses still coming at the unplug were read\n", got);
 
 	/* Back in; the terminal prints at once, before the link has reopened. */
-	t0 = ud_now_us();
+	t0 = tb_now_us();
 	emu_plug(m);
-	inject_status(m, 0x8200);
+	tb_inject_status(emu_sim(m), SDS_ADDRS, 0x8200);
 	expect_online(f, "nurse-2", TSI_B);
-	dt = ud_now_us() - t0;
+	dt = tb_now_us() - t0;
 	fprintf(stderr, "# online again %.0f ms after the \"add\" uevent\n", dt / 1000.0);
 	expect_status(f, "nurse-2", 0x8200);
-	inject_status(m, 0x8201);
+	tb_inject_status(emu_sim(m), SDS_ADDRS, 0x8201);
 	expect_status(f, "nurse-2", 0x8201);
 	expect_nothing_else(f, 0x8FFE);
 	/* Without the hot-plug path the reopen would wait X3 = 5 s. */
@@ -495,10 +457,10 @@ static void test_names_by_serial_and_identity(void **state)
 	}
 
 	/* A status from each; the stranger's is heard by nobody. */
-	inject_status(a, 0x8301);
-	inject_status(b, 0x8302);
-	inject_status(c, 0x8303);
-	inject_status(d, 0x8304);
+	tb_inject_status(emu_sim(a), SDS_ADDRS, 0x8301);
+	tb_inject_status(emu_sim(b), SDS_ADDRS, 0x8302);
+	tb_inject_status(emu_sim(c), SDS_ADDRS, 0x8303);
+	tb_inject_status(emu_sim(d), SDS_ADDRS, 0x8304);
 	for (unsigned n = 0; n < 3; n++) {
 		Tetrabridge__V1__Event *ev = recv_ev(f, NULL, 0);
 		unsigned i;
@@ -517,10 +479,10 @@ static void test_names_by_serial_and_identity(void **state)
 	expect_nothing_else(f, 0x8FFE);
 
 	out = vty(f, "show usb");
-	assert_non_null(strstr(line_with(out, "SER-A"), "radio nurse-a"));
-	assert_non_null(strstr(line_with(out, "SER-B"), "radio nurse-b"));
-	assert_non_null(strstr(line_with(out, "SER-C"), "radio lvs-c"));
-	assert_non_null(strstr(line_with(out, "SER-D"), "free"));
+	assert_non_null(strstr(tb_text_line_with(out, "SER-A"), "radio nurse-a"));
+	assert_non_null(strstr(tb_text_line_with(out, "SER-B"), "radio nurse-b"));
+	assert_non_null(strstr(tb_text_line_with(out, "SER-C"), "radio lvs-c"));
+	assert_non_null(strstr(tb_text_line_with(out, "SER-D"), "free"));
 	free(out);
 	out = vty(f, "show radios lvs-c");
 	assert_non_null(strstr(out, "serial SER-C"));
@@ -588,19 +550,11 @@ static int setup(void **state)
 	struct fixture *f = &g_fx;
 
 	memset(f, 0, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/tbud.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_non_null(tb_tmpdir_make(f->dir, sizeof(f->dir), "tbud"));
 	snprintf(f->endpoint, sizeof(f->endpoint), "ipc://%.31s/events", f->dir);
 	snprintf(f->cfg_path, sizeof(f->cfg_path), "%.31s/bridge.cfg", f->dir);
 	f->probe = dev_new("cdc-acm", 0x1234, 0x5678, "PROBE", 2, "cdc_acm", "09011638300000099");
 	emu_plug(f->probe);
-	return 0;
-}
-
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	remove(p);	/* best effort: a leftover temp file is no failure */
 	return 0;
 }
 
@@ -612,7 +566,7 @@ static int teardown(void **state)
 		ud_stop(&f->dm, WAIT_MS);
 	ud_sub_close(&f->sub);
 	free(f->dm.log);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);	/* the config, sockets, the journal */
+	tb_tmpdir_remove(f->dir);	/* the config, sockets, the journal; best effort */
 	return 0;
 }
 

@@ -17,46 +17,13 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
-#include <osmocom/core/timer.h>
+#include "tests/lib/loop.h"
+#include "tests/lib/text.h"
 
 extern char **environ;
-
-int64_t ud_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* ---- the loop ------------------------------------------------------------ */
-
-static void wake_cb(void *data)
-{
-}
-
-bool ud_run_until(bool (*cond)(void *arg), void *arg, int timeout_ms)
-{
-	int64_t end = ud_now_us() + (int64_t)timeout_ms * 1000;
-	struct osmo_timer_list wake;
-	bool ok;
-
-	memset(&wake, 0, sizeof(wake));
-	osmo_timer_setup(&wake, wake_cb, NULL);
-	while (!(ok = cond(arg))) {
-		int64_t left = end - ud_now_us();
-		if (left <= 0)
-			break;
-		osmo_timer_schedule(&wake, left / 1000000, left % 1000000);
-		osmo_select_main_ctx(0);
-	}
-	osmo_timer_del(&wake);
-	return ok;
-}
 
 /* ---- the daemon's stderr -------------------------------------------------- */
 
@@ -105,13 +72,7 @@ static int err_cb(struct osmo_fd *ofd, unsigned int what)
 
 unsigned ud_log_count(const struct ud_daemon *dm, const char *needle)
 {
-	unsigned n = 0;
-
-	if (!dm->log)
-		return 0;
-	for (const char *p = dm->log; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
+	return tb_text_count(dm->log, needle);
 }
 
 struct log_want { struct ud_daemon *dm; const char *needle; unsigned count; };
@@ -125,7 +86,7 @@ static bool log_has(void *arg)
 bool ud_wait_log(struct ud_daemon *dm, const char *needle, unsigned count, int timeout_ms)
 {
 	struct log_want w = { dm, needle, count };
-	return ud_run_until(log_has, &w, timeout_ms);
+	return tb_loop_run_until(log_has, &w, timeout_ms);
 }
 
 /* ---- start and stop ------------------------------------------------------- */
@@ -179,7 +140,7 @@ int ud_start(struct ud_daemon *dm, const char *daemon_path, const char *preload,
 
 int ud_stop(struct ud_daemon *dm, int timeout_ms)
 {
-	int64_t end = ud_now_us() + (int64_t)timeout_ms * 1000;
+	int64_t end = tb_now_us() + (int64_t)timeout_ms * 1000;
 	int status = 0, pfd;
 	bool killed = false;
 
@@ -188,7 +149,7 @@ int ud_stop(struct ud_daemon *dm, int timeout_ms)
 	kill(dm->pid, SIGTERM);
 	pfd = (int)syscall(SYS_pidfd_open, dm->pid, 0);
 	while (wait4(dm->pid, &status, WNOHANG, &dm->ru) == 0) {
-		int64_t left = end - ud_now_us();
+		int64_t left = end - tb_now_us();
 		struct pollfd fds[2] = { { .fd = pfd, .events = POLLIN }, { .fd = dm->err.fd, .events = POLLIN } };
 
 		if (left <= 0 || pfd < 0) {
@@ -303,7 +264,7 @@ static bool vty_read(struct ud_daemon *dm, int sock, char **out, size_t *len, in
 	for (;;) {
 		unsigned char buf[4096];
 		struct pollfd fds[2] = { { .fd = sock, .events = POLLIN }, { .fd = dm->err.fd, .events = POLLIN } };
-		int64_t left = end - ud_now_us();
+		int64_t left = end - tb_now_us();
 		ssize_t n;
 
 		(*out)[*len] = '\0';
@@ -348,7 +309,7 @@ static bool vty_read(struct ud_daemon *dm, int sock, char **out, size_t *len, in
 
 char *ud_vty(struct ud_daemon *dm, const char *cmd, int timeout_ms)
 {
-	int64_t end = ud_now_us() + (int64_t)timeout_ms * 1000;
+	int64_t end = tb_now_us() + (int64_t)timeout_ms * 1000;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	char *out = NULL, line[512];
 	size_t len;
@@ -471,6 +432,6 @@ Tetrabridge__V1__Event *ud_sub_recv(struct ud_sub *s, char *topic, size_t tsize,
 {
 	struct sub_want w = { s, topic, tsize, NULL };
 
-	ud_run_until(sub_has, &w, timeout_ms);
+	tb_loop_run_until(sub_has, &w, timeout_ms);
 	return w.ev;
 }

@@ -56,9 +56,6 @@ int ud_vty_port(const struct ud_daemon *dm);
  * stderr; the loop does not run meanwhile. */
 char *ud_vty(struct ud_daemon *dm, const char *cmd, int timeout_ms);
 
-/* Run the osmo_select loop until cond(arg) holds; false on timeout. */
-bool ud_run_until(bool (*cond)(void *arg), void *arg, int timeout_ms);
-
 /* A ZeroMQ SUB socket in the loop. */
 struct ud_sub {
 	void *zctx, *sock;
@@ -69,6 +66,3 @@ void ud_sub_close(struct ud_sub *s);
 /* The next event within timeout_ms (the loop runs meanwhile); NULL on
  * timeout. topic may be NULL. Free with tetrabridge__v1__event__free_unpacked(). */
 Tetrabridge__V1__Event *ud_sub_recv(struct ud_sub *s, char *topic, size_t tsize, int timeout_ms);
-
-/* CLOCK_MONOTONIC in microseconds. */
-int64_t ud_now_us(void);

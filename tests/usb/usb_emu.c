@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -26,6 +25,8 @@
 
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
+
+#include "tests/lib/tmpdir.h"
 
 #define EMU_CHECK(cond) do { \
 	if (!(cond)) { \
@@ -694,8 +695,7 @@ static struct emu_bed *bed_new(bool for_child)
 		EMU_CHECK(!getenv("UMOCKDEV_DIR"));
 		EMU_CHECK(!umockdev_in_mock_environment());
 	}
-	snprintf(bed->tmpdir, sizeof(bed->tmpdir), "/tmp/tbu.XXXXXX");
-	EMU_CHECK(mkdtemp(bed->tmpdir));
+	EMU_CHECK(tb_tmpdir_make(bed->tmpdir, sizeof(bed->tmpdir), "tbu"));
 	/* Path components must stay searchable for the access-denied test,
 	 * which checks permissions as user nobody. */
 	EMU_CHECK(chmod(bed->tmpdir, 0755) == 0);
@@ -746,12 +746,6 @@ static void plug_free(struct emu_bed *bed, struct emu_plug *p)
 	g_free(p);
 }
 
-static int rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	remove(path);
-	return 0;
-}
-
 void emu_bed_free(struct emu_bed *bed)
 {
 	if (!bed)
@@ -773,7 +767,7 @@ void emu_bed_free(struct emu_bed *bed)
 	g_list_free(bed->devs);
 	g_object_unref(bed->tb);
 	g_free(bed->root);
-	nftw(bed->tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	tb_tmpdir_remove(bed->tmpdir);	/* best effort */
 	g_free(bed);
 }
 
