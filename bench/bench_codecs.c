@@ -36,6 +36,7 @@
 #include "codecs/pei_urc.h"
 #include "codecs/tetra_prim.h"
 #include "codecs/pei_framer.h"
+#include "bench_util.h"
 #if TB_HAVE_LIP
 #include "codecs/lip.h"
 #endif
@@ -437,28 +438,16 @@ static void run_case(const struct bcase *c, double seconds, int runs, uint64_t f
 
 static void print_header(int argc, char **argv, double seconds, int runs)
 {
-	char line[256], cpu[256] = "unknown";
-	FILE *f = fopen("/proc/cpuinfo", "r");
+	char cpu[256];
 
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			char *c = strchr(line, ':');
-			if (!strncmp(line, "model name", 10) && c) {
-				snprintf(cpu, sizeof(cpu), "%s", c + 2);
-				cpu[strcspn(cpu, "\n")] = 0;
-				break;
-			}
-		}
-		fclose(f);
-	}
+	if (!bench_cpu_model(cpu, sizeof(cpu)))
+		snprintf(cpu, sizeof(cpu), "unknown");
 	printf("tetra-bridge codec benchmark (single thread)\n");
 	printf("cpu:      %s\n", cpu);
 	printf("compiler: %s\n", TB_BENCH_COMPILER);
 	printf("flags:    %s\n", TB_BENCH_FLAGS);
-	printf("command: ");
-	for (int i = 0; i < argc; i++)
-		printf(" %s", argv[i]);
-	printf("\nmethod:   warm-up ~0.2 s, then %d runs of a fixed count (~%.1f s each); median [min, max]\n",
+	bench_print_command("command: ", argc, argv);
+	printf("method:   warm-up ~0.2 s, then %d runs of a fixed count (~%.1f s each); median [min, max]\n",
 	       runs, seconds);
 	printf("\n  %-40s %7s  %7s  %7s  %9s  %10s  %9s   %s\n", "case (M msg/s)", "median", "min", "max",
 	       "per msg", "goal", "ref  gain", "result");

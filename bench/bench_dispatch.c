@@ -54,7 +54,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <poll.h>
 #include <pthread.h>
@@ -86,6 +85,9 @@
 #include "common/logging.h"
 #include "ipc/tetra_bridge.pb-c.h"
 #include "radio-drivers/sim_terminal.h"
+#include "tests/lib/loop.h"
+#include "tests/lib/tmpdir.h"
+#include "bench_util.h"
 
 #ifndef TB_DAEMON_PATH
 #define TB_DAEMON_PATH "tetra-bridged"
@@ -123,22 +125,7 @@ static struct {
 } g_opt = { { 1, 32 }, 2, 50, 20, 5, false, false, TB_DAEMON_PATH, "notice", NULL, NULL };
 
 static void *g_root;
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw);
-static char g_dir[] = "/tmp/tbdisp.XXXXXX";
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
+static char g_dir[32];		/* /tmp/tbdisp.XXXXXX */
 
 /* ---- the receiver thread ----------------------------------------------------- */
 
@@ -232,7 +219,7 @@ static void *rx_main(void *arg)
 
 	for (;;) {
 		int tl = zmq_recv(r->sock, topic, sizeof(topic), 0), bl, more = 0;
-		int64_t t = now_us();
+		int64_t t = tb_now_us();
 		size_t ml = sizeof(more);
 
 		if (tl < 0) {
@@ -513,7 +500,7 @@ static int daemon_start(struct daemon *d, const char *cfg_path, unsigned n)
  * 128 + signal if it died of one, -1 if it had to be killed. */
 static int daemon_stop(struct daemon *d)
 {
-	int64_t deadline = now_us() + STOP_MS * 1000LL;
+	int64_t deadline = tb_now_us() + STOP_MS * 1000LL;
 	int status = 0, rc;
 
 	if (d->pid <= 0)
@@ -522,7 +509,7 @@ static int daemon_stop(struct daemon *d)
 		osmo_fd_unregister(&d->exit_ofd);
 	kill(d->pid, SIGTERM);
 	while ((rc = waitpid(d->pid, &status, WNOHANG)) == 0) {
-		int64_t left = deadline - now_us();
+		int64_t left = deadline - tb_now_us();
 		struct pollfd pfd = { .fd = d->pidfd, .events = POLLIN };
 
 		if (left <= 0 || d->pidfd < 0) {
@@ -553,36 +540,6 @@ static void daemon_print_log(const struct daemon *d)
 	if (f)
 		fclose(f);
 	fprintf(stderr, "---\n");
-}
-
-/* utime + stime in microseconds, -1 if unknown. */
-static int64_t proc_cpu_us(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ut, st;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');	/* the command name may hold blanks */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-		return -1;
-	return (int64_t)((ut + st) * 1000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK));
-}
-
-/* This process (user + system, all threads) in microseconds. */
-static int64_t self_cpu_us(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
 /* VmRSS and VmHWM in kB (-1 if unknown). */
@@ -623,7 +580,7 @@ static void noop_cb(void *data)
 static bool run_until(bool (*cond)(void *arg), void *arg, int64_t deadline_us)
 {
 	struct osmo_timer_list t = { 0 };
-	int64_t left = deadline_us - now_us();
+	int64_t left = deadline_us - tb_now_us();
 
 	if (cond(arg))
 		return true;
@@ -631,7 +588,7 @@ static bool run_until(bool (*cond)(void *arg), void *arg, int64_t deadline_us)
 		left = 0;
 	osmo_timer_setup(&t, noop_cb, NULL);
 	osmo_timer_schedule(&t, left / 1000000, left % 1000000);
-	while (!cond(arg) && now_us() < deadline_us)
+	while (!cond(arg) && tb_now_us() < deadline_us)
 		osmo_select_main(0);
 	osmo_timer_del(&t);
 	return cond(arg);
@@ -677,7 +634,7 @@ static void send_one(struct stream *s, unsigned i, uint16_t value, bool measured
 		tb_sim_inject(rd->sim, line);
 		snprintf(line, sizeof(line), "%04X", value);
 		if (measured)
-			s->send_us[(size_t)i * s->cap + s->sent[i]] = now_us();
+			s->send_us[(size_t)i * s->cap + s->sent[i]] = tb_now_us();
 		tb_sim_inject(rd->sim, line);
 		if (rd->dropped != dropped)
 			s->send_fail++;
@@ -689,7 +646,7 @@ static void send_one(struct stream *s, unsigned i, uint16_t value, bool measured
 		body[0] = (uint8_t)(value >> 8);
 		body[1] = (uint8_t)value;
 		if (measured)
-			s->send_us[(size_t)i * s->cap + s->sent[i]] = now_us();
+			s->send_us[(size_t)i * s->cap + s->sent[i]] = tb_now_us();
 		if (zmq_send(s->pub, line, (size_t)tl, ZMQ_SNDMORE) < 0 ||
 		    zmq_send(s->pub, body, sizeof(body), 0) < 0)
 			s->send_fail++;
@@ -697,7 +654,7 @@ static void send_one(struct stream *s, unsigned i, uint16_t value, bool measured
 	if (measured) {
 		s->sent[i]++;
 		s->total_sent++;
-		s->last_send_us = now_us();
+		s->last_send_us = tb_now_us();
 	}
 }
 
@@ -723,7 +680,7 @@ static void pace_arm(struct stream *s, int64_t at_us)
 
 static void pace_cb(struct stream *s)
 {
-	int64_t now = now_us(), next = INT64_MAX;
+	int64_t now = tb_now_us(), next = INT64_MAX;
 
 	if (s->flood) {
 		/* Keep FLOOD_WINDOW events in flight per radio until the time is up. */
@@ -737,7 +694,7 @@ static void pace_cb(struct stream *s)
 			s->done_sending = true;
 			return;
 		}
-		pace_arm(s, now_us() + 500);
+		pace_arm(s, tb_now_us() + 500);
 		return;
 	}
 	s->done_sending = true;
@@ -850,7 +807,7 @@ static void stats(struct stream *s, struct result *res)
 		if (f)
 			fclose(f);
 	}
-	qsort(all, m, sizeof(*all), cmp_i64);
+	bench_sort_i64(all, m);
 	if (m < s->total_sent) {
 		unsigned shown = 0;
 
@@ -873,9 +830,8 @@ static void stats(struct stream *s, struct result *res)
 	res->window_s = m && last > first ? (last - first) / 1e6 : 0;
 	res->rate = res->window_s > 0 ? m / res->window_s : 0;
 	if (m) {
-		size_t i99 = (size_t)((double)m * 0.99);
-		res->p50 = all[m / 2];
-		res->p99 = all[i99 < m ? i99 : m - 1];
+		res->p50 = bench_percentile(all, m, 0.5);
+		res->p99 = bench_percentile(all, m, 0.99);
 		res->max = all[m - 1];
 		res->min = all[0];
 	}
@@ -974,7 +930,7 @@ static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, i
 	/* Every radio heard (the links are up: the daemon holds what a terminal
 	 * prints during its init until it is online). */
 	probe_cb(&s);
-	if (!run_until(synced, &s, now_us() + SYNC_MS * 1000LL) || (s.dm && dm.exited)) {
+	if (!run_until(synced, &s, tb_now_us() + SYNC_MS * 1000LL) || (s.dm && dm.exited)) {
 		fprintf(stderr, "%s, %u radio(s): only %u heard within %d ms%s\n", bridge ? "bridge" : "bare", n,
 			heard_count(&s), SYNC_MS, s.dm && dm.exited ? " (the daemon exited)" : "");
 		osmo_timer_del(&s.probe);
@@ -984,18 +940,18 @@ static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, i
 
 	/* Measure. */
 	if (bridge)
-		cpu0 = proc_cpu_us(dm.pid);
-	self0 = self_cpu_us();
-	s.start_us = now_us();
+		cpu0 = bench_proc_cpu_us(dm.pid);
+	self0 = bench_self_cpu_us();
+	s.start_us = tb_now_us();
 	s.end_us = s.start_us + (int64_t)g_opt.flood_seconds * 1000000;
 	pace_cb(&s);
 	run_until(all_sent, &s, s.start_us + (flood ? g_opt.flood_seconds + 5 : (int64_t)s.count * s.interval_us / 1000000 + 30) * 1000000LL);
 	atomic_store(&s.rx.target, s.total_sent);
-	run_until(sent_and_received, &s, now_us() + DRAIN_MS * 1000LL);
+	run_until(sent_and_received, &s, tb_now_us() + DRAIN_MS * 1000LL);
 	osmo_fd_unregister(&s.pace);
-	res->self_cpu_us = self_cpu_us() - self0;
+	res->self_cpu_us = bench_self_cpu_us() - self0;
 	if (bridge) {
-		cpu1 = proc_cpu_us(dm.pid);
+		cpu1 = bench_proc_cpu_us(dm.pid);
 		proc_mem_kb(dm.pid, &res->rss_kb, &res->hwm_kb);
 		res->cpu_us = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
 	}
@@ -1030,7 +986,7 @@ out_rx:
 		char var[300];
 
 		snprintf(var, sizeof(var), "%s/%s-%u", g_opt.state_base, g_dir + 5, n);
-		nftw(var, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+		tb_tmpdir_remove(var);
 	}
 out_radios:
 	if (osmo_fd_is_registered(&s.pace))
@@ -1139,23 +1095,6 @@ static void usage(FILE *f)
 		MAX_RUNS, MAX_RADIOS, FLOOD_WINDOW, TB_DAEMON_PATH);
 }
 
-static void print_cpu(void)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[256];
-
-	while (f && fgets(line, sizeof(line), f)) {
-		char *c = strchr(line, ':');
-		if (!strncmp(line, "model name", 10) && c) {
-			printf("cpu: %s", c + 2);
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	printf("cpus online: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
-}
-
 static void print_loadavg(const char *when)
 {
 	FILE *f = fopen("/proc/loadavg", "r");
@@ -1165,11 +1104,6 @@ static void print_loadavg(const char *when)
 		printf("load average %s: %s", when, line);
 	if (f)
 		fclose(f);
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(path);
 }
 
 static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -1204,20 +1138,12 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'r': {
-			char *s = optarg, *end;
-			g_opt.nruns = 0;
-			while (*s && g_opt.nruns < MAX_RUNS) {
-				unsigned long v = strtoul(s, &end, 10);
-				if (end == s || v < 1 || v > MAX_RADIOS) {
-					usage(stderr);
-					return 64;
-				}
-				g_opt.radios[g_opt.nruns++] = (unsigned)v;
-				s = *end == ',' ? end + 1 : end;
+		case 'r':
+			if (!bench_parse_counts(optarg, 1, MAX_RADIOS, g_opt.radios, MAX_RUNS, &g_opt.nruns)) {
+				usage(stderr);
+				return 64;
 			}
 			break;
-		}
 		case 'R':
 			if (!parse_uint(optarg, 1, 1000, &g_opt.rate)) {
 				usage(stderr);
@@ -1273,7 +1199,7 @@ int main(int argc, char **argv)
 	if (tb_logging_init(g_root) < 0)
 		return 1;
 	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
-	if (!mkdtemp(g_dir)) {
+	if (!tb_tmpdir_make(g_dir, sizeof(g_dir), "tbdisp")) {
 		perror("mkdtemp");
 		return 1;
 	}
@@ -1289,11 +1215,9 @@ int main(int argc, char **argv)
 	       "  journal: SQLite WAL under %s) -> ZeroMQ ipc:// -> SUB thread in this process;\n"
 	       "  baseline: bare ZeroMQ PUB (this thread) -> ipc:// -> SUB thread, same messages, same pace\n",
 	       g_opt.state_base ? g_opt.state_base : g_dir);
-	printf("command:");
-	for (int i = 0; i < argc; i++)
-		printf(" %s", argv[i]);
-	printf("\ndaemon: %s\nbuilt: %s\n", g_opt.daemon, TB_BENCH_FLAGS);
-	print_cpu();
+	bench_print_command("command:", argc, argv);
+	printf("daemon: %s\nbuilt: %s\n", g_opt.daemon, TB_BENCH_FLAGS);
+	bench_print_cpu();
 	print_loadavg("before");
 	if (g_opt.smoke)
 		printf("smoke: 2 radios, 20 events each; only arrival is checked\n");
@@ -1335,7 +1259,7 @@ int main(int argc, char **argv)
 
 	osmo_fd_unregister(&efd_ofd);
 	close(efd);
-	nftw(g_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tb_tmpdir_remove(g_dir);
 	log_fini();
 	talloc_free(g_root);
 	return rc;

@@ -48,9 +48,12 @@
 #include "common/logging.h"
 #include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/usb_profile.h"
+#include "tests/lib/inject.h"
 #include "tests/lib/loop.h"
+#include "tests/lib/tmpdir.h"
 #include "tests/usb/usb_daemon.h"
 #include "tests/usb/usb_emu.h"
+#include "bench_util.h"
 
 #ifndef TB_DAEMON_PATH
 #define TB_DAEMON_PATH "tetra-bridged"
@@ -88,31 +91,8 @@ static struct {
 	bool packet_urbs;
 } g_opt = { 2000, 20000, { 1, 8 }, 2, TB_DAEMON_PATH, TB_UMOCKDEV_PRELOAD, false, false };
 
-static void inject_status(struct emu_dev *d, uint16_t value)
-{
-	char hex[8];
-
-	tb_sim_inject(emu_sim(d), "+CTSDSR: 13,09011638300023404,1,09011638300000001,1,16");
-	snprintf(hex, sizeof(hex), "%04X", value);
-	tb_sim_inject(emu_sim(d), hex);
-}
-
-/* This process (the emulated terminals, umockdev's ioctl thread, the
- * subscriber): user + system CPU time in microseconds. */
-static int64_t self_cpu_us(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec +
-	       ru.ru_stime.tv_usec;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
+/* Who sends the statuses the terminals print, and to whom. */
+#define SDS_ADDRS "09011638300023404,1,09011638300000001,1"
 
 /* ---- pacing ----------------------------------------------------------------- */
 
@@ -143,7 +123,7 @@ static void pace_cb(void *data)
 
 		/* Catch up after a late wake-up rather than drift. */
 		while (t->sent < g_opt.count && due_us(r, i, t->sent) <= now) {
-			inject_status(t->dev, 0x8000 + t->sent);
+			tb_inject_status(emu_sim(t->dev), SDS_ADDRS, 0x8000 + t->sent);
 			t->end[t->sent] = emu_printed(t->dev);
 			t->sent++;
 		}
@@ -182,7 +162,7 @@ static bool sync_all(struct run *r, struct ud_sub *sub)
 	for (int tries = 0; tries < 200 && n_heard < r->n; tries++) {
 		for (unsigned i = 0; i < r->n; i++)
 			if (!heard[i])
-				inject_status(r->t[i].dev, 0xFFFF);
+				tb_inject_status(emu_sim(r->t[i].dev), SDS_ADDRS, 0xFFFF);
 		for (;;) {
 			Tetrabridge__V1__Event *ev = ud_sub_recv(sub, NULL, 0, 100);
 			int i;
@@ -199,7 +179,7 @@ static bool sync_all(struct run *r, struct ud_sub *sub)
 	if (n_heard < r->n)
 		return false;
 	for (unsigned i = 0; i < r->n; i++)
-		inject_status(r->t[i].dev, 0xFFFE);
+		tb_inject_status(emu_sim(r->t[i].dev), SDS_ADDRS, 0xFFFE);
 	while (n_marked < r->n) {
 		Tetrabridge__V1__Event *ev = ud_sub_recv(sub, NULL, 0, WAIT_MS);
 		int i;
@@ -280,8 +260,10 @@ static int run_once(unsigned nterms, const char *dir)
 	}
 
 	/* Measure. */
-	cpu0 = ud_cpu_us(&dm);
-	self0 = self_cpu_us();
+	cpu0 = bench_proc_cpu_us(dm.pid);
+	/* This process: the emulated terminals, umockdev's ioctl thread, the
+	 * subscriber. */
+	self0 = bench_self_cpu_us();
 	t0 = tb_now_us();
 	osmo_timer_setup(&r.pace, pace_cb, &r);
 	r.start_us = tb_now_us();
@@ -310,8 +292,8 @@ static int run_once(unsigned nterms, const char *dir)
 		tetrabridge__v1__event__free_unpacked(ev, NULL);
 	}
 	t1 = tb_now_us();
-	cpu1 = ud_cpu_us(&dm);
-	self1 = self_cpu_us();
+	cpu1 = bench_proc_cpu_us(dm.pid);
+	self1 = bench_self_cpu_us();
 	osmo_timer_del(&r.pace);
 
 	if (ud_stop(&dm, WAIT_MS) != 0) {
@@ -333,7 +315,7 @@ static int run_once(unsigned nterms, const char *dir)
 				missing++;
 		}
 	}
-	qsort(all, received, sizeof(*all), cmp_i64);
+	bench_sort_i64(all, received);
 	if (received) {
 		double ru_cpu = (double)dm.ru.ru_utime.tv_sec * 1e6 + dm.ru.ru_utime.tv_usec +
 				(double)dm.ru.ru_stime.tv_sec * 1e6 + dm.ru.ru_stime.tv_usec;
@@ -341,7 +323,8 @@ static int run_once(unsigned nterms, const char *dir)
 		unsigned published = received + 2 * nterms;
 
 		printf("%9u %7u %7.1f s %9.0f %9.0f %9.0f %9.0f %12.1f %12.1f %12.1f\n", nterms, received,
-		       (t1 - t0) / 1e6, (double)all[received / 2], (double)all[(size_t)(received * 0.99)],
+		       (t1 - t0) / 1e6, (double)bench_percentile(all, received, 0.5),
+		       (double)bench_percentile(all, received, 0.99),
 		       (double)all[received - 1], (double)all[0],
 		       cpu0 >= 0 && cpu1 >= 0 ? (double)(cpu1 - cpu0) / received : -1.0, ru_cpu / published,
 		       (double)(self1 - self0) / received);
@@ -381,24 +364,6 @@ static void usage(FILE *f)
 		MAX_TERMINALS, TB_DAEMON_PATH, TB_UMOCKDEV_PRELOAD);
 }
 
-static void print_cpu(void)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[256];
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	while (f && fgets(line, sizeof(line), f)) {
-		char *c = strchr(line, ':');
-		if (!strncmp(line, "model name", 10) && c) {
-			printf("cpu: %s", c + 2);
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	printf("cpus online: %ld\n", n);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -412,7 +377,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char dir[] = "/tmp/tbbench.XXXXXX";
+	char dir[32];
 	int opt, rc = 0;
 
 	/* The test bed first, before anything asks umockdev whether this is a
@@ -427,20 +392,12 @@ int main(int argc, char **argv)
 		case 'i':
 			g_opt.interval_us = (unsigned)atoi(optarg);
 			break;
-		case 't': {
-			char *s = optarg, *end;
-			g_opt.nruns = 0;
-			while (*s && g_opt.nruns < 4) {
-				unsigned long v = strtoul(s, &end, 10);
-				if (end == s || v < 1 || v > MAX_TERMINALS) {
-					usage(stderr);
-					return 64;
-				}
-				g_opt.nterms[g_opt.nruns++] = (unsigned)v;
-				s = *end == ',' ? end + 1 : end;
+		case 't':
+			if (!bench_parse_counts(optarg, 1, MAX_TERMINALS, g_opt.nterms, 4, &g_opt.nruns)) {
+				usage(stderr);
+				return 64;
 			}
 			break;
-		}
 		case 'd':
 			g_opt.daemon = optarg;
 			break;
@@ -472,18 +429,16 @@ int main(int argc, char **argv)
 	if (tb_logging_init(g_root) < 0)
 		return 1;
 	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
-	if (!mkdtemp(dir)) {
+	if (!tb_tmpdir_make(dir, sizeof(dir), "tbbench")) {
 		perror("mkdtemp");
 		return 1;
 	}
 
 	printf("bench_usb_latency: emulated USB terminal (umockdev, Motorola 0cad:9015, 64-byte packets)\n"
 	       "  -> tetra-bridged (child, libusb) -> ZeroMQ ipc:// -> SUB in this process\n");
-	printf("command:");
-	for (int i = 0; i < argc; i++)
-		printf(" %s", argv[i]);
-	printf("\ndaemon: %s (LD_PRELOAD=%s)\nbuilt: %s\n", g_opt.daemon, g_opt.preload, TB_BENCH_FLAGS);
-	print_cpu();
+	bench_print_command("command:", argc, argv);
+	printf("daemon: %s (LD_PRELOAD=%s)\nbuilt: %s\n", g_opt.daemon, g_opt.preload, TB_BENCH_FLAGS);
+	bench_print_cpu();
 	printf("%u statuses per terminal, one every %u us per terminal\n", g_opt.count, g_opt.interval_us);
 	printf("latency: IN URB completed with the status's last byte -> event read from the SUB socket\n");
 	printf("cpu/event: daemon user+system time; window = during the measurement (/proc, 10 ms ticks),\n"
@@ -501,7 +456,7 @@ int main(int argc, char **argv)
 			rc = 1;
 		fflush(stdout);
 	}
-	rmdir(dir);
+	tb_tmpdir_remove(dir);	/* the daemons' state-dirs and sockets too */
 	emu_bed_free(g_bed);
 	log_fini();
 	talloc_free(g_root);

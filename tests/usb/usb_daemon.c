@@ -177,29 +177,6 @@ int ud_stop(struct ud_daemon *dm, int timeout_ms)
 	return killed ? -1 : dm->status;
 }
 
-int64_t ud_cpu_us(const struct ud_daemon *dm)
-{
-	char path[64], buf[2048], *p;
-	unsigned long long ut, st;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)dm->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* After "(comm)": state is field 3, utime 14, stime 15. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-		return -1;
-	return (int64_t)(ut + st) * 1000000 / sysconf(_SC_CLK_TCK);
-}
-
 /* ---- the VTY ---------------------------------------------------------------- */
 
 int ud_vty_port(const struct ud_daemon *dm)

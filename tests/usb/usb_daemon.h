@@ -39,9 +39,6 @@ int ud_start(struct ud_daemon *dm, const char *daemon_path, const char *preload,
 /* SIGTERM and wait (bounded; SIGKILL after timeout_ms). Returns the exit
  * status (128 + signal when killed), -1 if it had to be killed. */
 int ud_stop(struct ud_daemon *dm, int timeout_ms);
-/* CPU time (user + system) the running daemon has used so far, in
- * microseconds, from /proc/PID/stat; -1 if unknown. */
-int64_t ud_cpu_us(const struct ud_daemon *dm);
 
 /* How often needle occurs in the daemon's log so far. */
 unsigned ud_log_count(const struct ud_daemon *dm, const char *needle);

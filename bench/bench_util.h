@@ -1,0 +1,36 @@
+/* What the benchmarks share: CPU time, sorting and percentiles of
+ * latencies, what a run prints about the machine and how it was started,
+ * and lists of counts on the command line.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* User + system CPU time of this process (all threads), in microseconds. */
+int64_t bench_self_cpu_us(void);
+/* User + system CPU time process pid has used so far, in microseconds,
+ * from /proc/PID/stat (clock ticks: 10 ms); -1 if unknown. */
+int64_t bench_proc_cpu_us(pid_t pid);
+
+/* Sort ascending. */
+void bench_sort_i64(int64_t *v, size_t n);
+/* The p-quantile (0.5: median, 0.99) of n > 0 sorted values: the one at
+ * index n * p, the last one at most. */
+int64_t bench_percentile(const int64_t *sorted, size_t n, double p);
+
+/* The CPU's model name from /proc/cpuinfo, without the newline; false if
+ * there is none. */
+bool bench_cpu_model(char *buf, size_t size);
+/* "cpu: <model>" (if known) and "cpus online: <n>", a line each. */
+void bench_print_cpu(void);
+/* label, then the command line, a blank before each word, then a newline. */
+void bench_print_command(const char *label, int argc, char **argv);
+
+/* A list of counts such as "1,8": at most max of them (the rest is
+ * ignored), each lo..hi, into out; *n is how many. False if one is not a
+ * number in range. */
+bool bench_parse_counts(const char *s, unsigned lo, unsigned hi, unsigned *out, unsigned max, unsigned *n);
