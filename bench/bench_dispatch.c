@@ -55,7 +55,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -66,12 +65,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +82,7 @@
 #include "common/logging.h"
 #include "ipc/tetra_bridge.pb-c.h"
 #include "radio-drivers/sim_terminal.h"
+#include "tests/lib/child.h"
 #include "tests/lib/loop.h"
 #include "tests/lib/tmpdir.h"
 #include "bench_util.h"
@@ -455,8 +453,7 @@ static int daemon_exit_cb(struct osmo_fd *ofd, unsigned int what)
 static int daemon_start(struct daemon *d, const char *cfg_path, unsigned n)
 {
 	char *argv[] = { (char *)g_opt.daemon, "-c", (char *)cfg_path, NULL };
-	pid_t parent = getpid();
-	int log_fd, null_fd;
+	int log_fd, null_fd, fds[3];
 
 	memset(d, 0, sizeof(*d));
 	d->pidfd = -1;
@@ -467,24 +464,17 @@ static int daemon_start(struct daemon *d, const char *cfg_path, unsigned n)
 		perror(d->log_path);
 		return -1;
 	}
-	/* fork + exec rather than posix_spawn: the child asks to be sent SIGTERM
-	 * when this process dies, so a crashed or killed benchmark leaves no
-	 * daemon behind that keeps reopening (and reading) a pty whose number
-	 * the next run is given. Only async-signal-safe calls in the child. */
-	d->pid = fork();
-	if (d->pid == 0) {
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
-			_exit(127);
-		dup2(null_fd, 0);
-		dup2(log_fd, 1);
-		dup2(log_fd, 2);
-		execv(g_opt.daemon, argv);
-		_exit(127);
-	}
+	/* The child is sent SIGTERM when this process dies, so a crashed or
+	 * killed benchmark leaves no daemon behind that keeps reopening (and
+	 * reading) a pty whose number the next run is given. */
+	fds[0] = null_fd;
+	fds[1] = log_fd;
+	fds[2] = log_fd;
+	d->pid = tb_child_spawn(argv, NULL, fds, SIGTERM);
 	close(log_fd);
 	close(null_fd);
 	if (d->pid < 0) {
-		fprintf(stderr, "cannot start %s: %s\n", g_opt.daemon, strerror(errno));
+		fprintf(stderr, "cannot start %s: %s\n", g_opt.daemon, strerror(-d->pid));
 		d->pid = 0;
 		return -1;
 	}
@@ -500,33 +490,19 @@ static int daemon_start(struct daemon *d, const char *cfg_path, unsigned n)
  * 128 + signal if it died of one, -1 if it had to be killed. */
 static int daemon_stop(struct daemon *d)
 {
-	int64_t deadline = tb_now_us() + STOP_MS * 1000LL;
-	int status = 0, rc;
+	int status, rc;
 
 	if (d->pid <= 0)
 		return -1;
 	if (d->pidfd >= 0 && osmo_fd_is_registered(&d->exit_ofd))
 		osmo_fd_unregister(&d->exit_ofd);
 	kill(d->pid, SIGTERM);
-	while ((rc = waitpid(d->pid, &status, WNOHANG)) == 0) {
-		int64_t left = deadline - tb_now_us();
-		struct pollfd pfd = { .fd = d->pidfd, .events = POLLIN };
-
-		if (left <= 0 || d->pidfd < 0) {
-			kill(d->pid, SIGKILL);
-			waitpid(d->pid, &status, 0);
-			status = -1;
-			break;
-		}
-		poll(&pfd, 1, (int)(left / 1000) + 1);
-	}
+	rc = tb_child_wait(d->pid, STOP_MS, -1, NULL, NULL, &status, NULL);
 	if (d->pidfd >= 0)
 		close(d->pidfd);
 	d->pidfd = -1;
 	d->pid = 0;
-	if (status == -1)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return rc < 0 ? -1 : tb_child_exit_code(status);
 }
 
 static void daemon_print_log(const struct daemon *d)

@@ -3,28 +3,22 @@
 #include "harness.h"
 
 #include <errno.h>
-#include <sys/prctl.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
+#include "tests/lib/child.h"
+#include "tests/lib/loop.h"
 #include "tests/lib/tmpdir.h"
-
-extern char **environ;
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return tb_now_us() / 1000;
 }
 
 char *h_tmpdir(void)
@@ -43,30 +37,24 @@ void h_rmtree(const char *dir)
 	tb_tmpdir_remove(dir);
 }
 
-/* fork + exec rather than posix_spawn: the child gets PR_SET_PDEATHSIG, so
- * a test that crashes does not leave a daemon behind that keeps reopening
- * its pty (and steals the next test's terminal output). */
+/* The child gets SIGKILL when the test dies (tests/lib/child.h): a test
+ * that crashes does not leave a daemon behind that keeps reopening its pty
+ * (and steals the next test's terminal output). */
 int h_spawn(struct child *c, char *const argv[], bool pipe_in, bool pipe_out)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
-	pid_t parent = getpid();
+	int fds[3];
 
 	memset(c, 0, sizeof(*c));
 	c->in_fd = c->out_fd = -1;
 	if ((pipe_in && pipe2(in, O_CLOEXEC) < 0) || (pipe_out && pipe2(out, O_CLOEXEC) < 0))
 		return -errno;
-	c->pid = fork();
+	fds[0] = in[0];
+	fds[1] = out[1];
+	fds[2] = -1;
+	c->pid = tb_child_spawn(argv, NULL, fds, SIGKILL);
 	if (c->pid < 0)
-		return -errno;
-	if (c->pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);	/* the test died before the prctl */
-		if ((pipe_in && dup2(in[0], 0) < 0) || (pipe_out && dup2(out[1], 1) < 0))
-			_exit(127);
-		execve(argv[0], argv, environ);
-		_exit(127);
-	}
+		return c->pid;
 	if (pipe_in) {
 		close(in[0]);
 		c->in_fd = in[1];
@@ -113,7 +101,6 @@ int h_write_line(struct child *c, const char *line)
 
 int h_stop(struct child *c, int sig, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
 	int status;
 
 	if (c->pid <= 0)
@@ -124,30 +111,17 @@ int h_stop(struct child *c, int sig, int timeout_ms)
 		close(c->in_fd);
 		c->in_fd = -1;
 	}
-	/* Wait for the exit itself (a pidfd becomes readable), with a bound;
-	 * a child that hangs is killed and fails the test. */
-	int pfd_fd = (int)syscall(SYS_pidfd_open, c->pid, 0);
-	while (waitpid(c->pid, &status, WNOHANG) == 0) {
-		long long left = deadline - now_ms();
-		if (left <= 0 || pfd_fd < 0) {
-			kill(c->pid, SIGKILL);
-			waitpid(c->pid, &status, 0);
-			c->pid = 0;
-			if (pfd_fd >= 0)
-				close(pfd_fd);
-			return -1;
-		}
-		struct pollfd pfd = { .fd = pfd_fd, .events = POLLIN };
-		poll(&pfd, 1, (int)left);
+	/* A child that hangs is killed and fails the test. */
+	if (tb_child_wait(c->pid, timeout_ms, -1, NULL, NULL, &status, NULL) < 0) {
+		c->pid = 0;
+		return -1;
 	}
-	if (pfd_fd >= 0)
-		close(pfd_fd);
 	c->pid = 0;
 	if (c->out_fd >= 0) {
 		close(c->out_fd);
 		c->out_fd = -1;
 	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return tb_child_exit_code(status);
 }
 
 int h_sim_start(struct child *c, const char *sim_bin, const char *link_dir, const char *const *terminals)

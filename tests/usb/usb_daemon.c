@@ -10,16 +10,14 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zmq.h>
 
+#include "tests/lib/child.h"
 #include "tests/lib/loop.h"
 #include "tests/lib/text.h"
 
@@ -91,19 +89,29 @@ bool ud_wait_log(struct ud_daemon *dm, const char *needle, unsigned count, int t
 
 /* ---- start and stop ------------------------------------------------------- */
 
+static void drain_cb(void *data)
+{
+	drain_err(data);
+}
+
 int ud_start(struct ud_daemon *dm, const char *daemon_path, const char *preload, const char *cfg_path)
 {
-	posix_spawn_file_actions_t fa;
 	char *argv[] = { (char *)daemon_path, "-c", (char *)cfg_path, NULL };
 	char **envp, *pre = NULL;
 	size_t n = 0, k = 0;
-	int p[2], rc;
+	int p[2], null_fd, fds[3];
+	pid_t pid;
 
 	memset(dm, 0, sizeof(*dm));
 	dm->err.fd = -1;
 	dm->echo = getenv("TB_TEST_DEBUG") != NULL;
-	if (pipe2(p, O_CLOEXEC) < 0)
+	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null_fd < 0)
 		return -errno;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		close(null_fd);
+		return -errno;
+	}
 	fcntl(p[0], F_SETPIPE_SZ, 1 << 20);	/* a burst of log lines never blocks it */
 
 	while (environ[n])
@@ -118,19 +126,21 @@ int ud_start(struct ud_daemon *dm, const char *daemon_path, const char *preload,
 		envp[k++] = pre;
 	envp[k] = NULL;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
-	rc = posix_spawn(&dm->pid, daemon_path, &fa, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
+	/* SIGKILL when this test dies: no daemon left behind that keeps
+	 * claiming the next test's emulated terminals. */
+	fds[0] = null_fd;
+	fds[1] = -1;
+	fds[2] = p[1];
+	pid = tb_child_spawn(argv, envp, fds, SIGKILL);
 	free(pre);
 	free(envp);
+	close(null_fd);
 	close(p[1]);
-	if (rc != 0) {
+	if (pid < 0) {
 		close(p[0]);
-		dm->pid = 0;
-		return -rc;
+		return pid;
 	}
+	dm->pid = pid;
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	osmo_fd_setup(&dm->err, p[0], OSMO_FD_READ, err_cb, dm, 0);
 	if (osmo_fd_register(&dm->err) < 0)
@@ -140,29 +150,12 @@ int ud_start(struct ud_daemon *dm, const char *daemon_path, const char *preload,
 
 int ud_stop(struct ud_daemon *dm, int timeout_ms)
 {
-	int64_t end = tb_now_us() + (int64_t)timeout_ms * 1000;
-	int status = 0, pfd;
-	bool killed = false;
+	int status = 0, rc;
 
 	if (dm->pid <= 0)
 		return -1;
 	kill(dm->pid, SIGTERM);
-	pfd = (int)syscall(SYS_pidfd_open, dm->pid, 0);
-	while (wait4(dm->pid, &status, WNOHANG, &dm->ru) == 0) {
-		int64_t left = end - tb_now_us();
-		struct pollfd fds[2] = { { .fd = pfd, .events = POLLIN }, { .fd = dm->err.fd, .events = POLLIN } };
-
-		if (left <= 0 || pfd < 0) {
-			kill(dm->pid, SIGKILL);
-			wait4(dm->pid, &status, 0, &dm->ru);
-			killed = true;
-			break;
-		}
-		poll(fds, 2, (int)(left / 1000) + 1);
-		drain_err(dm);
-	}
-	if (pfd >= 0)
-		close(pfd);
+	rc = tb_child_wait(dm->pid, timeout_ms, dm->err.fd, drain_cb, dm, &status, &dm->ru);
 	dm->pid = 0;
 	if (dm->err.fd >= 0) {
 		/* The rest of its log (the write end is closed now). */
@@ -173,8 +166,8 @@ int ud_stop(struct ud_daemon *dm, int timeout_ms)
 		close(dm->err.fd);
 		dm->err.fd = -1;
 	}
-	dm->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	return killed ? -1 : dm->status;
+	dm->status = tb_child_exit_code(status);
+	return rc < 0 ? -1 : dm->status;
 }
 
 /* ---- the VTY ---------------------------------------------------------------- */

@@ -34,7 +34,8 @@ struct ud_daemon {
 };
 
 /* Start daemon_path -c cfg_path with LD_PRELOAD=preload (NULL: none) and
- * this process's environment. Returns 0 or -errno. */
+ * this process's environment; it gets SIGKILL if this process dies
+ * (tests/lib/child.h). Returns 0 or -errno. */
 int ud_start(struct ud_daemon *dm, const char *daemon_path, const char *preload, const char *cfg_path);
 /* SIGTERM and wait (bounded; SIGKILL after timeout_ms). Returns the exit
  * status (128 + signal when killed), -1 if it had to be killed. */
