@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "ipc/pb_utf8.h"
 #include "tests/lib/child.h"
 #include "tests/lib/loop.h"
 #include "tests/lib/tmpdir.h"
@@ -198,6 +199,11 @@ Tetrabridge__V1__Event *h_sub_recv(void *sub, char *topic, size_t tsize, int tim
 	zmq_msg_recv(&m, sub, 0);
 	snprintf(topic, tsize, "%.*s", (int)zmq_msg_size(&t), (const char *)zmq_msg_data(&t));
 	ev = tetrabridge__v1__event__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+	/* Every string of every event a test sees must be UTF-8 (ipc/pb_utf8.h). */
+	if (ev && tb_pb_invalid_utf8(&ev->base)) {
+		fprintf(stderr, "event with a string that is not UTF-8: %s\n", tb_pb_invalid_utf8(&ev->base));
+		abort();
+	}
 	zmq_msg_close(&t);
 	zmq_msg_close(&m);
 	return ev;

@@ -4,6 +4,12 @@ its log, talk to its sockets with CURVE keys, log in to its VTY.
 
 Every wait here is bounded and waits for something to happen: a log line,
 a reply, an event. A bound that runs out is a failure, never a pass.
+
+Every Reply and Event is parsed with Debian's python3-protobuf (its C++
+implementation), which refuses a message with a string that is not valid
+UTF-8: each test that talks to the daemon checks that too. The C tests'
+subscribers (tests/integration/harness.c, tests/usb/usb_daemon.c) check it
+with ipc/pb_utf8.h.
 """
 
 import os

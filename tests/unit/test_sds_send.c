@@ -35,13 +35,13 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
-#include <osmocom/core/timer.h>
 
 #include "codecs/pei_urc.h"
 #include "common/logging.h"
 #include "radio-drivers/at_engine.h"
 #include "radio-drivers/radio_link.h"
 #include "radio-drivers/sds_send.h"
+#include "tests/lib/fake_time.h"
 
 #define HANDLE 0x1122334455667788ull
 
@@ -118,8 +118,7 @@ static int setup(void **state)
 	static const struct tb_at_callbacks cbs = { .write = write_cb, .urc = urc_cb };
 
 	memset(&fx, 0, sizeof(fx));
-	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
-	osmo_gettimeofday_override = true;
+	tb_fake_time_start();
 	osmo_tdefs_reset(tb_sds_send_tdefs);
 	osmo_tdefs_reset(tb_radio_link_tdefs);
 	fx.ctx = talloc_named_const(NULL, 0, "test");
@@ -135,17 +134,8 @@ static int teardown(void **state)
 	tb_sds_send_destroy(&fx.s);
 	assert_null(fx.s);
 	talloc_free(fx.ctx);
-	osmo_clock_override_enable(CLOCK_MONOTONIC, false);
-	osmo_gettimeofday_override = false;
+	tb_fake_time_stop();
 	return 0;
-}
-
-static void advance_ms(unsigned ms)
-{
-	osmo_clock_override_add(CLOCK_MONOTONIC, ms / 1000, (long)(ms % 1000) * 1000000);
-	osmo_gettimeofday_override_add(ms / 1000, (suseconds_t)(ms % 1000) * 1000);
-	osmo_timers_prepare();
-	osmo_timers_update();
 }
 
 static void feed(const char *s)
@@ -227,7 +217,7 @@ static void run(const char *const *script)
 			snprintf(line, sizeof(line), "%s\r\n", s + 2);
 			feed(line);
 		} else if (strncmp(s, "+ ", 2) == 0) {
-			advance_ms((unsigned)atoi(s + 2));
+			tb_fake_time_advance_ms((unsigned)atoi(s + 2));
 		} else if (strcmp(s, "rel") == 0) {
 			tb_sds_send_release(fx.s, HANDLE);
 		} else if (strcmp(s, "up") == 0 || strcmp(s, "down") == 0) {
