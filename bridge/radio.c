@@ -359,7 +359,7 @@ void tb_radios_usb_arrived(struct tb_bridge *b, const struct tb_usb_device_info 
 void tb_radio_stop(struct tb_radio *r)
 {
 	if (r->link)
-		tb_radio_link_stop(r->link);	/* its offline event goes out */
+		tb_radio_link_stop(r->link, "bridge stopping");	/* its offline event says so */
 	if (r->outbox) {
 		/* Stored messages stay stored for the next start. */
 		tb_outbox_stop(r->outbox);

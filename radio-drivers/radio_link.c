@@ -22,6 +22,9 @@ struct osmo_tdef tb_radio_link_tdefs[] = {
 	  .desc = "First delay before reopening a failed link (doubles per failure)" },
 	{ .T = TB_T_BACKOFF_MAX, .default_val = 30, .unit = OSMO_TDEF_S,
 	  .desc = "Longest delay between reopen attempts" },
+	{ .T = TB_T_WAKE, .default_val = 250, .unit = OSMO_TDEF_MS,
+	  .desc = "A terminal that has not answered yet (booting, or silent for a while) is asked AT this often; "
+		  "at most X2" },
 	{}
 };
 
@@ -62,6 +65,8 @@ struct tb_radio_link {
 	void *cb_data;
 
 	unsigned init_step;
+	unsigned wake_tries;		/* "AT"s unanswered since this open */
+	bool probing;			/* open on another PEI candidate than the first, for one "AT" */
 	unsigned backoff_ms;
 	/* Not the FSM's own timeout: libosmocore 1.7's state_chg_ms misreads
 	 * the part below one second, so the backoff runs on its own timer. */
@@ -259,6 +264,7 @@ static void transport_down_cb(struct tb_transport *t, int err, void *data)
 /* ---- init sequence ------------------------------------------------------ */
 
 static void init_next(struct tb_radio_link *rl);
+static void wake_again(struct tb_radio_link *rl);
 static void enter_backoff(struct osmo_fsm_inst *fi);
 
 static void init_result_cb(const struct tb_at_result *res, void *data)
@@ -272,6 +278,10 @@ static void init_result_cb(const struct tb_at_result *res, void *data)
 
 	switch (res->status) {
 	case TB_AT_OK:
+		if (rl->init_step == 0) {
+			tb_transport_pei_found(rl->t);	/* it answers here: its PEI */
+			rl->probing = false;
+		}
 		for (unsigned i = 0; i < res->n_info; i++) {
 			struct tetra_prim prim;
 			if (tetra_pei_decode(res->info[i], strlen(res->info[i]), NULL, 0, &prim) == 0 &&
@@ -280,12 +290,12 @@ static void init_result_cb(const struct tb_at_result *res, void *data)
 		}
 		break;
 	case TB_AT_TIMEOUT:
+		if (rl->init_step == 0) {
+			wake_again(rl);
+			return;
+		}
 		snprintf(reason, sizeof(reason), "terminal does not answer %s (no reply within %lu ms)",
 			 step->cmd, tdef(TB_T_AT_TIMEOUT, OSMO_TDEF_MS));
-		/* Silent from the very first AT: maybe the PEI is on another
-		 * interface of the same terminal; the next open tries it. */
-		if (rl->init_step == 0)
-			tb_transport_probe_next(rl->t);
 		osmo_fsm_inst_dispatch(rl->fi, RL_EV_FAIL, reason);
 		return;
 	default:
@@ -304,16 +314,69 @@ static void init_result_cb(const struct tb_at_result *res, void *data)
 	init_next(rl);
 }
 
+/* How long the first "AT" waits: X5, at most X2. */
+static unsigned long wake_ms(void)
+{
+	unsigned long wake = tdef(TB_T_WAKE, OSMO_TDEF_MS), at = tdef(TB_T_AT_TIMEOUT, OSMO_TDEF_MS);
+
+	return wake && wake < at ? wake : at;
+}
+
+/* Open the link again at once (another PEI candidate): no failure, so the
+ * backoff does not grow. */
+static void reopen_now(struct tb_radio_link *rl)
+{
+	osmo_fsm_inst_state_chg(rl->fi, RL_ST_BACKOFF, 0, 0);
+	osmo_timer_schedule(&rl->backoff_timer, 0, 0);
+}
+
+/* The first "AT" got no answer (yet): ask again on the open link; the
+ * device is present, so the wait does not grow. After each X2 of silence
+ * the reason is said (once at NOTICE), and, while none of the terminal's
+ * PEI candidates has ever answered, one "AT" goes to each other candidate
+ * before it is back on the first: a terminal whose PEI is elsewhere is
+ * found, and a booting one is not left alone for long. */
+static void wake_again(struct tb_radio_link *rl)
+{
+	unsigned long at_ms = tdef(TB_T_AT_TIMEOUT, OSMO_TDEF_MS);
+	unsigned per_window = (unsigned)(at_ms / wake_ms());
+	char reason[128];
+	int rc;
+
+	rl->wake_tries++;
+	rl->stats.wake_retries++;
+	if (rl->probing) {
+		/* One try on another candidate: on to the next, or back. */
+		rc = tb_transport_probe_next(rl->t);
+		if (rc >= 0) {
+			rl->probing = rc == 0;
+			reopen_now(rl);
+			return;
+		}
+		rl->probing = false;
+	} else if (per_window == 0 || rl->wake_tries % per_window == 0) {
+		snprintf(reason, sizeof(reason), "terminal does not answer AT (no reply within %lu ms)", at_ms);
+		set_error(rl, reason);
+		if (tb_transport_probe_next(rl->t) == 0) {
+			rl->probing = true;
+			reopen_now(rl);
+			return;
+		}
+	}
+	init_next(rl);
+}
+
 static void init_next(struct tb_radio_link *rl)
 {
 	const struct tb_init_step *step = &rl->profile->init[rl->init_step];
+	unsigned long timeout_ms = rl->init_step == 0 ? wake_ms() : tdef(TB_T_AT_TIMEOUT, OSMO_TDEF_MS);
 	int rc;
 
 	if (!step->cmd) {
 		osmo_fsm_inst_dispatch(rl->fi, RL_EV_INIT_DONE, NULL);
 		return;
 	}
-	rc = tb_at_cmd(rl->at, step->cmd, tdef(TB_T_AT_TIMEOUT, OSMO_TDEF_MS), init_result_cb, rl);
+	rc = tb_at_cmd(rl->at, step->cmd, timeout_ms, init_result_cb, rl);
 	if (rc < 0)
 		osmo_fsm_inst_dispatch(rl->fi, RL_EV_FAIL, (void *)"cannot queue init command");
 }
@@ -356,6 +419,7 @@ static void st_init_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 	LOGPFSML(fi, LOGL_INFO, "opened %s, initialising (%s profile)\n", rl->t->ops->describe(rl->t),
 		 rl->profile->name);
 	rl->init_step = 0;
+	rl->wake_tries = 0;
 	init_next(rl);
 }
 
@@ -489,6 +553,7 @@ static void enter_backoff(struct osmo_fsm_inst *fi)
 		rl->backoff_ms *= 2;
 	if (rl->backoff_ms > max_ms)
 		rl->backoff_ms = max_ms;
+	rl->stats.backoffs++;
 	LOGPFSML(fi, LOGL_DEBUG, "reopening in %u ms\n", rl->backoff_ms);
 	osmo_fsm_inst_state_chg(fi, RL_ST_BACKOFF, 0, 0);
 	osmo_timer_schedule(&rl->backoff_timer, rl->backoff_ms / 1000, (rl->backoff_ms % 1000) * 1000);
@@ -560,6 +625,7 @@ static void rl_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		flush_held(rl, !rl->want_set);
 	if (fi->state == RL_ST_READY) {
 		rl->up_since = 0;
+		osmo_strlcpy(rl->last_error, data ? data : "stopped", sizeof(rl->last_error));
 		emit_link(rl, TETRA_LINK_DOWN, 0);
 	}
 	osmo_fsm_inst_state_chg(fi, RL_ST_CLOSED, 0, 0);
@@ -685,9 +751,9 @@ bool tb_radio_link_retry_now(struct tb_radio_link *rl)
 	return true;
 }
 
-void tb_radio_link_stop(struct tb_radio_link *rl)
+void tb_radio_link_stop(struct tb_radio_link *rl, const char *reason)
 {
-	osmo_fsm_inst_dispatch(rl->fi, RL_EV_STOP, NULL);
+	osmo_fsm_inst_dispatch(rl->fi, RL_EV_STOP, (void *)reason);
 }
 
 int tb_radio_link_prim_down(struct tb_radio_link *rl, const struct tetra_prim *prim)

@@ -4,10 +4,19 @@
  * EOF, no answer to the keep-alive) closes and reopens with backoff, for as
  * long as the daemon runs. An osmo_fsm:
  *
- *   CLOSED -start-> OPENING -ok-> INIT -done-> READY
- *      ^                |           |            |  keep-alive / link lost
- *      |             fail/err    fail/err        v
- *      +----------- BACKOFF <-------+------------+
+ *   CLOSED -start-> INIT (open, then the profile's commands) -done-> READY
+ *                    ^  |                                            |
+ *                    |  open failed / refused / link lost            | keep-alive
+ *                    |  v                                            | or link lost
+ *                   BACKOFF <----------------------------------------+
+ *
+ * A terminal that does not answer the first "AT" yet (it is still booting
+ * after being plugged in, or was silent for a while) is asked again every
+ * X5 on the open link, for as long as the transport stays open (the device
+ * is present), with no growing wait: it comes up within about X5 of its
+ * first answer. Only after X2 of silence on one PEI candidate is another
+ * tried (a USB terminal's other interface, when none is configured), and
+ * only as long as no candidate of this terminal has ever answered.
  *
  * Timers are osmo_tdef T-numbers (see tb_radio_link_tdefs), configurable.
  *
@@ -33,6 +42,7 @@ enum {
 	TB_T_AT_TIMEOUT = -2,	/* ms: answer timeout of one AT command */
 	TB_T_BACKOFF_MIN = -3,	/* ms: first reopen delay after a failure */
 	TB_T_BACKOFF_MAX = -4,	/* s: reopen delay stops growing here */
+	TB_T_WAKE = -5,		/* ms: a terminal that has not answered yet is asked "AT" this often */
 };
 
 /* Timer table shared by all radio links; the VTY may change the values. */
@@ -55,6 +65,8 @@ struct tb_radio_link_stats {
 	uint64_t keepalive_failures;
 	uint64_t wrong_terminal;	/* terminals passed over: another identity (match identity) */
 	uint64_t held_dropped;		/* result codes received during the init and not kept */
+	uint64_t backoffs;		/* reopens after a failure, each after a growing wait */
+	uint64_t wake_retries;		/* first "AT"s asked again: the terminal did not answer yet */
 };
 
 /* Allocate under ctx; takes over transport t (freed with the link).
@@ -85,8 +97,10 @@ void tb_radio_link_start(struct tb_radio_link *rl);
  * arrived) and its backoff starts over; otherwise nothing happens.
  * Returns whether it tried. */
 bool tb_radio_link_retry_now(struct tb_radio_link *rl);
-/* Close the link; no callback runs afterwards. */
-void tb_radio_link_stop(struct tb_radio_link *rl);
+/* Close the link; no callback runs afterwards but its LINK_DOWN (when it
+ * was up), whose reason (tb_radio_link_last_error) is `reason`, e.g.
+ * "bridge stopping" (NULL: "stopped"). */
+void tb_radio_link_stop(struct tb_radio_link *rl, const char *reason);
 
 /* A request primitive for the terminal (the bridge's down-call):
  *   TNSDS-SEND.req          send one SDS (radio-drivers/sds_send.h); its

@@ -1,4 +1,4 @@
-/* A byte pipe to one terminal: tty, simulated terminal, later libusb.
+/* A byte pipe to one terminal: tty, simulated terminal, libusb.
  * Each kind fills in ops; the radio owning the transport gets bytes and
  * link loss through the callbacks. All of it runs in the osmo_select loop.
  *
@@ -30,9 +30,15 @@ struct tb_transport_ops {
 	int (*pass_over)(struct tb_transport *t);
 	/* Optional: the terminal did not answer "AT" on what was opened. The
 	 * next open() tries its next PEI candidate (another USB interface:
-	 * which Motorola interface carries the PEI is not known in advance).
-	 * Returns 0 when there is another candidate, else -EOPNOTSUPP. */
+	 * which Motorola interface carries the PEI is not known in advance);
+	 * the candidates go round. Returns 0 when that is another candidate,
+	 * 1 when it is the first one again, -EOPNOTSUPP when there is no other
+	 * (none, or the PEI was found: pei_found). */
 	int (*probe_next)(struct tb_transport *t);
+	/* Optional: the terminal answered "AT" on what is open: that is its
+	 * PEI. probe_next() no longer moves away from it while the same
+	 * terminal is the one opened. */
+	void (*pei_found)(struct tb_transport *t);
 };
 
 struct tb_transport {
@@ -64,6 +70,12 @@ static inline int tb_transport_pass_over(struct tb_transport *t)
 static inline int tb_transport_probe_next(struct tb_transport *t)
 {
 	return t->ops->probe_next ? t->ops->probe_next(t) : -EOPNOTSUPP;
+}
+
+static inline void tb_transport_pei_found(struct tb_transport *t)
+{
+	if (t->ops->pei_found)
+		t->ops->pei_found(t);
 }
 
 /* Constructors; the transport is a talloc child of ctx, freed with it

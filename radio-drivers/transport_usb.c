@@ -83,6 +83,8 @@ struct usb_transport {
 	struct osmo_timer_list down_timer;	/* reports a broken link */
 	int down_err;
 	unsigned probe;			/* PEI interface candidate: profile's + probe (no interface configured) */
+	char pei_found[160];		/* "<bus path> <serial>" of the terminal whose candidate
+					 * `probe` answered AT; "" none */
 	int last_err;			/* the last open error, logged once */
 	char last_msg[384];
 	char match_desc[128];		/* "0cad:9013 serial ABC123" */
@@ -893,12 +895,30 @@ static int usb_probe_next(struct tb_transport *t)
 	struct usb_transport *ut = (struct usb_transport *)t;
 	const struct tb_usb_profile *p = ut->sess ? ut->sess->profile : ut->profile;
 
+	char who[sizeof(ut->pei_found)];
+
 	if (ut->m.interface >= 0 || !p || p->kind != TB_USB_VENDOR_BULK || p->n_interfaces < 2)
 		return -EOPNOTSUPP;
+	if (ut->sess) {
+		/* This terminal answered on this interface before: it is its
+		 * PEI, silent for now (booting, busy); never move away. */
+		snprintf(who, sizeof(who), "%s %s", ut->sess->info.bus_path, ut->sess->info.serial);
+		if (strcmp(who, ut->pei_found) == 0)
+			return -EOPNOTSUPP;
+	}
 	ut->probe = (ut->probe + 1) % p->n_interfaces;
 	LOGP(DUSB, LOGL_INFO, "%s: no answer on this interface; the next open tries interface %u\n",
 	     ut->desc, (p->pei_interface + ut->probe) % p->n_interfaces);
-	return 0;
+	return ut->probe == 0 ? 1 : 0;
+}
+
+static void usb_pei_found(struct tb_transport *t)
+{
+	struct usb_transport *ut = (struct usb_transport *)t;
+
+	if (ut->sess)
+		snprintf(ut->pei_found, sizeof(ut->pei_found), "%s %s", ut->sess->info.bus_path,
+			 ut->sess->info.serial);
 }
 
 static const struct tb_transport_ops usb_ops = {
@@ -909,6 +929,7 @@ static const struct tb_transport_ops usb_ops = {
 	.describe = usb_describe,
 	.pass_over = usb_pass_over,
 	.probe_next = usb_probe_next,
+	.pei_found = usb_pei_found,
 };
 
 bool tb_transport_usb_matches(const struct tb_transport *t, const struct tb_usb_device_info *info)

@@ -271,9 +271,9 @@ static int teardown(void **state)
 {
 	/* The links first (their stop runs callbacks into the outboxes). */
 	if (A.link)
-		tb_radio_link_stop(A.link);
+		tb_radio_link_stop(A.link, NULL);
 	if (B.link)
-		tb_radio_link_stop(B.link);
+		tb_radio_link_stop(B.link, NULL);
 	TALLOC_FREE(A.ob);
 	TALLOC_FREE(B.ob);
 	TALLOC_FREE(A.link);
@@ -587,7 +587,7 @@ static void test_deadline_link_down(void **state)
 	struct tb_out_request req = status_req(SSI_B, 0x8004);
 	uint64_t id;
 
-	tb_radio_link_stop(A.link);
+	tb_radio_link_stop(A.link, NULL);
 	assert_false(A.up);
 	req.deadline_s = 2;
 	id = submit_ok(A.ob, &req, NULL);
@@ -605,7 +605,7 @@ static void test_link_down_then_up(void **state)
 	struct tb_out_request t = text_req(SSI_B, SECRET, 1);
 	uint64_t id1, id2;
 
-	tb_radio_link_stop(A.link);
+	tb_radio_link_stop(A.link, NULL);
 	id1 = submit_ok(A.ob, &s, NULL);
 	id2 = submit_ok(A.ob, &t, NULL);
 	assert_true(id2 > id1);
@@ -642,7 +642,7 @@ static void test_link_lost_in_flight(void **state)
 	RUN_UNTIL(g_cmgs_seen, 5000);
 	assert_string_equal(states(id), "QUEUED");
 	/* The link is closed (the terminal is a new one when it reopens). */
-	tb_radio_link_stop(A.link);
+	tb_radio_link_stop(A.link, NULL);
 	assert_string_equal(states(id), "QUEUED RETRYING");
 	assert_string_equal(last_ev(id)->reason, "the link to the terminal was lost");
 	tb_fake_time_advance_ms(1000);
@@ -728,7 +728,7 @@ static void test_restart(void **state)
 	RUN_UNTIL(is_final(done), 10000);
 	id3 = submit_ok(A.ob, &n, &q1);
 	RUN_UNTIL(last_ev(id3)->state == ST(SENT), 10000);
-	tb_radio_link_stop(A.link);
+	tb_radio_link_stop(A.link, NULL);
 	id1 = submit_ok(A.ob, &s, NULL);
 	id2 = submit_ok(A.ob, &t, &q2);
 	assert_int_equal(stored(), 3);

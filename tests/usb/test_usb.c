@@ -211,7 +211,7 @@ static void radios_free(struct radio *rs, unsigned n, struct emu_dev **devs)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (rs[i].rl) {
-			tb_radio_link_stop(rs[i].rl);
+			tb_radio_link_stop(rs[i].rl, NULL);
 			talloc_free(rs[i].rl);
 			rs[i].rl = NULL;
 		}
@@ -664,6 +664,109 @@ static void test_silent_terminal(void **state)
 	talloc_free(ctx);
 }
 
+/* After a keep-alive reset, a terminal that answered on its PEI interface
+ * before is asked there again and again while it is silent, never on its
+ * other interface: it is back at its first answer. */
+static bool asked(void *arg)
+{
+	struct emu_dev *d = ((struct emu_dev **)arg)[0];
+	unsigned want = (unsigned)(uintptr_t)((struct emu_dev **)arg)[1];
+	struct emu_stats st;
+
+	emu_get_stats(d, &st);
+	return st.out_urbs >= want;
+}
+
+static void test_silent_terminal_keeps_its_interface(void **state)
+{
+	void *ctx = talloc_named_const(g_root, 0, "silent-if");
+	const struct tb_usb_profile *up = tb_usb_profile_find("motorola");
+	struct emu_dev_spec spec = {
+		.profile = up, .pid = 0x9013, .serial = "QUIET2", .port = 5,
+		.kernel_driver = "usb-serial-simple", .tsi = TSI, .pei_only_on = 1,
+	};
+	struct tb_usb_match m = { .vid = 0x0cad, .serial = "QUIET2", .interface = -1 };
+	struct emu_dev *d, *devs[2] = { NULL, NULL };
+	struct emu_stats st;
+	static struct radio r;
+	void *until[2];
+
+	tdefs_fast();
+	assert_int_equal(osmo_tdef_set(tb_radio_link_tdefs, TB_T_KEEPALIVE, 1, OSMO_TDEF_S), 0);
+	assert_int_equal(osmo_tdef_set(tb_radio_link_tdefs, TB_T_WAKE, 50, OSMO_TDEF_MS), 0);
+	d = devs[0] = emu_dev_new(g_bed, ctx, &spec);
+	emu_plug(d);
+	radio_start(&r, ctx, "amb-4", &m, up);
+	assert_true(tb_loop_run_until(is_up, &r, DEADLINE_MS));
+
+	tb_sim_set_silent(emu_sim(d), true);
+	assert_true(tb_loop_run_until(is_down, &r, DEADLINE_MS));
+	/* Asked several X2 windows long (X2 300 ms, X5 50 ms). */
+	emu_get_stats(d, &st);
+	until[0] = d;
+	until[1] = (void *)(uintptr_t)(st.out_urbs + 20);
+	assert_true(tb_loop_run_until(asked, until, DEADLINE_MS));
+	assert_string_equal(r.t->ops->describe(r.t), "usb 1-5 0cad:9013 serial QUIET2 if 0");
+	assert_int_equal(tb_log_capture_count("the next open tries interface 1"), 0);
+	assert_int_equal(tb_radio_link_stats(r.rl)->opens, 2);	/* once up, once after the reset */
+	assert_int_equal(tb_radio_link_stats(r.rl)->backoffs, 1);	/* the reset's own */
+
+	tb_sim_set_silent(emu_sim(d), false);
+	struct want_ups wu = { &r, 2 };
+	assert_true(tb_loop_run_until(has_ups, &wu, DEADLINE_MS));
+	assert_int_equal(tb_radio_link_stats(r.rl)->opens, 2);	/* no reopen, no backoff */
+
+	radios_free(&r, 1, devs);
+	emu_dev_free(d);
+	talloc_free(ctx);
+}
+
+/* A terminal still booting when it is plugged in does not answer AT yet:
+ * asked again and again on the open link with no growing wait, with one
+ * look at its other interface after each X2 of silence (its PEI might be
+ * there), it comes up as soon as it answers, on its PEI interface. */
+static void test_booting_terminal(void **state)
+{
+	void *ctx = talloc_named_const(g_root, 0, "booting");
+	const struct tb_usb_profile *up = tb_usb_profile_find("motorola");
+	struct emu_dev_spec spec = {
+		.profile = up, .pid = 0x9013, .serial = "BOOT", .port = 6,
+		.kernel_driver = "usb-serial-simple", .tsi = TSI, .pei_only_on = 1,
+	};
+	struct tb_usb_match m = { .vid = 0x0cad, .serial = "BOOT", .interface = -1 };
+	struct emu_dev *d, *devs[2] = { NULL, NULL };
+	static struct radio r;
+	void *until[2];
+	uint64_t t0;
+
+	tdefs_fast();
+	assert_int_equal(osmo_tdef_set(tb_radio_link_tdefs, TB_T_WAKE, 50, OSMO_TDEF_MS), 0);
+	d = devs[0] = emu_dev_new(g_bed, ctx, &spec);
+	tb_sim_set_silent(emu_sim(d), true);
+	emu_plug(d);
+	radio_start(&r, ctx, "nurse-5", &m, up);
+	until[0] = d;
+	until[1] = (void *)(uintptr_t)20;
+	assert_true(tb_loop_run_until(asked, until, DEADLINE_MS));
+	assert_false(tb_radio_link_is_up(r.rl));
+	assert_int_equal(tb_radio_link_stats(r.rl)->open_failures, 0);
+	assert_int_equal(tb_radio_link_stats(r.rl)->backoffs, 0);	/* no growing wait */
+	assert_true(tb_radio_link_stats(r.rl)->wake_retries >= 10);
+	/* Said once, however long it takes (repeats are "still failing"). */
+	assert_int_equal(tb_log_capture_count("{INIT}: terminal does not answer AT"), 1);
+
+	t0 = now_ms();
+	tb_sim_set_silent(emu_sim(d), false);
+	assert_true(tb_loop_run_until(is_up, &r, DEADLINE_MS));
+	printf("online %llu ms after the terminal answered\n", (unsigned long long)(now_ms() - t0));
+	assert_string_equal(r.t->ops->describe(r.t), "usb 1-6 0cad:9013 serial BOOT if 0");
+	assert_int_equal(r.ups, 1);
+
+	radios_free(&r, 1, devs);
+	emu_dev_free(d);
+	talloc_free(ctx);
+}
+
 /* A link that wants one identity opens the candidates one at a time, and
  * passes over a terminal that reports another: no LINK_UP / LINK_DOWN for
  * it, what it printed during the init dropped, the device released and
@@ -957,6 +1060,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_eight_terminals),
 		cmocka_unit_test(test_first_free),
 		cmocka_unit_test(test_silent_terminal),
+		cmocka_unit_test(test_silent_terminal_keeps_its_interface),
+		cmocka_unit_test(test_booting_terminal),
 		cmocka_unit_test(test_match_identity),
 		cmocka_unit_test(test_reserved_by_serial),
 		cmocka_unit_test(test_permission_denied),
