@@ -1,34 +1,18 @@
-/* CURVE security for the bridge's sockets: key files, the ZAP handler that
- * admits only listed client keys (each with a role), and the rule that a
- * socket outside this machine is never plain.
+/* CURVE security for the bridge's sockets: the one header the rest of the
+ * code includes. It puts together
  *
- * Key pair files are CZMQ's zcert format (so zcert tools can read them):
+ *   ipc/curve_keys.h    key pair files (zcert format): keygen, load
+ *   ipc/clients_file.h  the clients file: who may connect, with which role
+ *   ipc/zap.h           the ZAP handler that admits only listed keys, and
+ *                       the User-Id "<role>:<name>" it gives them
  *
- *   #   ZeroMQ CURVE **Secret** Certificate (tetractl keygen)
- *   metadata
- *   curve
- *       public-key = "<40 Z85 characters>"
- *       secret-key = "<40 Z85 characters>"
+ * and adds the server side (the bridge's own key pair, the clients file and
+ * the ZAP handler as one object) and the rule that a socket outside this
+ * machine is never plain.
  *
- * The public file (NAME.pub) has only the public-key line. A reader takes the
- * first public-key / secret-key lines wherever they are and ignores the rest.
- *
- * The clients file lists who may connect, one client per line:
- *
- *   # role       public key (Z85)                            name
- *   dispatcher   rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7    amk-1
- *   observer     Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID    lvs-console
- *
- * roles: observer (events, list radios, replay), dispatcher (also sends),
- * admin (everything). Names: letters, digits, - _ . @ (at most 63). Blank
- * lines and '#' comments are skipped. A wrong line is an error naming the
- * file and line number (never the key itself).
- *
- * The ZAP handler (a REP socket on inproc://zeromq.zap.01, run in the
- * osmo_select loop) answers libzmq's requests for domain "tetra-bridge":
- * a listed CURVE key gets 200 with User-Id "<role>:<name>"; anything else
- * 400 (the connection is refused: no events, no replies). Refusals are
- * logged at NOTICE with the mechanism and peer address only.
+ * Ownership: struct tb_security is a talloc object under the ctx given to
+ * tb_security_start(); it owns the ZAP handler and the client list, and
+ * wipes the secret key when freed. tb_security_stop() frees it.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -37,45 +21,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TB_ZAP_DOMAIN "tetra-bridge"
-#define TB_Z85_KEY_LEN 40	/* a 32-byte CURVE key in Z85 */
-
-enum tb_role {
-	TB_ROLE_NONE = 0,	/* not admitted */
-	TB_ROLE_OBSERVER,
-	TB_ROLE_DISPATCHER,
-	TB_ROLE_ADMIN,
-};
-
-const char *tb_role_name(enum tb_role r);		/* "observer", ... "none" */
-enum tb_role tb_role_parse(const char *s);		/* TB_ROLE_NONE if unknown */
-
-/* The role and name in a ZAP User-Id "<role>:<name>" (as libzmq hands it
- * over in the message property "User-Id"). name may be NULL; on return it
- * points into uid after the colon ("" when uid has none). TB_ROLE_NONE when
- * uid is NULL or not of that form. */
-enum tb_role tb_role_from_user_id(const char *uid, const char **name);
-
-/* ---- key files ---------------------------------------------------------- */
-
-struct tb_curve_keypair {
-	char public_key[TB_Z85_KEY_LEN + 1];	/* Z85, NUL-terminated */
-	char secret_key[TB_Z85_KEY_LEN + 1];	/* "" when only the public key is known */
-};
-
-/* Make a new key pair and write BASE.key (both keys, mode 0600) and
- * BASE.pub (public key only, 0644; both modes exact, whatever the umask).
- * Refuses to overwrite an existing file (-EEXIST; no half pair is left).
- * kp may be NULL. Returns 0 or -errno with a sentence in *errmsg (talloc'ed
- * under ctx). */
-int tb_curve_keygen(void *ctx, const char *base, struct tb_curve_keypair *kp, char **errmsg);
-
-/* Read a key: spec is a file (a .key file gives both keys, a .pub file the
- * public key only) or 40 Z85 characters that are not the name of a file (a
- * public key given inline). A file with both keys must hold a matching
- * pair. kp may be NULL (only check).
- * Returns 0 or -errno / -EINVAL with a sentence in *errmsg. */
-int tb_curve_key_load(void *ctx, const char *spec, struct tb_curve_keypair *kp, char **errmsg);
+#include "ipc/clients_file.h"
+#include "ipc/curve_keys.h"
+#include "ipc/zap.h"
 
 /* ---- the server side ---------------------------------------------------- */
 
