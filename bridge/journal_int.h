@@ -1,0 +1,65 @@
+/* Private to bridge/journal.c and bridge/journal_open.c: the journal's
+ * state and the SQL helpers both use. Not for any other code; the public
+ * side is bridge/journal.h.
+ *
+ * Ownership: struct tb_journal is a talloc object (under the ctx given to
+ * tb_journal_open); the strings, the backlog entries and the prepared
+ * statements are its children or finalized by its destructor
+ * (journal_open.c), which also closes the database handle.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <osmocom/core/linuxlist.h>
+#include <sqlite3.h>
+
+#include "bridge/journal.h"
+
+/* One event waiting in memory because the disk failed. */
+struct tb_journal_pending {
+	struct llist_head list;
+	uint64_t seq;
+	uint64_t time_us;
+	char *kind;		/* may be NULL */
+	char *radio;		/* may be NULL */
+	uint8_t *body;		/* right after the struct, then kind and radio */
+	size_t len;
+};
+
+struct tb_journal {
+	char *dir;
+	char *path;
+	struct tb_journal_cfg cfg;	/* state_dir points to dir */
+	sqlite3 *db;
+
+	sqlite3_stmt *st_append;
+	sqlite3_stmt *st_read;
+	sqlite3_stmt *st_first;
+	sqlite3_stmt *st_last;
+	sqlite3_stmt *st_begin;
+	sqlite3_stmt *st_commit;
+	sqlite3_stmt *st_rollback;
+	bool reading;			/* st_read is in use (a callback may read again) */
+
+	uint64_t last_seq;		/* stored or waiting in memory */
+	uint64_t last_offered;		/* highest seq accepted, including lost ones */
+
+	struct llist_head backlog;	/* struct tb_journal_pending, by seq */
+	unsigned backlog_gen;		/* changes whenever the backlog does */
+	bool failing;			/* the ERROR was logged; NOTICE when it recovers */
+	bool lost_logged;
+	uint64_t recovered;		/* stored from memory since the failure */
+
+	struct tb_journal_stats stats;
+};
+
+/* Run one statement that returns no rows we need. Returns an SQLite code. */
+int tb_journal__exec(sqlite3 *db, const char *sql);
+
+/* One integer from a single-row query (a PRAGMA); -1 on error. */
+int64_t tb_journal__query_int(sqlite3 *db, const char *sql);
