@@ -12,7 +12,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE	/* strverscmp */
-#include "radio-drivers/usb.h"
+#include "radio-drivers/usb_int.h"
 
 #include <errno.h>
 #include <stdarg.h>

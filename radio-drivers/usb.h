@@ -41,6 +41,9 @@
  * A USB transport opened before tb_usb_init() initialises libusb itself
  * (state under the NULL talloc context); call tb_usb_init() first.
  *
+ * What usb_loop.c and transport_usb.c share beyond this is in the private
+ * radio-drivers/usb_int.h.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #pragma once
@@ -71,15 +74,6 @@ void tb_usb_exit(void);
 
 /* The context, NULL before tb_usb_init(). */
 struct libusb_context *tb_usb_context(void);
-
-/* Let libusb handle whatever is ready, without blocking. The osmo_fds and the
- * timer call this; exported for transports that just submitted work. Never
- * re-enters libusb: a call from inside a libusb callback does nothing. */
-void tb_usb_handle_events(void);
-
-/* Re-arm the timer from libusb_get_next_timeout(); call after submitting a
- * transfer that has a timeout. */
-void tb_usb_rearm_timeout(void);
 
 /* What is known about one present device, from its descriptors and sysfs
  * (nothing is read from the device itself). Valid during the callback. */
@@ -170,20 +164,3 @@ bool tb_transport_usb_matches(const struct tb_transport *t, const struct tb_usb_
  * the profile in use and the PEI interface), for `show radios`. Returns 0,
  * -ENOTCONN when closed, -EINVAL for a transport of another kind. */
 int tb_transport_usb_info(const struct tb_transport *t, struct tb_usb_device_info *info);
-
-/* Transfers tuning: bulk IN transfers kept in flight and the size of each in
- * wMaxPacketSize units. */
-#define TB_USB_IN_TRANSFERS	4
-#define TB_USB_IN_PACKETS	8
-/* Bulk OUT transfers in flight before write() reports -ENOBUFS. */
-#define TB_USB_OUT_MAX		64
-
-/* For transport_usb.c: whether one of this process's transports holds dev
- * (open, or still winding down), and the hook usb_loop.c calls when a
- * device left. */
-bool tb_usb__device_claimed(const struct libusb_device *dev);
-void tb_usb__device_left(struct libusb_device *dev);
-/* For transport_usb.c: a passed-over device was released; tell watchers. */
-void tb_usb__device_reoffer(struct libusb_device *dev);
-/* For tb_usb_exit(): close every session before the context goes. */
-void tb_usb__exit_sessions(void);

@@ -9,7 +9,7 @@
  * only queue the device, and a zero-delay osmo_timer does the rest.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
-#include "radio-drivers/usb.h"
+#include "radio-drivers/usb_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
