@@ -1,109 +1,41 @@
-/* tetractl's side of the bridge's two sockets: where they are and which
- * keys to use (options, config file, environment), the CURVE client
- * sockets, and one Command -> one Reply over a DEALER socket.
+/* tetractl's connection to the bridge: the CURVE client sockets, and the
+ * one helper every subcommand uses to send a Command and wait for its
+ * Reply (ctl_call). The options it connects with are in ctl_options.h.
  *
- * Precedence: command-line options win over the config file, the config
- * file over the environment and the built-in defaults. The config file is
- * --config FILE, else $XDG_CONFIG_HOME/tetra-bridge/tetractl.conf (or
- * ~/.config/...) when it exists:
+ * A subcommand that talks to the bridge:
  *
- *   # where the bridge is and who we are
- *   events      tcp://10.1.2.3:5560
- *   commands    tcp://10.1.2.3:5561
- *   key         amk-1.key          # relative to the config file's folder
- *   server-key  bridge.pub         # or the 40 Z85 characters
+ *   struct ctl_conn_opts conn = { 0 };        filled by its getopt loop
+ *   struct ctl_client cl = CTL_CLIENT_INIT;
+ *   rc = ctl_connect(&cl, &conn, "radios");   options resolved, keys loaded
+ *   if (!rc)
+ *           rc = ctl_call(&cl, &cmd, &reply); 0: an OK reply; else the exit
+ *                                             status, the reason printed
+ *   ...
+ *   ctl_disconnect(&cl);                      also after a failed ctl_connect
  *
  * Everything here is single-threaded and blocking with a bound (the reply
  * timeout); a signalfd given to the client ends a wait early.
+ *
+ * Ownership: the client owns its ZeroMQ context and command socket, and
+ * after ctl_connect the options' memory (ctl_disconnect frees all of it and
+ * wipes the secret key). A Reply handed out is the caller's: free it with
+ * tetrabridge__v1__reply__free_unpacked. A SUB socket from ctl_client_sub
+ * is the caller's (zmq_close, before ctl_disconnect).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #pragma once
 
-#include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "ipc/security.h"
+#include "ipc/curve_keys.h"
 #include "ipc/tetra_bridge.pb-c.h"
-
-#define CTL_DEFAULT_EVENTS	"tcp://127.0.0.1:5560"
-#define CTL_DEFAULT_COMMANDS	"tcp://127.0.0.1:5561"
-#define CTL_ENV_EVENTS		"TETRA_BRIDGE_EVENTS"
-#define CTL_ENV_COMMANDS	"TETRA_BRIDGE_COMMANDS"
-#define CTL_DEFAULT_TIMEOUT_S	5.0
-
-#define CTL_EXIT_TIMEOUT	2
-#define CTL_EXIT_UNDECODED	3
-
-extern const char *ctl_progname;
-
-/* "tetractl: <message>\nTry 'tetractl CMD --help'." on stderr; returns EX_USAGE. */
-int ctl_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* ---- connection options -------------------------------------------------- */
-
-/* getopt_long codes of the options every daemon-talking subcommand takes. */
-enum {
-	CTL_OPT_EVENTS = 0x100,
-	CTL_OPT_COMMANDS,
-	CTL_OPT_KEY,
-	CTL_OPT_SERVER_KEY,
-	CTL_OPT_CONFIG,
-	CTL_OPT_TIMEOUT,
-	CTL_OPT_FIRST_FREE,	/* subcommands number their own long-only options from here */
-};
-
-#define CTL_CONN_LONG_OPTS \
-	{ "events", required_argument, NULL, CTL_OPT_EVENTS }, \
-	{ "commands", required_argument, NULL, CTL_OPT_COMMANDS }, \
-	{ "key", required_argument, NULL, CTL_OPT_KEY }, \
-	{ "server-key", required_argument, NULL, CTL_OPT_SERVER_KEY }, \
-	{ "config", required_argument, NULL, CTL_OPT_CONFIG }
-
-/* The --help lines of CTL_CONN_LONG_OPTS. */
-#define CTL_CONN_HELP \
-	"      --events EP       events endpoint (default: $" CTL_ENV_EVENTS ", else\n" \
-	"                        " CTL_DEFAULT_EVENTS ")\n" \
-	"      --commands EP     command endpoint (default: $" CTL_ENV_COMMANDS ", else\n" \
-	"                        " CTL_DEFAULT_COMMANDS ")\n" \
-	"      --key FILE        this client's key pair (a .key file from 'tetractl keygen')\n" \
-	"      --server-key KEY  the bridge's public key: its .pub file or 40 Z85 characters\n" \
-	"                        (--key and --server-key together make the sockets CURVE)\n" \
-	"      --config FILE     read endpoints and keys from FILE (default:\n" \
-	"                        ~/.config/tetra-bridge/tetractl.conf when it exists)\n"
-
-struct ctl_conn_opts {
-	const char *events;
-	const char *commands;
-	const char *key;	/* file */
-	const char *server_key;	/* file or Z85 */
-	const char *config;	/* --config; NULL: the default file if it exists */
-	double timeout_s;	/* the reply timeout; 0 until resolved */
-	void *mem;		/* talloc context of the strings read from the config file */
-};
-
-/* Take one of CTL_CONN_LONG_OPTS (or CTL_OPT_TIMEOUT). Returns 1 when c was
- * one of them, 0 when not, or EX_USAGE (the message printed) when its value
- * is wrong: the caller returns that. */
-int ctl_conn_opt(struct ctl_conn_opts *o, const char *cmd, int c, const char *arg);
-
-/* Fill what the options left open from the config file, the environment and
- * the defaults; check that --key and --server-key come together. Returns 0,
- * or an exit status (EX_USAGE, 1) with the reason printed. Strings may point
- * into memory owned by the process (valid until exit). */
-int ctl_conn_resolve(struct ctl_conn_opts *o, const char *cmd);
-
-/* Free what ctl_conn_resolve allocated (the strings it set become invalid). */
-void ctl_conn_release(struct ctl_conn_opts *o);
-
-/* Parse seconds ("5", "0.5") > 0 for --timeout and the like. */
-bool ctl_parse_seconds(const char *s, double *out);
-
-/* ---- the client ---------------------------------------------------------- */
+#include "tools/ctl_options.h"
 
 struct ctl_client {
-	const struct ctl_conn_opts *opts;
+	struct ctl_conn_opts *opts;
 	void *zctx;
 	void *cmd;		/* DEALER, made by the first request */
 	bool curve;
@@ -112,34 +44,72 @@ struct ctl_client {
 	int sigfd;		/* -1, or a signalfd that ends waits (-EINTR) */
 };
 
-/* Load the keys (if any) and make a ZeroMQ context. Returns 0, or an exit
- * status with the reason printed. */
-int ctl_client_open(struct ctl_client *cl, const struct ctl_conn_opts *o);
-void ctl_client_close(struct ctl_client *cl);
+#define CTL_CLIENT_INIT { .sigfd = -1 }
 
-/* A SUB socket connected to the events endpoint, CURVE when keys are set,
- * subscribed to every prefix in topics (all events when n_topics is 0).
- * Returns NULL with the reason printed; *exit_status says how to exit. */
-void *ctl_client_sub(struct ctl_client *cl, const char *const *topics, unsigned n_topics, int *exit_status);
+/* Resolve o (ctl_conn_resolve), load the keys (if any) and make a ZeroMQ
+ * context; cl takes o over (released by ctl_disconnect). Returns 0, or an
+ * exit status with the reason printed. */
+int ctl_connect(struct ctl_client *cl, struct ctl_conn_opts *o, const char *cmd);
+
+/* Close the sockets, free the context, release the options; cl may be
+ * CTL_CLIENT_INIT or a failed ctl_connect's. */
+void ctl_disconnect(struct ctl_client *cl);
+
+/* ---- one Command, one Reply ---------------------------------------------- */
 
 /* Send cmd (its request_id is set here) and wait up to the reply timeout for
- * the Reply with that request id. Returns 0 with *reply set (free with
- * tetrabridge__v1__reply__free_unpacked; its code may be an error),
- * -ETIMEDOUT when no reply came, -EINTR when the signalfd fired, or another
- * -errno with the reason printed. */
+ * the Reply with that request id. Returns 0 with *reply set (its code may be
+ * an error), -ETIMEDOUT when no reply came, -EINTR when the signalfd fired,
+ * or another -errno with the reason printed. For callers that explain a
+ * missing reply their own way (ctl_stream.c); the others use ctl_call. */
 int ctl_request(struct ctl_client *cl, Tetrabridge__V1__Command *cmd, Tetrabridge__V1__Reply **reply);
-
-/* "no reply from the bridge at EP within 5 s" into buf. */
-const char *ctl_no_reply_text(const struct ctl_client *cl, char *buf, size_t len);
 
 /* ctl_request for a subcommand: prints the reasons a person needs (no reply,
  * the reply's error as "tetractl: NOT_ALLOWED: <sentence>") and returns 0
  * with an OK reply, or the exit status. */
 int ctl_call(struct ctl_client *cl, Tetrabridge__V1__Command *cmd, Tetrabridge__V1__Reply **reply);
 
+/* ctl_call that also returns 0 with a reply that is not OK (nothing printed
+ * about it): for a command whose refusal the caller can live with. */
+int ctl_call_any(struct ctl_client *cl, Tetrabridge__V1__Command *cmd, Tetrabridge__V1__Reply **reply);
+
+/* A Replay of up to max_events from from_seq (0: the bridge's default):
+ * fills *cmd and *rp, the caller's (cmd points to rp). */
+void ctl_replay_command(Tetrabridge__V1__Command *cmd, Tetrabridge__V1__Replay *rp, uint64_t from_seq,
+			uint32_t max_events);
+
+/* "no reply from the bridge at EP within 5 s" into buf. */
+const char *ctl_no_reply_text(const struct ctl_client *cl, char *buf, size_t len);
+
 /* "NOT_ALLOWED", ... for a Reply code. */
 const char *ctl_reply_code_name(Tetrabridge__V1__Reply__Code code);
 
-/* A Replay of up to max_events from from_seq (0: the bridge's default).
- * Returns as ctl_request; *reply is OK or not, as the bridge said. */
-int ctl_replay(struct ctl_client *cl, uint64_t from_seq, uint32_t max_events, Tetrabridge__V1__Reply **reply);
+/* msg (a Reply or an Event) as one line of JSON (the proto3 JSON mapping)
+ * on stdout. Returns 0, or -ENOMEM with the reason printed. */
+int ctl_print_json(const ProtobufCMessage *msg);
+
+/* ---- sockets and waiting -------------------------------------------------- */
+
+/* A SUB socket connected to the events endpoint, CURVE when keys are set,
+ * subscribed to every prefix in topics (all events when n_topics is 0).
+ * Returns NULL with the reason printed; *exit_status says how to exit. */
+void *ctl_client_sub(struct ctl_client *cl, const char *const *topics, unsigned n_topics, int *exit_status);
+
+/* Wait until sock has a message (1), deadline_ms passes (0; CLOCK_MONOTONIC
+ * ms as ctl_now_ms, 0: no deadline) or sigfd (-1: none) is readable
+ * (-EINTR). Returns another -errno when polling fails (the reason printed). */
+int ctl_wait(void *sock, int sigfd, int64_t deadline_ms);
+
+/* Called by ctl_recv_frames for frame i (from 0) of a message, last set on
+ * its final frame; buf is valid during the call only. */
+typedef void (*ctl_frame_fn)(const uint8_t *buf, size_t len, unsigned i, bool last, void *data);
+
+/* Receive one whole message from sock without waiting, frame by frame
+ * through fn. Returns the number of frames, or -errno (-EAGAIN: nothing
+ * waiting; an error after the first frame cuts the message short). */
+int ctl_recv_frames(void *sock, ctl_frame_fn fn, void *data);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t ctl_now_ms(void);
+/* Seconds -> milliseconds, rounded up (at least 1 ms). */
+int64_t ctl_timeout_ms(double s);

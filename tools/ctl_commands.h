@@ -1,14 +1,17 @@
-/* tetractl's subcommands that talk to the bridge's command socket (and
- * keygen, which makes the keys for it). Each takes (argc, argv) starting at
- * its own name and returns the process exit status.
+/* tetractl's subcommands, one file each (ctl_<name>.c; send-status,
+ * send-text and locate share ctl_send.c). Each takes (argc, argv) starting
+ * at its own name and returns the process exit status; tetractl.c only
+ * picks one.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #pragma once
 
+int ctl_cmd_watch(int argc, char **argv);
 int ctl_cmd_radios(int argc, char **argv);
 int ctl_cmd_send_status(int argc, char **argv);
 int ctl_cmd_send_text(int argc, char **argv);
 int ctl_cmd_locate(int argc, char **argv);
 int ctl_cmd_replay(int argc, char **argv);
 int ctl_cmd_keygen(int argc, char **argv);
+int ctl_cmd_decode(int argc, char **argv);

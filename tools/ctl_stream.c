@@ -6,13 +6,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <zmq.h>
@@ -21,21 +19,6 @@
 
 /* Replay asks for at most this many events at once (the bridge's cap). */
 #define REPLAY_BATCH_MAX 1000
-
-int64_t ctl_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t ctl_timeout_ms(double s)
-{
-	int64_t ms = (int64_t)(s * 1000.0);
-
-	return (double)ms < s * 1000.0 || ms == 0 ? ms + 1 : ms;
-}
 
 /* What is known of one bridge's seq. */
 struct track {
@@ -132,6 +115,8 @@ static void fill(struct stream *st, struct track *t, uint64_t from, uint64_t to)
 	char why[320], nr[256];
 
 	while (!st->stop && next <= to) {
+		Tetrabridge__V1__Command cmd;
+		Tetrabridge__V1__Replay rp;
 		Tetrabridge__V1__Reply *r = NULL;
 		Tetrabridge__V1__ReplayBatch *b;
 		uint32_t max = 0;
@@ -141,7 +126,8 @@ static void fill(struct stream *st, struct track *t, uint64_t from, uint64_t to)
 
 		if (to != UINT64_MAX)
 			max = to - next + 1 > REPLAY_BATCH_MAX ? REPLAY_BATCH_MAX : (uint32_t)(to - next + 1);
-		rc = ctl_replay(st->cl, next, max, &r);
+		ctl_replay_command(&cmd, &rp, next, max);
+		rc = ctl_request(st->cl, &cmd, &r);
 		if (rc == -EINTR) {
 			st->stop = true;
 			st->rc = CTL_STREAM_SIGNAL;
@@ -295,47 +281,48 @@ static void on_live(struct stream *st, const Tetrabridge__V1__Event *ev)
 	deliver(st, ev);
 }
 
+/* One message of the SUB socket: the topic, then the Event. */
+struct event_msg {
+	char topic[256];
+	Tetrabridge__V1__Event *ev;
+};
+
+static void event_frame(const uint8_t *buf, size_t len, unsigned i, bool last, void *data)
+{
+	struct event_msg *m = data;
+
+	if (i == 0) {
+		size_t n = len < sizeof(m->topic) ? len : sizeof(m->topic) - 1;
+		memcpy(m->topic, buf, n);
+		m->topic[n] = '\0';
+	} else if (i == 1) {
+		m->ev = tetrabridge__v1__event__unpack(NULL, len, buf);
+		if (!m->ev)
+			fprintf(stderr, "warning: cannot decode the event on topic \"%s\" (%zu bytes); skipped\n",
+				m->topic, len);
+	}
+}
+
 /* Receive one message (all frames). Frame 1 = topic, frame 2 = Event.
  * Returns the unpacked event (free with tetrabridge__v1__event__free_unpacked),
- * or NULL when the message was not a decodable event (a warning is printed). */
+ * or NULL when the message was not a decodable event (a warning is printed)
+ * or with *err set (EAGAIN: nothing waiting). */
 static Tetrabridge__V1__Event *recv_event(void *sock, int *err)
 {
-	Tetrabridge__V1__Event *ev = NULL;
-	char topic[256];
-	zmq_msg_t frame;
-	int more, nframe = 0;
+	struct event_msg m = { .topic = "" };
+	int n;
 
 	*err = 0;
-	topic[0] = '\0';
-	do {
-		zmq_msg_init(&frame);
-		if (zmq_msg_recv(&frame, sock, ZMQ_DONTWAIT) < 0) {
-			*err = zmq_errno();
-			zmq_msg_close(&frame);
-			if (ev)
-				tetrabridge__v1__event__free_unpacked(ev, NULL);
-			return NULL;
-		}
-		if (nframe == 0) {
-			size_t n = zmq_msg_size(&frame);
-			if (n >= sizeof(topic))
-				n = sizeof(topic) - 1;
-			memcpy(topic, zmq_msg_data(&frame), n);
-			topic[n] = '\0';
-		} else if (nframe == 1) {
-			ev = tetrabridge__v1__event__unpack(NULL, zmq_msg_size(&frame), zmq_msg_data(&frame));
-			if (!ev)
-				fprintf(stderr, "warning: cannot decode the event on topic \"%s\" (%zu bytes); skipped\n",
-					topic, zmq_msg_size(&frame));
-		}
-		nframe++;
-		more = zmq_msg_more(&frame);
-		zmq_msg_close(&frame);
-	} while (more);
-
-	if (nframe == 1)
-		fprintf(stderr, "warning: message on topic \"%s\" without an event frame; skipped\n", topic);
-	return ev;
+	n = ctl_recv_frames(sock, event_frame, &m);
+	if (n < 0) {
+		*err = -n;
+		if (m.ev)
+			tetrabridge__v1__event__free_unpacked(m.ev, NULL);
+		return NULL;
+	}
+	if (n == 1)
+		fprintf(stderr, "warning: message on topic \"%s\" without an event frame; skipped\n", m.topic);
+	return m.ev;
 }
 
 int ctl_stream_run(struct ctl_client *cl, const struct ctl_stream_opts *o)
@@ -381,39 +368,21 @@ int ctl_stream_run(struct ctl_client *cl, const struct ctl_stream_opts *o)
 	}
 
 	for (;;) {
-		zmq_pollitem_t items[2] = {
-			{ .socket = sock, .events = ZMQ_POLLIN },
-			{ .fd = sfd, .events = ZMQ_POLLIN },
-		};
-		int64_t now = ctl_now_ms(), until = 0;
-		long wait_ms = -1;
-		int n;
+		int64_t until = st.idle_deadline;
 
-		if (st.idle_deadline)
-			until = st.idle_deadline;
 		if (o->deadline_ms && (!until || o->deadline_ms < until))
 			until = o->deadline_ms;
-		if (until) {
-			if (until <= now) {
-				st.rc = CTL_STREAM_TIMEOUT;
-				goto out;
-			}
-			wait_ms = until - now > LONG_MAX ? LONG_MAX : (long)(until - now);
-		}
-
-		n = zmq_poll(items, 2, wait_ms);
-		if (n < 0) {
-			if (zmq_errno() == EINTR)
-				continue;
-			fprintf(stderr, "%s: poll failed: %s\n", ctl_progname, zmq_strerror(zmq_errno()));
+		rc = ctl_wait(sock, sfd, until);
+		if (rc == 0) {
+			st.rc = CTL_STREAM_TIMEOUT;
 			goto out;
 		}
-		if (items[1].revents & ZMQ_POLLIN) {
+		if (rc == -EINTR) {
 			st.rc = CTL_STREAM_SIGNAL;
 			goto out;
 		}
-		if (!(items[0].revents & ZMQ_POLLIN))
-			continue;
+		if (rc < 0)
+			goto out;
 
 		/* Drain everything that is queued (ZMQ_FD semantics: edge-triggered). */
 		while (!st.stop) {

@@ -49,8 +49,3 @@ struct ctl_stream_opts {
  * Returns that exit status (>= 0; 1 or EX_USAGE when the socket could not be
  * set up, the reason printed), CTL_STREAM_TIMEOUT or CTL_STREAM_SIGNAL. */
 int ctl_stream_run(struct ctl_client *cl, const struct ctl_stream_opts *o);
-
-/* CLOCK_MONOTONIC in milliseconds. */
-int64_t ctl_now_ms(void);
-/* Seconds -> milliseconds, rounded up (at least 1 ms). */
-int64_t ctl_timeout_ms(double s);
