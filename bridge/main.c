@@ -1,6 +1,5 @@
 /* tetra-bridged: TETRA terminals in, one event stream out.
  * SPDX-License-Identifier: GPL-2.0-or-later */
-#define _GNU_SOURCE	/* fopencookie */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -20,6 +19,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "bridge/bridge.h"
+#include "bridge/config_file.h"
 #include "bridge/vty.h"
 #include "common/logging.h"
 #include "ipc/command_server.h"
@@ -86,48 +86,6 @@ static void signal_cb(struct osmo_signalfd *osfd, const struct signalfd_siginfo 
 	}
 }
 
-/* The config file, read through a FILE that counts the lines libosmocore
- * has taken, so an error can name its line number (libosmocore prints the
- * line itself and the command's own explanation). */
-struct counting_file {
-	FILE *f;
-	unsigned lines;
-};
-
-static ssize_t counting_read(void *cookie, char *buf, size_t size)
-{
-	struct counting_file *cf = cookie;
-	size_t n = fread(buf, 1, size, cf->f);
-
-	for (size_t i = 0; i < n; i++)
-		cf->lines += buf[i] == '\n';
-	return n;
-}
-
-static int read_config(const char *path, unsigned *bad_line)
-{
-	struct counting_file cf = { .f = fopen(path, "r") };
-	cookie_io_functions_t io = { .read = counting_read };
-	FILE *f;
-	int rc;
-
-	if (!cf.f)
-		return -errno;
-	f = fopencookie(&cf, "r", io);
-	if (!f) {
-		fclose(cf.f);
-		return -ENOMEM;
-	}
-	/* Unbuffered: every byte libosmocore's fgets() takes passes counting_read
-	 * alone, so at an error the count ends at the offending line. */
-	setvbuf(f, NULL, _IONBF, 0);
-	rc = vty_read_config_filep(f, NULL);
-	*bad_line = cf.lines;
-	fclose(f);
-	fclose(cf.f);
-	return rc;
-}
-
 static struct vty_app_info vty_info = {
 	.name = "tetra-bridged",
 	.version = TB_VERSION,
@@ -190,16 +148,10 @@ int main(int argc, char **argv)
 	osmo_talloc_vty_add_cmds();
 	tb_vty_init();
 
-	if (access(config_file, R_OK) < 0) {
-		fprintf(stderr, "tetra-bridged: cannot read config file %s: %s\n", config_file, strerror(errno));
-		return 1;
-	}
 	tb_vty_set_config_file(config_file);
-	unsigned bad_line = 0;
-	rc = read_config(config_file, &bad_line);
+	rc = tb_config_file_read(root, config_file, NULL, NULL, &errmsg);
 	if (rc < 0) {
-		fprintf(stderr, "tetra-bridged: %s line %u is wrong (see above); fix it and start again\n",
-			config_file, bad_line);
+		fprintf(stderr, "tetra-bridged: %s\n", errmsg ? errmsg : strerror(-rc));
 		return 1;
 	}
 	if (debug_cats)	/* the command line wins over the config file */

@@ -32,8 +32,9 @@ free_port = tbtest.free_port
 
 
 class CommandLine(unittest.TestCase):
-    def run_daemon(self, *args):
-        return subprocess.run([daemon_path(), *args], capture_output=True, text=True, timeout=30)
+    def run_daemon(self, *args, cwd=None):
+        return subprocess.run([daemon_path(), *args], capture_output=True, text=True, errors="replace",
+                              timeout=30, cwd=cwd)
 
     def test_help(self):
         r = self.run_daemon("--help")
@@ -56,31 +57,50 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("cannot read config file /nonexistent/tetra.cfg", r.stderr)
 
-    def test_config_errors_name_line_and_reason(self):
-        cases = [
-            ("bridge\n id two words\n", 2, None),
-            ("bridge\n events bind udp://127.0.0.1:1\n", 2, "must start with tcp:// or ipc://"),
-            ("!\nradio a.b\n", 2, "may only use letters, digits"),
-            ("radio r\n transport sim\n simulate /nonexistent.scn\n", 3, "cannot read scenario file"),
-            ("radio r\n sim-identity 1234\n", 2, "is not a 17-digit TSI"),
-            ("radio r\n profile nokia\n", 2, None),
-            ("radio r\n transport usb 0cad\n", 2, "is not VID:PID"),
-            ("radio r\n transport usb\n usb bus-path 1:2\n", 3, "is not BUS-PORT[.PORT...]"),
-            ("radio r\n transport usb\n usb profile nokia\n", 3, None),
-            ("radio r\n transport usb\n match identity 0242\n", 3, "is not a 17-digit TSI"),
-        ]
+    def test_config_directory(self):
+        # A folder is not a config file: once it ran on the defaults.
         with tempfile.TemporaryDirectory() as d:
-            for text, line, reason in cases:
-                cfg = os.path.join(d, "bad.cfg")
-                with open(cfg, "w") as f:
-                    f.write(text)
-                r = self.run_daemon("-c", cfg)
-                out = r.stdout + r.stderr
-                self.assertEqual(r.returncode, 1, text)
-                self.assertIn(f"bad.cfg line {line} is wrong", out, text)
-                self.assertIn(text.splitlines()[line - 1].strip(), out, text)
-                if reason:
-                    self.assertIn(reason, out, text)
+            r = self.run_daemon("-c", d, cwd=d)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn(f"{d} is a directory, not a config file", r.stderr)
+            self.assertNotIn("running", r.stderr)
+
+    # (config text or bytes, the line at fault, what the daemon must say)
+    CONFIG_ERRORS = [
+        ("bridge\n id two words\n", 2, "There is no such command"),
+        ("bridge\n events bind udp://127.0.0.1:1\n", 2, "must start with tcp:// or ipc://"),
+        ("!\nradio a.b\n", 2, "may only use letters, digits"),
+        ("radio r\n transport sim\n simulate /nonexistent.scn\n", 3, "cannot read scenario file"),
+        ("radio r\n sim-identity 1234\n", 2, "is not a 17-digit TSI"),
+        ("radio r\n profile nokia\n", 2, "There is no such command"),
+        ("radio r\n transport usb 0cad\n", 2, "is not VID:PID"),
+        ("radio r\n transport usb\n usb bus-path 1:2\n", 3, "is not BUS-PORT[.PORT...]"),
+        ("radio r\n transport usb\n usb profile nokia\n", 3, "There is no such command"),
+        ("radio r\n transport usb\n match identity 0242\n", 3, "is not a 17-digit TSI"),
+        ("!\n\nbridge\n id a b", 4, "There is no such command"),   # the last line without its line end
+        # The VTY reads 510 bytes of a line; the rest ran as a line of its own.
+        ("bridge\n id site" + " " * 502 + " insecure\n", 2, "it is 519 bytes long, and a config line may have at most 510"),
+        ("!\n!\n!" + "x" * 100000 + "\nbridge\n id a b\n", 3, "it is 100001 bytes long"),
+        (b"bridge\n id site\0 insecure\n", 2, "it has a NUL byte (byte 9), which would end the line there"),
+        (b"bridge\n id \xe6\n", 2, "it is not UTF-8 text (byte 5)"),
+        (b"bridge\n id a\x1bb\n", 2, "it has the control character 0x1b (byte 6)"),
+    ]
+
+    def test_config_errors_name_line_and_reason(self):
+        with tempfile.TemporaryDirectory() as d:
+            for text, line, reason in self.CONFIG_ERRORS:
+                with self.subTest(text=text[:80]):
+                    cfg = os.path.join(d, "bad.cfg")
+                    with open(cfg, "wb") as f:
+                        f.write(text if isinstance(text, bytes) else text.encode())
+                    r = self.run_daemon("-c", cfg, cwd=d)
+                    out = r.stdout + r.stderr
+                    self.assertEqual(r.returncode, 1, out)
+                    self.assertIn(f"bad.cfg line {line} is wrong", out)
+                    self.assertIn(reason, out)
+                    if "(see above)" in out:    # the VTY printed the line it refused
+                        self.assertIn(text.splitlines()[line - 1].strip(), out)
+                    self.assertNotIn("running", out)
 
     def test_usb_lines_need_transport_usb(self):
         with tempfile.TemporaryDirectory() as d:
