@@ -48,6 +48,8 @@
 #include <osmocom/vty/vty.h>
 
 #include "bridge/bridge.h"
+#include "bridge/config_check.h"
+#include "bridge/config_file.h"
 #include "bridge/journal.h"
 #include "bridge/outbox.h"
 #include "bridge/radio.h"
@@ -77,6 +79,21 @@ static char *resolve_path(void *ctx, const char *path)
 	return talloc_asprintf(ctx, "%s/%s", g_config_dir, path);
 }
 
+/* In the config file each setting is given once: a second line would
+ * replace the first without a word. (On the telnet VTY, giving it again
+ * is how a setting changes: nothing is noted there.) */
+static bool given_twice(struct vty *vty, const struct tb_radio *r, enum tb_config_setting s, const char *what)
+{
+	unsigned first = tb_config_note(r ? (const void *)r : g_bridge, s);
+
+	if (!first)
+		return false;
+	vty_out(vty, "%% %s%s%s'%s' is given on line %u already; give it once (the second would replace the "
+		"first without a word)%s", r ? "radio " : "", r ? r->name : "", r ? ": " : "", what, first,
+		VTY_NEWLINE);
+	return true;
+}
+
 /* ---- bridge node -------------------------------------------------------- */
 
 DEFUN(cfg_bridge, cfg_bridge_cmd, "bridge", "Configure this bridge\n")
@@ -88,6 +105,8 @@ DEFUN(cfg_bridge, cfg_bridge_cmd, "bridge", "Configure this bridge\n")
 DEFUN(cfg_bridge_id, cfg_bridge_id_cmd, "id NAME",
       "Bridge id carried in every event\n" "Name, e.g. the site: sunnfjord-lvs\n")
 {
+	if (given_twice(vty, NULL, TB_CFG_ID, "id"))
+		return CMD_WARNING;
 	if (!osmo_identifier_valid(argv[0])) {
 		vty_out(vty, "%% bridge id '%s' may only use letters, digits and - _ (no spaces or dots)%s",
 			argv[0], VTY_NEWLINE);
@@ -112,6 +131,8 @@ DEFUN(cfg_bridge_events_bind, cfg_bridge_events_bind_cmd, "events bind ENDPOINT"
       "Event stream (ZeroMQ PUB)\n" "Where to listen\n"
       "ZeroMQ endpoint, e.g. tcp://127.0.0.1:5560 or ipc:///run/tetra-bridge/events\n")
 {
+	if (given_twice(vty, NULL, TB_CFG_EVENTS_BIND, "events bind"))
+		return CMD_WARNING;
 	return set_endpoint(vty, &g_bridge->events_endpoint, argv[0], "events");
 }
 
@@ -119,6 +140,8 @@ DEFUN(cfg_bridge_commands_bind, cfg_bridge_commands_bind_cmd, "commands bind END
       "Command socket (ZeroMQ ROUTER)\n" "Where to listen\n"
       "ZeroMQ endpoint, e.g. tcp://127.0.0.1:5561 or ipc:///run/tetra-bridge/commands\n")
 {
+	if (given_twice(vty, NULL, TB_CFG_COMMANDS_BIND, "commands bind"))
+		return CMD_WARNING;
 	return set_endpoint(vty, &g_bridge->commands_endpoint, argv[0], "commands");
 }
 
@@ -126,8 +149,11 @@ DEFUN(cfg_bridge_state_dir, cfg_bridge_state_dir_cmd, "state-dir DIR",
       "Where the journal and the outgoing queue are kept\n"
       "Directory (relative to the config file; created if missing, mode 0700)\n")
 {
-	char *path = resolve_path(g_bridge, argv[0]);
+	char *path;
 
+	if (given_twice(vty, NULL, TB_CFG_STATE_DIR, "state-dir"))
+		return CMD_WARNING;
+	path = resolve_path(g_bridge, argv[0]);
 	talloc_free(g_bridge->state_dir);
 	g_bridge->state_dir = path;
 	return CMD_SUCCESS;
@@ -136,6 +162,8 @@ DEFUN(cfg_bridge_state_dir, cfg_bridge_state_dir_cmd, "state-dir DIR",
 DEFUN(cfg_bridge_retention_days, cfg_bridge_retention_days_cmd, "journal retention days <0-36500>",
       "The event journal\n" "How long events are kept\n" "By age\n" "Days (0: no age limit)\n")
 {
+	if (given_twice(vty, NULL, TB_CFG_RETENTION_DAYS, "journal retention days"))
+		return CMD_WARNING;
 	g_bridge->retention_days = atoi(argv[0]);
 	return CMD_SUCCESS;
 }
@@ -144,6 +172,8 @@ DEFUN(cfg_bridge_retention_size, cfg_bridge_retention_size_cmd, "journal retenti
       "The event journal\n" "How long events are kept\n" "By size: the oldest go first\n"
       "Megabytes (0: no size limit)\n")
 {
+	if (given_twice(vty, NULL, TB_CFG_RETENTION_SIZE, "journal retention size"))
+		return CMD_WARNING;
 	g_bridge->retention_mb = atoi(argv[0]);
 	return CMD_SUCCESS;
 }
@@ -153,6 +183,8 @@ DEFUN(cfg_bridge_journal_sync, cfg_bridge_journal_sync_cmd, "journal sync (norma
       "In the operating system (survives the daemon being killed; a power cut may lose the last moments)\n"
       "On the disk (fsync for every event: slower)\n")
 {
+	if (given_twice(vty, NULL, TB_CFG_JOURNAL_SYNC, "journal sync"))
+		return CMD_WARNING;
 	g_bridge->journal_sync_full = strcmp(argv[0], "full") == 0;
 	return CMD_SUCCESS;
 }
@@ -176,6 +208,8 @@ DEFUN(cfg_bridge_curve_server_key, cfg_bridge_curve_server_key_cmd, "curve serve
       "CURVE encryption and client keys for both sockets\n" "The bridge's own key pair\n"
       "Key file written by `tetractl keygen` (the .key file; relative to the config file)\n")
 {
+	if (given_twice(vty, NULL, TB_CFG_CURVE_SERVER_KEY, "curve server-key"))
+		return CMD_WARNING;
 	return set_readable_file(vty, &g_bridge->curve_server_key, argv[0], "server key file");
 }
 
@@ -183,6 +217,8 @@ DEFUN(cfg_bridge_curve_clients, cfg_bridge_curve_clients_cmd, "curve clients FIL
       "CURVE encryption and client keys for both sockets\n" "Who may connect, with which role\n"
       "Clients file: lines `<observer|dispatcher|admin> <public key> <name>` (relative to the config file)\n")
 {
+	if (given_twice(vty, NULL, TB_CFG_CURVE_CLIENTS, "curve clients"))
+		return CMD_WARNING;
 	return set_readable_file(vty, &g_bridge->curve_clients, argv[0], "clients file");
 }
 
@@ -241,10 +277,17 @@ DEFUN(cfg_radio, cfg_radio_cmd, "radio NAME",
 		return CMD_WARNING;
 	}
 	r = tb_radio_find(g_bridge, argv[0]);
+	if (r && tb_config_file_line()) {
+		/* A second block would change the first radio, not add one. */
+		vty_out(vty, "%% radio %s is configured on line %u already; each radio has one block and a "
+			"name of its own%s", argv[0], tb_config_line_of(r, TB_CFG_RADIO), VTY_NEWLINE);
+		return CMD_WARNING;
+	}
 	if (!r)
 		r = tb_radio_alloc(g_bridge, argv[0]);
 	if (!r)
 		return CMD_WARNING;
+	tb_config_note(r, TB_CFG_RADIO);
 	vty->index = r;
 	vty->node = RADIO_NODE;
 	return CMD_SUCCESS;
@@ -254,6 +297,9 @@ DEFUN(cfg_radio_transport_sim, cfg_radio_transport_sim_cmd, "transport sim",
       "How the terminal is reached\n" "A simulated terminal inside the daemon (no hardware)\n")
 {
 	struct tb_radio *r = vty->index;
+
+	if (given_twice(vty, r, TB_CFG_TRANSPORT, "transport"))
+		return CMD_WARNING;
 	r->transport = TB_RADIO_SIM;
 	return CMD_SUCCESS;
 }
@@ -263,6 +309,9 @@ DEFUN(cfg_radio_transport_tty, cfg_radio_transport_tty_cmd, "transport tty DEVIC
       "Device, e.g. /dev/ttyUSB0\n" "Baud rate (default 115200)\n")
 {
 	struct tb_radio *r = vty->index;
+
+	if (given_twice(vty, r, TB_CFG_TRANSPORT, "transport"))
+		return CMD_WARNING;
 	r->transport = TB_RADIO_TTY;
 	osmo_talloc_replace_string(r, &r->tty_path, argv[0]);
 	r->baud = argc > 1 ? atoi(argv[1]) : 115200;
@@ -279,6 +328,8 @@ DEFUN(cfg_radio_transport_usb, cfg_radio_transport_usb_cmd, "transport usb [VID:
 	unsigned vid = 0, pid = 0;
 	int n = 0;
 
+	if (given_twice(vty, r, TB_CFG_TRANSPORT, "transport"))
+		return CMD_WARNING;
 	if (argc > 0 && (strlen(argv[0]) != 9 || sscanf(argv[0], "%4x:%4x%n", &vid, &pid, &n) != 2 || n != 9 ||
 			 !isxdigit((unsigned char)argv[0][0]) || !isxdigit((unsigned char)argv[0][5]))) {
 		vty_out(vty, "%% '%s' is not VID:PID, four hex digits each (e.g. 0cad:9015)%s", argv[0],
@@ -297,6 +348,8 @@ DEFUN(cfg_radio_usb_serial, cfg_radio_usb_serial_cmd, "usb serial SERIAL",
 {
 	struct tb_radio *r = vty->index;
 
+	if (given_twice(vty, r, TB_CFG_USB_SERIAL, "usb serial"))
+		return CMD_WARNING;
 	if (strlen(argv[0]) >= sizeof(((struct tb_usb_device_info *)0)->serial)) {
 		vty_out(vty, "%% usb serial '%s' is too long%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -333,6 +386,8 @@ DEFUN(cfg_radio_usb_bus_path, cfg_radio_usb_bus_path_cmd, "usb bus-path PATH",
 {
 	struct tb_radio *r = vty->index;
 
+	if (given_twice(vty, r, TB_CFG_USB_BUS_PATH, "usb bus-path"))
+		return CMD_WARNING;
 	if (strlen(argv[0]) >= sizeof(((struct tb_usb_device_info *)0)->bus_path) || !bus_path_valid(argv[0])) {
 		vty_out(vty, "%% usb bus-path '%s' is not BUS-PORT[.PORT...], e.g. 1-1.2%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -347,6 +402,9 @@ DEFUN(cfg_radio_usb_interface, cfg_radio_usb_interface_cmd, "usb interface <0-25
       "Interface number\n")
 {
 	struct tb_radio *r = vty->index;
+
+	if (given_twice(vty, r, TB_CFG_USB_INTERFACE, "usb interface"))
+		return CMD_WARNING;
 	r->usb_interface = atoi(argv[0]);
 	return CMD_SUCCESS;
 }
@@ -362,6 +420,8 @@ DEFUN(cfg_radio_usb_profile, cfg_radio_usb_profile_cmd, "usb profile (motorola|a
 	struct tb_radio *r = vty->index;
 	const struct tb_usb_profile *up = tb_usb_profile_find(argv[0]);
 
+	if (given_twice(vty, r, TB_CFG_USB_PROFILE, "usb profile"))
+		return CMD_WARNING;
 	if (!up) {
 		vty_out(vty, "%% no usb profile '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -392,6 +452,9 @@ DEFUN(cfg_radio_profile, cfg_radio_profile_cmd, "profile (motorola|sepura|generi
       "Motorola PEI\n" "Sepura PEI (never sent ATZ)\n" "Any ETSI PEI terminal\n")
 {
 	struct tb_radio *r = vty->index;
+
+	if (given_twice(vty, r, TB_CFG_PROFILE, "profile"))
+		return CMD_WARNING;
 	r->profile = tb_profile_find(argv[0]);
 	r->profile_set = true;
 	return CMD_SUCCESS;
@@ -406,6 +469,8 @@ DEFUN(cfg_radio_match_identity, cfg_radio_match_identity_cmd, "match identity TS
 	struct tb_radio *r = vty->index;
 	struct tetra_identity id;
 
+	if (given_twice(vty, r, TB_CFG_MATCH_IDENTITY, "match identity"))
+		return CMD_WARNING;
 	if (strlen(argv[0]) != 17 || tetra_identity_parse(argv[0], 17, TETRA_ID_TSI, &id) < 0) {
 		vty_out(vty, "%% match identity '%s' is not a 17-digit TSI (MCC 4, MNC 5, SSI 8 digits)%s",
 			argv[0], VTY_NEWLINE);
@@ -427,8 +492,11 @@ DEFUN(cfg_radio_simulate, cfg_radio_simulate_cmd, "simulate SCENARIO",
       "Scenario the simulated terminal plays\n" "Scenario file (relative to the config file)\n")
 {
 	struct tb_radio *r = vty->index;
-	char *path = resolve_path(r, argv[0]);
+	char *path;
 
+	if (given_twice(vty, r, TB_CFG_SIMULATE, "simulate"))
+		return CMD_WARNING;
+	path = resolve_path(r, argv[0]);
 	if (access(path, R_OK) < 0) {
 		vty_out(vty, "%% cannot read scenario file %s: %s%s", path, strerror(errno), VTY_NEWLINE);
 		talloc_free(path);
@@ -446,6 +514,8 @@ DEFUN(cfg_radio_sim_identity, cfg_radio_sim_identity_cmd, "sim-identity TSI",
 	struct tb_radio *r = vty->index;
 	struct tetra_identity id;
 
+	if (given_twice(vty, r, TB_CFG_SIM_IDENTITY, "sim-identity"))
+		return CMD_WARNING;
 	if (strlen(argv[0]) != 17 || tetra_identity_parse(argv[0], 17, TETRA_ID_TSI, &id) < 0) {
 		vty_out(vty, "%% sim-identity '%s' is not a 17-digit TSI (MCC 4, MNC 5, SSI 8 digits)%s",
 			argv[0], VTY_NEWLINE);

@@ -84,6 +84,14 @@ class CommandLine(unittest.TestCase):
         (b"bridge\n id site\0 insecure\n", 2, "it has a NUL byte (byte 9), which would end the line there"),
         (b"bridge\n id \xe6\n", 2, "it is not UTF-8 text (byte 5)"),
         (b"bridge\n id a\x1bb\n", 2, "it has the control character 0x1b (byte 6)"),
+        # Given twice, the second replaced the first without a word: two blocks of one radio merged.
+        ("radio r0\n transport sim\nradio r1\n transport sim\nradio r0\n transport tty /dev/ttyS0\n", 5,
+         "radio r0 is configured on line 1 already; each radio has one block and a name of its own"),
+        ("bridge\n events bind ipc:///tmp/a\n commands bind ipc:///tmp/b\nradio r\n transport sim\n"
+         "bridge\n events bind ipc:///tmp/c\n", 7,
+         "'events bind' is given on line 2 already; give it once (the second would replace the first"),
+        ("radio r\n transport sim\n sim-identity 02420001600001001\n transport tty /dev/ttyS0\n", 4,
+         "radio r: 'transport' is given on line 2 already"),
     ]
 
     def test_config_errors_name_line_and_reason(self):

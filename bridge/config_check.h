@@ -1,0 +1,44 @@
+/* What a config file cannot mean, refused at start-up with its line.
+ * First: a setting given twice in the file, where the second would
+ * silently replace the first (two `radio` blocks of one name merged, one
+ * radio gone without a word).
+ *
+ * The VTY commands note the line each setting comes from while the file is
+ * read (tb_config_file_line()). Commands typed on the telnet VTY later
+ * note nothing: there, setting again is how a setting changes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Settings whose line is noted: of the bridge, and of each radio. */
+enum tb_config_setting {
+	TB_CFG_ID,
+	TB_CFG_EVENTS_BIND,
+	TB_CFG_COMMANDS_BIND,
+	TB_CFG_STATE_DIR,
+	TB_CFG_RETENTION_DAYS,
+	TB_CFG_RETENTION_SIZE,
+	TB_CFG_JOURNAL_SYNC,
+	TB_CFG_CURVE_SERVER_KEY,
+	TB_CFG_CURVE_CLIENTS,
+	TB_CFG_RADIO,			/* the `radio NAME` line */
+	TB_CFG_TRANSPORT,
+	TB_CFG_USB_SERIAL,
+	TB_CFG_USB_BUS_PATH,
+	TB_CFG_USB_INTERFACE,
+	TB_CFG_USB_PROFILE,
+	TB_CFG_PROFILE,
+	TB_CFG_SIMULATE,
+	TB_CFG_SIM_IDENTITY,
+	TB_CFG_MATCH_IDENTITY,
+	_TB_CFG_NUM
+};
+
+/* The line of the config file being read gives setting s of obj (the
+ * bridge or a radio; the note is a talloc child of obj and goes with it).
+ * Returns 0, or the line that gave it before (then nothing is noted: the
+ * caller refuses the line). Outside reading a file: 0, nothing noted. */
+unsigned tb_config_note(const void *obj, enum tb_config_setting s);
+
+/* The line that gave setting s of obj, 0 if none did. */
+unsigned tb_config_line_of(const void *obj, enum tb_config_setting s);
