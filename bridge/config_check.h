@@ -1,14 +1,17 @@
-/* What a config file cannot mean, refused at start-up with its line.
- * First: a setting given twice in the file, where the second would
- * silently replace the first (two `radio` blocks of one name merged, one
- * radio gone without a word).
+/* What a config file cannot mean, refused at start-up with its line: a
+ * setting given twice in the file, where the second would silently replace
+ * the first (two `radio` blocks of one name merged, one radio gone without a
+ * word); two sockets on one address.
  *
  * The VTY commands note the line each setting comes from while the file is
- * read (tb_config_file_line()). Commands typed on the telnet VTY later
- * note nothing: there, setting again is how a setting changes.
+ * read (tb_config_file_line()); tb_config_check() looks at the whole once
+ * it is read. Commands typed on the telnet VTY later note nothing and are
+ * not checked here: there, setting again is how a setting changes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
+
+struct tb_bridge;
 
 /* Settings whose line is noted: of the bridge, and of each radio. */
 enum tb_config_setting {
@@ -42,3 +45,13 @@ unsigned tb_config_note(const void *obj, enum tb_config_setting s);
 
 /* The line that gave setting s of obj, 0 if none did. */
 unsigned tb_config_line_of(const void *obj, enum tb_config_setting s);
+
+/* tb_config_line_cb for tb_config_file_read(): notes the line of the
+ * telnet VTY's `line vty / bind` (a libosmocore command, which notes
+ * nothing itself). */
+void tb_config_line_done(unsigned line, void *data);
+
+/* After the file is read: returns 0, or -EINVAL with *line the line at
+ * fault (0: none is) and *errmsg (a talloc child of b) a sentence saying
+ * what is wrong. */
+int tb_config_check(struct tb_bridge *b, unsigned *line, char **errmsg);

@@ -19,6 +19,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "bridge/bridge.h"
+#include "bridge/config_check.h"
 #include "bridge/config_file.h"
 #include "bridge/vty.h"
 #include "common/logging.h"
@@ -149,9 +150,18 @@ int main(int argc, char **argv)
 	tb_vty_init();
 
 	tb_vty_set_config_file(config_file);
-	rc = tb_config_file_read(root, config_file, NULL, NULL, &errmsg);
+	rc = tb_config_file_read(root, config_file, tb_config_line_done, NULL, &errmsg);
 	if (rc < 0) {
 		fprintf(stderr, "tetra-bridged: %s\n", errmsg ? errmsg : strerror(-rc));
+		return 1;
+	}
+	unsigned bad_line;
+	rc = tb_config_check(bridge, &bad_line, &errmsg);
+	if (rc < 0) {
+		if (bad_line)
+			fprintf(stderr, "tetra-bridged: %s line %u is wrong: %s\n", config_file, bad_line, errmsg);
+		else
+			fprintf(stderr, "tetra-bridged: %s is wrong: %s\n", config_file, errmsg);
 		return 1;
 	}
 	if (debug_cats)	/* the command line wins over the config file */

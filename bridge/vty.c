@@ -50,6 +50,7 @@
 #include "bridge/bridge.h"
 #include "bridge/config_check.h"
 #include "bridge/config_file.h"
+#include "bridge/endpoint.h"
 #include "bridge/journal.h"
 #include "bridge/outbox.h"
 #include "bridge/radio.h"
@@ -116,11 +117,15 @@ DEFUN(cfg_bridge_id, cfg_bridge_id_cmd, "id NAME",
 	return CMD_SUCCESS;
 }
 
-/* A ZeroMQ endpoint the bridge binds: tcp:// or ipc:// only. */
+/* A ZeroMQ endpoint the bridge binds: tcp://HOST:PORT or ipc://PATH, a
+ * port ZeroMQ can bind (not refused later for something else). */
 static int set_endpoint(struct vty *vty, char **slot, const char *arg, const char *what)
 {
-	if (strncmp(arg, "tcp://", 6) && strncmp(arg, "ipc://", 6)) {
-		vty_out(vty, "%% %s endpoint '%s' must start with tcp:// or ipc://%s", what, arg, VTY_NEWLINE);
+	struct tb_endpoint ep;
+	char why[160];
+
+	if (tb_endpoint_parse(arg, &ep, why, sizeof(why)) < 0) {
+		vty_out(vty, "%% %s bind %s: %s%s", what, arg, why, VTY_NEWLINE);
 		return CMD_WARNING;
 	}
 	osmo_talloc_replace_string(g_bridge, slot, arg);

@@ -92,6 +92,20 @@ class CommandLine(unittest.TestCase):
          "'events bind' is given on line 2 already; give it once (the second would replace the first"),
         ("radio r\n transport sim\n sim-identity 02420001600001001\n transport tty /dev/ttyS0\n", 4,
          "radio r: 'transport' is given on line 2 already"),
+        # Endpoints: a port that cannot be, two sockets (or the telnet VTY) on one address.
+        ("bridge\n events bind tcp://127.0.0.1:99999\n", 2, "port 99999 is not 1-65535"),
+        ("bridge\n events bind ipc:///tmp/tb-same\n commands bind ipc:///tmp//tb-same\n", 3,
+         "the events socket (line 2) and the commands socket (line 3) are both bound to"),
+        ("bridge\n events bind tcp://127.0.0.1:5570\n commands bind tcp://localhost:5570\n", 3,
+         "are both bound to tcp://localhost:5570; give each its own endpoint"),
+        ("bridge\n commands bind tcp://127.0.0.1:5560\n", 2,
+         "commands bind tcp://127.0.0.1:5560 is the events socket's default endpoint"),
+        ("line vty\n bind 127.0.0.1 5571\nbridge\n events bind tcp://127.0.0.1:5571\n", 4,
+         "the telnet VTY (line vty / bind 127.0.0.1 5571) and the events socket (events bind "
+         "tcp://127.0.0.1:5571) would listen on the same port"),
+        ("bridge\n commands bind tcp://*:5572\nline vty\n bind 127.0.0.1 5572\n", 4,
+         "and the commands socket (commands bind tcp://*:5572) would listen on the same port"),
+        ("bridge\n events bind tcp://*:4270\n", 2, "the telnet VTY (line vty / bind 127.0.0.1 4270: the default)"),
     ]
 
     def test_config_errors_name_line_and_reason(self):
