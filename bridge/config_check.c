@@ -4,7 +4,9 @@
 #include "bridge/config_check.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/talloc.h>
@@ -13,6 +15,7 @@
 #include "bridge/bridge.h"
 #include "bridge/config_file.h"
 #include "bridge/endpoint.h"
+#include "bridge/radio.h"
 
 /* The lines one object's settings came from. */
 struct origin {
@@ -141,8 +144,124 @@ static int check_sockets(struct tb_bridge *b, unsigned *line, char **errmsg)
 	return 0;
 }
 
+/* ---- radios ------------------------------------------------------------- */
+
+static bool same_device(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	if (!strcmp(a, b))
+		return true;
+	/* /dev/serial/by-id/... and the /dev/ttyUSB0 it links to */
+	return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
+}
+
+static bool usb_ids_overlap(const struct tb_radio *a, const struct tb_radio *b)
+{
+	if (!a->usb_vid || !b->usb_vid)
+		return true;	/* "any terminal a usb profile knows" */
+	return a->usb_vid == b->usb_vid && a->usb_pid == b->usb_pid;
+}
+
+/* Settings for another transport than the radio's. */
+static int check_transport_settings(struct tb_radio *r, unsigned *line, char **errmsg)
+{
+	static const struct {
+		enum tb_config_setting s;
+		enum tb_radio_transport needs;
+		const char *name;
+	} only[] = {
+		{ TB_CFG_USB_SERIAL, TB_RADIO_USB, "usb serial" },
+		{ TB_CFG_USB_BUS_PATH, TB_RADIO_USB, "usb bus-path" },
+		{ TB_CFG_USB_INTERFACE, TB_RADIO_USB, "usb interface" },
+		{ TB_CFG_USB_PROFILE, TB_RADIO_USB, "usb profile" },
+		{ TB_CFG_SIMULATE, TB_RADIO_SIM, "simulate" },
+		{ TB_CFG_SIM_IDENTITY, TB_RADIO_SIM, "sim-identity" },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(only); i++) {
+		unsigned l = tb_config_line_of(r, only[i].s);
+
+		if (!l || r->transport == only[i].needs)
+			continue;
+		*line = l;
+		*errmsg = talloc_asprintf(r->bridge, "'%s' is for radios with 'transport %s', and radio %s has "
+					  "'transport %s' (line %u); remove the line or change the transport", only[i].name,
+					  tb_radio_transport_name(only[i].needs), r->name,
+					  tb_radio_transport_name(r->transport),
+					  tb_config_line_of(r, TB_CFG_TRANSPORT));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* r against a radio q before it: one terminal cannot be two radios'. */
+static int check_two_radios(const struct tb_radio *q, struct tb_radio *r, unsigned *line, char **errmsg)
+{
+	bool usb = q->transport == TB_RADIO_USB && r->transport == TB_RADIO_USB;
+	enum tb_config_setting s;
+	char *what;
+
+	if (q->transport == TB_RADIO_TTY && r->transport == TB_RADIO_TTY && same_device(q->tty_path, r->tty_path))
+		what = talloc_asprintf(r, "the device %s", r->tty_path), s = TB_CFG_TRANSPORT;
+	else if (usb && q->usb_serial && r->usb_serial && !strcmp(q->usb_serial, r->usb_serial) &&
+		 usb_ids_overlap(q, r))
+		what = talloc_asprintf(r, "usb serial %s", r->usb_serial), s = TB_CFG_USB_SERIAL;
+	else if (usb && q->usb_bus_path && r->usb_bus_path && !strcmp(q->usb_bus_path, r->usb_bus_path))
+		what = talloc_asprintf(r, "usb bus-path %s", r->usb_bus_path), s = TB_CFG_USB_BUS_PATH;
+	else if (q->match_identity && r->match_identity && !strcmp(q->match_identity, r->match_identity))
+		what = talloc_strdup(r, "the same match identity"), s = TB_CFG_MATCH_IDENTITY;	/* health data */
+	else
+		return 0;
+	*line = tb_config_line_of(r, s);
+	*errmsg = talloc_asprintf(r->bridge, "radio %s names %s, as radio %s does (line %u): one terminal can be "
+				  "only one radio's; give each radio its own", r->name, what, q->name,
+				  tb_config_line_of(q, s));
+	talloc_free(what);
+	return -EINVAL;
+}
+
+static int check_radio(struct tb_bridge *b, struct tb_radio *r, unsigned *line, char **errmsg)
+{
+	unsigned radio_line = tb_config_line_of(r, TB_CFG_RADIO);
+	const struct tb_radio *q;
+	int rc;
+
+	if (!radio_line)
+		return 0;	/* not from the file */
+	if (!tb_config_line_of(r, TB_CFG_TRANSPORT)) {
+		*line = radio_line;
+		*errmsg = talloc_asprintf(b, "radio %s has no transport: say how its terminal is reached with "
+					  "'transport sim', 'transport tty DEVICE' or 'transport usb [VID:PID]'",
+					  r->name);
+		return -EINVAL;
+	}
+	rc = check_transport_settings(r, line, errmsg);
+	if (rc < 0)
+		return rc;
+	llist_for_each_entry(q, &b->radios, entry) {
+		if (q == r)
+			break;
+		rc = check_two_radios(q, r, line, errmsg);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int tb_config_check(struct tb_bridge *b, unsigned *line, char **errmsg)
 {
+	struct tb_radio *r;
+	int rc;
+
 	*line = 0;
-	return check_sockets(b, line, errmsg);
+	rc = check_sockets(b, line, errmsg);
+	if (rc < 0)
+		return rc;
+	llist_for_each_entry(r, &b->radios, entry) {
+		rc = check_radio(b, r, line, errmsg);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }

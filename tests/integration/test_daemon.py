@@ -106,6 +106,21 @@ class CommandLine(unittest.TestCase):
         ("bridge\n commands bind tcp://*:5572\nline vty\n bind 127.0.0.1 5572\n", 4,
          "and the commands socket (commands bind tcp://*:5572) would listen on the same port"),
         ("bridge\n events bind tcp://*:4270\n", 2, "the telnet VTY (line vty / bind 127.0.0.1 4270: the default)"),
+        # Radios: no transport (it used to be sim without a word), settings of another transport,
+        # two radios on one terminal.
+        ("radio r\n profile generic\n", 1, "radio r has no transport: say how its terminal is reached"),
+        ("radio r\n transport sim\n usb serial ABC\n", 3,
+         "'usb serial' is for radios with 'transport usb', and radio r has 'transport sim' (line 2)"),
+        ("radio r\n transport tty /dev/null\n sim-identity 02420001600001001\n", 3,
+         "'sim-identity' is for radios with 'transport sim', and radio r has 'transport tty' (line 2)"),
+        ("radio a\n transport tty /dev/null\nradio b\n transport tty /dev/../dev/null\n", 4,
+         "radio b names the device /dev/../dev/null, as radio a does (line 2): one terminal can be only one"),
+        ("radio a\n transport usb\n usb serial X1\nradio b\n transport usb 0cad:9015\n usb serial X1\n", 6,
+         "radio b names usb serial X1, as radio a does (line 3)"),
+        ("radio a\n transport usb\n usb bus-path 1-1.2\nradio b\n transport usb\n usb bus-path 1-1.2\n", 6,
+         "radio b names usb bus-path 1-1.2, as radio a does (line 3)"),
+        ("radio a\n transport usb\n match identity 02420001600001001\nradio b\n transport tty /dev/null\n"
+         " match identity 02420001600001001\n", 6, "radio b names the same match identity, as radio a does (line 3)"),
     ]
 
     def test_config_errors_name_line_and_reason(self):
@@ -123,17 +138,6 @@ class CommandLine(unittest.TestCase):
                     if "(see above)" in out:    # the VTY printed the line it refused
                         self.assertIn(text.splitlines()[line - 1].strip(), out)
                     self.assertNotIn("running", out)
-
-    def test_usb_lines_need_transport_usb(self):
-        with tempfile.TemporaryDirectory() as d:
-            cfg = os.path.join(d, "c.cfg")
-            with open(cfg, "w") as f:
-                f.write(f"line vty\n bind 127.0.0.1 0\nbridge\n events bind ipc://{d}/ev\n"
-                        f" commands bind ipc://{d}/cmd\n state-dir {d}/var\n"
-                        "radio r\n transport sim\n usb serial ABC\n")
-            r = self.run_daemon("-c", cfg)
-            self.assertEqual(r.returncode, 1)
-            self.assertIn("radio r: its 'usb ...' lines need 'transport usb'", r.stderr)
 
     def test_events_socket_in_use(self):
         with tempfile.TemporaryDirectory() as d, socket.socket() as s:
