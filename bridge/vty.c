@@ -59,6 +59,7 @@
 #include "ipc/security.h"
 #include "codecs/pei_urc.h"
 #include "radio-drivers/radio_link.h"
+#include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/usb.h"
 #include "radio-drivers/usb_profile.h"
 
@@ -497,13 +498,21 @@ DEFUN(cfg_radio_simulate, cfg_radio_simulate_cmd, "simulate SCENARIO",
       "Scenario the simulated terminal plays\n" "Scenario file (relative to the config file)\n")
 {
 	struct tb_radio *r = vty->index;
+	char why[128];
+	unsigned line;
 	char *path;
+	int rc;
 
 	if (given_twice(vty, r, TB_CFG_SIMULATE, "simulate"))
 		return CMD_WARNING;
 	path = resolve_path(r, argv[0]);
-	if (access(path, R_OK) < 0) {
-		vty_out(vty, "%% cannot read scenario file %s: %s%s", path, strerror(errno), VTY_NEWLINE);
+	/* The whole scenario now: a bad one would be refused at every reopen. */
+	rc = tb_sim_check_scenario(path, &line, why, sizeof(why));
+	if (rc < 0) {
+		if (line)
+			vty_out(vty, "%% scenario file %s line %u is wrong: %s%s", path, line, why, VTY_NEWLINE);
+		else
+			vty_out(vty, "%% cannot read scenario file %s: %s%s", path, why, VTY_NEWLINE);
 		talloc_free(path);
 		return CMD_WARNING;
 	}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
@@ -655,7 +656,12 @@ static int parse_line(void *ctx, char *line, struct scn_step *st, const char **w
 	return 1;
 }
 
-int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *err_line)
+/* Read and check the scenario at path: its steps (talloc children of ctx,
+ * the texts children of the array) in *steps_out / *n_out. Returns 0, or
+ * -errno / -EINVAL with why filled in and, for -EINVAL, *err_line the line
+ * at fault (0 if none is). */
+static int scn_parse(void *ctx, const char *path, struct scn_step **steps_out, unsigned *n_out,
+		     unsigned *err_line, char *why_buf, size_t why_len)
 {
 	void *tmp;
 	struct scn_step *steps = NULL;
@@ -665,29 +671,34 @@ int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *
 	size_t cap = 0;
 	ssize_t got;
 	const char *why = NULL;
+	struct stat st;
 	int rc = 0;
 	FILE *f;
 
-	if (err_line)
-		*err_line = 0;
+	*err_line = 0;
 	if (!path || !*path) {
-		snprintf(s->load_error, sizeof(s->load_error), "no file given");
+		snprintf(why_buf, why_len, "no file given");
 		return -EINVAL;
 	}
 	f = fopen(path, "re");
 	if (!f) {
 		rc = -errno;
-		snprintf(s->load_error, sizeof(s->load_error), "%s", strerror(-rc));
+		snprintf(why_buf, why_len, "%s", strerror(-rc));
 		return rc;
 	}
-	tmp = talloc_new(s);
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		snprintf(why_buf, why_len, "it is a directory, not a scenario file");
+		return -EISDIR;
+	}
+	tmp = talloc_new(ctx);
 	if (!tmp) {
 		fclose(f);
 		return -ENOMEM;
 	}
 
 	while ((got = getline(&buf, &cap, f)) >= 0) {
-		struct scn_step st = { .lineno = ++lineno };
+		struct scn_step step = { .lineno = ++lineno };
 		int r;
 
 		while (got && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
@@ -697,18 +708,18 @@ int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *
 			rc = -EINVAL;
 			break;
 		}
-		r = parse_line(tmp, buf, &st, &why);
+		r = parse_line(tmp, buf, &step, &why);
 		if (r < 0) {
 			rc = -EINVAL;
 			break;
 		}
 		if (r == 0)
 			continue;
-		if (st.op == SCN_WAIT && st.ms > 0)
+		if (step.op == SCN_WAIT && step.ms > 0)
 			can_loop = true;
-		if (st.op == SCN_SILENT)
+		if (step.op == SCN_SILENT)
 			can_loop = true;
-		if (st.op == SCN_LOOP && !looped) {
+		if (step.op == SCN_LOOP && !looped) {
 			if (!can_loop) {
 				why = "loop without a wait > 0 before it would spin";
 				rc = -EINVAL;
@@ -722,7 +733,7 @@ int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *
 			rc = -ENOMEM;
 			break;
 		}
-		steps[n++] = st;
+		steps[n++] = step;
 	}
 	if (!rc && ferror(f)) {
 		rc = -EIO;
@@ -732,23 +743,53 @@ int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *
 	fclose(f);
 
 	if (rc) {
-		if (rc == -EINVAL && err_line)
+		if (rc == -EINVAL)
 			*err_line = lineno;
-		snprintf(s->load_error, sizeof(s->load_error), "%s", why ? why : strerror(-rc));
+		snprintf(why_buf, why_len, "%s", why ? why : strerror(-rc));
 		talloc_free(tmp);
 		return rc;
 	}
-
-	tb_sim_stop(s);
-	talloc_free(s->steps);
 	/* The texts are children of tmp; keep them with the steps array. */
 	if (steps) {
-		talloc_steal(s, steps);
+		talloc_steal(ctx, steps);
 		for (unsigned i = 0; i < n; i++)
 			if (steps[i].text)
 				talloc_steal(steps, steps[i].text);
 	}
 	talloc_free(tmp);
+	*steps_out = steps;
+	*n_out = n;
+	return 0;
+}
+
+int tb_sim_check_scenario(const char *path, unsigned *err_line, char *why, size_t why_len)
+{
+	struct scn_step *steps = NULL;
+	unsigned n = 0, line;
+	void *ctx = talloc_new(NULL);
+	int rc;
+
+	if (!ctx)
+		return -ENOMEM;
+	rc = scn_parse(ctx, path, &steps, &n, &line, why, why_len);
+	if (err_line)
+		*err_line = line;
+	talloc_free(ctx);
+	return rc;
+}
+
+int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *err_line)
+{
+	struct scn_step *steps = NULL;
+	unsigned n = 0, line;
+	int rc = scn_parse(s, path, &steps, &n, &line, s->load_error, sizeof(s->load_error));
+
+	if (err_line)
+		*err_line = line;
+	if (rc < 0)
+		return rc;
+	tb_sim_stop(s);
+	talloc_free(s->steps);
 	s->steps = steps;
 	s->n_steps = n;
 	s->pc = 0;

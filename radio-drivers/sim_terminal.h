@@ -62,6 +62,12 @@ struct tb_sim_terminal *tb_sim_alloc(void *ctx, const char *own_tsi,
  * failure the loaded scenario is kept). Returns 0 or -errno / -EINVAL; on
  * -EINVAL *err_line (may be NULL) is the offending line number, else 0. */
 int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *err_line);
+/* Check a scenario file as tb_sim_load_scenario() would load it, without a
+ * terminal: the daemon refuses a bad scenario when its config is read, not
+ * at every reopen of the radio. Returns 0, or -errno / -EINVAL with why
+ * (why_len bytes) saying why, e.g. "wait needs a number of milliseconds";
+ * on -EINVAL *err_line (may be NULL) is the offending line number, else 0. */
+int tb_sim_check_scenario(const char *path, unsigned *err_line, char *why, size_t why_len);
 /* Why the last tb_sim_load_scenario() failed, e.g. "wait needs a number of
  * milliseconds" (never the line's contents); "" if it did not. */
 const char *tb_sim_load_error(const struct tb_sim_terminal *s);

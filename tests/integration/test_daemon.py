@@ -65,7 +65,8 @@ class CommandLine(unittest.TestCase):
             self.assertIn(f"{d} is a directory, not a config file", r.stderr)
             self.assertNotIn("running", r.stderr)
 
-    # (config text or bytes, the line at fault, what the daemon must say)
+    # (config text or bytes, the line at fault, what the daemon must say[, bad.scn beside it]);
+    # {d} is the folder of both.
     CONFIG_ERRORS = [
         ("bridge\n id two words\n", 2, "There is no such command"),
         ("bridge\n events bind udp://127.0.0.1:1\n", 2, "must start with tcp:// or ipc://"),
@@ -121,12 +122,26 @@ class CommandLine(unittest.TestCase):
          "radio b names usb bus-path 1-1.2, as radio a does (line 3)"),
         ("radio a\n transport usb\n match identity 02420001600001001\nradio b\n transport tty /dev/null\n"
          " match identity 02420001600001001\n", 6, "radio b names the same match identity, as radio a does (line 3)"),
+        # Scenarios are read whole with the config (they were refused at every reopen of the radio).
+        ("radio r\n transport sim\n simulate bad.scn\n", 3,
+         "scenario file {d}/bad.scn line 3 is wrong: wait needs a number of milliseconds",
+         "+CTCR: 1,1\n# a comment\nwait abc\n"),
+        ("radio r\n transport sim\n\n simulate bad.scn\n", 4,
+         "scenario file {d}/bad.scn line 2 is wrong: loop without a wait > 0 before it would spin",
+         "+CTCR: 1,1\nloop\n"),
+        ("radio r\n transport sim\n simulate .\n", 3, "cannot read scenario file {d}/.: it is a directory"),
     ]
 
     def test_config_errors_name_line_and_reason(self):
         with tempfile.TemporaryDirectory() as d:
-            for text, line, reason in self.CONFIG_ERRORS:
+            for text, line, reason, *scenario in self.CONFIG_ERRORS:
                 with self.subTest(text=text[:80]):
+                    if isinstance(text, str):
+                        text = text.replace("{d}", d)
+                    reason = reason.replace("{d}", d)
+                    if scenario:
+                        with open(os.path.join(d, "bad.scn"), "w") as f:
+                            f.write(scenario[0])
                     cfg = os.path.join(d, "bad.cfg")
                     with open(cfg, "wb") as f:
                         f.write(text if isinstance(text, bytes) else text.encode())
