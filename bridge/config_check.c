@@ -144,6 +144,24 @@ static int check_sockets(struct tb_bridge *b, unsigned *line, char **errmsg)
 	return 0;
 }
 
+/* CURVE takes both files; with one of them, start-up would stop later
+ * without a line. */
+static int check_curve(struct tb_bridge *b, unsigned *line, char **errmsg)
+{
+	if (!b->curve_server_key == !b->curve_clients)
+		return 0;
+	if (b->curve_server_key) {
+		*line = tb_config_line_of(b, TB_CFG_CURVE_SERVER_KEY);
+		*errmsg = talloc_strdup(b, "'curve server-key' needs 'curve clients FILE' too (who may connect, with "
+				       "which role): CURVE is on for both or for neither");
+	} else {
+		*line = tb_config_line_of(b, TB_CFG_CURVE_CLIENTS);
+		*errmsg = talloc_strdup(b, "'curve clients' needs 'curve server-key FILE' too (the bridge's own key "
+				       "pair, from tetractl keygen): CURVE is on for both or for neither");
+	}
+	return -EINVAL;
+}
+
 /* ---- radios ------------------------------------------------------------- */
 
 static bool same_device(const char *a, const char *b)
@@ -256,6 +274,9 @@ int tb_config_check(struct tb_bridge *b, unsigned *line, char **errmsg)
 
 	*line = 0;
 	rc = check_sockets(b, line, errmsg);
+	if (rc < 0)
+		return rc;
+	rc = check_curve(b, line, errmsg);
 	if (rc < 0)
 		return rc;
 	llist_for_each_entry(r, &b->radios, entry) {

@@ -1,8 +1,9 @@
 /* What a config file cannot mean, refused at start-up with its line: a
  * setting given twice in the file, where the second would silently replace
  * the first (two `radio` blocks of one name merged, one radio gone without a
- * word); two sockets on one address; a radio without a transport, with
- * settings of another transport, or on another radio's terminal.
+ * word); two sockets on one address; half a CURVE setup (a key without
+ * a clients file); a radio without a transport, with settings of another
+ * transport, or on another radio's terminal.
  *
  * The VTY commands note the line each setting comes from while the file is
  * read (tb_config_file_line()); tb_config_check() looks at the whole once

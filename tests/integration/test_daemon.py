@@ -107,6 +107,8 @@ class CommandLine(unittest.TestCase):
         ("bridge\n commands bind tcp://*:5572\nline vty\n bind 127.0.0.1 5572\n", 4,
          "and the commands socket (commands bind tcp://*:5572) would listen on the same port"),
         ("bridge\n events bind tcp://*:4270\n", 2, "the telnet VTY (line vty / bind 127.0.0.1 4270: the default)"),
+        ("bridge\n id x\n curve server-key /dev/null\n", 3, "'curve server-key' needs 'curve clients FILE' too"),
+        ("bridge\n curve clients /dev/null\n", 2, "'curve clients' needs 'curve server-key FILE' too"),
         # Radios: no transport (it used to be sim without a word), settings of another transport,
         # two radios on one terminal.
         ("radio r\n profile generic\n", 1, "radio r has no transport: say how its terminal is reached"),
