@@ -34,6 +34,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/tdef.h>
@@ -315,9 +316,18 @@ DEFUN(cfg_radio_transport_tty, cfg_radio_transport_tty_cmd, "transport tty DEVIC
       "Device, e.g. /dev/ttyUSB0\n" "Baud rate (default 115200)\n")
 {
 	struct tb_radio *r = vty->index;
+	struct stat st;
 
 	if (given_twice(vty, r, TB_CFG_TRANSPORT, "transport"))
 		return CMD_WARNING;
+	/* A device that is not there yet may come (a USB serial adapter);
+	 * a file or a folder never becomes a terminal. */
+	if (stat(argv[0], &st) == 0 && !S_ISCHR(st.st_mode)) {
+		vty_out(vty, "%% transport tty %s: it is a %s, not a serial device (e.g. /dev/ttyUSB0)%s", argv[0],
+			S_ISDIR(st.st_mode) ? "directory" : S_ISREG(st.st_mode) ? "regular file" : "special file",
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
 	r->transport = TB_RADIO_TTY;
 	osmo_talloc_replace_string(r, &r->tty_path, argv[0]);
 	r->baud = argc > 1 ? atoi(argv[1]) : 115200;

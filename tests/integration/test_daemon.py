@@ -116,6 +116,8 @@ class CommandLine(unittest.TestCase):
          "'usb serial' is for radios with 'transport usb', and radio r has 'transport sim' (line 2)"),
         ("radio r\n transport tty /dev/null\n sim-identity 02420001600001001\n", 3,
          "'sim-identity' is for radios with 'transport sim', and radio r has 'transport tty' (line 2)"),
+        ("radio r\n transport tty /tmp\n", 2, "transport tty /tmp: it is a directory, not a serial device"),
+        ("radio r\n transport tty {d}/bad.cfg\n", 2, "it is a regular file, not a serial device"),
         ("radio a\n transport tty /dev/null\nradio b\n transport tty /dev/../dev/null\n", 4,
          "radio b names the device /dev/../dev/null, as radio a does (line 2): one terminal can be only one"),
         ("radio a\n transport usb\n usb serial X1\nradio b\n transport usb 0cad:9015\n usb serial X1\n", 6,
