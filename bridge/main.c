@@ -96,6 +96,7 @@ static struct vty_app_info vty_info = {
 int main(int argc, char **argv)
 {
 	const char *config_file = "tetra-bridge.cfg";
+	bool config_given = false;
 	const char *debug_cats = NULL;
 	void *root;
 	struct tb_bridge *bridge;
@@ -114,7 +115,13 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "c:d:hV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
+			if (config_given) {	/* one would be ignored without a word */
+				fprintf(stderr, "tetra-bridged: -c is given twice (%s and %s); give one config file\n",
+					config_file, optarg);
+				return 64;
+			}
 			config_file = optarg;
+			config_given = true;
 			break;
 		case 'd':
 			debug_cats = optarg;

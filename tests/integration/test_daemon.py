@@ -57,6 +57,11 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("cannot read config file /nonexistent/tetra.cfg", r.stderr)
 
+    def test_config_given_twice(self):
+        r = self.run_daemon("-c", "/nonexistent/a.cfg", "-c", "/nonexistent/b.cfg")
+        self.assertEqual(r.returncode, 64)
+        self.assertIn("-c is given twice (/nonexistent/a.cfg and /nonexistent/b.cfg)", r.stderr)
+
     def test_config_directory(self):
         # A folder is not a config file: once it ran on the defaults.
         with tempfile.TemporaryDirectory() as d:
