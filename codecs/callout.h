@@ -1,5 +1,5 @@
 /* Call-out (alarm) messages: TCCA Call-Out service as used in Norway and
- * Germany (protocol notes §7). Alerts go to a terminal (ISSI) or group
+ * Germany (docs/protocol.md §9). Alerts go to a terminal (ISSI) or group
  * (GSSI); the terminal answers accept / standby / reject, or "test OK" to a
  * test alert.
  *
@@ -8,7 +8,7 @@
  * tetra_callout_cfg holds the PID, the codes of the message types, alert
  * types and responses, and each message's layout as an ordered list of
  * fields with their widths. The default (tetra_callout_default_cfg, PID
- * 0xC3 as the notes guess) is a placeholder to be replaced by the real
+ * 0xC3 as public decoders report, docs/protocol.md §9) is a placeholder to be replaced by the real
  * layout once it is known; nothing else in the tree depends on it.
  *
  * Like the LIP codec, encode and decode work on the call-out payload only:

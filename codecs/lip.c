@@ -3,14 +3,14 @@
  * Sources and certainty, field by field:
  *  - short report, long report header, time data, shapes 0..10 with their
  *    field widths, velocity types 0..7 with their widths, ack request,
- *    additional data: protocol notes §5, the three examples there, and two
+ *    additional data: docs/protocol.md §7, its three LIP examples (§11), and two
  *    independent public decoders that agree on every width;
  *  - horizontal position uncertainty (6 bits) and the ellipse half axes:
  *    r = 2 * 1.2^(K+5) - 4 m, K = 63 "best effort" (TS 100 392-18-1 table
  *    "horizontal position accuracy" as quoted by a public decoder: 0 <1 m,
  *    1 <2 m, 2 <3.2 m ... 62 <403 802.7 m, which this formula reproduces);
  *  - ellipse angle and direction of travel extended: v * 360 / 256 (the
- *    notes for the direction; for the ellipse angle one public decoder,
+ *    spec as quoted for the direction; for the ellipse angle one public decoder,
  *    unverified);
  *  - NOT interpreted, passed on as raw codes because the public sources
  *    disagree or are silent: confidence level, altitude uncertainty,

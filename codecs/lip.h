@@ -7,8 +7,8 @@
  * SDS-TL TRANSFER header); bit lengths count only the LIP PDU's bits.
  *
  * What is decoded and how sure we are (see lip.c for the per-field notes):
- *  - short report: every field (layout and codings confirmed by the notes'
- *    examples);
+ *  - short report: every field (layout and codings confirmed by the
+ *    examples of docs/protocol.md §11);
  *  - long report (PDU type 01, extension 0011): time, every location shape
  *    0..10, every velocity type 0..7, ack request, reason / user data;
  *    field widths agree across two independent public decoders. Values whose
@@ -144,7 +144,7 @@ uint8_t tetra_lip_velocity_code(double kmh);
 double tetra_lip_uncertainty_m(uint8_t code);
 /*! Smallest code 0..62 whose bound covers metres (63 if none does). */
 uint8_t tetra_lip_uncertainty_code(double metres);
-/*! 11-bit altitude code 1..2047 -> metres (notes §5); INT32_MIN for 0 ("not known") and > 2047. */
+/*! 11-bit altitude code 1..2047 -> metres (docs/protocol.md §7.9); INT32_MIN for 0 ("not known") and > 2047. */
 int32_t tetra_lip_altitude_m(uint16_t code);
 /*! Nearest altitude code 1..2047 for metres (clamped to -200 .. 11525). */
 uint16_t tetra_lip_altitude_code(int32_t metres);

@@ -8,7 +8,7 @@
  * Conventions shared by every URC:
  *  - "+NAME:" then comma-separated fields; blanks (space, tab) around a
  *    field, and CR/LF/blanks at the end of the line, are ignored.
- *  - Optional fields (in [brackets] in the notes) may be empty, and
+ *  - Optional fields (in [brackets] in docs/protocol.md §3) may be empty, and
  *    trailing optional fields may be left out; a missing or empty mandatory
  *    field, or more fields than the layout has, is TETRA_E_SYNTAX.
  *  - Non-digits in a numeric field: TETRA_E_NUMBER (no sign, no hex; the
@@ -456,7 +456,7 @@ static int dec_cdtxc(const struct fld *f, int nf, struct tetra_prim *out)
 }
 
 /* +CTXI / +CTXW / +CTXD: layouts unverified; the first field is the cc
- * instance, the rest is ignored (not even split). The notes name +CTXD
+ * instance, the rest is ignored (not even split). docs/protocol.md §3.2 names +CTXD
  * "tx ceased", so it gives TETRA_TX_CEASED like +CDTXC. */
 static int dec_tx_first(const char *s, size_t n, uint8_t kind, struct tetra_prim *out)
 {

@@ -28,7 +28,7 @@ int tetra_status_encode(uint16_t value, struct tetra_sds_pdu *out);
  *
  *  The coding is tetra_text_pick_coding(): ISO 8859-1 when every character
  *  fits, else ISO 8859-15, else UTF-16BE; no timestamp; service selection /
- *  short form report bit 1 (as in the notes' examples); no storage block.
+ *  short form report bit 1 (as in docs/protocol.md §11's examples); no storage block.
  *  When the text fits one SDS type 4 (2047 bits) it is one PID 0x82
  *  message with reference msg_ref_first. Otherwise it is split into PID 0x8A
  *  parts with a user data header: IEI 0x00 (8-bit reference) when

@@ -6,7 +6,7 @@
  * Pure functions over the bounds-checked bit reader/writer (codecs/bitio.h):
  * no I/O, no allocation, no globals but const tables.
  *
- * PDU layouts, MSB first (notes §4):
+ * PDU layouts, MSB first (docs/protocol.md §5):
  *   SDS-TRANSFER: PID(8) | type(4)=0 | delivery report request(2) |
  *                 service selection / short form report(1) | storage(1) |
  *                 message ref(8) | [storage block] | user data
@@ -24,7 +24,7 @@
  *  - the service selection / short form report bit is passed on as sent
  *    (tetra_sds_tl.short_report_ok = bit value); which of 0/1 means "short
  *    form report recommended" was not checked against the spec text. The
- *    notes' examples (0x82 0x02 ...) set it to 1 and so do our encoders;
+ *    examples of docs/protocol.md §11 (0x82 0x02 ...) set it to 1, as do our encoders;
  *  - external number digits: 0-9, 0xA '*', 0xB '#', 0xC '+' (the CMCE
  *    external subscriber number digit coding), 0xD-0xF refused; at most 24
  *    digits; an odd digit count is NOT padded to an octet (no dummy digit),
@@ -44,7 +44,7 @@
 #include "codecs/codec_err.h"
 #include "codecs/tetra_prim.h"
 
-/* Protocol identifiers (EN 300 392-2 §29.4.3.9, notes §4). */
+/* Protocol identifiers (EN 300 392-2 §29.4.3.9, docs/protocol.md §5). */
 #define TETRA_PID_SIMPLE_TEXT		0x02
 #define TETRA_PID_SIMPLE_LOCATION	0x03	/* NMEA, no SDS-TL */
 #define TETRA_PID_SIMPLE_IMM_TEXT	0x09
@@ -86,7 +86,7 @@ enum tetra_sds_fwd_type {
 	TETRA_SDS_FWD_NONE = 7,
 };
 
-/* Delivery status values used by the bridge (§29.4.3.2, notes §4). */
+/* Delivery status values used by the bridge (§29.4.3.2, docs/protocol.md §5). */
 #define TETRA_SDS_ST_RECEIVED		0x00	/* receipt acknowledged by destination */
 #define TETRA_SDS_ST_RECEIPT_REPORT_ACK	0x01
 #define TETRA_SDS_ST_CONSUMED		0x02

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "codecs/tetra_names.h"
 
-/* +CTCR disconnect cause (EN 300 392-5, as in the protocol notes). */
+/* +CTCR disconnect cause (EN 300 392-5; docs/protocol.md §3.2). */
 const struct value_string tetra_disconnect_cause_names[] = {
 	{ 0, "unknown" },
 	{ 1, "user request" },
@@ -49,7 +49,7 @@ const struct value_string tetra_disconnect_cause_names[] = {
 };
 
 /* +CME ERROR (EN 300 392-5). 10..18 follow the 3GPP TS 27.007 SIM/PIN
- * numbering, which the notes only summarise as "SIM/PIN conditions". */
+ * numbering (unverified for TETRA terminals: docs/protocol.md §3.5). */
 const struct value_string tetra_cme_error_names[] = {
 	{ 0, "cannot send over the air" },
 	{ 1, "no reliable link" },
@@ -145,7 +145,7 @@ const struct value_string tetra_reg_stat_names[] = {
 };
 
 /* +CMGS <sds status>: only the values seen from terminals are named
- * (protocol notes §2); the rest of the table is unverified. */
+ * (docs/protocol.md §3.3); the rest of the table is unverified. */
 const struct value_string tetra_send_status_names[] = {
 	{ 4, "sent" },
 	{ 5, "failed" },

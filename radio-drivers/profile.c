@@ -1,4 +1,4 @@
-/* Built-in device profiles. Facts from ../shared/notes/protocol.md §3:
+/* Built-in device profiles. Facts from docs/protocol.md §4:
  * AT+CTSP=<profile>,<layer1>[,<layer2>] routes a service to the PEI;
  * "2,0,0" call signalling, "1,2,20" status ("2,2,20" to terminal and PEI on
  * some models), "1,3,<PID>" one SDS-TL protocol, "1,3,24"/"1,3,25" all SDS

@@ -1,5 +1,5 @@
 /* USB identities of TETRA terminals; see usb_profile.h. Facts from the
- * protocol notes §8: Motorola PEI is not CDC-ACM but two vendor-class
+ * docs/protocol.md §10: Motorola PEI is not CDC-ACM but two vendor-class
  * interfaces (Linux binds usb-serial-simple "motorola_tetra" to them);
  * Airbus 1e8e:6001's class is unknown; other makes come as CDC-ACM.
  *

@@ -1,4 +1,4 @@
-/* USB identities of TETRA terminals, kept as data (protocol notes §8):
+/* USB identities of TETRA terminals, kept as data (docs/protocol.md §10):
  * which VID:PID belong to which make, how the PEI is reached on them (a
  * vendor-specific bulk interface, or CDC-ACM), and which PEI init sequence
  * (radio-drivers/profile.c, by name) they need. The libusb transport
@@ -47,7 +47,7 @@ struct tb_usb_profile {
 	const struct tb_usb_id *ids;
 	/* TB_USB_VENDOR_BULK: interfaces the terminal has, and the one that
 	 * carries the PEI unless the match spec names another. Which Motorola
-	 * interface it is is unverified (notes §8): interface 0 first; when
+	 * interface it is is unverified (docs/protocol.md §10): interface 0 first; when
 	 * no interface is configured and "AT" gets no answer there, the link
 	 * probes the next one (tb_transport_probe_next). */
 	uint8_t n_interfaces;

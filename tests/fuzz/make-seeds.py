@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # Writes the seed corpus of every fuzz target, tests/fuzz/corpus/<target>/,
-# from the vectors of the protocol notes (shared/notes/protocol.md) and a few
+# from the example vectors of docs/protocol.md §11 and a few
 # hand-made edge cases. The files are checked in; run this after changing a
 # target's input format or adding vectors (files named regress-* are inputs
 # that once failed, kept as they are):
@@ -33,7 +33,7 @@ OUT = os.path.join(HERE, "corpus")
 HDR = "+CTSDSR: 12,09011638300023404,1,09011638300000001,1,"
 STATUS_HDR = "+CTSDSR: 13,09011638300023404,1,09011638300000001,1,16"
 
-# (hex incl. PID, bits) from the notes' §4/§5 examples
+# (hex incl. PID, bits): the examples of docs/protocol.md §11
 SDS = [
     ("0201746573746D657373616765", 104, "simple_text"),
     ("82029C01746573746D657373616765", 120, "tl_text"),

@@ -8,7 +8,8 @@ prints, built here field by field so that each line says what it holds.
 The traces are the test input and are checked in; run this only to change
 them, then `cmake --build <build> --target golden-update` and review the
 new expected output. PDUs are packed MSB first as EN 300 392-2 §29 and
-TS 100 392-18-1 lay them out (see /work/shared/notes/protocol.md).
+TS 100 392-18-1 lay them out (see docs/protocol.md §5-§7; lines marked
+"example" are the vectors of its §11).
 """
 import os, sys
 
@@ -121,14 +122,14 @@ def udh(b, ref, total, part):
 l1 = lambda s: list(s.encode("latin-1"))
 u16 = lambda s: list(s.encode("utf-16-be"))
 text = ["AT+CTSP=1,3,130", "OK", "AT+CTSP=1,3,137", "OK", "AT+CTSP=1,3,138", "OK"]
-text += sds(text_simple(0x02, 1, l1("testmessage")))                       # notes: simple text
+text += sds(text_simple(0x02, 1, l1("testmessage")))                       # example: simple text
 text += sds(text_simple(0x02, 1, l1("Pasient på båre, rom 3")))
 g, gbits = gsm7("Kom til legevakt")                                          # 16 septets: 14 whole octets
 text += sds(Bits().put(0x02, 8).put(0, 1).put(0, 7).bytes_(g))
 text += sds(text_simple(0x02, 26, u16("Blåbærsyltetøy ÆØÅ")))
 text += sds(text_simple(0x02, 13, l1("Pris 100 ") + [0xA4]))               # 8859-15 euro
 text += sds(text_simple(0x09, 1, l1("STOPP: kjør til Førde")))               # simple immediate text
-text += sds(texthdr(transfer(0x82, 0x9C), 1).bytes_(l1("testmessage")))     # notes: TRANSFER
+text += sds(texthdr(transfer(0x82, 0x9C), 1).bytes_(l1("testmessage")))     # example: TRANSFER
 text += sds(texthdr(transfer(0x82, 0x9C), 1, (0, 4, 11, 10, 15)).bytes_(l1("testmessage")))
 text += sds(texthdr(transfer(0x82, 0x21, rr=3), 1, (1, 12, 24, 23, 59)).bytes_(l1('Linje 1\nLinje 2 "sitat"\ttab')))
 text += sds(texthdr(transfer(0x82, 0x22, rr=1, storage=(7, 7, 0)), 1).bytes_(l1("lagret 2 min")))
@@ -149,15 +150,15 @@ text += sds(udh(texthdr(transfer(0x8A, 0x41, rr=1), 1), 0xC9, 2, 2).bytes_(l1(" 
 # one part missing: given up at the end as text_incomplete
 text += sds(udh(texthdr(transfer(0x8A, 0x50), 1), 0x11, 3, 1).bytes_(l1("Første del, ")))
 text += sds(udh(texthdr(transfer(0x8A, 0x52), 1), 0x11, 3, 3).bytes_(l1("tredje del.")))
-# notes: UDH example, part 1 of 2, ref 0xC9 from another sender: also incomplete
+# example: UDH, part 1 of 2, ref 0xC9 from another sender: also incomplete
 text += [hdr(12, 192, "7654321"), "8A02C981045A8F050003C90201746573746D657373616765"]
 write("text.pei", text)
 
 # ---- LIP ------------------------------------------------------------------
 lip = ["AT+CTSP=1,3,10", "OK"]
-lip += [hdr(12, 84), "0A01AC608A7A20D8000000"]          # notes: short, Moscow
-lip += [hdr(12, 84), "0A0088BD4247F737FFE810"]          # notes: short, Leipzig, unknowns
-lip += [hdr(12, 104), "0A4E73DDA841F55809493CC081"]      # notes: long, day 14 15:29:42
+lip += [hdr(12, 84), "0A01AC608A7A20D8000000"]          # example: short, Moscow
+lip += [hdr(12, 84), "0A0088BD4247F737FFE810"]          # example: short, Leipzig, unknowns
+lip += [hdr(12, 104), "0A4E73DDA841F55809493CC081"]      # example: long, day 14 15:29:42
 lip += sds(lip_short(-33.45694, -70.64827, elapsed=1, poserr=2, vel=28, direction=12, data=3))  # Santiago: S W
 lip += sds(lip_short(64.14660, -21.94260, elapsed=2, poserr=3, vel=60, direction=4, addtype=1, data=0x5A))  # Reykjavik: N W
 lip += sds(lip_short(-33.86882, 151.20930, elapsed=3, poserr=7, vel=127, direction=8, data=2))  # Sydney: S E, emergency
@@ -191,8 +192,8 @@ write("lip.pei", lip)
 
 # ---- delivery reports and send results -------------------------------------
 rep = ["AT+CTSP=1,3,130", "OK"]
-rep += [hdr(12, 32), "821000C9"]                      # notes: REPORT received, ref 0xC9
-rep += [hdr(12, 32), "822001C9"]                      # notes: ACK, ref 0xC9
+rep += [hdr(12, 32), "821000C9"]                      # example: REPORT received, ref 0xC9
+rep += [hdr(12, 32), "822001C9"]                      # example: ACK, ref 0xC9
 rep += [hdr(12, 32), "821802C9"]                      # REPORT consumed, ack required
 rep += [hdr(12, 32), "82104B10"]                      # REPORT failed: not registered
 rep += [hdr(12, 32), "82102211"]                      # REPORT temporary: stored, not reachable

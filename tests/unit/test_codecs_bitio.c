@@ -12,7 +12,7 @@
 
 static void test_read_fields(void **state)
 {
-	/* The LIP short report of the notes: 0A 01 AC 60 8A 7A 20 D8 00 00 00 */
+	/* The LIP short report of docs/protocol.md §11: 0A 01 AC 60 8A 7A 20 D8 00 00 00 */
 	static const uint8_t d[] = { 0x0A, 0x01, 0xAC, 0x60, 0x8A, 0x7A, 0x20, 0xD8, 0x00, 0x00, 0x00 };
 	struct tetra_bitreader br;
 

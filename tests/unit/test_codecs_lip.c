@@ -1,4 +1,4 @@
-/* LIP codec: the notes' examples, hemispheres, velocity coding, every long
+/* LIP codec: the examples of docs/protocol.md §11, hemispheres, velocity coding, every long
  * shape / velocity type / altitude form, truncation at every prefix (from
  * exact-size heap copies, so ASan sees any over-read), unknown PDUs and
  * encode -> decode round trips.
@@ -83,7 +83,7 @@ static void assert_close(double got, double want, double eps)
 		fail_msg("got %.9f want %.9f (eps %g)", got, want, eps);
 }
 
-/* ---- the notes' examples ------------------------------------------------ */
+/* ---- the examples of docs/protocol.md §11 ------------------------------ */
 
 static void test_example_short_moscow(void **state)
 {

@@ -1,4 +1,4 @@
-/* SDS dispatch and SDS-TL: the notes' vectors, every storage block form,
+/* SDS dispatch and SDS-TL: the vectors of docs/protocol.md §11, every storage block form,
  * every truncated prefix (decoded from exact-size heap copies so ASan sees
  * over-reads), unknown PIDs, reserved values, in-place decoding, random
  * input.
@@ -113,7 +113,7 @@ static void assert_text(const struct tetra_prim *p, const char *text)
 	assert_string_equal(p->u.text.text, text);
 }
 
-/* ---- the notes' vectors -------------------------------------------------- */
+/* ---- the vectors of docs/protocol.md §11 --------------------------------- */
 
 static void test_simple_text(void **state)
 {

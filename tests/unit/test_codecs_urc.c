@@ -1,5 +1,5 @@
 /* codecs: PEI unsolicited result codes -> TETRA primitives; names.
- * Vectors from /work/shared/notes/protocol.md.
+ * Vectors from docs/protocol.md (§3, §11).
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
@@ -117,7 +117,7 @@ static void expect_unitdata(const char *line, const char *hex, const uint8_t *by
 	assert_memory_equal(p.u.unitdata.data, bytes, n);
 }
 
-/* SDS type 4 goes through tetra_sds_decode(): the notes' examples come out
+/* SDS type 4 goes through tetra_sds_decode(): the examples (protocol.md §11) come out
  * as text, reports and locations, with the +CTSDSR header in each. */
 static void test_sds_tl_vectors(void **state)
 {

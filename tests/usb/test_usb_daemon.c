@@ -1,7 +1,7 @@
 /* The real tetra-bridged, as a child process under umockdev, drives USB
  * terminals emulated in this process (usb_emu.h); a real ZeroMQ subscriber
- * here checks the events it publishes. See ../shared/notes/usb-testing.md
- * "Across processes" and usb_daemon.h.
+ * here checks the events it publishes. See docs/testing.md §8 ("The daemon
+ * as a child") and usb_daemon.h.
  *
  *   plugged_after_start   a Motorola terminal (full speed: 64-byte packets
  *                         split the lines) plugged while the daemon runs:
@@ -573,7 +573,7 @@ static int teardown(void **state)
 static int group_setup(void **state)
 {
 	/* The test bed first: before anything asks whether this is a mock
-	 * environment (usb-testing.md, across processes). */
+	 * environment (docs/testing.md §8, the daemon as a child). */
 	g_bed = emu_bed_new_for_child();
 	assert_non_null(getenv("UMOCKDEV_DIR"));
 	g_root = talloc_named_const(NULL, 0, "test_usb_daemon");

@@ -1,7 +1,7 @@
 /* The real tetra-bridged as a child process, driving emulated USB terminals
  * that live in this process (usb_emu.h, bed made with
  * emu_bed_new_for_child()), and a real ZeroMQ subscriber to its events.
- * Follows ../shared/notes/usb-testing.md "Across processes": the child runs
+ * Follows docs/testing.md §8 ("The daemon as a child"): the child runs
  * with LD_PRELOAD=TB_UMOCKDEV_PRELOAD and inherits UMOCKDEV_DIR.
  *
  * Everything waits inside the osmo_select loop (the emulated terminals must

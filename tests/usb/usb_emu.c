@@ -1,5 +1,5 @@
 /* Emulated USB TETRA terminals on umockdev; see usb_emu.h and
- * ../shared/notes/usb-testing.md for why each step is done the way it is.
+ * docs/testing.md §8 for why each step is done the way it is.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE

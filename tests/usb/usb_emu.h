@@ -1,5 +1,5 @@
 /* Emulated USB TETRA terminals for tests, on umockdev (see
- * ../shared/notes/usb-testing.md): the real libusb runs its Linux code
+ * docs/testing.md §8): the real libusb runs its Linux code
  * against device records built from a USB profile (radio-drivers/
  * usb_profile.h) and an ioctl handler that plays usbfs, with a simulated
  * terminal (radio-drivers/sim_terminal.h) behind the bulk endpoints.
