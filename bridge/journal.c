@@ -75,7 +75,7 @@ static void log_left_behind(struct tb_journal *j)
 		return;
 	first = llist_first_entry(&j->backlog, struct tb_journal_pending, list);
 	last = llist_last_entry(&j->backlog, struct tb_journal_pending, list);
-	LOGP(DMAIN, LOGL_ERROR, "journal %s: closing with %" PRIu64 " events not written (seq %" PRIu64 " to %"
+	LOGP(DJOURNAL, LOGL_ERROR, "journal %s: closing with %" PRIu64 " events not written (seq %" PRIu64 " to %"
 	     PRIu64 "); they were published but are lost to the journal: free space on the disk that holds %s\n",
 	     j->path, j->stats.backlog, first->seq, last->seq, j->dir);
 }
@@ -119,7 +119,7 @@ uint64_t tb_journal_first_seq(struct tb_journal *j)
 	if (rc == SQLITE_ROW)
 		first = (uint64_t)sqlite3_column_int64(j->st_first, 0);	/* NULL (empty) reads as 0 */
 	else
-		LOGP(DMAIN, LOGL_ERROR, "journal %s: cannot read the first seq: %s\n", j->path, sqlite3_errmsg(j->db));
+		LOGP(DJOURNAL, LOGL_ERROR, "journal %s: cannot read the first seq: %s\n", j->path, sqlite3_errmsg(j->db));
 	sqlite3_reset(j->st_first);
 	if (!first && !llist_empty(&j->backlog))
 		first = llist_first_entry(&j->backlog, struct tb_journal_pending, list)->seq;
@@ -214,7 +214,7 @@ static int flush_batch(struct tb_journal *j)
 failed:
 	rollback(j);
 	p = llist_first_entry(&j->backlog, struct tb_journal_pending, list);
-	LOGP(DMAIN, LOGL_DEBUG, "journal %s: still cannot write event seq %" PRIu64 ": %s\n", j->path, p->seq,
+	LOGP(DJOURNAL, LOGL_DEBUG, "journal %s: still cannot write event seq %" PRIu64 ": %s\n", j->path, p->seq,
 	     sqlite3_errstr(rc));
 	return -1;
 }
@@ -228,7 +228,7 @@ size_t tb_journal_flush(struct tb_journal *j)
 			return j->stats.backlog;
 	}
 	if (j->failing) {
-		LOGP(DMAIN, LOGL_NOTICE, "journal %s: writing again, %" PRIu64 " events from memory stored\n",
+		LOGP(DJOURNAL, LOGL_NOTICE, "journal %s: writing again, %" PRIu64 " events from memory stored\n",
 		     j->path, j->recovered);
 		j->failing = false;
 		j->lost_logged = false;
@@ -277,7 +277,7 @@ static int backlog_add(struct tb_journal *j, uint64_t seq, uint64_t time_us, con
 lost:
 	j->stats.lost++;
 	if (!j->lost_logged) {
-		LOGP(DMAIN, LOGL_ERROR, "journal %s: %" PRIu64 " events wait in memory, no room for more: event seq %"
+		LOGP(DJOURNAL, LOGL_ERROR, "journal %s: %" PRIu64 " events wait in memory, no room for more: event seq %"
 		     PRIu64 " and later ones are published but not journaled (a replay cannot give them): "
 		     "free space on the disk that holds %s\n", j->path, j->stats.backlog, seq, j->dir);
 		j->lost_logged = true;
@@ -310,17 +310,17 @@ int tb_journal_append(struct tb_journal *j, uint64_t seq, uint64_t time_us, cons
 	rollback(j);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
 		/* The seq is already stored: someone else writes this file. */
-		LOGP(DMAIN, LOGL_ERROR, "journal %s: event seq %" PRIu64 " is already stored (%s): is another "
+		LOGP(DJOURNAL, LOGL_ERROR, "journal %s: event seq %" PRIu64 " is already stored (%s): is another "
 		     "tetra-bridged using state directory %s?\n", j->path, seq, sqlite3_errstr(rc), j->dir);
 		return -EINVAL;
 	}
 	if (!j->failing) {
-		LOGP(DMAIN, LOGL_ERROR, "journal %s: cannot write event seq %" PRIu64 ": %s; events wait in memory "
+		LOGP(DJOURNAL, LOGL_ERROR, "journal %s: cannot write event seq %" PRIu64 ": %s; events wait in memory "
 		     "(backlog) until it can\n", j->path, seq, sqlite3_errmsg(j->db));
 		j->failing = true;
 		j->recovered = 0;
 	} else {
-		LOGP(DMAIN, LOGL_DEBUG, "journal %s: cannot write event seq %" PRIu64 ": %s\n", j->path, seq,
+		LOGP(DJOURNAL, LOGL_DEBUG, "journal %s: cannot write event seq %" PRIu64 ": %s\n", j->path, seq,
 		     sqlite3_errstr(rc));
 	}
 	return backlog_add(j, seq, time_us, kind, radio, body, len);
@@ -394,7 +394,7 @@ static int read_stored(struct tb_journal *j, struct read_budget *b, tb_journal_r
 	return 0;
 
 error:
-	LOGP(DMAIN, LOGL_ERROR, "journal %s: cannot read events from seq %" PRIu64 ": %s\n", j->path, b->next_seq,
+	LOGP(DJOURNAL, LOGL_ERROR, "journal %s: cannot read events from seq %" PRIu64 ": %s\n", j->path, b->next_seq,
 	     sqlite3_errmsg(j->db));
 	if (st) {
 		sqlite3_reset(st);
@@ -602,12 +602,12 @@ int tb_journal_prune(struct tb_journal *j, uint64_t now_us)
 				goto error;
 		}
 		sqlite3_wal_checkpoint_v2(j->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		LOGP(DMAIN, LOGL_INFO, "journal %s: retention deleted %d events\n", j->path, deleted);
+		LOGP(DJOURNAL, LOGL_INFO, "journal %s: retention deleted %d events\n", j->path, deleted);
 	}
 	return deleted;
 
 error:
-	LOGP(DMAIN, LOGL_ERROR, "journal %s: cannot apply retention: %s; the journal keeps growing until it can\n",
+	LOGP(DJOURNAL, LOGL_ERROR, "journal %s: cannot apply retention: %s; the journal keeps growing until it can\n",
 	     j->path, sqlite3_errmsg(j->db));
 	return -EIO;
 }

@@ -308,7 +308,7 @@ static int open_state_dir(struct tb_journal *j, void *ctx, char **errmsg)
 		return rc;
 	}
 	if (stat(j->dir, &st) == 0 && (st.st_mode & 0077))
-		LOGP(DMAIN, LOGL_NOTICE, "state directory %s can be read by other users (mode %04o), and the "
+		LOGP(DJOURNAL, LOGL_NOTICE, "state directory %s can be read by other users (mode %04o), and the "
 		     "journal holds health data: chmod 0700 %s\n", j->dir, (unsigned)(st.st_mode & 07777), j->dir);
 	return 0;
 }
@@ -333,7 +333,7 @@ static int open_db_file(struct tb_journal *j, void *ctx, char **errmsg, bool *cr
 			return -EINVAL;
 		}
 		if (st.st_mode & 0077)
-			LOGP(DMAIN, LOGL_NOTICE, "journal %s can be read by other users (mode %04o), and it holds "
+			LOGP(DJOURNAL, LOGL_NOTICE, "journal %s can be read by other users (mode %04o), and it holds "
 			     "health data: chmod 0600 %s*\n", j->path, (unsigned)(st.st_mode & 07777), j->path);
 	}
 
@@ -362,7 +362,7 @@ static int set_wal_mode(struct tb_journal *j)
 	if (rc == SQLITE_OK && (rc = sqlite3_step(jm)) == SQLITE_ROW)
 		m = (const char *)sqlite3_column_text(jm, 0);
 	if (m && strcmp(m, "wal"))
-		LOGP(DMAIN, LOGL_NOTICE, "journal %s: cannot use WAL mode (now \"%s\"); events are still "
+		LOGP(DJOURNAL, LOGL_NOTICE, "journal %s: cannot use WAL mode (now \"%s\"); events are still "
 		     "stored before they are published, but readers block writes: put the state "
 		     "directory on a local file system\n", j->path, m);
 	sqlite3_finalize(jm);
@@ -477,7 +477,7 @@ struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, 
 	sqlite3_reset(j->st_last);
 	j->last_offered = j->last_seq;
 
-	LOGP(DMAIN, LOGL_NOTICE, "journal %s: %s, last seq %" PRIu64 "\n", j->path,
+	LOGP(DJOURNAL, LOGL_NOTICE, "journal %s: %s, last seq %" PRIu64 "\n", j->path,
 	     created ? "created" : "opened", j->last_seq);
 	return j;
 

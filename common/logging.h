@@ -17,6 +17,7 @@ enum tb_log_cat {
 	DIPC,		/* ZeroMQ events and commands */
 	DSIM,		/* simulated terminals */
 	DUSB,		/* libusb transport */
+	DJOURNAL,	/* the journal (SQLite) and the outgoing queue's store */
 };
 
 extern const struct log_info tb_log_info;

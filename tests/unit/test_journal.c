@@ -970,7 +970,7 @@ int main(void)
 	assert_non_null(t);
 	t->output = log_capture;
 	log_set_all_filter(t, 1);
-	log_set_category_filter(t, DMAIN, 1, LOGL_DEBUG);
+	log_set_category_filter(t, DJOURNAL, 1, LOGL_DEBUG);
 	log_add_target(t);
 
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
