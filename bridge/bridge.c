@@ -113,6 +113,36 @@ static int security_start(struct tb_bridge *b, char **errmsg)
 	return 0;
 }
 
+/* One lost range the journal learnt of: say it in the stream, once. */
+static void announce_lost_cb(const struct tb_journal_lost *l, void *data)
+{
+	struct tb_bridge *b = data;
+	Tetrabridge__V1__Event ev = TETRABRIDGE__V1__EVENT__INIT;
+	Tetrabridge__V1__SeqLost lost = TETRABRIDGE__V1__SEQ_LOST__INIT;
+	uint64_t seq;
+
+	lost.first_seq = l->first_seq;
+	lost.last_seq = l->last_seq;
+	lost.reason = (char *)l->reason;
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_LOST;
+	ev.lost = &lost;
+	ev.radio = "";
+	seq = tb_bridge_publish(b, &ev);
+	LOGP(DMAIN, LOGL_NOTICE, "lost event seq %" PRIu64 ": seq %" PRIu64 " to %" PRIu64 " cannot be replayed\n",
+	     seq, l->first_seq, l->last_seq);
+}
+
+/* Announce the lost ranges the journal has not given yet (not from inside
+ * an announcement: its own event may make another). */
+static void announce_lost(struct tb_bridge *b)
+{
+	if (!b->journal || b->announcing)
+		return;
+	b->announcing = true;
+	tb_journal_take_lost(b->journal, announce_lost_cb, b);
+	b->announcing = false;
+}
+
 static void housekeeping_cb(void *data)
 {
 	struct tb_bridge *b = data;
@@ -125,6 +155,7 @@ static void housekeeping_cb(void *data)
 		osmo_timer_schedule(&b->housekeeping, TB_BACKLOG_RETRY_S, 0);
 		return;
 	}
+	announce_lost(b);
 	gettimeofday(&tv, NULL);
 	tb_journal_prune(b->journal, (uint64_t)tv.tv_sec * 1000000u + tv.tv_usec);
 	osmo_timer_schedule(&b->housekeeping, TB_HOUSEKEEPING_S, 0);
@@ -188,7 +219,8 @@ static int journal_start(struct tb_bridge *b, char **errmsg)
 		return -EIO;
 	if (rc == -ENOENT && (rc = state_dir_lock(b, errmsg)) < 0)
 		return rc;
-	b->next_seq = tb_journal_last_seq(b->journal) + 1;
+	/* After every seq handed out before, stored or not (journal.h). */
+	b->next_seq = tb_journal_next_seq(b->journal);
 	b->outbox_store = tb_outbox_store_open(b, tb_journal_db(b->journal), errmsg);
 	if (!b->outbox_store)
 		return -EIO;
@@ -222,6 +254,8 @@ int tb_bridge_start(struct tb_bridge *b, char **errmsg)
 					 &rc, errmsg);
 	if (!b->cmd)
 		return rc;
+	/* Seqs published before the last stop that no journal holds. */
+	announce_lost(b);
 
 	usb_start(b);
 	llist_for_each_entry(r, &b->radios, entry) {
@@ -277,6 +311,7 @@ uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev)
 	unsigned repaired;
 	long packed;
 	size_t len;
+	int stored = 0;
 
 	gettimeofday(&tv, NULL);
 	ev->seq = b->next_seq++;
@@ -287,8 +322,10 @@ uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev)
 	 * stored and published is valid UTF-8 (ipc/pb_utf8.h). */
 	packed = tb_pb_pack_utf8(&ev->base, b, stack, sizeof(stack), &body, &repaired);
 	if (packed < 0) {
-		LOGP(DMAIN, LOGL_ERROR, "event seq %" PRIu64 " lost: out of memory\n", ev->seq);
-		return ev->seq;
+		/* Neither stored nor published: its seq goes to the next one. */
+		b->next_seq--;
+		LOGP(DMAIN, LOGL_ERROR, "a %s event was dropped: out of memory\n", kind);
+		return 0;
 	}
 	len = (size_t)packed;
 	if (repaired)
@@ -296,11 +333,16 @@ uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev)
 		     ev->seq, repaired);
 	/* Stored before it is published: a subscriber can always replay what
 	 * it saw. A failing disk keeps it in memory (the journal says so). */
-	if (b->journal && tb_journal_append(b->journal, ev->seq, ev->time_us, kind, ev->radio, body, len) == 1)
+	if (b->journal)
+		stored = tb_journal_append(b->journal, ev->seq, ev->time_us, kind, ev->radio, body, len);
+	if (stored == 1)
 		osmo_timer_schedule(&b->housekeeping, TB_BACKLOG_RETRY_S, 0);
 	if (b->pub)
 		tb_publisher_send_packed(b->pub, kind, ev->radio, ev->seq, body, len);
 	if (body != stack)
 		talloc_free(body);
+	/* A run of events lost to a full backlog ended: say so. */
+	if (stored >= 0)
+		announce_lost(b);
 	return ev->seq;
 }

@@ -40,6 +40,7 @@ struct tb_bridge {
 	struct tb_publisher *pub;
 	struct tb_command_server *cmd;
 	uint64_t next_seq;		/* seq of the next event */
+	bool announcing;		/* publishing the journal's lost ranges */
 	struct osmo_timer_list housekeeping;	/* retention, journal backlog */
 
 	struct llist_head radios;	/* struct tb_radio.entry */
@@ -64,6 +65,7 @@ int tb_bridge_start(struct tb_bridge *b, char **errmsg);
  * then stop libusb. */
 void tb_bridge_stop(struct tb_bridge *b);
 
-/* Give ev its seq, time and bridge id, then publish it. ev->radio must be
- * set by the caller. Returns the seq given. */
+/* Give ev its seq, time and bridge id, store it in the journal, then
+ * publish it. ev->radio must be set by the caller. Returns the seq given,
+ * or 0 when the event could not be packed (out of memory; no seq used). */
 uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev);

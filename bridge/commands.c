@@ -260,6 +260,46 @@ static int replay_row(uint64_t seq, const uint8_t *body, size_t len, void *data)
 	return 0;
 }
 
+struct lost_ctx {
+	Tetrabridge__V1__ReplayBatch *batch;
+	void *tmp;
+	unsigned max;
+};
+
+static void lost_row(const struct tb_journal_lost *l, void *data)
+{
+	struct lost_ctx *lc = data;
+	Tetrabridge__V1__ReplayBatch *batch = lc->batch;
+	Tetrabridge__V1__SeqRange *r;
+
+	if (batch->n_lost >= lc->max)
+		return;
+	r = talloc_zero(lc->tmp, Tetrabridge__V1__SeqRange);
+	if (!r)
+		return;
+	tetrabridge__v1__seq_range__init(r);
+	r->first_seq = l->first_seq;
+	r->last_seq = l->last_seq;
+	r->reason = talloc_strdup(lc->tmp, l->reason ? l->reason : "");
+	batch->lost[batch->n_lost++] = r;
+	/* A hole right where the batch ends: the next batch starts after it. */
+	if (l->first_seq <= batch->next_seq && l->last_seq >= batch->next_seq)
+		batch->next_seq = l->last_seq + 1;
+}
+
+/* The lost ranges among the seqs this batch covers: from `from` to its last
+ * event when more follow, else to the last seq handed out. */
+static int replay_lost(struct tb_bridge *b, Tetrabridge__V1__ReplayBatch *batch, uint64_t from, void *tmp)
+{
+	struct lost_ctx lc = { .batch = batch, .tmp = tmp, .max = TB_REPLAY_MAX_LOST };
+	uint64_t end = batch->more ? batch->next_seq - 1 : tb_journal_next_seq(b->journal) - 1;
+
+	batch->lost = talloc_zero_array(tmp, Tetrabridge__V1__SeqRange *, lc.max);
+	if (!batch->lost)
+		return -ENOMEM;
+	return tb_journal_lost_ranges(b->journal, from, end, lost_row, &lc);
+}
+
 static void replay(struct tb_bridge *b, const Tetrabridge__V1__Replay *c, Tetrabridge__V1__Reply *reply, void *tmp)
 {
 	Tetrabridge__V1__ReplayBatch *batch = talloc_zero(tmp, Tetrabridge__V1__ReplayBatch);
@@ -292,6 +332,10 @@ static void replay(struct tb_bridge *b, const Tetrabridge__V1__Replay *c, Tetrab
 	}
 	batch->next_seq = rc.next;
 	batch->more = batch->last_seq >= rc.next;
+	if (replay_lost(b, batch, from, tmp) < 0) {
+		fail(reply, tmp, CODE(BUSY), "the journal cannot be read now; try again");
+		return;
+	}
 	reply->result_case = TETRABRIDGE__V1__REPLY__RESULT_REPLAY;
 	reply->replay = batch;
 }

@@ -12,6 +12,8 @@
 #define TB_REPLAY_DEFAULT 500
 #define TB_REPLAY_MAX 1000
 #define TB_REPLAY_MAX_BYTES (1024u * 1024)
+/* Lost ranges (SeqRange) one ReplayBatch names at most. */
+#define TB_REPLAY_MAX_LOST 1024
 
 /* The command handler; data is the struct tb_bridge. */
 void tb_bridge_command(const Tetrabridge__V1__Command *cmd, const struct tb_command_client *client,

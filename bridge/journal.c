@@ -48,6 +48,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include <osmocom/core/linuxlist.h>
 #include <sqlite3.h>
@@ -106,6 +107,11 @@ const char *tb_journal_path(const struct tb_journal *j)
 uint64_t tb_journal_last_seq(const struct tb_journal *j)
 {
 	return j ? j->last_seq : 0;
+}
+
+uint64_t tb_journal_next_seq(const struct tb_journal *j)
+{
+	return j ? j->last_offered + 1 : 1;
 }
 
 uint64_t tb_journal_first_seq(struct tb_journal *j)
@@ -227,6 +233,8 @@ size_t tb_journal_flush(struct tb_journal *j)
 		if (flush_batch(j) < 0)
 			return j->stats.backlog;
 	}
+	if (!llist_empty(&j->lost))
+		tb_journal__lost_store(j);
 	if (j->failing) {
 		LOGP(DJOURNAL, LOGL_NOTICE, "journal %s: writing again, %" PRIu64 " events from memory stored\n",
 		     j->path, j->recovered);
@@ -238,13 +246,15 @@ size_t tb_journal_flush(struct tb_journal *j)
 }
 
 /* Keep an event in memory. Returns 1, or -ENOSPC when the backlog is full
- * (or memory is out). */
+ * (or memory is out). Either way the seq is recorded in the mark first: it
+ * will be published and must never be handed out again. */
 static int backlog_add(struct tb_journal *j, uint64_t seq, uint64_t time_us, const char *kind, const char *radio,
 		       const uint8_t *body, size_t len)
 {
 	struct tb_journal_pending *p;
 	size_t klen, rlen;
 
+	tb_journal__mark_write(j, seq);
 	if (j->stats.backlog >= TB_JOURNAL_BACKLOG_MAX)
 		goto lost;
 	klen = kind ? strlen(kind) + 1 : 0;
@@ -276,6 +286,8 @@ static int backlog_add(struct tb_journal *j, uint64_t seq, uint64_t time_us, con
 
 lost:
 	j->stats.lost++;
+	tb_journal__lost_add(j, seq, seq, "published while the journal could not store them, more than it "
+			     "could keep in memory");
 	if (!j->lost_logged) {
 		LOGP(DJOURNAL, LOGL_ERROR, "journal %s: %" PRIu64 " events wait in memory, no room for more: event seq %"
 		     PRIu64 " and later ones are published but not journaled (a replay cannot give them): "
@@ -305,6 +317,8 @@ int tb_journal_append(struct tb_journal *j, uint64_t seq, uint64_t time_us, cons
 	if (rc == SQLITE_OK) {
 		j->last_seq = seq;
 		j->stats.appended++;
+		if (!llist_empty(&j->lost))
+			tb_journal__lost_store(j);
 		return 0;
 	}
 	rollback(j);
@@ -324,6 +338,185 @@ int tb_journal_append(struct tb_journal *j, uint64_t seq, uint64_t time_us, cons
 		     sqlite3_errstr(rc));
 	}
 	return backlog_add(j, seq, time_us, kind, radio, body, len);
+}
+
+/* ---------------------------------------------------------------------- */
+/* lost ranges */
+
+static void lost_free(struct tb_journal *j, struct tb_journal_lost_range *l)
+{
+	llist_del(&l->list);
+	j->n_lost--;
+	talloc_free(l);
+}
+
+void tb_journal__lost_add(struct tb_journal *j, uint64_t first, uint64_t last, const char *reason)
+{
+	struct tb_journal_lost_range *l = NULL;
+	struct timeval tv;
+
+	if (!llist_empty(&j->lost))
+		l = llist_last_entry(&j->lost, struct tb_journal_lost_range, list);
+	if (l && !l->taken && l->last_seq + 1 == first && l->reason == reason) {
+		/* The same run of losses goes on. */
+		l->last_seq = last;
+		l->stored = false;
+		return;
+	}
+	if (j->n_lost >= TB_JOURNAL_LOST_MAX) {
+		if (!j->lost_overflow_said)
+			LOGP(DJOURNAL, LOGL_ERROR, "journal %s: more than %u lost ranges wait to be stored; seq %"
+			     PRIu64 " to %" PRIu64 " and later ones are not recorded as lost (they are still never "
+			     "handed out again)\n", j->path, TB_JOURNAL_LOST_MAX, first, last);
+		j->lost_overflow_said = true;
+		return;
+	}
+	l = talloc_zero(j, struct tb_journal_lost_range);
+	if (!l)
+		return;
+	gettimeofday(&tv, NULL);
+	l->first_seq = first;
+	l->last_seq = last;
+	l->time_us = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+	l->reason = reason;
+	llist_add_tail(&l->list, &j->lost);
+	j->n_lost++;
+	j->stats.lost_ranges++;
+}
+
+int tb_journal__lost_store(struct tb_journal *j)
+{
+	struct tb_journal_lost_range *l, *l2;
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_OK;
+
+	llist_for_each_entry_safe(l, l2, &j->lost, list) {
+		if (l->stored)
+			continue;
+		if (!st && (rc = sqlite3_prepare_v2(j->db, "INSERT OR REPLACE INTO lost(first_seq, last_seq, "
+						    "time_us, reason) VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL)))
+			break;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)l->first_seq);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)l->last_seq);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)l->time_us);
+		sqlite3_bind_text(st, 4, l->reason, -1, SQLITE_STATIC);
+		rc = step_once(st);
+		if (rc != SQLITE_OK)
+			break;
+		l->stored = true;
+		if (l->taken)
+			lost_free(j, l);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK) {
+		rollback(j);
+		LOGP(DJOURNAL, LOGL_DEBUG, "journal %s: cannot store a lost range yet: %s\n", j->path,
+		     sqlite3_errstr(rc));
+		return -1;
+	}
+	j->lost_overflow_said = false;
+	return 0;
+}
+
+int tb_journal_take_lost(struct tb_journal *j, tb_journal_lost_cb cb, void *data)
+{
+	struct tb_journal_lost_range *l, *l2;
+	int n = 0;
+
+	if (!j || !cb)
+		return 0;
+	llist_for_each_entry_safe(l, l2, &j->lost, list) {
+		struct tb_journal_lost out = { l->first_seq, l->last_seq, l->time_us, l->reason };
+
+		if (l->taken)
+			continue;
+		/* The range still growing (the last, while events are being
+		 * lost right now) is given when the losses stop. */
+		if (&l->list == j->lost.prev && l->last_seq == j->last_offered && !llist_empty(&j->backlog) &&
+		    j->stats.backlog >= TB_JOURNAL_BACKLOG_MAX)
+			break;
+		l->taken = true;
+		n++;
+		cb(&out, data);	/* may append: l may be stored and freed meanwhile */
+		if (l->stored && l->taken)
+			lost_free(j, l);
+	}
+	return n;
+}
+
+/* Merge r into the pending output range, or give the pending one first. */
+struct lost_merge {
+	bool have;
+	struct tb_journal_lost cur;
+	char reason[200];
+	tb_journal_lost_cb cb;
+	void *data;
+	int n;
+};
+
+static void merge_give(struct lost_merge *m)
+{
+	if (!m->have)
+		return;
+	m->cur.reason = m->reason;
+	m->cb(&m->cur, m->data);
+	m->n++;
+	m->have = false;
+}
+
+static void merge_add(struct lost_merge *m, uint64_t first, uint64_t last, uint64_t time_us, const char *reason)
+{
+	if (m->have && first <= m->cur.last_seq + 1) {
+		if (last > m->cur.last_seq)
+			m->cur.last_seq = last;
+		return;
+	}
+	merge_give(m);
+	m->have = true;
+	m->cur.first_seq = first;
+	m->cur.last_seq = last;
+	m->cur.time_us = time_us;
+	snprintf(m->reason, sizeof(m->reason), "%s", reason ? reason : "");
+}
+
+int tb_journal_lost_ranges(struct tb_journal *j, uint64_t from_seq, uint64_t to_seq, tb_journal_lost_cb cb,
+			   void *data)
+{
+	struct lost_merge m = { .cb = cb, .data = data };
+	struct tb_journal_lost_range *l;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!j || !cb)
+		return -EINVAL;
+	if (from_seq > INT64_MAX || from_seq > to_seq)
+		return 0;
+	if (to_seq > INT64_MAX)
+		to_seq = INT64_MAX;
+	/* Stored ranges and those only in memory, both by first_seq: merged
+	 * as they come (memory ones are newer than any stored). */
+	rc = sqlite3_prepare_v2(j->db, "SELECT first_seq, last_seq, time_us, reason FROM lost WHERE last_seq >= ?1 "
+				"AND first_seq <= ?2 ORDER BY first_seq", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)from_seq);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)to_seq);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			merge_add(&m, (uint64_t)sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1),
+				  (uint64_t)sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		LOGP(DJOURNAL, LOGL_ERROR, "journal %s: cannot read the lost ranges: %s\n", j->path,
+		     sqlite3_errmsg(j->db));
+		return -EIO;
+	}
+	llist_for_each_entry(l, &j->lost, list) {
+		if (l->stored || l->last_seq < from_seq || l->first_seq > to_seq)
+			continue;
+		merge_add(&m, l->first_seq, l->last_seq, l->time_us, l->reason);
+	}
+	merge_give(&m);
+	return m.n;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -590,6 +783,10 @@ int tb_journal_prune(struct tb_journal *j, uint64_t now_us)
 		char sql[64];
 
 		j->stats.pruned += (uint64_t)deleted;
+		/* Lost ranges older than every event kept say nothing any more. */
+		rc = tb_journal__exec(j->db, "DELETE FROM lost WHERE last_seq < (SELECT MIN(seq) FROM events)");
+		if (rc != SQLITE_OK)
+			goto error;
 		/* Give the freed pages back to the file system (only a
 		 * database created with auto_vacuum=INCREMENTAL can), then
 		 * copy the WAL into the file so it actually shrinks now. */

@@ -7,6 +7,8 @@
  *   events(seq INTEGER PRIMARY KEY, time_us, kind TEXT, radio TEXT, body BLOB)
  *     body is the packed Event exactly as published.
  *   meta(key TEXT PRIMARY KEY, value)   schema version, ...
+ *   lost(first_seq INTEGER PRIMARY KEY, last_seq, time_us, reason)
+ *     seqs handed out that no journal holds (see below)
  *
  * Durability: WAL with synchronous=NORMAL by default — an event is in the
  * database file's WAL before it is published, so killing the daemon (even
@@ -18,6 +20,18 @@
  * by tb_journal_flush(); the failure is logged once at ERROR and once more
  * when writing works again. Only when the backlog is full is an event lost
  * to the journal (counted; it is still published).
+ *
+ * A seq is never handed out twice, across any stop: before an event that is
+ * not stored returns from tb_journal_append() (it waits in memory, or is
+ * lost), its seq is recorded in <state dir>/tetra-bridge.seq, a small file
+ * rewritten in place (journal_mark.c), and tb_journal_next_seq() continues
+ * after the highest seq either holds. Seqs handed out that no journal will
+ * ever hold are "lost ranges": found at open (events that waited in memory
+ * when the daemon stopped), or made at run time (the backlog was full).
+ * They are kept in the table lost(first_seq, last_seq, time_us, reason),
+ * written as soon as the database takes writes again, offered once to the
+ * bridge to announce (tb_journal_take_lost) and answered by
+ * tb_journal_lost_ranges() for replays.
  *
  * Retention: events older than max_age_s, and the oldest events while the
  * database is bigger than max_bytes, are deleted by tb_journal_prune() (the
@@ -61,6 +75,7 @@ struct tb_journal_stats {
 	uint64_t lost;			/* events never written: the backlog was full */
 	uint64_t pruned;		/* events deleted by retention */
 	uint64_t backlog;		/* events waiting in memory now */
+	uint64_t lost_ranges;		/* lost ranges known (found at open or made since) */
 };
 
 /* Open (or create) the journal. Returns NULL and a sentence for people in
@@ -80,6 +95,25 @@ const char *tb_journal_path(const struct tb_journal *j);
  * lost to the journal (-ENOSPC) does not count here, but its seq may not be
  * appended again either. */
 uint64_t tb_journal_last_seq(const struct tb_journal *j);
+/* The seq the next event must have: after every seq ever handed out,
+ * stored or not, also before the last stop. 1 for a new journal. */
+uint64_t tb_journal_next_seq(const struct tb_journal *j);
+
+/* Seqs handed out that no journal holds, and why (for people). */
+struct tb_journal_lost {
+	uint64_t first_seq, last_seq;	/* inclusive */
+	uint64_t time_us;		/* when the journal learnt it */
+	const char *reason;		/* valid during the callback */
+};
+typedef void (*tb_journal_lost_cb)(const struct tb_journal_lost *l, void *data);
+
+/* Give every lost range not given before (found at open, or made since),
+ * oldest first, so that the bridge announces each once. Returns how many. */
+int tb_journal_take_lost(struct tb_journal *j, tb_journal_lost_cb cb, void *data);
+/* The lost ranges that overlap [from_seq, to_seq], in order, adjacent and
+ * overlapping ones merged. Returns how many, or -EIO (logged). */
+int tb_journal_lost_ranges(struct tb_journal *j, uint64_t from_seq, uint64_t to_seq, tb_journal_lost_cb cb,
+			   void *data);
 /* Lowest seq still stored (or, when nothing is stored, waiting in memory);
  * 0 when empty. */
 uint64_t tb_journal_first_seq(struct tb_journal *j);
@@ -87,10 +121,13 @@ uint64_t tb_journal_first_seq(struct tb_journal *j);
 /* Store one event; seq must be greater than every seq before. body is the
  * packed Event. Returns 0 when it is written, 1 when it waits in memory
  * (the disk failed; it will be written later), or -ENOSPC when it is lost to
- * the journal (backlog full) or -EINVAL (seq not increasing, seq or time_us
- * above INT64_MAX, body NULL with len > 0, or the seq is already in the file:
- * another process writes it). Cost: one autocommit INSERT (tens of µs,
- * synchronous=NORMAL; an fsync with sync_full). */
+ * the journal (backlog full; a lost range), or -EINVAL (seq not increasing,
+ * seq or time_us above INT64_MAX, body NULL with len > 0, or the seq is
+ * already in the file: another process writes it). When it returns 1 or
+ * -ENOSPC the seq is recorded in the seq mark: it may be published and will
+ * not be handed out again. Cost: one autocommit INSERT (tens of µs,
+ * synchronous=NORMAL; an fsync with sync_full); a pwrite of 24 bytes while
+ * the disk fails. */
 int tb_journal_append(struct tb_journal *j, uint64_t seq, uint64_t time_us, const char *kind,
 		      const char *radio, const uint8_t *body, size_t len);
 

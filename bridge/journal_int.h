@@ -55,8 +55,45 @@ struct tb_journal {
 	bool lost_logged;
 	uint64_t recovered;		/* stored from memory since the failure */
 
+	/* The seq mark (journal_mark.c). */
+	char *mark_path;
+	int mark_fd;			/* -1: none */
+	uint64_t mark;			/* the highest seq recorded in it */
+	bool mark_failing;		/* its last write failed (said once) */
+
+	/* Lost ranges (struct tb_journal_lost_range): those not yet in the
+	 * lost table, and those not yet given to tb_journal_take_lost(). */
+	struct llist_head lost;		/* by first_seq */
+	unsigned n_lost;
+	bool lost_overflow_said;
+
 	struct tb_journal_stats stats;
 };
+
+/* A lost range held in memory. */
+struct tb_journal_lost_range {
+	struct llist_head list;
+	uint64_t first_seq, last_seq;
+	uint64_t time_us;
+	const char *reason;		/* a constant sentence */
+	bool stored;			/* in the lost table */
+	bool taken;			/* given to tb_journal_take_lost() */
+};
+
+/* At most this many lost ranges wait in memory (to be stored or taken). */
+#define TB_JOURNAL_LOST_MAX 4096
+
+/* The seq mark file (journal_mark.c): open it (reading the mark into
+ * j->mark) under j->dir, close it, record seq in it (0 or -errno, said). */
+int tb_journal__mark_open(struct tb_journal *j, void *ctx, char **errmsg);
+void tb_journal__mark_close(struct tb_journal *j);
+int tb_journal__mark_write(struct tb_journal *j, uint64_t seq);
+
+/* A lost range [first, last] (journal.c); merged into the last one when it
+ * follows it directly. */
+void tb_journal__lost_add(struct tb_journal *j, uint64_t first, uint64_t last, const char *reason);
+/* Store what is only in memory; returns 0, or -1 when the database refused. */
+int tb_journal__lost_store(struct tb_journal *j);
 
 /* Run one statement that returns no rows we need. Returns an SQLite code. */
 int tb_journal__exec(sqlite3 *db, const char *sql);

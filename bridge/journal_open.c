@@ -49,6 +49,9 @@ static const char *const schema_sql[] = {
 	("CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, "
 	 "kind TEXT, radio TEXT, body BLOB NOT NULL)"),
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', 1)",
+	/* Added later in version 1 (IF NOT EXISTS: older files get it too). */
+	("CREATE TABLE IF NOT EXISTS lost(first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, "
+	 "time_us INTEGER NOT NULL, reason TEXT NOT NULL)"),
 };
 
 /* ---------------------------------------------------------------------- */
@@ -67,6 +70,7 @@ static void finalize_all(struct tb_journal *j)
 
 static int tb_journal_talloc_destructor(struct tb_journal *j)
 {
+	tb_journal__mark_close(j);
 	finalize_all(j);
 	if (j->db) {
 		/* v2: if the outgoing queue still holds statements, the handle
@@ -431,6 +435,17 @@ static int prepare_statements(struct tb_journal *j, void *ctx, char **errmsg)
 	return 0;
 }
 
+/* Is [first, last] in the lost table already (found at an earlier open,
+ * with no event stored since)? */
+static bool lost_known(struct tb_journal *j, uint64_t first, uint64_t last)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM lost WHERE first_seq <= %" PRIu64 " AND last_seq >= %" PRIu64,
+		 first, last);
+	return tb_journal__query_int(j->db, sql) > 0;
+}
+
 struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, char **errmsg)
 {
 	struct tb_journal *j;
@@ -450,6 +465,8 @@ struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, 
 	if (!j)
 		goto nomem;
 	INIT_LLIST_HEAD(&j->backlog);
+	INIT_LLIST_HEAD(&j->lost);
+	j->mark_fd = -1;
 	talloc_set_destructor(j, tb_journal_talloc_destructor);
 	j->cfg = *cfg;
 	j->dir = talloc_strdup(j, cfg->state_dir);
@@ -464,7 +481,7 @@ struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, 
 
 	if (open_state_dir(j, ctx, errmsg) < 0 || open_db_file(j, ctx, errmsg, &created) < 0 ||
 	    set_pragmas(j, ctx, errmsg) < 0 || setup_schema(j, ctx, errmsg) < 0 ||
-	    prepare_statements(j, ctx, errmsg) < 0)
+	    prepare_statements(j, ctx, errmsg) < 0 || tb_journal__mark_open(j, ctx, errmsg) < 0)
 		goto fail;
 
 	if (sqlite3_step(j->st_last) == SQLITE_ROW) {
@@ -475,10 +492,20 @@ struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, 
 		goto fail;
 	}
 	sqlite3_reset(j->st_last);
-	j->last_offered = j->last_seq;
+	j->last_offered = j->last_seq > j->mark ? j->last_seq : j->mark;
+	if (j->mark > j->last_seq && !lost_known(j, j->last_seq + 1, j->mark)) {
+		/* Published from memory, then the daemon stopped before the
+		 * disk took them: gone, and never to be handed out again. */
+		LOGP(DJOURNAL, LOGL_ERROR, "journal %s: events seq %" PRIu64 " to %" PRIu64 " were published but "
+		     "never stored (the disk was full when the daemon stopped); they are lost, and the seq "
+		     "continues after them\n", j->path, j->last_seq + 1, j->mark);
+		tb_journal__lost_add(j, j->last_seq + 1, j->mark,
+				     "published while the journal could not store them; the bridge stopped before it could");
+		tb_journal__lost_store(j);
+	}
 
 	LOGP(DJOURNAL, LOGL_NOTICE, "journal %s: %s, last seq %" PRIu64 "\n", j->path,
-	     created ? "created" : "opened", j->last_seq);
+	     created ? "created" : "opened", j->last_offered);
 	return j;
 
 nomem:

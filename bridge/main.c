@@ -186,6 +186,10 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit (ulimit -f, systemd LimitFSIZE=) is a full disk:
+	 * the write fails with EFBIG and the journal keeps events in memory,
+	 * instead of the daemon being killed. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (!osmo_signalfd_setup(root, sigs, signal_cb, NULL)) {
 		fprintf(stderr, "tetra-bridged: cannot set up signal handling\n");
 		return 1;

@@ -107,12 +107,28 @@ static void deliver(struct stream *st, const Tetrabridge__V1__Event *ev)
 	}
 }
 
+/* Why seqs from..to are missing: the bridge's lost range that covers them
+ * ("lost: <reason>"), or dflt. */
+static const char *gap_reason(const Tetrabridge__V1__ReplayBatch *b, uint64_t from, uint64_t to, const char *dflt,
+			      char *buf, size_t size)
+{
+	for (size_t i = 0; i < b->n_lost; i++) {
+		const Tetrabridge__V1__SeqRange *l = b->lost[i];
+
+		if (l->first_seq <= from && l->last_seq >= to) {
+			snprintf(buf, size, "lost: %s", l->reason && l->reason[0] ? l->reason : "no reason given");
+			return buf;
+		}
+	}
+	return dflt;
+}
+
 /* Hand on seq from..to (to UINT64_MAX: up to the newest) from the journal.
  * Whatever cannot be had is reported; t->last ends at to (or the newest). */
 static void fill(struct stream *st, struct track *t, uint64_t from, uint64_t to)
 {
 	uint64_t next = from;
-	char why[320], nr[256];
+	char why[320], nr[256], lr[256];
 
 	while (!st->stop && next <= to) {
 		Tetrabridge__V1__Command cmd;
@@ -179,7 +195,8 @@ static void fill(struct stream *st, struct track *t, uint64_t from, uint64_t to)
 			}
 			if (ev->seq > next)
 				gap_warning(t, next, ev->seq - 1,
-					    ev->seq <= b->first_seq ? "no longer in the journal" : "not in the journal");
+					    gap_reason(b, next, ev->seq - 1, ev->seq <= b->first_seq ?
+						       "no longer in the journal" : "not in the journal", lr, sizeof(lr)));
 			t->last = ev->seq;
 			if (ev->seq > t->replayed_hi)
 				t->replayed_hi = ev->seq;
@@ -190,6 +207,15 @@ static void fill(struct stream *st, struct track *t, uint64_t from, uint64_t to)
 		if (st->stop) {
 			tetrabridge__v1__reply__free_unpacked(r, NULL);
 			return;
+		}
+		if (!b->more && b->next_seq > next && b->n_lost) {
+			/* a lost range at the end: skipped, said, and on */
+			uint64_t end = b->next_seq - 1 < to ? b->next_seq - 1 : to;
+
+			gap_warning(t, next, end, gap_reason(b, next, end, "not in the journal", lr, sizeof(lr)));
+			next = end + 1;
+			if (end > t->last)
+				t->last = end;
 		}
 		if (!b->more || (!progress && b->next_seq <= next)) {
 			/* the journal has nothing more (or makes no progress) */
@@ -203,10 +229,12 @@ static void fill(struct stream *st, struct track *t, uint64_t from, uint64_t to)
 			return;
 		}
 		if (b->next_seq > next) {
-			/* the bridge skipped what it no longer has */
+			/* the bridge skipped what it no longer has, or never had */
+			uint64_t end = b->next_seq - 1 < to ? b->next_seq - 1 : to;
+
 			if (b->next_seq - 1 >= next)
-				gap_warning(t, next, (b->next_seq - 1 < to ? b->next_seq - 1 : to),
-					    "no longer in the journal");
+				gap_warning(t, next, end, gap_reason(b, next, end, "no longer in the journal", lr,
+								     sizeof(lr)));
 			next = b->next_seq;
 			if (next - 1 > t->last)
 				t->last = next - 1 > to ? to : next - 1;

@@ -521,6 +521,10 @@ static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 	case TETRABRIDGE__V1__EVENT__BODY_OUTGOING:
 		print_outgoing(out, ev->outgoing);
 		break;
+	case TETRABRIDGE__V1__EVENT__BODY_LOST:
+		fprintf(out, " seq %" PRIu64 "-%" PRIu64 " cannot be replayed: %s", ev->lost->first_seq,
+			ev->lost->last_seq, nonempty(ev->lost->reason, "no reason given"));
+		break;
 	default:
 		break;
 	}

@@ -81,6 +81,7 @@ class Bridge:
                 raise ValueError(f"{args.key} has no secret key: use the .key file, not the .pub")
             self.curve = (bridge_public_key(args.server_key), public, secret)
         self.request_ids = itertools.count(1)
+        self.lost = []                    # (first, last, reason): seqs the bridge lost for good
         self.cmd = self.socket(zmq.DEALER)
         self.cmd.connect(args.commands)
 
@@ -112,11 +113,14 @@ class Bridge:
 
     def replay(self, first, last=None):
         """Yield events first..last (last None: up to the newest) from the journal,
-        asking in batches. Events older than the journal's retention are skipped."""
+        asking in batches. Events older than the journal's retention are skipped;
+        so are seqs the bridge lost for good (a full disk when it stopped): each
+        batch names those (SeqRange), and why_missing() tells them apart."""
         want = first
         while last is None or want <= last:
             count = 0 if last is None else min(last - want + 1, 1000)   # 0: the bridge's batch size
             batch = self.request(replay=self.pb.Replay(from_seq=want, max_events=count)).replay
+            self.lost += [(r.first_seq, r.last_seq, r.reason) for r in batch.lost]
             for ev in batch.events:
                 if ev.seq < want:
                     continue
@@ -127,6 +131,13 @@ class Bridge:
             if not batch.more or not batch.events:
                 return
             want = max(want, batch.next_seq)
+
+    def why_missing(self, first, last, default):
+        """Why seqs first..last did not come: a range the bridge lost for good, or default."""
+        for lo, hi, reason in self.lost:
+            if lo <= first and last <= hi:
+                return f"lost: {reason}"
+        return default
 
 
 def gap(first, last, why):
@@ -155,7 +166,7 @@ def gap_free(bridge, sub, start=None, timeout=None):
         try:
             for ev in bridge.replay(first, upto):
                 if ev.seq > last + 1:
-                    gap(last + 1, ev.seq - 1, "no longer in the journal")
+                    gap(last + 1, ev.seq - 1, bridge.why_missing(last + 1, ev.seq - 1, "no longer in the journal"))
                 last = ev.seq
                 yield ev
         except (NoReply, Refused) as e:
@@ -166,7 +177,7 @@ def gap_free(bridge, sub, start=None, timeout=None):
                 last = upto
             return
         if upto is not None and last < upto:
-            gap(last + 1, upto, "not in the journal")
+            gap(last + 1, upto, bridge.why_missing(last + 1, upto, "not in the journal"))
             last = upto
 
     if start is not None:

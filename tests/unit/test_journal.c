@@ -862,6 +862,195 @@ static void test_backlog_full(void **state)
 	sqlite3_busy_timeout(db, 100);
 }
 
+/* Lost ranges as a test sees them. */
+struct lost_seen {
+	unsigned n;
+	uint64_t first[8], last[8];
+	char reason[8][200];
+};
+
+static void lost_seen_cb(const struct tb_journal_lost *l, void *data)
+{
+	struct lost_seen *ls = data;
+
+	assert_true(ls->n < 8);
+	ls->first[ls->n] = l->first_seq;
+	ls->last[ls->n] = l->last_seq;
+	snprintf(ls->reason[ls->n], sizeof(ls->reason[0]), "%s", l->reason);
+	ls->n++;
+}
+
+/* The disk is full, events are published from memory, and the process is
+ * killed before the disk frees: the next open continues after every seq
+ * handed out (the seq mark), never at the database's highest + 1, and the
+ * seqs that only lived in memory are one lost range, announced once. */
+static void test_seq_mark_after_kill(void **state)
+{
+	struct fixture *f = *state;
+	struct lost_seen ls;
+	static struct collected c;
+	int pipefd[2], status;
+	uint64_t waiting[2] = { 0, 0 };
+	pid_t pid;
+
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct tb_journal *j = tb_journal_open(f->ctx, &f->cfg, NULL);
+		uint8_t buf[3000];
+		char sql[64];
+		uint64_t s, first = 0;
+		sqlite3 *db;
+
+		if (!j)
+			_exit(2);
+		db = tb_journal_db(j);
+		for (s = 1; s <= 5; s++)
+			if (tb_journal_append(j, s, T0_US + s, "status", "lvs-1", buf, make_body(s, buf, 3000)) != 0)
+				_exit(3);
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64, db_int(db, "PRAGMA page_count"));
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			_exit(4);
+		for (; s < 200; s++) {
+			int rc = tb_journal_append(j, s, T0_US + s, "status", "lvs-1", buf, make_body(s, buf, 3000));
+
+			if (rc == 1 && !first)
+				first = s;
+			if (first && s == first + 9)
+				break;
+		}
+		if (!first || tb_journal_stats(j)->backlog != 10)
+			_exit(5);
+		waiting[0] = first;
+		waiting[1] = s;
+		if (write(pipefd[1], waiting, sizeof(waiting)) != sizeof(waiting))
+			_exit(6);
+		raise(SIGKILL);
+		_exit(7);
+	}
+	close(pipefd[1]);
+	assert_int_equal(read(pipefd[0], waiting, sizeof(waiting)), sizeof(waiting));
+	close(pipefd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+
+	log_reset();
+	jopen(f);
+	assert_int_equal(tb_journal_last_seq(f->j), waiting[0] - 1);	/* what the database holds */
+	assert_int_equal(tb_journal_next_seq(f->j), waiting[1] + 1);	/* never a seq handed out */
+	assert_int_equal(log_count("were published but never stored"), 1);
+	memset(&ls, 0, sizeof(ls));
+	assert_int_equal(tb_journal_take_lost(f->j, lost_seen_cb, &ls), 1);
+	assert_int_equal(ls.first[0], waiting[0]);
+	assert_int_equal(ls.last[0], waiting[1]);
+	assert_non_null(strstr(ls.reason[0], "could not store them"));
+	assert_int_equal(tb_journal_take_lost(f->j, lost_seen_cb, &ls), 0);	/* once */
+	memset(&ls, 0, sizeof(ls));
+	assert_int_equal(tb_journal_lost_ranges(f->j, 1, UINT64_MAX, lost_seen_cb, &ls), 1);
+	assert_int_equal(tb_journal_lost_ranges(f->j, 1, waiting[0] - 1, lost_seen_cb, &ls), 0);
+	/* An append below the next seq is refused; at it, stored. */
+	assert_int_equal(append_n(f, waiting[1], 1, 100), -EINVAL);
+	assert_int_equal(append_n(f, waiting[1] + 1, 1, 100), 0);
+	tb_journal_close(&f->j);
+
+	/* Known since the last open: not found (nor announced) again. */
+	jopen(f);
+	memset(&ls, 0, sizeof(ls));
+	assert_int_equal(tb_journal_take_lost(f->j, lost_seen_cb, &ls), 0);
+	assert_int_equal(tb_journal_next_seq(f->j), waiting[1] + 2);
+	assert_int_equal(tb_journal_lost_ranges(f->j, waiting[0] - 1, waiting[1] + 1, lost_seen_cb, &ls), 1);
+	assert_int_equal(ls.first[0], waiting[0]);
+	memset(&c, 0, sizeof(c));
+	c.len = 100;
+	assert_int_equal(tb_journal_read(f->j, waiting[0], 100, SIZE_MAX, collect, &c), 1);
+	assert_int_equal(c.seqs[0], waiting[1] + 1);
+}
+
+/* A seq mark that is not one is said and ignored; a missing one is fine. */
+static void test_seq_mark_foreign(void **state)
+{
+	struct fixture *f = *state;
+	char path[300];
+	FILE *fp;
+
+	jopen(f);
+	assert_int_equal(append_n(f, 1, 3, 10), 0);
+	tb_journal_close(&f->j);
+	snprintf(path, sizeof(path), "%s/tetra-bridge.seq", f->cfg.state_dir);
+	fp = fopen(path, "r+");
+	assert_non_null(fp);
+	assert_int_equal(fputs("TBSEQ001 not a seq at all", fp) >= 0, 1);
+	fclose(fp);
+	log_reset();
+	jopen(f);
+	assert_int_equal(log_count("does not hold a seq mark"), 1);
+	assert_int_equal(tb_journal_next_seq(f->j), 4);
+	tb_journal_close(&f->j);
+	assert_int_equal(unlink(path), 0);
+	jopen(f);
+	assert_int_equal(tb_journal_next_seq(f->j), 4);
+}
+
+/* Events lost at run time (the backlog is full) are one range, offered
+ * when the losses stop, stored when the database takes writes again,
+ * and pruned with the events around them. */
+static void test_lost_at_run_time(void **state)
+{
+	struct fixture *f = *state;
+	const struct tb_journal_stats *stats;
+	struct lost_seen ls;
+	sqlite3 *db;
+	uint8_t b[1] = { 0 };
+	uint64_t s;
+
+	f->cfg.shared_lock = true;
+	jopen(f);
+	db = tb_journal_db(f->j);
+	stats = tb_journal_stats(f->j);
+	sqlite3_busy_timeout(db, 0);
+	{
+		sqlite3 *other;
+
+		assert_int_equal(sqlite3_open(f->db_path, &other), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+		for (s = 1; s <= TB_JOURNAL_BACKLOG_MAX; s++)
+			assert_int_equal(tb_journal_append(f->j, s, T0_US, "status", "lvs-1", b, 1), 1);
+		for (; s <= TB_JOURNAL_BACKLOG_MAX + 5; s++)
+			assert_int_equal(tb_journal_append(f->j, s, T0_US, "status", "lvs-1", b, 1), -ENOSPC);
+		/* Still being lost: not offered yet, but answered for replays. */
+		memset(&ls, 0, sizeof(ls));
+		assert_int_equal(tb_journal_take_lost(f->j, lost_seen_cb, &ls), 0);
+		assert_int_equal(tb_journal_lost_ranges(f->j, 1, UINT64_MAX, lost_seen_cb, &ls), 1);
+		assert_int_equal(ls.first[0], TB_JOURNAL_BACKLOG_MAX + 1);
+		assert_int_equal(ls.last[0], TB_JOURNAL_BACKLOG_MAX + 5);
+		assert_int_equal(stats->lost_ranges, 1);
+		assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_close(other), SQLITE_OK);
+	}
+	sqlite3_busy_timeout(db, 100);
+	assert_int_equal(tb_journal_flush(f->j), 0);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM lost"), 1);
+	memset(&ls, 0, sizeof(ls));
+	assert_int_equal(tb_journal_take_lost(f->j, lost_seen_cb, &ls), 1);
+	assert_int_equal(ls.first[0], TB_JOURNAL_BACKLOG_MAX + 1);
+	assert_int_equal(ls.last[0], TB_JOURNAL_BACKLOG_MAX + 5);
+	assert_non_null(strstr(ls.reason[0], "more than it could keep in memory"));
+	assert_int_equal(tb_journal_next_seq(f->j), TB_JOURNAL_BACKLOG_MAX + 6);
+	assert_int_equal(tb_journal_append(f->j, s, T0_US, "status", "lvs-1", b, 1), 0);
+	tb_journal_close(&f->j);
+
+	/* Retention: once every event before it is gone, so is the range. */
+	f->cfg.max_age_s = 1;
+	jopen(f);
+	db = tb_journal_db(f->j);
+	assert_true(tb_journal_prune(f->j, T0_US + 10 * S_US) > 0);
+	while (tb_journal_prune(f->j, T0_US + 10 * S_US) > 0)
+		;
+	assert_int_equal(db_int(db, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM lost"), 0);
+}
+
 static void test_concurrent_reader(void **state)
 {
 	struct fixture *f = *state;
@@ -957,6 +1146,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disk_full_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_flushes_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backlog_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seq_mark_after_kill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seq_mark_foreign, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_at_run_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append_speed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_null_handles, setup, teardown),
