@@ -15,7 +15,7 @@
  * "+CMGS: <inst>,<status>" later says whether it went over the air. Only
  * then is the next SDS accepted: one SDS in flight per terminal, so the
  * air result of one cannot be taken for the answer to the next (see
- * docs/protocol.md, "Sending an SDS").
+ * docs/protocol.md §13).
  *
  * Every request is answered through the up callback by TNSDS-SEND.conf
  * primitives carrying its handle: TAKEN, then SENT or FAILED; or FAILED at
