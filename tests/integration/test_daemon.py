@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import socket
 import subprocess
 import sys
@@ -177,6 +178,37 @@ class CommandLine(unittest.TestCase):
 
 
 LogReader = tbtest.LogReader
+
+
+class Stopping(unittest.TestCase):
+    def test_last_radio_event_says_bridge_stopping(self):
+        """SIGTERM: each radio's last event is offline, and says why."""
+        d = tempfile.mkdtemp(prefix="tbs.", dir="/tmp")
+        try:
+            cfg = ["log stderr", " logging level all notice", " logging color 0",
+                   "line vty", " bind 127.0.0.1 0", "bridge", " id stop-test",
+                   f" events bind ipc://{d}/events", f" commands bind ipc://{d}/commands",
+                   f" state-dir {d}/var"]
+            for i in (1, 2):
+                cfg += [f"radio r{i}", " transport sim", f" sim-identity 0242000160000{i}001"]
+            path = os.path.join(d, "bridge.cfg")
+            with open(path, "w") as f:
+                f.write("\n".join(cfg) + "\n")
+            daemon = tbtest.Daemon(BUILD, path, 0)
+            daemon.start(online=2)
+            daemon.stop()
+            pb = tbtest.load_pb2(BUILD)
+            db = sqlite3.connect(os.path.join(d, "var", "tetra-bridge.db"))
+            last = {}
+            for radio, body in db.execute("SELECT radio, body FROM events WHERE kind = 'radio' ORDER BY seq"):
+                last[radio] = pb.Event.FromString(body)
+            db.close()
+            self.assertEqual(sorted(last), ["r1", "r2"])
+            for ev in last.values():
+                self.assertEqual(ev.radio_state.state, pb.RadioState.STATE_OFFLINE)
+                self.assertEqual(ev.radio_state.reason, "bridge stopping")
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 class RunningDaemon(unittest.TestCase):
