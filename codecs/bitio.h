@@ -159,3 +159,19 @@ static inline void tetra_bw_put(struct tetra_bitwriter *bw, uint64_t v, unsigned
 
 /* Append n octets (at any bit position). */
 void tetra_bw_put_bytes(struct tetra_bitwriter *bw, const uint8_t *in, size_t n);
+
+/* End a PDU: pad with zero bits to a whole octet. *bits (may be NULL) gets
+ * the length before the padding, the length a PDU announces. Returns 0, or
+ * the writer's sticky error (e.g. it ran out of room). */
+static inline int tetra_bw_finish(struct tetra_bitwriter *bw, size_t *bits)
+{
+	size_t used = bw->pos;
+
+	if (bw->pos & 7)
+		tetra_bw_put(bw, 0, 8 - (unsigned)(bw->pos & 7));
+	if (tetra_bw_error(bw))
+		return tetra_bw_error(bw);
+	if (bits)
+		*bits = used;
+	return 0;
+}

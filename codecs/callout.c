@@ -161,20 +161,6 @@ static bool has_field(const struct tetra_callout_cfg *cfg, unsigned kind, unsign
 	return false;
 }
 
-/* Zero the pad bits of the last octet; report the bits before the pad. */
-static int finish(struct tetra_bitwriter *bw, size_t *bits)
-{
-	size_t used = bw->pos;
-
-	if (bw->pos & 7)
-		tetra_bw_put(bw, 0, 8 - (unsigned)(bw->pos & 7));
-	if (tetra_bw_error(bw))
-		return tetra_bw_error(bw);
-	if (bits)
-		*bits = used;
-	return 0;
-}
-
 /* One encoder for both kinds: alert or ack is NULL. */
 static int encode(const struct tetra_callout_cfg *cfg, unsigned kind, const struct tetra_callout_alert *alert,
 		  const struct tetra_callout_ack *ack, uint8_t *out, size_t out_size, size_t *bits)
@@ -238,7 +224,7 @@ static int encode(const struct tetra_callout_cfg *cfg, unsigned kind, const stru
 			return TETRA_E_INVALID;
 		tetra_bw_put(&bw, v, w);
 	}
-	return finish(&bw, bits);
+	return tetra_bw_finish(&bw, bits);
 }
 
 int tetra_callout_encode_alert(const struct tetra_callout_cfg *cfg, const struct tetra_callout_alert *alert,

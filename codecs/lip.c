@@ -605,20 +605,6 @@ static int put_raw3(struct tetra_bitwriter *bw, uint8_t code)
 	return 0;
 }
 
-/* Zero the pad bits of the last octet; report the bits before the pad. */
-static int finish(struct tetra_bitwriter *bw, size_t *bits)
-{
-	size_t used = bw->pos;
-
-	if (bw->pos & 7)
-		tetra_bw_put(bw, 0, 8 - (unsigned)(bw->pos & 7));
-	if (tetra_bw_error(bw))
-		return tetra_bw_error(bw);
-	if (bits)
-		*bits = used;
-	return 0;
-}
-
 int tetra_lip_encode_short(const struct tetra_location_param *loc, uint8_t *out, size_t out_size, size_t *bits)
 {
 	struct tetra_bitwriter bw;
@@ -642,7 +628,7 @@ int tetra_lip_encode_short(const struct tetra_location_param *loc, uint8_t *out,
 	tetra_bw_put(&bw, loc->has_velocity ? tetra_lip_velocity_code(loc->velocity_kmh) : TETRA_LIP_VELOCITY_UNKNOWN, 7);
 	tetra_bw_put(&bw, dir, 4);
 	put_additional(&bw, loc);
-	return finish(&bw, bits);
+	return tetra_bw_finish(&bw, bits);
 }
 
 static int encode_shape(struct tetra_bitwriter *bw, const uint8_t *layout, const struct tetra_location_param *loc)
@@ -769,7 +755,7 @@ int tetra_lip_encode_long(const struct tetra_location_param *loc, uint8_t *out, 
 	put_additional(&bw, loc);
 	if (loc->ack_requested && loc->has_msg_ref)
 		tetra_bw_put(&bw, loc->msg_ref, 8);
-	return finish(&bw, bits);
+	return tetra_bw_finish(&bw, bits);
 }
 
 int tetra_lip_encode_immediate_request(uint8_t report_type, uint8_t *out, size_t out_size, size_t *bits)
@@ -784,5 +770,5 @@ int tetra_lip_encode_immediate_request(uint8_t report_type, uint8_t *out, size_t
 	tetra_bw_put(&bw, 0, 2);		/* request priority: normal (unverified) */
 	tetra_bw_put(&bw, report_type, 2);	/* report type (unverified) */
 	tetra_bw_put(&bw, 0, 1);		/* O-bit: no optional elements */
-	return finish(&bw, bits);
+	return tetra_bw_finish(&bw, bits);
 }
