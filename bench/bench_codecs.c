@@ -328,8 +328,8 @@ static int add_encode_cases(struct bcase *c, int n)
 	c[n++] = (struct bcase){ "encode status -> hex", bench_enc_status, NULL, "16 bits, 4 digits", 0, 0 };
 	c[n++] = (struct bcase){ "encode text 11 chars -> hex", bench_enc_text, "testmessage",
 				 "0x82 8859-1, 120 bits", 0, 0 };
-	c[n++] = (struct bcase){ "encode text 127 chars -> hex", bench_enc_text, nor_utf8,
-				 "0x82 8859-1, 1048 bits", 0, 0 };
+	c[n++] = (struct bcase){ "encode text 128 chars -> hex", bench_enc_text, nor_utf8,
+				 "0x82 8859-1, 1056 bits", 0, 0 };
 	c[n++] = (struct bcase){ "encode LIP short -> hex", bench_enc_lip, NULL, "0x0A, 84 bits", 0, 0 };
 	return n;
 }
@@ -494,9 +494,9 @@ int main(int argc, char **argv)
 				     check_decode(&m_text, "text"), 3, 0.7 };
 	cases[n++] = (struct bcase){ "decode text 11 chars, bytes (framer)", bench_bytes, &m_text,
 				     check_decode(&m_text, "text"), 0, 0 };
-	cases[n++] = (struct bcase){ "decode text 127 chars 8859-1, lines", bench_lines, &m_nor,
+	cases[n++] = (struct bcase){ "decode text 128 chars 8859-1, lines", bench_lines, &m_nor,
 				     check_decode(&m_nor, "Norwegian text"), 3, 0.7 };
-	cases[n++] = (struct bcase){ "decode text 127 chars 8859-1, bytes", bench_bytes, &m_nor,
+	cases[n++] = (struct bcase){ "decode text 128 chars 8859-1, bytes", bench_bytes, &m_nor,
 				     check_decode(&m_nor, "Norwegian text"), 0, 0 };
 	cases[n++] = (struct bcase){ "decode LIP short 84 bits, lines", bench_lines, &m_lip,
 				     check_decode(&m_lip, "LIP"), 10, 2.6 };

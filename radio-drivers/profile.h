@@ -1,7 +1,7 @@
 /* Device profiles: what differs between terminal makes, kept as data.
  * A profile names the PEI init sequence a terminal needs (which services
  * to route to the PEI with AT+CTSP, how to ask its identity) and its quirks.
- * Later: USB identities (VID/PID, interfaces) join the same table.
+ * USB identities (VID:PID, interfaces) are in radio-drivers/usb_profile.h.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
