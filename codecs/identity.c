@@ -4,13 +4,18 @@
  * Digit-count rules for TETRA identities (types SSI, TSI, SNA, extended TSI,
  * or TETRA_ID_NONE = "type not given, infer it"):
  *   1..8 digits   an SSI alone (<= 16777215), mcc = mnc = 0
- *   17 digits     MCC(4) MNC(5) SSI(8), the form terminals print
- *   16 digits     MCC(3) MNC(5) SSI(8), MCC without its leading zero
- *   15 digits     MCC(2) MNC(5) SSI(8)
- *   9..14, >17    TETRA_E_IDENTITY
- * MNC and SSI keep their fixed widths in every form because they are the
- * fields terminals zero-pad; only the MCC's leading zeros get dropped
- * (a 3-digit MCC like 901 or 242 is how MCCs are normally written).
+ *   17 digits     MCC(4) MNC(5) SSI(8): the form most terminals print, the
+ *                 MCC zero-padded ("09011638300023404" = 901 / 16383 / 23404)
+ *   12..16 digits the forms without padding, read as public decoders read
+ *                 them: the MCC is 3 digits, 4 when the string starts with
+ *                 0; the SSI is the last 8; the MNC is what is left between
+ *                 (1..5 digits). "262100101234567" (15) = 262 / 1001 /
+ *                 1234567, as German and Norwegian (242) terminals print it;
+ *                 "9011638300023404" (16) = 901 / 16383 / 23404;
+ *                 "0242100101234567" (16) = 242 / 1001 / 1234567.
+ *   anything else TETRA_E_IDENTITY (no MNC digit left, or too long)
+ * Only the 17-digit form can carry an MCC above 999 (up to 1023, the 10-bit
+ * field): a real MCC has 3 digits. MNC <= 16383 (14 bits), SSI <= 16777215.
  * The digit count decides the layout, not the type number: a type-0 (SSI)
  * field carrying 17 digits is read as a TSI and keeps type 0, because
  * terminals are not consistent here. With TETRA_ID_NONE the type becomes
@@ -113,9 +118,14 @@ int tetra_identity_parse(const char *s, size_t len, uint8_t type, struct tetra_i
 		if (ssi > 0xffffff || (type == TETRA_ID_SNA && ssi > 0xff))
 			return TETRA_E_RANGE;
 		out_type = type == TETRA_ID_NONE ? TETRA_ID_SSI : type;
-	} else if (len >= 15 && len <= 17 && type != TETRA_ID_SNA) {
-		size_t ml = len - 13;
-		if (!dec(s, ml, &mcc) || !dec(s + ml, 5, &mnc) || !dec8(s + ml + 5, &ssi))
+	} else if (len >= 12 && len <= 17 && type != TETRA_ID_SNA) {
+		/* MCC digits: 4 in the 17-digit form and when a shorter one
+		 * starts with 0, else 3; the SSI is the last 8; the MNC the rest. */
+		size_t ml = len == 17 || s[0] == '0' ? 4 : 3;
+		size_t nl = len - ml - 8;
+		if (nl < 1 || nl > 5)
+			return TETRA_E_IDENTITY;
+		if (!dec(s, ml, &mcc) || !dec(s + ml, nl, &mnc) || !dec8(s + ml + nl, &ssi))
 			return TETRA_E_IDENTITY;
 		if (mcc > 1023 || mnc > 16383 || ssi > 0xffffff)
 			return TETRA_E_RANGE;

@@ -29,11 +29,13 @@ bool tetra_pei_is_data_line(const char *line, size_t len);
 int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data_len,
 		     struct tetra_prim *out);
 
-/* Parse a decimal PEI identity (SSI up to 8 digits, or a TSI of 15-17
- * digits: MCC(4|3) MNC(5) SSI(8)) of the given type into id.
- * The digit count decides the layout: 17 = MCC(4) MNC(5) SSI(8), 16 = MCC(3),
- * 15 = MCC(2); 1..8 = SSI alone. type TETRA_ID_NONE means "infer": the
- * result gets TETRA_ID_SSI or TETRA_ID_TSI. PABX/PSTN keep 1..24 characters
+/* Parse a decimal PEI identity (SSI up to 8 digits, or a TSI of 12-17
+ * digits) of the given type into id. The digit count decides the layout:
+ * 1..8 = SSI alone; 17 = MCC(4) MNC(5) SSI(8); 12..16 = MCC(3, or 4 when
+ * the string starts with 0), SSI the last 8, MNC the 1..5 digits between
+ * ("262100101234567" = 262 / 1001 / 1234567); codecs/identity.c has the
+ * details. type TETRA_ID_NONE means "infer": the result gets TETRA_ID_SSI
+ * or TETRA_ID_TSI. PABX/PSTN keep 1..24 characters
  * of 0-9 * # + in digits. len 0 gives type TETRA_ID_NONE. s need not be
  * NUL-terminated; id is untouched on failure.
  * Returns 0 or a negative enum tetra_codec_err. */

@@ -272,6 +272,12 @@ ven = [
     "+CTSDSR: 12,09011638300000001,1,84", "0A0088BD4247F737FFE810",
     # 16-digit TSI (MCC without its leading zero), lower-case hex, trailing blanks
     "+CTSDSR: 13,9011638300023404,1,9011638300000001,1,16  ", "8004  ",
+    # 15-digit TSIs as German and Norwegian terminals print them: MCC(3)
+    # MNC(4) SSI(8), here 262 / 1001 and 242 (Nodnett) / 1001
+    "+CTSDSR: 13,262100101234567,1,262100102345678,1,16", "8004",
+    "+CTSDSR: 12,242100101234567,1,242100102345678,1,104", "0201746573746D657373616765",
+    # 16 digits with a leading 0: MCC(4) MNC(4)
+    "+CTSDSR: 13,0242100101234567,1,2345678,0,16", "8005",
     # status with a pad nibble after it
     "+CTSDSR: 13,1234567,0,2345678,0,16", "80040",
     # simple text in 104 bits sent as 27 digits by a terminal padding to nibbles+1

@@ -554,7 +554,7 @@ static void test_cnumf(void **state)
 	expect_party(&p.u.own_identity.id, TETRA_ID_SSI, 0, 0, 2345678);
 	assert_int_equal(dec("+CNUMF: 6,", NULL, &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CNUMF: 6", NULL, &p), TETRA_E_SYNTAX);
-	assert_int_equal(dec("+CNUMF: 6,123456789012", NULL, &p), TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CNUMF: 6,12345678901", NULL, &p), TETRA_E_IDENTITY);
 	assert_int_equal(dec("+CNUMF: 6,10241638300023404", NULL, &p), TETRA_E_RANGE);
 	assert_int_equal(dec("+CNUMF: 256,1", NULL, &p), TETRA_E_RANGE);
 	assert_int_equal(dec("+CNUMF: six,1", NULL, &p), TETRA_E_NUMBER);
