@@ -78,6 +78,7 @@ int tetra_identity_parse(const char *s, size_t len, uint8_t type, struct tetra_i
 
 	if (len == 0) {
 		id->type = TETRA_ID_NONE;
+		id->error = TETRA_OK;
 		id->mcc = id->mnc = 0;
 		id->ssi = 0;
 		id->digits[0] = '\0';
@@ -99,6 +100,7 @@ int tetra_identity_parse(const char *s, size_t len, uint8_t type, struct tetra_i
 		memcpy(id->digits, s, len);
 		id->digits[len] = '\0';
 		id->type = type;
+		id->error = TETRA_OK;
 		id->mcc = id->mnc = 0;
 		id->ssi = 0;
 		return TETRA_OK;
@@ -134,6 +136,7 @@ int tetra_identity_parse(const char *s, size_t len, uint8_t type, struct tetra_i
 		return TETRA_E_IDENTITY;
 	}
 	id->type = out_type;
+	id->error = TETRA_OK;
 	id->mcc = (uint16_t)mcc;
 	id->mnc = (uint16_t)mnc;
 	id->ssi = ssi;
@@ -141,8 +144,25 @@ int tetra_identity_parse(const char *s, size_t len, uint8_t type, struct tetra_i
 	return TETRA_OK;
 }
 
+/* Undecodable party fields: see struct tetra_identity. */
+void tetra_identity_undecoded(const char *s, size_t len, int err, struct tetra_identity *id)
+{
+	size_t n = len < sizeof(id->digits) - 1 ? len : sizeof(id->digits) - 1;
+
+	id->type = TETRA_ID_UNDECODED;
+	id->error = (int8_t)err;
+	id->mcc = id->mnc = 0;
+	id->ssi = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		id->digits[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	id->digits[n] = '\0';
+}
+
 /* TSI and extended TSI always print as 17 digits (also when mcc = mnc = 0);
- * other TETRA types print a bare decimal SSI unless they carry an MCC/MNC. */
+ * other TETRA types print a bare decimal SSI unless they carry an MCC/MNC;
+ * an undecoded field prints as the terminal sent it. */
 int tetra_identity_print(char *buf, size_t size, const struct tetra_identity *id)
 {
 	if (!id || id->type == TETRA_ID_NONE)
@@ -150,6 +170,7 @@ int tetra_identity_print(char *buf, size_t size, const struct tetra_identity *id
 	switch (id->type) {
 	case TETRA_ID_PABX:
 	case TETRA_ID_PSTN:
+	case TETRA_ID_UNDECODED:
 		return snprintf(buf, size, "%.24s", id->digits);
 	case TETRA_ID_TSI:
 	case TETRA_ID_EXT_TSI:

@@ -17,6 +17,18 @@
  *  - A party is an (id, type) pair: empty id -> TETRA_ID_NONE; id given with
  *    an empty type -> type inferred from the digit count (SSI/TSI), as in
  *    the +CTSDSR short forms and +CNUMF.
+ *  - One field must not cost a whole message. A party whose id does not
+ *    decode (a digit count no form has, a value out of range, a mandatory
+ *    id left empty) comes out as TETRA_ID_UNDECODED with the field's text
+ *    and the reason; a type number that is not one of EN 300 392-5's (or
+ *    not a number) is ignored and the type inferred, since the digit count
+ *    decides the layout anyway. A +CTSDSR whose user data does not decode
+ *    as announced (no data line, not hex, shorter than the bit length, a
+ *    fixed-size service with another length) comes out as UNITDATA with
+ *    decode_error and the bytes as far as they were read. What still
+ *    refuses a line is what leaves nothing to publish: an unknown result
+ *    code, the wrong number of fields, and the fields that say what the
+ *    rest means (+CTSDSR's AI service and length, call instances, ...).
  */
 #include "codecs/pei_urc.h"
 
@@ -141,18 +153,28 @@ static inline int opt_bool(const struct fld *f, bool *out)
 
 /* ---- parties ------------------------------------------------------------- */
 
-/* An (id, type) pair; tf may be NULL (type not in this layout). */
-static int party(const struct fld *idf, const struct fld *tf, struct tetra_identity *id)
+/* An (id, type) pair; tf may be NULL (type not in this layout). Never
+ * fails: see the conventions at the top. */
+static void party(const struct fld *idf, const struct fld *tf, struct tetra_identity *id)
 {
 	uint8_t type = TETRA_ID_NONE;
 	int rc;
 
-	if (tf && tf->n) {
-		rc = num_u8(tf, TETRA_ID_EXT_TSI, &type);
-		if (rc)
-			return rc;
-	}
-	return tetra_identity_parse(idf->p, idf->n, type, id);
+	if (tf && tf->n && num_u8(tf, TETRA_ID_EXT_TSI, &type) != TETRA_OK)
+		type = TETRA_ID_NONE;
+	rc = tetra_identity_parse(idf->p, idf->n, type, id);
+	if (rc)
+		tetra_identity_undecoded(idf->p, idf->n, rc, id);
+}
+
+/* A mandatory party: an empty id is TETRA_E_SYNTAX, kept as an undecoded
+ * (empty) field. */
+static void mandatory_party(const struct fld *idf, const struct fld *tf, struct tetra_identity *id)
+{
+	if (idf->n == 0)
+		tetra_identity_undecoded(idf->p, 0, TETRA_E_SYNTAX, id);
+	else
+		party(idf, tf, id);
 }
 
 static inline bool all_digits(const struct fld *f)
@@ -165,24 +187,20 @@ static inline bool all_digits(const struct fld *f)
 
 /* +CTXG TPI. Observed: TPI type 3 (PABX) with a 17-digit TSI. So: a type
  * 3/4 (external) whose value is 15-17 plain digits is read as a TSI (type
- * becomes TETRA_ID_TSI); a type number above 5 is ignored and the layout
- * inferred from the digit count. Otherwise as party(). */
-static int talker(const struct fld *tf, const struct fld *idf, struct tetra_identity *id)
+ * becomes TETRA_ID_TSI); otherwise as party(). */
+static void talker(const struct fld *tf, const struct fld *idf, struct tetra_identity *id)
 {
 	uint32_t t;
 	int rc;
 
-	if (idf->n == 0 || tf->n == 0)
-		return party(idf, NULL, id);
-	rc = num(tf, 255, &t);
-	if (rc)
-		return rc;
-	if (t > TETRA_ID_EXT_TSI)
-		return tetra_identity_parse(idf->p, idf->n, TETRA_ID_NONE, id);
-	if ((t == TETRA_ID_PABX || t == TETRA_ID_PSTN) && idf->n >= 15 && idf->n <= 17 &&
-	    all_digits(idf))
-		return tetra_identity_parse(idf->p, idf->n, TETRA_ID_TSI, id);
-	return tetra_identity_parse(idf->p, idf->n, (uint8_t)t, id);
+	if (idf->n >= 15 && idf->n <= 17 && all_digits(idf) && tf->n && num(tf, 255, &t) == TETRA_OK &&
+	    (t == TETRA_ID_PABX || t == TETRA_ID_PSTN)) {
+		rc = tetra_identity_parse(idf->p, idf->n, TETRA_ID_TSI, id);
+		if (rc)
+			tetra_identity_undecoded(idf->p, idf->n, rc, id);
+		return;
+	}
+	party(idf, tf, id);
 }
 
 /* ---- +CTSDSR ------------------------------------------------------------- */
@@ -242,15 +260,49 @@ static int hex_bits(const char *d, size_t n, unsigned bits, uint8_t *out)
 	return TETRA_OK;
 }
 
+/* User data that does not decode as the header announces, kept: UNITDATA
+ * with decode_error err and the leading hex digits of the line converted,
+ * at most the announced bits' worth (bits past them zeroed); the data stops
+ * at the first character that is not hex. */
+static int sds_undecoded(const struct tetra_sds_header *h, const char *d, size_t n, int err,
+			 struct tetra_prim *out)
+{
+	struct tetra_sds_unitdata_param *u = &out->u.unitdata;
+	size_t need = (h->bit_len + 3u) / 4u, k = 0;
+
+	osmo_prim_init(&out->oph, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA, PRIM_OP_INDICATION, NULL);
+	u->hdr = *h;
+	u->decode_error = (int16_t)err;
+	while (d && n && is_blank(*d)) {
+		d++;
+		n--;
+	}
+	for (; d && k < n && k < need && hexv[(uint8_t)d[k]]; k++) {
+		uint8_t v = (uint8_t)(hexv[(uint8_t)d[k]] - 1);
+		if (k & 1)
+			u->data[k / 2] |= v;
+		else
+			u->data[k / 2] = (uint8_t)(v << 4);
+	}
+	u->len = (uint16_t)((k + 1) / 2);
+	if (k == need && (h->bit_len & 7))
+		u->data[h->bit_len / 8] &= (uint8_t)(0xff << (8 - (h->bit_len & 7)));
+	return TETRA_OK;
+}
+
 /* Header forms, told apart by field count:
  *   3: <AI>,<called>,<len>
  *   4: <AI>,<called>,<called type>,<len>
  *   6: <AI>,[<calling>],[<calling type>],<called>,<called type>,<len>
  *   7: the same plus [<e2ee>]
- * AI service must be 9..13 (SDS types 1-4, status). The fixed-size
- * services must announce their size exactly: 9 and 13 -> 16 bits, 10 -> 32,
- * 11 -> 64, else TETRA_E_LENGTH; type 4 takes 0..2047 bits, and a longer
- * announcement is TETRA_E_TOO_LONG (the buffer holds TETRA_SDS_MAX_BYTES). */
+ * Refused: another field count; an AI service that is not 9..13 (SDS types
+ * 1-4, status); a length that is not a number, or above 2047 bits
+ * (TETRA_E_TOO_LONG: the buffer holds TETRA_SDS_MAX_BYTES); an e2ee flag
+ * other than 0/1. Kept (see the conventions at the top): parties that do
+ * not decode, and user data that does not: missing (TETRA_E_NO_DATA), not
+ * hex (TETRA_E_HEX), short (TETRA_E_LENGTH), or a fixed-size service
+ * announcing another size than its own (9 and 13 -> 16 bits, 10 -> 32,
+ * 11 -> 64; TETRA_E_LENGTH, the data read by the announced length). */
 static int dec_ctsdsr(const struct fld *f, int nf, const char *data, size_t data_len,
 		      struct tetra_prim *out)
 {
@@ -285,33 +337,28 @@ static int dec_ctsdsr(const struct fld *f, int nf, const char *data, size_t data
 		return rc;
 	if (h.ai_service < TETRA_AI_SDS_TYPE1)
 		return TETRA_E_RANGE;
-	if (called->n == 0 || (called_t && called_t->n == 0))
-		return TETRA_E_SYNTAX;
-	if (nf >= 6) {
-		if ((rc = party(&f[1], &f[2], &h.calling)))
-			return rc;
-	}
-	if ((rc = party(called, called_t, &h.called)))
-		return rc;
-	if (nf == 7 && (rc = opt_bool(&f[6], &h.e2ee)))
-		return rc;
 	rc = num(lenf, SDS_MAX_BITS, &bits);
 	if (rc == TETRA_E_RANGE)
 		return TETRA_E_TOO_LONG;
 	if (rc)
 		return rc;
-	if (fixed_bits[h.ai_service] && bits != fixed_bits[h.ai_service])
-		return TETRA_E_LENGTH;
 	h.bit_len = (uint16_t)bits;
+	if (nf == 7 && (rc = opt_bool(&f[6], &h.e2ee)))
+		return rc;
+	if (nf >= 6)
+		party(&f[1], &f[2], &h.calling);
+	mandatory_party(called, called_t, &h.called);
 
 	if (!data)
-		return TETRA_E_NO_DATA;
+		return sds_undecoded(&h, NULL, 0, TETRA_E_NO_DATA, out);
+	if (fixed_bits[h.ai_service] && bits != fixed_bits[h.ai_service])
+		return sds_undecoded(&h, data, data_len, TETRA_E_LENGTH, out);
 
 	if (h.ai_service == TETRA_AI_STATUS) {
 		uint8_t v[2];
 		uint16_t value;
 		if ((rc = hex_bits(data, data_len, 16, v)))
-			return rc;
+			return sds_undecoded(&h, data, data_len, rc, out);
 		value = (uint16_t)(v[0] << 8 | v[1]);
 		if ((value & 0xfc00) == 0x7c00) {
 			struct tetra_short_report_param *p = &out->u.short_report;
@@ -338,7 +385,7 @@ static int dec_ctsdsr(const struct fld *f, int nf, const char *data, size_t data
 	{
 		uint8_t buf[TETRA_SDS_MAX_BYTES];
 		if ((rc = hex_bits(data, data_len, bits, buf)))
-			return rc;
+			return sds_undecoded(&h, data, data_len, rc, out);
 		return tetra_sds_decode(&h, buf, (bits + 7) / 8, out);
 	}
 }
@@ -363,15 +410,15 @@ static int dec_cticn(const struct fld *f, int nf, struct tetra_prim *out)
 	if ((rc = num_u8(g[0], 255, &p.cc_inst)) ||
 	    (rc = num_u8(g[1], 4, &p.call_status)) ||
 	    (rc = num_u8(g[2], TETRA_AI_STATUS, &p.ai_service)) ||
-	    (rc = party(g[4], g[3], &p.calling)) ||
 	    (rc = opt_bool(g[5], &p.hook)) ||
 	    (rc = opt_bool(g[6], &p.simplex)) ||
 	    (rc = opt_bool(g[7], &p.e2ee)) ||
 	    (rc = opt_u8(g[8], 3, 0, &p.comms_type)) ||
 	    (rc = opt_u8(g[9], 255, 0, &p.slots_codec)) ||
-	    (rc = party(g[11], g[10], &p.called)) ||
 	    (rc = opt_u8(g[12], 15, 0, &p.priority)))
 		return rc;
+	party(g[4], g[3], &p.calling);
+	party(g[11], g[10], &p.called);
 	osmo_prim_init(&out->oph, TETRA_SAP_TNCC, TETRA_TNCC_SETUP, PRIM_OP_INDICATION, NULL);
 	out->u.cc_setup = p;
 	return TETRA_OK;
@@ -416,7 +463,6 @@ static void tx_init(struct tetra_cc_tx_param *p, uint8_t kind)
 static int dec_ctxg(const struct fld *f, int nf, struct tetra_prim *out)
 {
 	struct tetra_cc_tx_param p;
-	uint32_t tpi_type;
 	uint8_t e2ee;
 	int rc;
 
@@ -429,10 +475,9 @@ static int dec_ctxg(const struct fld *f, int nf, struct tetra_prim *out)
 	    (rc = num_u8(&f[3], 1, &e2ee)))
 		return rc;
 	p.e2ee = e2ee;
-	if (nf == 6 && (rc = talker(&f[4], &f[5], &p.talker)))
-		return rc;
-	if (nf == 5 && f[4].n && (rc = num(&f[4], 255, &tpi_type)))
-		return rc;	/* a TPI type without a TPI: checked, no talker */
+	if (nf == 6)
+		talker(&f[4], &f[5], &p.talker);
+	/* nf == 5: a TPI type without a TPI tells nothing: no talker */
 	osmo_prim_init(&out->oph, TETRA_SAP_TNCC, TETRA_TNCC_TX, PRIM_OP_INDICATION, NULL);
 	out->u.cc_tx = p;
 	return TETRA_OK;
@@ -501,9 +546,9 @@ static int dec_cnumf(const struct fld *f, int nf, struct tetra_prim *out)
 		return TETRA_E_SYNTAX;
 	if (f[1].n == 0)
 		return TETRA_E_SYNTAX;
-	if ((rc = num_u8(&f[0], 255, &p.num_type)) ||
-	    (rc = party(&f[1], NULL, &p.id)))
+	if ((rc = num_u8(&f[0], 255, &p.num_type)))
 		return rc;
+	party(&f[1], NULL, &p.id);
 	osmo_prim_init(&out->oph, TETRA_SAP_TNMM, TETRA_TNMM_OWN_IDENTITY, PRIM_OP_INDICATION,
 		       NULL);
 	out->u.own_identity = p;
@@ -576,9 +621,9 @@ static int dec_ctgs(const char *s, size_t n, struct tetra_prim *out)
 	c2 = memchr(c1 + 1, ',', (size_t)(s + n - (c1 + 1)));
 	split(s, (size_t)((c2 ? c2 : s + n) - s), f, 2);
 	memset(&p, 0, sizeof(p));
-	if ((rc = num_u8(&f[0], 7, &p.group_type)) ||
-	    (rc = party(&f[1], NULL, &p.group)))
+	if ((rc = num_u8(&f[0], 7, &p.group_type)))
 		return rc;
+	party(&f[1], NULL, &p.group);
 	osmo_prim_init(&out->oph, TETRA_SAP_TNMM, TETRA_TNMM_GROUP, PRIM_OP_INDICATION, NULL);
 	out->u.group = p;
 	return TETRA_OK;

@@ -25,6 +25,10 @@ bool tetra_pei_is_data_line(const char *line, size_t len);
  *  out:           filled on success (oph.sap, oph.primitive, oph.operation
  *                 = PRIM_OP_INDICATION, and the union member); left in an
  *                 unspecified state on failure.
+ * One field that does not decode does not cost the message: a party comes
+ * out as TETRA_ID_UNDECODED (its text and the reason kept), user data that
+ * does not decode as announced as UNITDATA with decode_error. A line is
+ * refused only when nothing of it can be published (pei_urc.c says which).
  * Returns 0 or a negative enum tetra_codec_err. */
 int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data_len,
 		     struct tetra_prim *out);
@@ -41,6 +45,11 @@ int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data
  * Returns 0 or a negative enum tetra_codec_err. */
 int tetra_identity_parse(const char *s, size_t len, uint8_t type, struct tetra_identity *id);
 
+/* A party field s[0..len) that did not decode (err, a negative enum
+ * tetra_codec_err) -> id of type TETRA_ID_UNDECODED keeping the field's
+ * text (see struct tetra_identity). s need not be NUL-terminated. */
+void tetra_identity_undecoded(const char *s, size_t len, int err, struct tetra_identity *id);
+
 /* Print an identity as the PEI does (17-digit TSI, decimal SSI, external
- * digits) into buf; returns the length snprintf would write. */
+ * digits; an undecoded field as it was sent) into buf; returns the length snprintf would write. */
 int tetra_identity_print(char *buf, size_t size, const struct tetra_identity *id);

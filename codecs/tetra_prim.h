@@ -70,17 +70,24 @@ enum tetra_id_type {
 	TETRA_ID_PABX = 3,
 	TETRA_ID_PSTN = 4,
 	TETRA_ID_EXT_TSI = 5,
+	TETRA_ID_UNDECODED = 0xfe, /* the terminal sent the field, but it did not decode */
 	TETRA_ID_NONE = 0xff,	/* field absent in the URC */
 };
 
 /* A party: TSI = MCC(10 bits) MNC(14) SSI(24); an SSI alone has mcc = mnc = 0.
- * External numbers (PABX/PSTN) keep their dialled digits. */
+ * External numbers (PABX/PSTN) keep their dialled digits.
+ * A party field that does not decode does not cost the message it is in:
+ * it becomes TETRA_ID_UNDECODED, with the reason in error and the field as
+ * the terminal sent it in digits (printable ASCII, anything else as '?',
+ * cut at 24 characters); mcc, mnc and ssi are 0. error is meaningful only
+ * then: code that builds identities of other types need not set it. */
 struct tetra_identity {
 	uint8_t type;		/* enum tetra_id_type */
+	int8_t error;		/* TETRA_ID_UNDECODED: why (enum tetra_codec_err) */
 	uint16_t mcc;
 	uint16_t mnc;
 	uint32_t ssi;
-	char digits[25];	/* external number, NUL-terminated; "" otherwise */
+	char digits[25];	/* external number, or the undecoded field; NUL-terminated; "" otherwise */
 };
 
 /* AI service values (EN 300 392-5 table "AI service"). */

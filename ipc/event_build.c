@@ -26,19 +26,31 @@ static inline char *str(const char *s)
 	return (char *)(s ? s : "");
 }
 
-/* Point slot i of the buffer at a copy of id; NULL when the terminal gave none. */
+/* Point slot i of the buffer at a copy of id; NULL when the terminal gave
+ * none. A field that did not decode: type NONE with the field and the
+ * reason in undecoded. */
 static Tetrabridge__V1__Identity *identity(struct tb_event_buf *b, unsigned i, const struct tetra_identity *id)
 {
+	static const Tetrabridge__V1__Undecoded und_init = TETRABRIDGE__V1__UNDECODED__INIT;
 	Tetrabridge__V1__Identity *out = &b->id[i];
 
 	if (id->type == TETRA_ID_NONE)
 		return NULL;
+	memcpy(b->digits[i], id->digits, sizeof(b->digits[i]));
+	b->digits[i][sizeof(b->digits[i]) - 1] = '\0';
+	if (id->type == TETRA_ID_UNDECODED) {
+		Tetrabridge__V1__Undecoded *u = &b->undecoded[i];
+		*u = und_init;
+		u->text = b->digits[i];
+		u->reason = str(tetra_codec_strerror(id->error));
+		out->type = TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_NONE;
+		out->undecoded = u;
+		return out;
+	}
 	out->type = id->type;
 	out->mcc = id->mcc;
 	out->mnc = id->mnc;
 	out->ssi = id->ssi;
-	memcpy(b->digits[i], id->digits, sizeof(b->digits[i]));
-	b->digits[i][sizeof(b->digits[i]) - 1] = '\0';
 	out->digits = b->digits[i];
 	return out;
 }

@@ -50,6 +50,7 @@ struct tb_event_buf {
 	Tetrabridge__V1__LocationTime location_time;
 	uint32_t missing_parts[TB_EVENT_MAX_PARTS];
 	Tetrabridge__V1__Identity id[3];
+	Tetrabridge__V1__Undecoded undecoded[3];
 	char digits[3][25];
 };
 

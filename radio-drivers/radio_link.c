@@ -157,7 +157,8 @@ static void deliver_urc(struct tb_radio_link *rl, const char *line, size_t len, 
 		return;
 	}
 	rl->stats.urcs++;
-	if (prim.oph.sap == TETRA_SAP_TNMM && prim.oph.primitive == TETRA_TNMM_OWN_IDENTITY)
+	if (prim.oph.sap == TETRA_SAP_TNMM && prim.oph.primitive == TETRA_TNMM_OWN_IDENTITY &&
+	    prim.u.own_identity.id.type != TETRA_ID_UNDECODED)
 		rl->own = prim.u.own_identity.id;
 	rl->cbs.prim(rl, &prim, rl->cb_data);
 	/* The terminal's own line goes up first; what it means for the SDS
@@ -284,8 +285,10 @@ static void init_result_cb(const struct tb_at_result *res, void *data)
 		}
 		for (unsigned i = 0; i < res->n_info; i++) {
 			struct tetra_prim prim;
+			/* An identity that does not decode is no identity. */
 			if (tetra_pei_decode(res->info[i], strlen(res->info[i]), NULL, 0, &prim) == 0 &&
-			    prim.oph.sap == TETRA_SAP_TNMM)
+			    prim.oph.sap == TETRA_SAP_TNMM && prim.oph.primitive == TETRA_TNMM_OWN_IDENTITY &&
+			    prim.u.own_identity.id.type != TETRA_ID_UNDECODED)
 				rl->own = prim.u.own_identity.id;
 		}
 		break;

@@ -14,11 +14,26 @@
 #include "ipc/event_kind.h"
 #include "ipc/pb_json.h"
 
+/* Identities print in at most this many bytes (an undecoded field with its
+ * reason is the longest). */
+#define ID_BUF 64
+
+static const char *nonempty_reason(const char *r)
+{
+	return r && r[0] ? r : "undecoded";
+}
+
 /* An identity as a 17-digit TSI (MCC 4, MNC 5, SSI 8 digits), a plain SSI
  * (also for a "TSI" the terminal gave without MCC and MNC), or the external
- * number; "-" when absent. */
+ * number; "-" when absent; a field that did not decode as "?<field as
+ * sent>(<reason>)", e.g. "?262100101234567890(identity)". */
 const char *tb_fmt_identity(const Tetrabridge__V1__Identity *id, char *buf, size_t len)
 {
+	if (id && id->undecoded) {
+		snprintf(buf, len, "?%s(%s)", id->undecoded->text ? id->undecoded->text : "",
+			 nonempty_reason(id->undecoded->reason));
+		return buf;
+	}
 	if (!id || id->type == TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_NONE) {
 		snprintf(buf, len, "-");
 		return buf;
@@ -45,7 +60,7 @@ const char *tb_fmt_identity(const Tetrabridge__V1__Identity *id, char *buf, size
 static void print_parties(FILE *out, const Tetrabridge__V1__Identity *calling,
 			  const Tetrabridge__V1__Identity *called)
 {
-	char a[40], b[40];
+	char a[ID_BUF], b[ID_BUF];
 
 	fprintf(out, " %s->%s", tb_fmt_identity(calling, a, sizeof(a)), tb_fmt_identity(called, b, sizeof(b)));
 }
@@ -169,7 +184,7 @@ static void print_duration(FILE *out, uint32_t s)
 
 static void print_storage(FILE *out, const Tetrabridge__V1__SdsStorage *st)
 {
-	char a[40];
+	char a[ID_BUF];
 
 	if (!st)
 		return;
@@ -305,7 +320,7 @@ static void print_send_result(FILE *out, const Tetrabridge__V1__SendResult *r)
 
 static void print_radio_info(FILE *out, const Tetrabridge__V1__RadioInfo *ri)
 {
-	char a[40];
+	char a[ID_BUF];
 
 	/* the members of the oneof share one pointer: NULL from a foreign publisher */
 	if (!ri->operating_mode) {
@@ -382,7 +397,7 @@ const char *tb_outgoing_state_name(Tetrabridge__V1__Outgoing__State s)
 /* " message 12 text to 1002 delivered, 2 parts, attempt 1, report 0x00, by amk-1: reason (final)" */
 static void print_outgoing(FILE *out, const Tetrabridge__V1__Outgoing *o)
 {
-	char a[40];
+	char a[ID_BUF];
 
 	fprintf(out, " message %" PRIu64 " %s to %s %s", o->message_id, outgoing_kind_name(o->kind),
 		tb_fmt_identity(o->to, a, sizeof(a)), tb_outgoing_state_name(o->state));
@@ -413,7 +428,7 @@ static void print_outgoing(FILE *out, const Tetrabridge__V1__Outgoing *o)
 /* The body of a line: the essentials of each kind. */
 static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 {
-	char a[40];
+	char a[ID_BUF];
 
 	switch (ev->body_case) {
 	case TETRABRIDGE__V1__EVENT__BODY_RADIO_STATE: {
@@ -450,7 +465,8 @@ static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 			fprintf(out, " pid 0x%02X", s->protocol_id);
 		fprintf(out, " %u bits", s->bit_length);
 		print_parties(out, s->calling, s->called);
-		fputc(' ', out);
+		if (s->data.data && s->data.len)
+			fputc(' ', out);
 		for (i = 0; s->data.data && i < s->data.len; i++)
 			fprintf(out, "%02X", s->data.data[i]);
 		if (s->decode_error && s->decode_error[0])
@@ -481,7 +497,8 @@ static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 		fprintf(out, " call %u %s", t->call_id, tx_kind_name(t->kind));
 		if (t->kind == TETRABRIDGE__V1__TX_CHANGE__KIND__GRANT)
 			fprintf(out, " %s", tetra_tx_grant_name(t->grant));
-		if (t->talker && t->talker->type != TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_NONE)
+		if (t->talker && (t->talker->type != TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_NONE ||
+				  t->talker->undecoded))
 			fprintf(out, " talker %s", tb_fmt_identity(t->talker, a, sizeof(a)));
 		if (t->encrypted)
 			fprintf(out, " e2ee");

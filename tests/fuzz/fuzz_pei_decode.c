@@ -9,7 +9,9 @@
  *  - a decoded primitive passes fuzz_check_prim() (ranges, identities,
  *    UTF-8 text, unit data length = ceil(bit_len / 8));
  *  - the result does not depend on what the output held before, nor on a
- *    CR LF after the line (line ends are ignored).
+ *    CR LF after the line (line ends are ignored);
+ *  - a +CTSDSR without its data line is refused or kept as UNITDATA with
+ *    decode_error TETRA_E_NO_DATA.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -50,10 +52,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* tetra_pei_has_data_line() is a pure prefix test: it must agree with
-	 * what the decoder did without a data line */
+	 * what the decoder did without a data line (refused, or kept as raw
+	 * unit data that says its data never came) */
 	if (tetra_pei_has_data_line(line, line_len)) {
 		int r = tetra_pei_decode(line, line_len, NULL, 0, &b);
-		FUZZ_CHECK(r != TETRA_OK);
+		FUZZ_CHECK(r != TETRA_OK || (b.oph.sap == TETRA_SAP_TNSDS &&
+					     b.oph.primitive == TETRA_TNSDS_UNITDATA &&
+					     b.u.unitdata.decode_error == TETRA_E_NO_DATA));
 	}
 
 	free(line);

@@ -88,11 +88,20 @@ static inline void fuzz_check_rc(int rc)
 
 static inline void fuzz_check_identity(const struct tetra_identity *id)
 {
-	FUZZ_CHECK(id->type <= TETRA_ID_EXT_TSI || id->type == TETRA_ID_NONE);
+	FUZZ_CHECK(id->type <= TETRA_ID_EXT_TSI || id->type == TETRA_ID_NONE ||
+		   id->type == TETRA_ID_UNDECODED);
 	FUZZ_CHECK(memchr(id->digits, '\0', sizeof(id->digits)) != NULL);
 	FUZZ_CHECK(id->ssi <= 0xffffff);
 	FUZZ_CHECK(id->mcc <= 1023);
 	FUZZ_CHECK(id->mnc <= 16383);
+	if (id->type == TETRA_ID_UNDECODED) {
+		/* a named reason, the field as printable ASCII, no number */
+		FUZZ_CHECK(id->error < 0);
+		fuzz_check_rc(id->error);
+		for (const char *c = id->digits; *c; c++)
+			FUZZ_CHECK(*c >= 0x20 && *c < 0x7f);
+		FUZZ_CHECK(id->mcc == 0 && id->mnc == 0 && id->ssi == 0);
+	}
 }
 
 static inline void fuzz_check_sds_header(const struct tetra_sds_header *h)
@@ -141,7 +150,8 @@ static inline void fuzz_check_location(const struct tetra_location_param *l)
 static inline bool fuzz_same_identity(const struct tetra_identity *a, const struct tetra_identity *b)
 {
 	return a->type == b->type && a->mcc == b->mcc && a->mnc == b->mnc && a->ssi == b->ssi &&
-	       strncmp(a->digits, b->digits, sizeof(a->digits)) == 0;
+	       strncmp(a->digits, b->digits, sizeof(a->digits)) == 0 &&
+	       (a->type != TETRA_ID_UNDECODED || a->error == b->error);
 }
 
 /* Field by field (padding may differ). */
@@ -191,13 +201,22 @@ static inline void fuzz_check_prim(const struct tetra_prim *p)
 			return;
 		case TETRA_TNSDS_UNITDATA: {
 			const struct tetra_sds_unitdata_param *u = &p->u.unitdata;
+			size_t full = (u->hdr.bit_len + 7u) / 8u;
 			fuzz_check_sds_header(&u->hdr);
 			FUZZ_CHECK(u->len <= TETRA_SDS_MAX_BYTES);
-			FUZZ_CHECK(u->len == (u->hdr.bit_len + 7) / 8);
+			/* all of it, unless the data line itself did not decode:
+			 * then what could be read of it */
+			if (u->decode_error == TETRA_E_NO_DATA || u->decode_error == TETRA_E_HEX ||
+			    u->decode_error == TETRA_E_LENGTH)
+				FUZZ_CHECK(u->len <= full);
+			else
+				FUZZ_CHECK(u->len == full);
+			if (u->decode_error == TETRA_E_NO_DATA)
+				FUZZ_CHECK(u->len == 0);
 			if (u->decode_error)
 				fuzz_check_rc(u->decode_error);
 			/* bits past bit_len are zero */
-			if (u->hdr.bit_len & 7)
+			if ((u->hdr.bit_len & 7) && u->len == full)
 				FUZZ_CHECK((u->data[u->len - 1] & (0xff >> (u->hdr.bit_len & 7))) == 0);
 			return;
 		}

@@ -129,6 +129,18 @@ def seeds_pei_decode():
     nor = tl_text(NORWEGIAN.encode("latin-1"), 1)
     write(t, "sds_tl_text_norwegian", (HDR + str(len(nor) * 8) + "\n" + nor.hex().upper()).encode())
     write(t, "sds_type1", b"+CTSDSR: 9,1234567,0,2345678,0,16\nBEEF")
+    # TSIs as German and Norwegian terminals print them (15 digits), and a
+    # 16-digit one with a leading 0
+    write(t, "status_tsi15", b"+CTSDSR: 13,262100101234567,1,242100102345678,1,16\n8004")
+    write(t, "status_tsi16_zero", b"+CTSDSR: 13,0242100101234567,1,2345678,0,16\n8004")
+    # kept, not refused: an identity that does not decode, a header without
+    # its data line, data that is not hex or short, a status of 32 bits
+    write(t, "status_bad_calling", b"+CTSDSR: 13,10241638300023404,1,2345678,0,16\n8004")
+    write(t, "sds_no_data", (HDR + "104").encode())
+    write(t, "sds_bad_hex", (HDR + "32\n8220Z1C9").encode())
+    write(t, "sds_short", (HDR + "104\n0201746573").encode())
+    write(t, "status_32", b"+CTSDSR: 13,1234567,0,2345678,0,32\n80040000")
+    write(t, "cticn_bad_called", b"+CTICN: 1,0,0,1,262100101234567,1,1,0,1,1,1,123456789,0")
 
 
 def seeds_framer():

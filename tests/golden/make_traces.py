@@ -234,13 +234,13 @@ garb = [
     "hello world",
     "+CTICN: 1,x,0",
     "+CTCR: 1,99",
-    hdr(13, 16),                     # header without its data line ...
+    hdr(13, 16),                     # header without its data line: kept raw ...
     "+CTCR: 1,1",                    # ... then a line of its own
     "DEADBEEF",                      # hex without a header
-    hdr(13, 16), "80G4",             # data that is not hex: the header is alone
-    hdr(12, 120), "8202",            # data shorter than its bit length
-    hdr(13, 32), "80040000",         # a status must be 16 bits
-    "+CTSDSR: 14,2345678,16", "8004",  # AI service out of range
+    hdr(13, 16), "80G4",             # data that is not hex: the header is alone (raw)
+    hdr(12, 120), "8202",            # data shorter than its bit length: raw, what came
+    hdr(13, 32), "80040000",         # a status must be 16 bits: raw
+    "+CTSDSR: 14,2345678,16", "8004",  # AI service out of range: refused
     b"+CTCR: 2,\x001",               # a NUL inside a line: dropped by the framer
     b"+CTCR: 3,2\r+CTCR: 4,3",       # a bare CR ends a line too
     "+CTXQ: 1",                      # unknown result code
@@ -278,6 +278,10 @@ ven = [
     "+CTSDSR: 12,242100101234567,1,242100102345678,1,104", "0201746573746D657373616765",
     # 16 digits with a leading 0: MCC(4) MNC(4)
     "+CTSDSR: 13,0242100101234567,1,2345678,0,16", "8005",
+    # identities that do not decode (9 digits; MCC above 1023): the message
+    # comes out all the same, the field as sent with the reason
+    "+CTSDSR: 12,123456789,0,2345678,0,104", "0201746573746D657373616765",
+    "+CTSDSR: 13,10241638300023404,1,2345678,,16", "8006",
     # status with a pad nibble after it
     "+CTSDSR: 13,1234567,0,2345678,0,16", "80040",
     # simple text in 104 bits sent as 27 digits by a terminal padding to nibbles+1

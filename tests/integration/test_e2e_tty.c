@@ -150,8 +150,10 @@ static void test_scripted_traffic(void **state)
 	/* A status from a nurse's terminal. */
 	assert_int_equal(h_sim_inject(&f->sim, T1, STATUS_HDR), 0);
 	assert_int_equal(h_sim_inject(&f->sim, T1, "8004"), 0);
-	/* Garbage between events: skipped and counted, nothing published. */
+	/* A header whose calling identity does not decode and whose data line
+	 * never comes: published all the same, raw, with the field and why. */
 	assert_int_equal(h_sim_inject(&f->sim, T1, "+CTSDSR: 13,notanumber,1,2,1,16"), 0);
+	/* Garbage between events: skipped and counted, nothing published. */
 	assert_int_equal(h_sim_inject(&f->sim, T1, "ZZZZ"), 0);
 	assert_int_equal(h_sim_inject(&f->sim, T1, "+XYZZY: 1,2,3"), 0);
 	/* A talkgroup call: setup, talker A, ceased, talker B, release. */
@@ -171,6 +173,13 @@ static void test_scripted_traffic(void **state)
 	assert_int_equal(ev->status->calling->mnc, 16383);
 	assert_int_equal(ev->status->calling->ssi, 23404);
 	assert_int_equal(ev->status->called->ssi, 1);
+	tetrabridge__v1__event__free_unpacked(ev, NULL);
+
+	ev = expect(f, TETRABRIDGE__V1__EVENT__BODY_SDS_RAW, "sds.r1");
+	assert_string_equal(ev->sds_raw->decode_error, "no_data");
+	assert_non_null(ev->sds_raw->calling->undecoded);
+	assert_string_equal(ev->sds_raw->calling->undecoded->text, "notanumber");
+	assert_int_equal(ev->sds_raw->called->ssi, 2);
 	tetrabridge__v1__event__free_unpacked(ev, NULL);
 
 	ev = expect(f, TETRABRIDGE__V1__EVENT__BODY_CALL_SETUP, "call_setup.r1");

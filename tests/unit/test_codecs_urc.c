@@ -54,6 +54,31 @@ static void expect_party(const struct tetra_identity *id, uint8_t type, unsigned
 	assert_int_equal(id->ssi, ssi);
 }
 
+/* A party field that did not decode: kept as sent, with the reason. */
+static void expect_undecoded(const struct tetra_identity *id, const char *text, int err)
+{
+	assert_int_equal(id->type, TETRA_ID_UNDECODED);
+	assert_int_equal(id->error, err);
+	assert_string_equal(id->digits, text);
+	assert_int_equal(id->mcc, 0);
+	assert_int_equal(id->mnc, 0);
+	assert_int_equal(id->ssi, 0);
+}
+
+/* User data that did not decode as announced: UNITDATA with the reason and
+ * the bytes as far as they were read. */
+static void expect_raw_sds(const struct tetra_prim *p, int err, unsigned ai, unsigned bits,
+			   const uint8_t *bytes, size_t n)
+{
+	expect_prim(p, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA);
+	assert_int_equal(p->u.unitdata.decode_error, err);
+	assert_int_equal(p->u.unitdata.hdr.ai_service, ai);
+	assert_int_equal(p->u.unitdata.hdr.bit_len, bits);
+	assert_int_equal(p->u.unitdata.len, n);
+	if (n)
+		assert_memory_equal(p->u.unitdata.data, bytes, n);
+}
+
 /* ---- +CTSDSR ------------------------------------------------------------- */
 
 #define HDR(ai, bits) "+CTSDSR: " #ai ",1234567,0,2345678,0," #bits
@@ -244,7 +269,8 @@ static void test_odd_bit_lengths(void **state)
 	assert_int_equal(dec(HDR(12, 0), "", &p), TETRA_OK);
 	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA);
 	assert_int_equal(p.u.unitdata.len, 0);
-	assert_int_equal(dec(HDR(12, 0), NULL, &p), TETRA_E_NO_DATA);
+	assert_int_equal(dec(HDR(12, 0), NULL, &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_NO_DATA, 12, 0, NULL, 0);
 }
 
 static void test_sds_types_1_3(void **state)
@@ -257,9 +283,13 @@ static void test_sds_types_1_3(void **state)
 	expect_unitdata(HDR(9, 16), "1234", t1, sizeof(t1));
 	expect_unitdata(HDR(10, 32), "12345678", t2, sizeof(t2));
 	expect_unitdata(HDR(11, 64), "0102030405060708", t3, sizeof(t3));
-	assert_int_equal(dec(HDR(9, 32), "12345678", &p), TETRA_E_LENGTH);
-	assert_int_equal(dec(HDR(10, 16), "1234", &p), TETRA_E_LENGTH);
-	assert_int_equal(dec(HDR(11, 63), "0102030405060708", &p), TETRA_E_LENGTH);
+	/* another size than the service's own: kept, read by the announced length */
+	assert_int_equal(dec(HDR(9, 32), "12345678", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_LENGTH, 9, 32, t2, sizeof(t2));
+	assert_int_equal(dec(HDR(10, 16), "1234", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_LENGTH, 10, 16, t1, sizeof(t1));
+	assert_int_equal(dec(HDR(11, 63), "0102030405060708", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_LENGTH, 11, 63, t3, sizeof(t3));
 }
 
 static void test_max_length(void **state)
@@ -312,16 +342,15 @@ static void test_header_forms(void **state)
 	expect_party(&p.u.report.hdr.calling, TETRA_ID_SSI, 0, 0, 1234567);
 }
 
+/* Refused: what leaves nothing to publish. */
 static void test_sds_errors(void **state)
 {
 	struct tetra_prim p;
 
-	/* syntax: field counts and empty mandatory fields */
+	/* syntax: field counts */
 	assert_int_equal(dec("+CTSDSR: 13,16", "8004", &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTSDSR: 13,1,0,2,16", "8004", &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTSDSR: 13,1,0,2,0,16,0,0", "8004", &p), TETRA_E_SYNTAX);
-	assert_int_equal(dec("+CTSDSR: 13,1,0,,0,16", "8004", &p), TETRA_E_SYNTAX);
-	assert_int_equal(dec("+CTSDSR: 13,1,0,2,,16", "8004", &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTSDSR: 13,1,0,2,0,", "8004", &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTSDSR: ,1,0,2,0,16", "8004", &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTSDSR 13,2,16", "8004", &p), TETRA_E_SYNTAX);
@@ -329,38 +358,108 @@ static void test_sds_errors(void **state)
 	assert_int_equal(dec("+CTSDSR:", "8004", &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTSDSR: 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", "", &p),
 			 TETRA_E_SYNTAX);
-	/* numbers */
+	/* numbers: AI service and length say what the rest means */
 	assert_int_equal(dec("+CTSDSR: 1x,2345678,16", "8004", &p), TETRA_E_NUMBER);
 	assert_int_equal(dec("+CTSDSR: 13,2345678,-16", "8004", &p), TETRA_E_NUMBER);
 	assert_int_equal(dec("+CTSDSR: 13,2345678,0x10", "8004", &p), TETRA_E_NUMBER);
-	assert_int_equal(dec("+CTSDSR: 13,1,a,2,0,16", "8004", &p), TETRA_E_NUMBER);
 	/* ranges */
 	assert_int_equal(dec("+CTSDSR: 14,2345678,16", "8004", &p), TETRA_E_RANGE);
 	assert_int_equal(dec("+CTSDSR: 8,2345678,16", "8004", &p), TETRA_E_RANGE);
 	assert_int_equal(dec("+CTSDSR: 0,2345678,16", "8004", &p), TETRA_E_RANGE);
-	assert_int_equal(dec("+CTSDSR: 13,2345678,6,16", "8004", &p), TETRA_E_RANGE);
 	assert_int_equal(dec("+CTSDSR: 13,1,0,2,0,16,2", "8004", &p), TETRA_E_RANGE);
-	assert_int_equal(dec("+CTSDSR: 13,16777216,16", "8004", &p), TETRA_E_RANGE);
-	/* identities */
-	assert_int_equal(dec("+CTSDSR: 13,123456789,16", "8004", &p), TETRA_E_IDENTITY);
-	assert_int_equal(dec("+CTSDSR: 13,12A,0,16", "8004", &p), TETRA_E_IDENTITY);
-	assert_int_equal(dec("+CTSDSR: 13,1,0,2 3,0,16", "8004", &p), TETRA_E_IDENTITY);
-	/* hex */
-	assert_int_equal(dec(HDR(13, 16), "80G4", &p), TETRA_E_HEX);
-	assert_int_equal(dec(HDR(13, 16), "80 04", &p), TETRA_E_HEX);
-	assert_int_equal(dec(HDR(12, 32), "822001C9Z", &p), TETRA_E_HEX);
-	assert_int_equal(dec(HDR(12, 8), "0x", &p), TETRA_E_HEX);
-	/* length */
-	assert_int_equal(dec(HDR(13, 16), "800", &p), TETRA_E_LENGTH);
-	assert_int_equal(dec(HDR(13, 16), "", &p), TETRA_E_LENGTH);
-	assert_int_equal(dec(HDR(13, 8), "80", &p), TETRA_E_LENGTH);
-	assert_int_equal(dec(HDR(13, 32), "80040000", &p), TETRA_E_LENGTH);
-	assert_int_equal(dec(HDR(12, 84), "0A01AC608A7A20D80000", &p), TETRA_E_LENGTH);
-	/* no data line */
-	assert_int_equal(dec(HDR(13, 16), NULL, &p), TETRA_E_NO_DATA);
-	assert_int_equal(dec("+CTSDSR: 12,2345678,32", NULL, &p), TETRA_E_NO_DATA);
 	/* too long */
 	assert_int_equal(dec(HDR(12, 2100), "00", &p), TETRA_E_TOO_LONG);
+}
+
+/* One field that does not decode does not cost the message: the party is
+ * kept as sent, with the reason; the user data still decodes. */
+static void test_sds_undecoded_party(void **state)
+{
+	struct tetra_prim p;
+	const struct tetra_sds_header *h = &p.u.status.hdr;
+
+	/* calling: an MCC above 1023 */
+	assert_int_equal(dec("+CTSDSR: 13,10241638300023404,1,2345678,0,16", "8004", &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_STATUS);
+	assert_int_equal(p.u.status.value, 0x8004);
+	expect_undecoded(&h->calling, "10241638300023404", TETRA_E_RANGE);
+	expect_party(&h->called, TETRA_ID_SSI, 0, 0, 2345678);
+	/* calling: a digit count no form has; text through SDS-TL */
+	assert_int_equal(dec("+CTSDSR: 12,123456789,0,2345678,0,104", "0201746573746D657373616765", &p),
+			 TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_TEXT);
+	assert_string_equal(p.u.text.text, "testmessage");
+	expect_undecoded(&p.u.text.hdr.calling, "123456789", TETRA_E_IDENTITY);
+	/* called: not digits, an SSI out of range, a mandatory field left empty */
+	assert_int_equal(dec("+CTSDSR: 13,1,0,2 3,0,16", "8004", &p), TETRA_OK);
+	expect_party(&h->calling, TETRA_ID_SSI, 0, 0, 1);
+	expect_undecoded(&h->called, "2 3", TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CTSDSR: 13,16777216,16", "8004", &p), TETRA_OK);
+	expect_undecoded(&h->called, "16777216", TETRA_E_RANGE);
+	assert_int_equal(dec("+CTSDSR: 13,12A,0,16", "8004", &p), TETRA_OK);
+	expect_undecoded(&h->called, "12A", TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CTSDSR: 13,1,0,,0,16", "8004", &p), TETRA_OK);
+	expect_undecoded(&h->called, "", TETRA_E_SYNTAX);
+	/* a long field is cut at 24 characters, control bytes become '?' */
+	assert_int_equal(dec("+CTSDSR: 13,1234567890123456789012345678\x01,0,2,0,16", "8004", &p),
+			 TETRA_OK);
+	expect_undecoded(&h->calling, "123456789012345678901234", TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CTSDSR: 13,12\x7f\xc3\xa5,0,2,0,16", "8004", &p), TETRA_OK);
+	expect_undecoded(&h->calling, "12???", TETRA_E_IDENTITY);
+	/* a type number that is none of EN 300 392-5's, or not a number:
+	 * ignored, the type inferred from the digits */
+	assert_int_equal(dec("+CTSDSR: 13,2345678,6,16", "8004", &p), TETRA_OK);
+	expect_party(&h->called, TETRA_ID_SSI, 0, 0, 2345678);
+	assert_int_equal(dec("+CTSDSR: 13,1,a,09011638300023404,x,16", "8004", &p), TETRA_OK);
+	expect_party(&h->calling, TETRA_ID_SSI, 0, 0, 1);
+	expect_party(&h->called, TETRA_ID_TSI, 901, 16383, 23404);
+	/* the called type may be left empty too */
+	assert_int_equal(dec("+CTSDSR: 13,1,0,2,,16", "8004", &p), TETRA_OK);
+	expect_party(&h->called, TETRA_ID_SSI, 0, 0, 2);
+}
+
+/* User data that does not decode as announced: kept as raw unit data with
+ * the reason and what could be read of the line. */
+static void test_sds_undecoded_data(void **state)
+{
+	static const uint8_t s80[] = { 0x80 }, s8000[] = { 0x80, 0x00 };
+	static const uint8_t r82[] = { 0x82, 0x20, 0x01, 0xc9 };
+	static const uint8_t lip[] = { 0x0a, 0x01, 0xac, 0x60, 0x8a, 0x7a, 0x20, 0xd8, 0x00, 0x00 };
+	struct tetra_prim p;
+
+	/* not hex: the bytes before the bad character */
+	assert_int_equal(dec(HDR(13, 16), "80G4", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_HEX, 13, 16, s80, sizeof(s80));
+	expect_party(&p.u.unitdata.hdr.calling, TETRA_ID_SSI, 0, 0, 1234567);
+	expect_party(&p.u.unitdata.hdr.called, TETRA_ID_SSI, 0, 0, 2345678);
+	assert_int_equal(dec(HDR(13, 16), "80 04", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_HEX, 13, 16, s80, sizeof(s80));
+	assert_int_equal(dec(HDR(12, 32), "822001C9Z", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_HEX, 12, 32, r82, sizeof(r82));
+	assert_int_equal(dec(HDR(12, 8), "0x", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_HEX, 12, 8, s8000 + 1, 1);
+	/* short: the digits there were, an odd one in the high nibble */
+	assert_int_equal(dec(HDR(13, 16), "800", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_LENGTH, 13, 16, s8000, 2);
+	assert_int_equal(dec(HDR(13, 16), "", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_LENGTH, 13, 16, NULL, 0);
+	assert_int_equal(dec(HDR(12, 84), "0A01AC608A7A20D80000", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_LENGTH, 12, 84, lip, sizeof(lip));
+	/* a status of another size than 16 bits */
+	assert_int_equal(dec(HDR(13, 8), "80", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_LENGTH, 13, 8, s80, sizeof(s80));
+	assert_int_equal(dec(HDR(13, 32), "80040000", &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_LENGTH, 13, 32, (const uint8_t *)"\x80\x04\x00\x00", 4);
+	/* no data line */
+	assert_int_equal(dec(HDR(13, 16), NULL, &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_NO_DATA, 13, 16, NULL, 0);
+	assert_int_equal(dec("+CTSDSR: 12,2345678,32", NULL, &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_NO_DATA, 12, 32, NULL, 0);
+	assert_int_equal(p.u.unitdata.hdr.calling.type, TETRA_ID_NONE);
+	/* both: an undecodable party and no data */
+	assert_int_equal(dec("+CTSDSR: 13,262100101234567890,1,2345678,0,16", NULL, &p), TETRA_OK);
+	expect_raw_sds(&p, TETRA_E_NO_DATA, 13, 16, NULL, 0);
+	expect_undecoded(&p.u.unitdata.hdr.calling, "262100101234567890", TETRA_E_IDENTITY);
 }
 
 /* ---- call control -------------------------------------------------------- */
@@ -410,11 +509,23 @@ static void test_cticn(void **state)
 	assert_int_equal(dec("+CTICN: 1,0,0,5,09011638300023404,2", NULL, &p), TETRA_E_RANGE);
 	assert_int_equal(dec("+CTICN: 1,0,0,,,,,,4", NULL, &p), TETRA_E_RANGE);
 	assert_int_equal(dec("+CTICN: 1,0,0,,,,,,,,,,16", NULL, &p), TETRA_E_RANGE);
-	assert_int_equal(dec("+CTICN: 1,0,0,7,2345678", NULL, &p), TETRA_E_RANGE);
-	assert_int_equal(dec("+CTICN: 1,0,0,y", NULL, &p), TETRA_E_NUMBER);
 	assert_int_equal(dec("+CTICN: 1,0,0,1,9011638300023404", NULL, &p), TETRA_OK);
 	expect_party(&s->calling, TETRA_ID_TSI, 901, 16383, 23404);
-	assert_int_equal(dec("+CTICN: 1,0,0,1,09011638300", NULL, &p), TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CTICN: 1,0,0,1,262100101234567", NULL, &p), TETRA_OK);
+	expect_party(&s->calling, TETRA_ID_TSI, 262, 1001, 1234567);
+	/* parties that do not decode: kept with the reason, the call comes out */
+	assert_int_equal(dec("+CTICN: 1,0,0,1,09011638300,1,1,0,1,1,1,10241638300000001,0", NULL, &p),
+			 TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNCC, TETRA_TNCC_SETUP);
+	expect_undecoded(&s->calling, "09011638300", TETRA_E_IDENTITY);
+	expect_undecoded(&s->called, "10241638300000001", TETRA_E_RANGE);
+	assert_true(s->simplex);
+	assert_int_equal(s->comms_type, 1);
+	/* a type number EN 300 392-5 does not have, or none: inferred */
+	assert_int_equal(dec("+CTICN: 1,0,0,7,2345678", NULL, &p), TETRA_OK);
+	expect_party(&s->calling, TETRA_ID_SSI, 0, 0, 2345678);
+	assert_int_equal(dec("+CTICN: 1,0,0,y", NULL, &p), TETRA_OK);
+	assert_int_equal(s->calling.type, TETRA_ID_NONE);
 }
 
 static void test_ctcc(void **state)
@@ -482,10 +593,20 @@ static void test_ctxg(void **state)
 	assert_int_equal(dec("+CTXG: 1,3,0,0,3,1,1", NULL, &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTXG: 1,4,0,0", NULL, &p), TETRA_E_RANGE);
 	assert_int_equal(dec("+CTXG: 1,3,2,0", NULL, &p), TETRA_E_RANGE);
-	assert_int_equal(dec("+CTXG: 1,3,0,0,256,1", NULL, &p), TETRA_E_RANGE);
-	assert_int_equal(dec("+CTXG: 1,3,0,0,x,1", NULL, &p), TETRA_E_NUMBER);
-	assert_int_equal(dec("+CTXG: 1,3,0,0,x", NULL, &p), TETRA_E_NUMBER);
-	assert_int_equal(dec("+CTXG: 1,3,0,0,1,0901163830002340X", NULL, &p), TETRA_E_IDENTITY);
+	/* the talker: a TPI type that is none, inferred; a TPI that does not
+	 * decode, kept with the reason */
+	assert_int_equal(dec("+CTXG: 1,3,0,0,256,1", NULL, &p), TETRA_OK);
+	expect_party(&t->talker, TETRA_ID_SSI, 0, 0, 1);
+	assert_int_equal(dec("+CTXG: 1,3,0,0,x,1", NULL, &p), TETRA_OK);
+	expect_party(&t->talker, TETRA_ID_SSI, 0, 0, 1);
+	assert_int_equal(dec("+CTXG: 1,3,0,0,x", NULL, &p), TETRA_OK);
+	assert_int_equal(t->talker.type, TETRA_ID_NONE);
+	assert_int_equal(dec("+CTXG: 1,3,0,0,1,0901163830002340X", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNCC, TETRA_TNCC_TX);
+	assert_int_equal(t->tx_grant, 3);
+	expect_undecoded(&t->talker, "0901163830002340X", TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CTXG: 1,3,0,0,3,09011638400023404", NULL, &p), TETRA_OK);
+	expect_undecoded(&t->talker, "09011638400023404", TETRA_E_RANGE);
 }
 
 static void test_tx_others(void **state)
@@ -554,8 +675,12 @@ static void test_cnumf(void **state)
 	expect_party(&p.u.own_identity.id, TETRA_ID_SSI, 0, 0, 2345678);
 	assert_int_equal(dec("+CNUMF: 6,", NULL, &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CNUMF: 6", NULL, &p), TETRA_E_SYNTAX);
-	assert_int_equal(dec("+CNUMF: 6,12345678901", NULL, &p), TETRA_E_IDENTITY);
-	assert_int_equal(dec("+CNUMF: 6,10241638300023404", NULL, &p), TETRA_E_RANGE);
+	assert_int_equal(dec("+CNUMF: 6,242100101234567", NULL, &p), TETRA_OK);
+	expect_party(&p.u.own_identity.id, TETRA_ID_TSI, 242, 1001, 1234567);
+	assert_int_equal(dec("+CNUMF: 6,12345678901", NULL, &p), TETRA_OK);
+	expect_undecoded(&p.u.own_identity.id, "12345678901", TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CNUMF: 6,10241638300023404", NULL, &p), TETRA_OK);
+	expect_undecoded(&p.u.own_identity.id, "10241638300023404", TETRA_E_RANGE);
 	assert_int_equal(dec("+CNUMF: 256,1", NULL, &p), TETRA_E_RANGE);
 	assert_int_equal(dec("+CNUMF: six,1", NULL, &p), TETRA_E_NUMBER);
 }
@@ -638,8 +763,10 @@ static void test_ctgs(void **state)
 	assert_int_equal(dec("+CTGS: ,1001", NULL, &p), TETRA_E_SYNTAX);
 	assert_int_equal(dec("+CTGS: 8,1001", NULL, &p), TETRA_E_RANGE);
 	assert_int_equal(dec("+CTGS: s,1001", NULL, &p), TETRA_E_NUMBER);
-	assert_int_equal(dec("+CTGS: 1,10A1", NULL, &p), TETRA_E_IDENTITY);
-	assert_int_equal(dec("+CTGS: 1,123456789", NULL, &p), TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CTGS: 1,10A1", NULL, &p), TETRA_OK);
+	expect_undecoded(&g->group, "10A1", TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CTGS: 1,123456789", NULL, &p), TETRA_OK);
+	expect_undecoded(&g->group, "123456789", TETRA_E_IDENTITY);
 }
 
 static void test_csq(void **state)
@@ -831,16 +958,18 @@ static void test_truncated_prefixes(void **state)
 			check_rc(dec_n(l, n, d, dn, &p));
 			check_rc(dec_n(l, n, NULL, 0, &p));
 		}
-		/* data shorter than the bit length needs: always TETRA_E_LENGTH
+		/* data shorter than the bit length needs: always raw unit
+		 * data with TETRA_E_LENGTH and the n digits' worth of bytes
 		 * (only the Motorola vector carries a pad nibble) */
 		for (size_t n = 0; d && n <= dn; n++) {
 			size_t pad = strcmp(d, "0A01AC608A7A20D8000000") == 0;
 			int rc = dec_n(l, ln, d, n, &p);
-			check_rc(rc);
-			if (n < dn - pad)
-				assert_int_equal(rc, TETRA_E_LENGTH);
-			else
-				assert_int_equal(rc, TETRA_OK);
+			assert_int_equal(rc, TETRA_OK);
+			if (n < dn - pad) {
+				expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_UNITDATA);
+				assert_int_equal(p.u.unitdata.decode_error, TETRA_E_LENGTH);
+				assert_int_equal(p.u.unitdata.len, (n + 1) / 2);
+			}
 		}
 	}
 }
@@ -1029,6 +1158,8 @@ int main(void)
 		cmocka_unit_test(test_max_length),
 		cmocka_unit_test(test_header_forms),
 		cmocka_unit_test(test_sds_errors),
+		cmocka_unit_test(test_sds_undecoded_party),
+		cmocka_unit_test(test_sds_undecoded_data),
 		cmocka_unit_test(test_cticn),
 		cmocka_unit_test(test_ctcc),
 		cmocka_unit_test(test_ctxg),

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "codecs/lip.h"
+#include "codecs/pei_urc.h"
 #include "ipc/event_build.h"
 #include "ipc/event_kind.h"
 
@@ -308,6 +309,56 @@ static void test_reports(void **state)
 	free(p);
 }
 
+/* A +CTSDSR whose calling identity does not decode still comes out, as
+ * the event of its kind, the party as IDENTITY_NONE with the field and the
+ * reason; through protobuf and back unchanged. */
+static void test_undecoded_party(void **state)
+{
+	struct tetra_prim *p = prim_new(0, 0);
+	Tetrabridge__V1__Event *ev;
+	struct tb_event_buf *b;
+	uint8_t wire[512];
+	size_t n;
+
+	assert_int_equal(tetra_pei_decode("+CTSDSR: 13,10241638300023404,1,2345678,0,16", 44, "8004", 4, p),
+			 0);
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "status");
+	assert_int_equal(b->ev.status->value, 0x8004);
+	assert_non_null(b->ev.status->calling);
+	assert_int_equal(b->ev.status->calling->type, TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_NONE);
+	assert_int_equal(b->ev.status->calling->ssi, 0);
+	assert_non_null(b->ev.status->calling->undecoded);
+	assert_string_equal(b->ev.status->calling->undecoded->text, "10241638300023404");
+	assert_string_equal(b->ev.status->calling->undecoded->reason, "range");
+	assert_null(b->ev.status->called->undecoded);
+	assert_int_equal(b->ev.status->called->ssi, 2345678);
+
+	n = tetrabridge__v1__event__get_packed_size(&b->ev);
+	assert_true(n <= sizeof(wire));
+	tetrabridge__v1__event__pack(&b->ev, wire);
+	ev = tetrabridge__v1__event__unpack(NULL, n, wire);
+	assert_non_null(ev);
+	assert_string_equal(ev->status->calling->undecoded->text, "10241638300023404");
+	assert_string_equal(ev->status->calling->undecoded->reason, "range");
+	assert_null(ev->status->called->undecoded);
+	tetrabridge__v1__event__free_unpacked(ev, NULL);
+
+	/* the talker of a grant, and an SDS whose data line never came */
+	assert_int_equal(tetra_pei_decode("+CTXG: 1,3,0,0,1,123456789", 26, NULL, 0, p), 0);
+	b = build(p, 0);
+	assert_string_equal(b->ev.tx->talker->undecoded->text, "123456789");
+	assert_string_equal(b->ev.tx->talker->undecoded->reason, "identity");
+	assert_int_equal(tetra_pei_decode("+CTSDSR: 12,123456789,0,2345678,0,32", 36, NULL, 0, p), 0);
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "sds");
+	assert_string_equal(b->ev.sds_raw->decode_error, "no_data");
+	assert_int_equal(b->ev.sds_raw->bit_length, 32);
+	assert_int_equal(b->ev.sds_raw->data.len, 0);
+	assert_string_equal(b->ev.sds_raw->calling->undecoded->reason, "identity");
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_location),
 		cmocka_unit_test(test_location_control),
 		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_undecoded_party),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

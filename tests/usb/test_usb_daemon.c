@@ -160,11 +160,28 @@ static Tetrabridge__V1__Event *recv_ev(struct fixture *f, char *topic, size_t ts
 	return ev;
 }
 
+/* A status cut by an unplug between its header and its data line: the
+ * header is flushed when the link resets, after the offline event, and
+ * published raw, saying its data never came (a message is never dropped
+ * unseen). Where the unplug falls is timing: the tests skip it. */
+static bool is_cut_status(const Tetrabridge__V1__Event *ev)
+{
+	return ev->body_case == TETRABRIDGE__V1__EVENT__BODY_SDS_RAW && ev->sds_raw->ai_service == 13 &&
+	       ev->sds_raw->decode_error && strcmp(ev->sds_raw->decode_error, "no_data") == 0;
+}
+
 /* The next event: of this kind, from this radio, seq one above the last. */
 static Tetrabridge__V1__Event *expect(struct fixture *f, Tetrabridge__V1__Event__BodyCase kind, const char *radio)
 {
 	char topic[128], want[128];
 	Tetrabridge__V1__Event *ev = recv_ev(f, topic, sizeof(topic));
+
+	if (kind != TETRABRIDGE__V1__EVENT__BODY_SDS_RAW && is_cut_status(ev)) {
+		assert_int_equal(ev->seq, f->last_seq + 1);
+		f->last_seq = ev->seq;
+		ev_free(ev);
+		ev = recv_ev(f, topic, sizeof(topic));
+	}
 
 	if (ev->body_case != kind || strcmp(ev->radio, radio) != 0)
 		fprintf(stderr, "# got %s (kind %d), want kind %d from %s\n", topic, ev->body_case, kind, radio);
