@@ -733,6 +733,177 @@ static int dec_creg(const struct fld *f, int nf, struct tetra_prim *out)
 	return TETRA_OK;
 }
 
+/* ---- answers to commands a bridge or a technician may send ------------- */
+
+/* The parameters of an answer as sent, for the event: see
+ * TETRA_ANSWER_TEXT_MAX. */
+static void answer_text(const char *s, size_t n, char *out)
+{
+	size_t k = 0;
+
+	while (n && is_blank(*s)) {
+		s++;
+		n--;
+	}
+	while (n && is_blank(s[n - 1]))
+		n--;
+	for (; k < n && k < TETRA_ANSWER_TEXT_MAX; k++) {
+		unsigned char c = (unsigned char)s[k];
+		out[k] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	out[k] = '\0';
+}
+
+static const uint32_t pow10_u32[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+				      100000000, 1000000000 };
+
+/* A decimal number "i[.f]" of at most int_digits integer digits and 9
+ * decimals, the whole field. */
+static int decimal(const char *s, size_t n, unsigned int_digits, double *out)
+{
+	uint32_t ip = 0, fp = 0;
+	size_t i = 0, ni = 0, nf = 0;
+
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, ni++) {
+		if (ni == int_digits)
+			return TETRA_E_RANGE;
+		ip = ip * 10 + (uint32_t)(s[i] - '0');
+	}
+	if (ni == 0)
+		return n ? TETRA_E_NUMBER : TETRA_E_SYNTAX;
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, nf++) {
+			if (nf == 9)
+				return TETRA_E_RANGE;
+			fp = fp * 10 + (uint32_t)(s[i] - '0');
+		}
+	}
+	if (i != n)
+		return TETRA_E_NUMBER;
+	*out = ip + (double)fp / pow10_u32[nf];
+	return TETRA_OK;
+}
+
+/* "hh:mm:ss" (1 or 2 digits each) */
+static int time_of_day(const struct fld *f, uint8_t *h, uint8_t *m, uint8_t *sec)
+{
+	uint8_t v[3];
+	size_t i = 0;
+
+	for (int k = 0; k < 3; k++) {
+		size_t start = i;
+		unsigned x = 0;
+
+		for (; i < f->n && i - start < 2 && f->p[i] >= '0' && f->p[i] <= '9'; i++)
+			x = x * 10 + (unsigned)(f->p[i] - '0');
+		if (i == start)
+			return f->n ? TETRA_E_NUMBER : TETRA_E_SYNTAX;
+		v[k] = (uint8_t)x;
+		if (k < 2) {
+			if (i == f->n || f->p[i] != ':')
+				return TETRA_E_SYNTAX;
+			i++;
+		}
+	}
+	if (i != f->n)
+		return TETRA_E_SYNTAX;
+	if (v[0] > 23 || v[1] > 59 || v[2] > 60)
+		return TETRA_E_RANGE;
+	*h = v[0];
+	*m = v[1];
+	*sec = v[2];
+	return TETRA_OK;
+}
+
+/* "<H>: <deg>_<min.frac>": a hemisphere letter (pos or neg, either case),
+ * an optional ':' and blanks, whole degrees (at most deg_digits, <= max),
+ * '_', decimal minutes (< 60). Degrees, signed. */
+static int coordinate(const struct fld *f, char pos, char neg, unsigned deg_digits, unsigned max,
+		      double *out)
+{
+	const char *p = f->p, *end = f->p + f->n, *us;
+	double min, deg;
+	int sign, rc;
+
+	if (f->n == 0)
+		return TETRA_E_SYNTAX;
+	if ((*p | 0x20) == (pos | 0x20))
+		sign = 1;
+	else if ((*p | 0x20) == (neg | 0x20))
+		sign = -1;
+	else
+		return TETRA_E_SYNTAX;
+	p++;
+	if (p < end && *p == ':')
+		p++;
+	while (p < end && is_blank(*p))
+		p++;
+	us = memchr(p, '_', (size_t)(end - p));
+	if (!us)
+		return TETRA_E_SYNTAX;
+	{
+		struct fld d = { p, (size_t)(us - p) };
+		uint32_t whole;
+		if (d.n > deg_digits)
+			return all_digits(&d) ? TETRA_E_RANGE : TETRA_E_NUMBER;
+		if ((rc = num(&d, max, &whole)))
+			return rc;
+		deg = whole;
+	}
+	if ((rc = decimal(us + 1, (size_t)(end - us - 1), 2, &min)))
+		return rc;
+	if (min >= 60.0)
+		return TETRA_E_RANGE;
+	deg += min / 60.0;
+	if (deg > max)
+		return TETRA_E_RANGE;
+	*out = sign * deg;
+	return TETRA_OK;
+}
+
+/* +GPSPOS: <hh:mm:ss>,<N|S>: <dd>_<mm.mmmm>,<E|W>: <ddd>_<mm.mmmm>,<satellites>
+ * e.g. "+GPSPOS: 12:34:56,N: 52_20.9931,E: 013_22.6631,7": the answer of
+ * Motorola terminals to AT+GPSPOS? (not in EN 300 392-5).
+ * UNVERIFIED: the layout is that of one public PEI client (ftl/tetra-pei,
+ * ctrl/command.go: a regular expression and its demo answer), not of a
+ * vendor manual: time of the fix in UTC, latitude and longitude as degrees
+ * '_' decimal minutes, satellites in use. What a terminal without a fix
+ * prints is unknown. So each part is decoded on its own and kept when it
+ * decodes; the first part that does not sets decode_error; the answer's
+ * text is always kept. Only a line that is not "+GPSPOS:" is refused. */
+static int dec_gpspos(const char *params, size_t plen, struct tetra_prim *out)
+{
+	struct tetra_position_param *p = &out->u.position;
+	struct fld f[MAX_FIELDS];
+	int nf, rc;
+
+	osmo_prim_init(&out->oph, TETRA_SAP_TNMM, TETRA_TNMM_POSITION, PRIM_OP_INDICATION, NULL);
+	memset(p, 0, sizeof(*p));
+	answer_text(params, plen, p->text);
+	nf = split(params, plen, f, MAX_FIELDS);
+	if (nf != 4) {
+		p->decode_error = TETRA_E_SYNTAX;
+		return TETRA_OK;
+	}
+	if ((rc = time_of_day(&f[0], &p->hour, &p->minute, &p->second)) == TETRA_OK)
+		p->has_time = true;
+	else
+		p->decode_error = (int16_t)rc;
+	if ((rc = coordinate(&f[1], 'N', 'S', 2, 90, &p->latitude)) == TETRA_OK &&
+	    (rc = coordinate(&f[2], 'E', 'W', 3, 180, &p->longitude)) == TETRA_OK) {
+		p->has_position = true;
+	} else {
+		p->latitude = p->longitude = 0.0;
+		if (!p->decode_error)
+			p->decode_error = (int16_t)rc;
+	}
+	if ((rc = num_u8(&f[3], 255, &p->satellites)) == TETRA_OK)
+		p->has_satellites = true;
+	else if (!p->decode_error)
+		p->decode_error = (int16_t)rc;
+	return TETRA_OK;
+}
+
 /* ---- link ---------------------------------------------------------------- */
 
 /* "+CME ERROR: <n>" as a line of its own. The AT engine takes the ones that
@@ -776,6 +947,7 @@ enum urc {
 	URC_CSQ,
 	URC_CREG,
 	URC_CME_ERROR,
+	URC_GPSPOS,
 };
 
 static enum urc urc_lookup(const char *s, size_t n)
@@ -804,6 +976,7 @@ static enum urc urc_lookup(const char *s, size_t n)
 		break;
 	case 6:
 		if (IS("CTSDSR")) return URC_CTSDSR;
+		if (IS("GPSPOS")) return URC_GPSPOS;
 		break;
 	}
 	return URC_NONE;
@@ -848,6 +1021,8 @@ int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data
 		return dec_tx_first(params, plen, TETRA_TX_CEASED, out);
 	if (u == URC_CTGS)
 		return dec_ctgs(params, plen, out);
+	if (u == URC_GPSPOS)
+		return dec_gpspos(params, plen, out);
 
 	nf = split(params, plen, f, MAX_FIELDS);
 	if (nf < 0)

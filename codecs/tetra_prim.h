@@ -53,6 +53,7 @@ enum tetra_tnmm_prim {
 	TETRA_TNMM_GROUP,	 /* +CTGS: group attachment */
 	TETRA_TNMM_SIGNAL,	 /* +CSQ */
 	TETRA_TNMM_REGISTRATION, /* +CREG */
+	TETRA_TNMM_POSITION,	 /* +GPSPOS: the terminal's own position (answer to AT+GPSPOS?) */
 };
 
 /* Link SAP: the bridge's own, not an ETSI SAP. */
@@ -395,6 +396,24 @@ struct tetra_registration_param {	/* +CREG */
 	uint16_t mcc, mnc;	/* MNI */
 };
 
+/* Answers whose layout no public source confirms keep their parameters as
+ * sent: printable ASCII (anything else as '?'), blanks around them trimmed,
+ * cut at this many characters. */
+#define TETRA_ANSWER_TEXT_MAX 96
+
+/* +GPSPOS (Motorola; layout in pei_urc.c): each part is set only when it
+ * decoded; text always. A position: health data, never logged at INFO+. */
+struct tetra_position_param {
+	int16_t decode_error;	/* 0, or why (a part of) the answer did not decode */
+	bool has_time;
+	uint8_t hour, minute, second;	/* UTC, of the fix */
+	bool has_position;
+	double latitude, longitude;	/* degrees, north and east positive */
+	bool has_satellites;
+	uint8_t satellites;
+	char text[TETRA_ANSWER_TEXT_MAX + 1];
+};
+
 /* ---- Link --------------------------------------------------------------- */
 
 struct tetra_link_param {
@@ -427,6 +446,7 @@ struct tetra_prim {
 		struct tetra_group_param group;
 		struct tetra_signal_param signal;
 		struct tetra_registration_param registration;
+		struct tetra_position_param position;
 		struct tetra_link_param link;
 	} u;
 };

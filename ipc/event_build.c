@@ -407,7 +407,8 @@ static int from_tnsds(struct tb_event_buf *b, const struct tetra_prim *prim)
 }
 
 /* TNMM: what the terminal says about itself, as one RadioInfo. The own
- * identity is not an event: it is part of the radio's state (RadioState). */
+ * identity is not an event: it is part of the radio's state (RadioState).
+ * Text from the terminal (the answer as sent) points into the primitive. */
 static int from_tnmm(struct tb_event_buf *b, const struct tetra_prim *prim)
 {
 	static const Tetrabridge__V1__RadioInfo init = TETRABRIDGE__V1__RADIO_INFO__INIT;
@@ -465,6 +466,27 @@ static int from_tnmm(struct tb_event_buf *b, const struct tetra_prim *prim)
 		r->mnc = p->mnc;
 		ri->info_case = TETRABRIDGE__V1__RADIO_INFO__INFO_REGISTRATION;
 		ri->registration = r;
+		break;
+	}
+	case TETRA_TNMM_POSITION: {
+		static const Tetrabridge__V1__RadioInfo__OwnPosition o_init =
+			TETRABRIDGE__V1__RADIO_INFO__OWN_POSITION__INIT;
+		const struct tetra_position_param *p = &prim->u.position;
+		Tetrabridge__V1__RadioInfo__OwnPosition *o = &b->info.own_position;
+		*o = o_init;
+		o->has_position = p->has_position;
+		o->latitude = p->has_position ? p->latitude : 0.0;
+		o->longitude = p->has_position ? p->longitude : 0.0;
+		o->has_time = p->has_time;
+		o->hour = p->has_time ? p->hour : 0;
+		o->minute = p->has_time ? p->minute : 0;
+		o->second = p->has_time ? p->second : 0;
+		o->has_satellites = p->has_satellites;
+		o->satellites = p->has_satellites ? p->satellites : 0;
+		o->text = str(p->text);
+		o->decode_error = str(p->decode_error ? tetra_codec_strerror(p->decode_error) : "");
+		ri->info_case = TETRABRIDGE__V1__RADIO_INFO__INFO_OWN_POSITION;
+		ri->own_position = o;
 		break;
 	}
 	default:

@@ -44,6 +44,7 @@ struct tb_event_buf {
 		Tetrabridge__V1__RadioInfo__GroupAttachment group;
 		Tetrabridge__V1__RadioInfo__Signal signal;
 		Tetrabridge__V1__RadioInfo__Registration registration;
+		Tetrabridge__V1__RadioInfo__OwnPosition own_position;
 	} info;
 	Tetrabridge__V1__TextTimestamp timestamp;
 	Tetrabridge__V1__SdsStorage storage;

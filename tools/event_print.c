@@ -318,6 +318,17 @@ static void print_send_result(FILE *out, const Tetrabridge__V1__SendResult *r)
 		fprintf(out, " ref %u", r->message_reference);
 }
 
+/* An answer of the terminal that did not (all) decode: why, and what it
+ * said. */
+static void print_undecoded_answer(FILE *out, const char *why, const char *text)
+{
+	if (!why || !why[0])
+		return;
+	fprintf(out, " (not decoded: %s: ", why);
+	print_quoted(out, text);
+	fputc(')', out);
+}
+
 static void print_radio_info(FILE *out, const Tetrabridge__V1__RadioInfo *ri)
 {
 	char a[ID_BUF];
@@ -350,6 +361,20 @@ static void print_radio_info(FILE *out, const Tetrabridge__V1__RadioInfo *ri)
 			fprintf(out, " LA %u", r->location_area);
 		if (r->has_network)
 			fprintf(out, " network MCC %u MNC %u", r->mcc, r->mnc);
+		break;
+	}
+	case TETRABRIDGE__V1__RADIO_INFO__INFO_OWN_POSITION: {
+		const Tetrabridge__V1__RadioInfo__OwnPosition *o = ri->own_position;
+		fprintf(out, " own position");
+		if (o->has_position)
+			print_position(out, o->latitude, o->longitude);
+		else
+			fprintf(out, " unknown");
+		if (o->has_time)
+			fprintf(out, " at %02u:%02u:%02u UTC", o->hour, o->minute, o->second);
+		if (o->has_satellites)
+			fprintf(out, ", %u satellite%s", o->satellites, o->satellites == 1 ? "" : "s");
+		print_undecoded_answer(out, o->decode_error, o->text);
 		break;
 	}
 	default:

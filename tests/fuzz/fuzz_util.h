@@ -104,6 +104,16 @@ static inline void fuzz_check_identity(const struct tetra_identity *id)
 	}
 }
 
+/* An answer's text as sent: printable ASCII, NUL-terminated in its room. */
+static inline void fuzz_check_answer_text(const char *t)
+{
+	size_t n = strnlen(t, TETRA_ANSWER_TEXT_MAX + 1);
+
+	FUZZ_CHECK(n <= TETRA_ANSWER_TEXT_MAX);
+	for (size_t i = 0; i < n; i++)
+		FUZZ_CHECK(t[i] >= 0x20 && t[i] < 0x7f);
+}
+
 static inline void fuzz_check_sds_header(const struct tetra_sds_header *h)
 {
 	FUZZ_CHECK(h->ai_service >= TETRA_AI_SDS_TYPE1 && h->ai_service <= TETRA_AI_STATUS);
@@ -262,6 +272,23 @@ static inline void fuzz_check_prim(const struct tetra_prim *p)
 		case TETRA_TNMM_REGISTRATION:
 			FUZZ_CHECK(p->u.registration.stat <= 5);
 			return;
+		case TETRA_TNMM_POSITION: {
+			const struct tetra_position_param *o = &p->u.position;
+			fuzz_check_answer_text(o->text);
+			if (o->decode_error)
+				fuzz_check_rc(o->decode_error);
+			if (o->has_position) {
+				FUZZ_CHECK(isfinite(o->latitude) && isfinite(o->longitude));
+				FUZZ_CHECK(o->latitude >= -90.0 && o->latitude <= 90.0);
+				FUZZ_CHECK(o->longitude >= -180.0 && o->longitude <= 180.0);
+			}
+			if (o->has_time)
+				FUZZ_CHECK(o->hour <= 23 && o->minute <= 59 && o->second <= 60);
+			/* everything decoded, or a reason */
+			FUZZ_CHECK((o->has_time && o->has_position && o->has_satellites) ||
+				   o->decode_error != 0);
+			return;
+		}
 		}
 		break;
 	case TETRA_SAP_LINK:

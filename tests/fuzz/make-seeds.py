@@ -114,6 +114,9 @@ def seeds_pei_decode():
         "creg_short": "+CREG: 5,12,090116383",
         "ctxd": "+CTXD: 6,0",
         "cme": "+CME ERROR: 35",
+        # answers to commands (layouts in codecs/pei_urc.c)
+        "gpspos": "+GPSPOS: 12:34:56,N: 52_20.9931,E: 013_22.6631,7",
+        "gpspos_south_west": "+GPSPOS: 1:02:03,s:33_52,w:070_40.5,12",
     }
     for name, line in urcs.items():
         write(t, name, line.encode())

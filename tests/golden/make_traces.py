@@ -229,6 +229,20 @@ write("mm.pei", [
     "+CME ERROR: 99",
 ], eol="\n")
 
+# ---- answers to commands a bridge or a technician may send -------------------
+# (layouts from public clients, not from vendor manuals: see codecs/pei_urc.c)
+ans = [
+    # +GPSPOS (Motorola): UTC time, degrees_minutes, satellites in use
+    "AT+GPSPOS?", "+GPSPOS: 12:34:56,N: 52_20.9931,E: 013_22.6631,7", "OK",
+    "AT+GPSPOS?", "+GPSPOS: 07:05:00,N: 69_40.0000,E: 018_57.0000,4", "OK",
+    "+GPSPOS: 23:59:59,S: 33_52.1000,W: 070_40.5000,11",
+    # a part that does not decode: the rest is kept, with the answer as sent
+    "+GPSPOS: 12:34:56,N: 91_00.0000,E: 013_22.6631,7",
+    # a layout nobody has seen: only the text
+    "+GPSPOS: no fix",
+]
+write("answers.pei", ans)
+
 # ---- garbage ----------------------------------------------------------------
 garb = [
     "hello world",

@@ -858,6 +858,96 @@ static void test_creg(void **state)
 	assert_int_equal(dec("+CREG: home", NULL, &p), TETRA_E_NUMBER);
 }
 
+/* ---- answers to commands: +GPSPOS ---------------------------------------- */
+
+static void expect_near(double got, double want)
+{
+	assert_true(got > want - 1e-6 && got < want + 1e-6);
+}
+
+static void test_gpspos(void **state)
+{
+	struct tetra_prim p;
+	const struct tetra_position_param *o = &p.u.position;
+
+	/* the public client's demo answer: 52 deg 20.9931' N, 13 deg 22.6631' E */
+	assert_int_equal(dec("+GPSPOS: 12:34:56,N: 52_20.9931,E: 013_22.6631,7", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNMM, TETRA_TNMM_POSITION);
+	assert_int_equal(o->decode_error, 0);
+	assert_true(o->has_time);
+	assert_int_equal(o->hour, 12);
+	assert_int_equal(o->minute, 34);
+	assert_int_equal(o->second, 56);
+	assert_true(o->has_position);
+	expect_near(o->latitude, 52 + 20.9931 / 60);
+	expect_near(o->longitude, 13 + 22.6631 / 60);
+	assert_true(o->has_satellites);
+	assert_int_equal(o->satellites, 7);
+	assert_string_equal(o->text, "12:34:56,N: 52_20.9931,E: 013_22.6631,7");
+	/* south and west, lower case, no blank, whole minutes, CR LF */
+	assert_int_equal(dec("+GPSPOS:1:02:03,s:33_52,w:070_40.5,12\r\n", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, 0);
+	expect_near(o->latitude, -(33 + 52.0 / 60));
+	expect_near(o->longitude, -(70 + 40.5 / 60));
+	assert_int_equal(o->hour, 1);
+	/* Nødnett country: 69 deg 40' N, 18 deg 57' E; edges */
+	assert_int_equal(dec("+GPSPOS: 23:59:60,N: 69_40.0000,E: 018_57.0000,0", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, 0);
+	assert_int_equal(o->satellites, 0);
+	assert_int_equal(dec("+GPSPOS: 00:00:00,S: 90_00.0000,W: 180_00.0000,255", NULL, &p), TETRA_OK);
+	expect_near(o->latitude, -90);
+	expect_near(o->longitude, -180);
+
+	/* parts that do not decode: the others are kept, the text too */
+	assert_int_equal(dec("+GPSPOS: 24:00:00,N: 52_20.9931,E: 013_22.6631,7", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_RANGE);
+	assert_false(o->has_time);
+	assert_true(o->has_position);
+	assert_true(o->has_satellites);
+	assert_int_equal(dec("+GPSPOS: 12:34:56,N: 91_00.0000,E: 013_22.6631,7", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_RANGE);
+	assert_true(o->has_time);
+	assert_false(o->has_position);
+	assert_true(o->latitude == 0.0 && o->longitude == 0.0);
+	assert_int_equal(dec("+GPSPOS: 12:34:56,N: 52_60.0000,E: 013_22.6631,7", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_RANGE);
+	assert_false(o->has_position);
+	assert_int_equal(dec("+GPSPOS: 12:34:56,X: 52_20.9931,E: 013_22.6631,7", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_SYNTAX);
+	assert_int_equal(dec("+GPSPOS: 12:34:56,N: 52.20.9931,E: 013_22.6631,7", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_SYNTAX);
+	assert_int_equal(dec("+GPSPOS: 12:34:56,N: 52_20.9931,E: 0130_22.6631,7", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_RANGE);
+	assert_int_equal(dec("+GPSPOS: 12:34:56,N: 5x_20.9931,E: 013_22.6631,7", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_NUMBER);
+	assert_int_equal(dec("+GPSPOS: 12:34:56,N: 52_20.99x,E: 013_22.6631,7", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_NUMBER);
+	assert_int_equal(dec("+GPSPOS: 12:34:56,N: 52_20.9931,E: 013_22.6631,", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_SYNTAX);
+	assert_true(o->has_time && o->has_position);
+	assert_false(o->has_satellites);
+	assert_int_equal(dec("+GPSPOS: 12.34.56,N: 52_20.9931,E: 013_22.6631,7", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_SYNTAX);
+	/* another layout: nothing decoded, the text kept (cut at 96, '?' for
+	 * what is not printable ASCII) */
+	assert_int_equal(dec("+GPSPOS: no fix", NULL, &p), TETRA_OK);
+	assert_int_equal(o->decode_error, TETRA_E_SYNTAX);
+	assert_false(o->has_time || o->has_position || o->has_satellites);
+	assert_string_equal(o->text, "no fix");
+	assert_int_equal(dec("+GPSPOS:", NULL, &p), TETRA_OK);
+	assert_string_equal(o->text, "");
+	{
+		char line[160] = "+GPSPOS: \xc3\xa5";
+		for (int i = 0; i < 12; i++)
+			strcat(line, "0123456789");
+		assert_int_equal(dec(line, NULL, &p), TETRA_OK);
+		assert_int_equal(strlen(o->text), TETRA_ANSWER_TEXT_MAX);
+		assert_memory_equal(o->text, "??0123456789", 12);
+	}
+	assert_int_equal(dec("+GPSPOS 12:34:56", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+GPSPOSX: 1", NULL, &p), TETRA_E_UNKNOWN_URC);
+}
+
 static void test_cme_error(void **state)
 {
 	struct tetra_prim p;
@@ -928,6 +1018,7 @@ static const struct { const char *line, *data; } valid[] = {
 	{ "+CREG: 1,\"03E9\",\"3C8010\"", NULL },
 	{ "+CME ERROR: 35", NULL },
 	{ "+CTXD: 1", NULL },
+	{ "+GPSPOS: 12:34:56,N: 52_20.9931,E: 013_22.6631,7", NULL },
 };
 
 static void check_rc(int rc)
@@ -1049,6 +1140,8 @@ static void test_prim_names(void **state)
 	assert_string_equal(tetra_prim_name(&oph), "TNMM-SIGNAL.ind");
 	osmo_prim_init(&oph, TETRA_SAP_TNMM, TETRA_TNMM_REGISTRATION, PRIM_OP_INDICATION, NULL);
 	assert_string_equal(tetra_prim_name(&oph), "TNMM-REGISTRATION.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNMM, TETRA_TNMM_POSITION, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNMM-POSITION.ind");
 
 	osmo_prim_init(&oph, TETRA_SAP_LINK, 7, PRIM_OP_INDICATION, NULL);
 	assert_string_equal(tetra_prim_name(&oph), "unknown");
@@ -1171,6 +1264,7 @@ int main(void)
 		cmocka_unit_test(test_ctgs),
 		cmocka_unit_test(test_csq),
 		cmocka_unit_test(test_creg),
+		cmocka_unit_test(test_gpspos),
 		cmocka_unit_test(test_cme_error),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_valid_vectors_decode),

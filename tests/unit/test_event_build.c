@@ -106,6 +106,41 @@ static void test_radio_info(void **state)
 	free(p);
 }
 
+/* +GPSPOS: the terminal's own position as RadioInfo.own_position, the
+ * answer's text with it; a part that did not decode says why. */
+static void test_own_position(void **state)
+{
+	struct tetra_prim *p = prim_new(0, 0);
+	const Tetrabridge__V1__RadioInfo__OwnPosition *o;
+	struct tb_event_buf *b;
+	const char *line = "+GPSPOS: 12:34:56,N: 69_40.0000,E: 018_57.0000,7";
+
+	assert_int_equal(tetra_pei_decode(line, strlen(line), NULL, 0, p), 0);
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "radio_info");
+	assert_int_equal(b->ev.radio_info->info_case, TETRABRIDGE__V1__RADIO_INFO__INFO_OWN_POSITION);
+	o = b->ev.radio_info->own_position;
+	assert_true(o->has_position);
+	assert_true(o->latitude > 69.666666 && o->latitude < 69.666667);
+	assert_true(o->longitude > 18.95 - 1e-9 && o->longitude < 18.95 + 1e-9);
+	assert_true(o->has_time);
+	assert_int_equal(o->second, 56);
+	assert_true(o->has_satellites);
+	assert_int_equal(o->satellites, 7);
+	assert_string_equal(o->text, "12:34:56,N: 69_40.0000,E: 018_57.0000,7");
+	assert_string_equal(o->decode_error, "");
+
+	line = "+GPSPOS: --:--:--,N: 69_40.0000,E: 018_57.0000,0";
+	assert_int_equal(tetra_pei_decode(line, strlen(line), NULL, 0, p), 0);
+	b = build(p, 0);
+	o = b->ev.radio_info->own_position;
+	assert_false(o->has_time);
+	assert_int_equal(o->hour, 0);
+	assert_true(o->has_position);
+	assert_string_equal(o->decode_error, "number");
+	free(p);
+}
+
 static void test_text(void **state)
 {
 	struct tetra_prim *p = prim_new(TETRA_SAP_TNSDS, TETRA_TNSDS_TEXT);
@@ -365,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_not_events),
 		cmocka_unit_test(test_link_error),
 		cmocka_unit_test(test_radio_info),
+		cmocka_unit_test(test_own_position),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_concat),
 		cmocka_unit_test(test_location),
