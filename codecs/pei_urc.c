@@ -904,6 +904,141 @@ static int dec_gpspos(const char *params, size_t plen, struct tetra_prim *out)
 	return TETRA_OK;
 }
 
+/* One value or span "a" / "a-b" (decimal, low <= high) inside a list. */
+static int value_span(const char *s, size_t n, struct tetra_value_span *v)
+{
+	const char *dash = memchr(s, '-', n);
+	struct fld a, b;
+	uint32_t lo, hi;
+	int rc;
+
+	a.p = s;
+	a.n = dash ? (size_t)(dash - s) : n;
+	b.p = dash ? dash + 1 : s;
+	b.n = dash ? n - a.n - 1 : n;
+	while (a.n && is_blank(a.p[a.n - 1]))
+		a.n--;
+	while (b.n && is_blank(*b.p)) {
+		b.p++;
+		b.n--;
+	}
+	if ((rc = num(&a, 99999999, &lo)) || (rc = num(&b, 99999999, &hi)))
+		return rc;
+	if (lo > hi)
+		return TETRA_E_RANGE;
+	v->low = lo;
+	v->high = hi;
+	return TETRA_OK;
+}
+
+/* "+NAME: (<list>),(<list>),..." where a list is "a", "a-b", comma
+ * separated (V.250 §5.7.3: the answer to a test command AT+NAME=?), e.g.
+ * "+CMGS: (0-255),(0-2047)". A parameter may also stand without
+ * parentheses. Decoded: the numbers of each parameter, at most
+ * TETRA_SUPPORTED_MAX_PARAMS parameters of TETRA_SUPPORTED_MAX_SPANS spans
+ * (more: TETRA_E_NO_SPACE, the rest only in text). A parameter that is not
+ * a list of numbers (quoted strings, say) keeps no spans and sets
+ * decode_error; unbalanced parentheses: TETRA_E_SYNTAX and nothing decoded.
+ * The text is always kept. What each parameter means is the command's:
+ * for +CMGS, +CNUMS and +CNUMD no public source says (unverified). */
+static int dec_supported(const char *name, size_t name_len, const char *s, size_t n,
+			 struct tetra_prim *out)
+{
+	struct tetra_supported_values_param *p = &out->u.supported;
+	const char *end = s + n;
+
+	osmo_prim_init(&out->oph, TETRA_SAP_TNMM, TETRA_TNMM_SUPPORTED_VALUES, PRIM_OP_INDICATION, NULL);
+	memset(p, 0, sizeof(*p));
+	if (name_len > sizeof(p->command) - 1)
+		name_len = sizeof(p->command) - 1;
+	memcpy(p->command, name, name_len);
+	answer_text(s, n, p->text);
+
+	while (s < end) {
+		const char *a, *b;	/* the parameter's list, without parentheses */
+		int err = TETRA_OK;
+
+		while (s < end && is_blank(*s))
+			s++;
+		if (s < end && *s == '(') {
+			const char *close = memchr(s, ')', (size_t)(end - s));
+			if (!close || memchr(s + 1, '(', (size_t)(close - s - 1))) {
+				p->decode_error = TETRA_E_SYNTAX;
+				p->n_params = 0;
+				return TETRA_OK;
+			}
+			a = s + 1;
+			b = close;
+			s = close + 1;
+			while (s < end && is_blank(*s))
+				s++;
+			if (s < end && *s != ',') {
+				p->decode_error = TETRA_E_SYNTAX;
+				p->n_params = 0;
+				return TETRA_OK;
+			}
+		} else {
+			const char *c = memchr(s, ',', (size_t)(end - s));
+			a = s;
+			b = c ? c : end;
+			s = b;
+			if (memchr(a, ')', (size_t)(b - a))) {
+				p->decode_error = TETRA_E_SYNTAX;
+				p->n_params = 0;
+				return TETRA_OK;
+			}
+		}
+		if (s < end)
+			s++;	/* the ',' between parameters */
+		if (p->n_params == TETRA_SUPPORTED_MAX_PARAMS) {
+			if (!p->decode_error)
+				p->decode_error = TETRA_E_NO_SPACE;
+			continue;
+		}
+		/* the list: spans at commas */
+		while (a < b && is_blank(*a))
+			a++;
+		while (a < b) {
+			const char *c = memchr(a, ',', (size_t)(b - a));
+			const char *e = c ? c : b;
+			struct tetra_value_span v;
+			uint8_t *ns = &p->param[p->n_params].n_spans;
+			int rc;
+
+			while (e > a && is_blank(e[-1]))
+				e--;
+			if ((rc = value_span(a, (size_t)(e - a), &v))) {
+				*ns = 0;	/* not a list of numbers: text only */
+				err = rc;
+				break;
+			}
+			if (*ns == TETRA_SUPPORTED_MAX_SPANS) {
+				if (!err)
+					err = TETRA_E_NO_SPACE;
+			} else {
+				p->param[p->n_params].span[(*ns)++] = v;
+			}
+			a = c ? c + 1 : b;
+			while (a < b && is_blank(*a))
+				a++;
+		}
+		if (err && !p->decode_error)
+			p->decode_error = (int16_t)err;
+		p->n_params++;
+	}
+	return TETRA_OK;
+}
+
+/* True when a result code's parameters are V.250 lists of supported values. */
+static bool is_test_answer(const char *s, size_t n)
+{
+	while (n && is_blank(*s)) {
+		s++;
+		n--;
+	}
+	return n && *s == '(';
+}
+
 /* ---- link ---------------------------------------------------------------- */
 
 /* "+CME ERROR: <n>" as a line of its own. The AT engine takes the ones that
@@ -1013,6 +1148,11 @@ int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data
 		return TETRA_E_SYNTAX;
 	params = line + i + 1;
 	plen = len - i - 1;
+
+	/* Any result code but +CTSDSR (it announces a data line) and +CME
+	 * ERROR may be the answer to its test command. */
+	if (u != URC_CTSDSR && u != URC_CME_ERROR && is_test_answer(params, plen))
+		return dec_supported(line, i, params, plen, out);
 
 	if (u == URC_CTXI || u == URC_CTXW)
 		return dec_tx_first(params, plen, u == URC_CTXI ? TETRA_TX_INTERRUPT : TETRA_TX_WAIT,

@@ -54,6 +54,7 @@ enum tetra_tnmm_prim {
 	TETRA_TNMM_SIGNAL,	 /* +CSQ */
 	TETRA_TNMM_REGISTRATION, /* +CREG */
 	TETRA_TNMM_POSITION,	 /* +GPSPOS: the terminal's own position (answer to AT+GPSPOS?) */
+	TETRA_TNMM_SUPPORTED_VALUES, /* "+NAME: (..),(..)": the answer to a test command AT+NAME=? */
 };
 
 /* Link SAP: the bridge's own, not an ETSI SAP. */
@@ -414,6 +415,29 @@ struct tetra_position_param {
 	char text[TETRA_ANSWER_TEXT_MAX + 1];
 };
 
+#define TETRA_SUPPORTED_MAX_PARAMS 8	/* parameters kept of a test command's answer */
+#define TETRA_SUPPORTED_MAX_SPANS 4	/* value spans kept per parameter */
+
+/* Values low..high (low == high for a single value). */
+struct tetra_value_span {
+	uint32_t low, high;
+};
+
+/* The answer to a test command, "+CMGS: (0-255),(0-2047)" (V.250's form:
+ * for each parameter the values the terminal supports). Which parameter is
+ * which is the command's business; numbers are decoded, everything else
+ * stays in text. */
+struct tetra_supported_values_param {
+	char command[16];	/* the result code's name, e.g. "+CMGS" */
+	int16_t decode_error;	/* 0, or why a part did not decode (or was not kept) */
+	uint8_t n_params;
+	struct {
+		uint8_t n_spans;	/* 0: empty, or not a list of numbers (see text) */
+		struct tetra_value_span span[TETRA_SUPPORTED_MAX_SPANS];
+	} param[TETRA_SUPPORTED_MAX_PARAMS];
+	char text[TETRA_ANSWER_TEXT_MAX + 1];
+};
+
 /* ---- Link --------------------------------------------------------------- */
 
 struct tetra_link_param {
@@ -447,6 +471,7 @@ struct tetra_prim {
 		struct tetra_signal_param signal;
 		struct tetra_registration_param registration;
 		struct tetra_position_param position;
+		struct tetra_supported_values_param supported;
 		struct tetra_link_param link;
 	} u;
 };

@@ -406,6 +406,42 @@ static int from_tnsds(struct tb_event_buf *b, const struct tetra_prim *prim)
 	return -ENOENT;
 }
 
+static void supported_values(struct tb_event_buf *b, Tetrabridge__V1__RadioInfo *ri,
+			     const struct tetra_supported_values_param *p)
+{
+	static const Tetrabridge__V1__RadioInfo__SupportedValues sv_init =
+		TETRABRIDGE__V1__RADIO_INFO__SUPPORTED_VALUES__INIT;
+	static const Tetrabridge__V1__RadioInfo__SupportedValues__Parameter par_init =
+		TETRABRIDGE__V1__RADIO_INFO__SUPPORTED_VALUES__PARAMETER__INIT;
+	static const Tetrabridge__V1__RadioInfo__SupportedValues__Span span_init =
+		TETRABRIDGE__V1__RADIO_INFO__SUPPORTED_VALUES__SPAN__INIT;
+	Tetrabridge__V1__RadioInfo__SupportedValues *sv = &b->info.supported;
+	unsigned np = p->n_params < TETRA_SUPPORTED_MAX_PARAMS ? p->n_params : TETRA_SUPPORTED_MAX_PARAMS;
+
+	*sv = sv_init;
+	sv->command = str(p->command);
+	sv->text = str(p->text);
+	sv->decode_error = str(p->decode_error ? tetra_codec_strerror(p->decode_error) : "");
+	for (unsigned i = 0; i < np; i++) {
+		unsigned ns = p->param[i].n_spans < TETRA_SUPPORTED_MAX_SPANS ? p->param[i].n_spans
+									       : TETRA_SUPPORTED_MAX_SPANS;
+		b->sv_param[i] = par_init;
+		for (unsigned k = 0; k < ns; k++) {
+			b->sv_span[i][k] = span_init;
+			b->sv_span[i][k].low = p->param[i].span[k].low;
+			b->sv_span[i][k].high = p->param[i].span[k].high;
+			b->sv_span_ptr[i][k] = &b->sv_span[i][k];
+		}
+		b->sv_param[i].n_values = ns;
+		b->sv_param[i].values = b->sv_span_ptr[i];
+		b->sv_param_ptr[i] = &b->sv_param[i];
+	}
+	sv->n_parameters = np;
+	sv->parameters = b->sv_param_ptr;
+	ri->info_case = TETRABRIDGE__V1__RADIO_INFO__INFO_SUPPORTED_VALUES;
+	ri->supported_values = sv;
+}
+
 /* TNMM: what the terminal says about itself, as one RadioInfo. The own
  * identity is not an event: it is part of the radio's state (RadioState).
  * Text from the terminal (the answer as sent) points into the primitive. */
@@ -489,6 +525,9 @@ static int from_tnmm(struct tb_event_buf *b, const struct tetra_prim *prim)
 		ri->own_position = o;
 		break;
 	}
+	case TETRA_TNMM_SUPPORTED_VALUES:
+		supported_values(b, ri, &prim->u.supported);
+		break;
 	default:
 		return -ENOENT;
 	}

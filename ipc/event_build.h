@@ -45,7 +45,13 @@ struct tb_event_buf {
 		Tetrabridge__V1__RadioInfo__Signal signal;
 		Tetrabridge__V1__RadioInfo__Registration registration;
 		Tetrabridge__V1__RadioInfo__OwnPosition own_position;
+		Tetrabridge__V1__RadioInfo__SupportedValues supported;
 	} info;
+	/* The parameters of a SupportedValues and their spans. */
+	Tetrabridge__V1__RadioInfo__SupportedValues__Parameter sv_param[TETRA_SUPPORTED_MAX_PARAMS];
+	Tetrabridge__V1__RadioInfo__SupportedValues__Parameter *sv_param_ptr[TETRA_SUPPORTED_MAX_PARAMS];
+	Tetrabridge__V1__RadioInfo__SupportedValues__Span sv_span[TETRA_SUPPORTED_MAX_PARAMS][TETRA_SUPPORTED_MAX_SPANS];
+	Tetrabridge__V1__RadioInfo__SupportedValues__Span *sv_span_ptr[TETRA_SUPPORTED_MAX_PARAMS][TETRA_SUPPORTED_MAX_SPANS];
 	Tetrabridge__V1__TextTimestamp timestamp;
 	Tetrabridge__V1__SdsStorage storage;
 	Tetrabridge__V1__LocationTime location_time;

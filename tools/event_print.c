@@ -377,6 +377,23 @@ static void print_radio_info(FILE *out, const Tetrabridge__V1__RadioInfo *ri)
 		print_undecoded_answer(out, o->decode_error, o->text);
 		break;
 	}
+	case TETRABRIDGE__V1__RADIO_INFO__INFO_SUPPORTED_VALUES: {
+		/* " +CMGS supports (0-255),(0-2047)", as decoded */
+		const Tetrabridge__V1__RadioInfo__SupportedValues *sv = ri->supported_values;
+		fprintf(out, " %s supports ", nonempty(sv->command, "command"));
+		for (size_t i = 0; i < sv->n_parameters; i++) {
+			const Tetrabridge__V1__RadioInfo__SupportedValues__Parameter *par = sv->parameters[i];
+			fprintf(out, "%s(", i ? "," : "");
+			for (size_t k = 0; par && k < par->n_values; k++) {
+				fprintf(out, "%s%u", k ? "," : "", par->values[k]->low);
+				if (par->values[k]->high != par->values[k]->low)
+					fprintf(out, "-%u", par->values[k]->high);
+			}
+			fputc(')', out);
+		}
+		print_undecoded_answer(out, sv->decode_error, sv->text);
+		break;
+	}
 	default:
 		fprintf(out, " (empty)");
 		break;

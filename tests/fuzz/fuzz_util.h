@@ -272,6 +272,21 @@ static inline void fuzz_check_prim(const struct tetra_prim *p)
 		case TETRA_TNMM_REGISTRATION:
 			FUZZ_CHECK(p->u.registration.stat <= 5);
 			return;
+		case TETRA_TNMM_SUPPORTED_VALUES: {
+			const struct tetra_supported_values_param *v = &p->u.supported;
+			fuzz_check_answer_text(v->text);
+			FUZZ_CHECK(memchr(v->command, '\0', sizeof(v->command)) != NULL);
+			FUZZ_CHECK(v->command[0] == '+');
+			FUZZ_CHECK(v->n_params <= TETRA_SUPPORTED_MAX_PARAMS);
+			if (v->decode_error)
+				fuzz_check_rc(v->decode_error);
+			for (unsigned i = 0; i < v->n_params; i++) {
+				FUZZ_CHECK(v->param[i].n_spans <= TETRA_SUPPORTED_MAX_SPANS);
+				for (unsigned k = 0; k < v->param[i].n_spans; k++)
+					FUZZ_CHECK(v->param[i].span[k].low <= v->param[i].span[k].high);
+			}
+			return;
+		}
 		case TETRA_TNMM_POSITION: {
 			const struct tetra_position_param *o = &p->u.position;
 			fuzz_check_answer_text(o->text);

@@ -117,6 +117,8 @@ def seeds_pei_decode():
         # answers to commands (layouts in codecs/pei_urc.c)
         "gpspos": "+GPSPOS: 12:34:56,N: 52_20.9931,E: 013_22.6631,7",
         "gpspos_south_west": "+GPSPOS: 1:02:03,s:33_52,w:070_40.5,12",
+        "cmgs_test": "+CMGS: (0-255),(0-2047)",
+        "ctom_test": "+CTOM: ( 0 , 2 - 5,7 ) , (), 3",
     }
     for name, line in urcs.items():
         write(t, name, line.encode())

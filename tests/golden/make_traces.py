@@ -240,6 +240,12 @@ ans = [
     "+GPSPOS: 12:34:56,N: 91_00.0000,E: 013_22.6631,7",
     # a layout nobody has seen: only the text
     "+GPSPOS: no fix",
+    # test commands: the values each parameter takes (V.250's lists)
+    "AT+CMGS=?", "+CMGS: (0-255),(0-2047)", "OK",
+    "AT+CTOM=?", "+CTOM: (0-1,6)", "OK",
+    "+CMGS: (\"SSI\",\"TSI\"),(0-2047)",     # not numbers: kept as text
+    # an SDS send result is still one
+    "+CMGS: 3,4,201",
 ]
 write("answers.pei", ans)
 

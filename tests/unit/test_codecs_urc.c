@@ -948,6 +948,88 @@ static void test_gpspos(void **state)
 	assert_int_equal(dec("+GPSPOSX: 1", NULL, &p), TETRA_E_UNKNOWN_URC);
 }
 
+/* ---- answers to test commands: "+NAME: (..),(..)" ----------------------- */
+
+static void expect_span(const struct tetra_supported_values_param *v, unsigned param, unsigned k,
+			uint32_t low, uint32_t high)
+{
+	assert_true(param < v->n_params);
+	assert_true(k < v->param[param].n_spans);
+	assert_int_equal(v->param[param].span[k].low, low);
+	assert_int_equal(v->param[param].span[k].high, high);
+}
+
+static void test_supported_values(void **state)
+{
+	struct tetra_prim p;
+	const struct tetra_supported_values_param *v = &p.u.supported;
+
+	/* AT+CMGS=? */
+	assert_int_equal(dec("+CMGS: (0-255),(0-2047)", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNMM, TETRA_TNMM_SUPPORTED_VALUES);
+	assert_string_equal(v->command, "+CMGS");
+	assert_int_equal(v->decode_error, 0);
+	assert_int_equal(v->n_params, 2);
+	assert_int_equal(v->param[0].n_spans, 1);
+	expect_span(v, 0, 0, 0, 255);
+	expect_span(v, 1, 0, 0, 2047);
+	assert_string_equal(v->text, "(0-255),(0-2047)");
+	/* lists, single values, blanks, an empty list, a bare parameter */
+	assert_int_equal(dec("+CREG: ( 0 , 2 - 5,7 ) , (), 3\r\n", NULL, &p), TETRA_OK);
+	assert_string_equal(v->command, "+CREG");
+	assert_int_equal(v->decode_error, 0);
+	assert_int_equal(v->n_params, 3);
+	assert_int_equal(v->param[0].n_spans, 3);
+	expect_span(v, 0, 0, 0, 0);
+	expect_span(v, 0, 1, 2, 5);
+	expect_span(v, 0, 2, 7, 7);
+	assert_int_equal(v->param[1].n_spans, 0);
+	expect_span(v, 2, 0, 3, 3);
+	/* every result code but +CTSDSR and +CME ERROR may answer its test command */
+	assert_int_equal(dec("+CTOM: (0-6)", NULL, &p), TETRA_OK);
+	assert_string_equal(v->command, "+CTOM");
+	expect_span(v, 0, 0, 0, 6);
+	assert_int_equal(dec("+CSQ:(0-31,99),(0-7,99)", NULL, &p), TETRA_OK);
+	assert_string_equal(v->command, "+CSQ");
+	expect_span(v, 1, 1, 99, 99);
+	assert_int_equal(dec("+CTSDSR: (9-13)", "8004", &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CME ERROR: (1)", NULL, &p), TETRA_E_NUMBER);
+
+	/* what is not numbers stays in the text; too much is cut */
+	assert_int_equal(dec("+CMGS: (\"SSI\",\"TSI\"),(0-2047)", NULL, &p), TETRA_OK);
+	assert_int_equal(v->decode_error, TETRA_E_NUMBER);
+	assert_int_equal(v->n_params, 2);
+	assert_int_equal(v->param[0].n_spans, 0);
+	expect_span(v, 1, 0, 0, 2047);
+	assert_int_equal(dec("+CMGS: (5-1)", NULL, &p), TETRA_OK);
+	assert_int_equal(v->decode_error, TETRA_E_RANGE);
+	assert_int_equal(dec("+CMGS: (0-123456789)", NULL, &p), TETRA_OK);
+	assert_int_equal(v->decode_error, TETRA_E_RANGE);
+	assert_int_equal(dec("+CMGS: (0,1,2,3,4,5),(1)", NULL, &p), TETRA_OK);
+	assert_int_equal(v->decode_error, TETRA_E_NO_SPACE);
+	assert_int_equal(v->param[0].n_spans, TETRA_SUPPORTED_MAX_SPANS);
+	expect_span(v, 0, 3, 3, 3);
+	expect_span(v, 1, 0, 1, 1);
+	assert_int_equal(dec("+CMGS: (1),(2),(3),(4),(5),(6),(7),(8),(9),(10)", NULL, &p), TETRA_OK);
+	assert_int_equal(v->decode_error, TETRA_E_NO_SPACE);
+	assert_int_equal(v->n_params, TETRA_SUPPORTED_MAX_PARAMS);
+	expect_span(v, 7, 0, 8, 8);
+	/* unbalanced: nothing decoded, the text kept */
+	assert_int_equal(dec("+CMGS: (0-255,(0-2047)", NULL, &p), TETRA_OK);
+	assert_int_equal(v->decode_error, TETRA_E_SYNTAX);
+	assert_int_equal(v->n_params, 0);
+	assert_string_equal(v->text, "(0-255,(0-2047)");
+	assert_int_equal(dec("+CMGS: (0-255", NULL, &p), TETRA_OK);
+	assert_int_equal(v->decode_error, TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CMGS: (0-255)x", NULL, &p), TETRA_OK);
+	assert_int_equal(v->decode_error, TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CMGS: (1),2)", NULL, &p), TETRA_OK);
+	assert_int_equal(v->decode_error, TETRA_E_SYNTAX);
+	/* a send result is still one */
+	assert_int_equal(dec("+CMGS: 3,4,201", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_SEND_RESULT);
+}
+
 static void test_cme_error(void **state)
 {
 	struct tetra_prim p;
@@ -1019,6 +1101,8 @@ static const struct { const char *line, *data; } valid[] = {
 	{ "+CME ERROR: 35", NULL },
 	{ "+CTXD: 1", NULL },
 	{ "+GPSPOS: 12:34:56,N: 52_20.9931,E: 013_22.6631,7", NULL },
+	{ "+CMGS: (0-255),(0-2047)", NULL },
+	{ "+CREG: ( 0 , 2 - 5,7 ) , (), 3", NULL },
 };
 
 static void check_rc(int rc)
@@ -1142,6 +1226,8 @@ static void test_prim_names(void **state)
 	assert_string_equal(tetra_prim_name(&oph), "TNMM-REGISTRATION.ind");
 	osmo_prim_init(&oph, TETRA_SAP_TNMM, TETRA_TNMM_POSITION, PRIM_OP_INDICATION, NULL);
 	assert_string_equal(tetra_prim_name(&oph), "TNMM-POSITION.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNMM, TETRA_TNMM_SUPPORTED_VALUES, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNMM-SUPPORTED-VALUES.ind");
 
 	osmo_prim_init(&oph, TETRA_SAP_LINK, 7, PRIM_OP_INDICATION, NULL);
 	assert_string_equal(tetra_prim_name(&oph), "unknown");
@@ -1265,6 +1351,7 @@ int main(void)
 		cmocka_unit_test(test_csq),
 		cmocka_unit_test(test_creg),
 		cmocka_unit_test(test_gpspos),
+		cmocka_unit_test(test_supported_values),
 		cmocka_unit_test(test_cme_error),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_valid_vectors_decode),

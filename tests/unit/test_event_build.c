@@ -141,6 +141,44 @@ static void test_own_position(void **state)
 	free(p);
 }
 
+/* The answer to AT+CMGS=?: each parameter's spans, the text with them. */
+static void test_supported_values(void **state)
+{
+	struct tetra_prim *p = prim_new(0, 0);
+	const Tetrabridge__V1__RadioInfo__SupportedValues *sv;
+	Tetrabridge__V1__Event *ev;
+	struct tb_event_buf *b;
+	const char *line = "+CMGS: (0-255),(0,2-5),()";
+	uint8_t wire[512];
+	size_t n;
+
+	assert_int_equal(tetra_pei_decode(line, strlen(line), NULL, 0, p), 0);
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "radio_info");
+	assert_int_equal(b->ev.radio_info->info_case, TETRABRIDGE__V1__RADIO_INFO__INFO_SUPPORTED_VALUES);
+	sv = b->ev.radio_info->supported_values;
+	assert_string_equal(sv->command, "+CMGS");
+	assert_string_equal(sv->text, "(0-255),(0,2-5),()");
+	assert_string_equal(sv->decode_error, "");
+	assert_int_equal(sv->n_parameters, 3);
+	assert_int_equal(sv->parameters[0]->n_values, 1);
+	assert_int_equal(sv->parameters[0]->values[0]->high, 255);
+	assert_int_equal(sv->parameters[1]->n_values, 2);
+	assert_int_equal(sv->parameters[1]->values[1]->low, 2);
+	assert_int_equal(sv->parameters[1]->values[1]->high, 5);
+	assert_int_equal(sv->parameters[2]->n_values, 0);
+
+	n = tetrabridge__v1__event__get_packed_size(&b->ev);
+	assert_true(n <= sizeof(wire));
+	tetrabridge__v1__event__pack(&b->ev, wire);
+	ev = tetrabridge__v1__event__unpack(NULL, n, wire);
+	assert_non_null(ev);
+	assert_int_equal(ev->radio_info->supported_values->n_parameters, 3);
+	assert_int_equal(ev->radio_info->supported_values->parameters[1]->values[0]->low, 0);
+	tetrabridge__v1__event__free_unpacked(ev, NULL);
+	free(p);
+}
+
 static void test_text(void **state)
 {
 	struct tetra_prim *p = prim_new(TETRA_SAP_TNSDS, TETRA_TNSDS_TEXT);
@@ -401,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_link_error),
 		cmocka_unit_test(test_radio_info),
 		cmocka_unit_test(test_own_position),
+		cmocka_unit_test(test_supported_values),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_concat),
 		cmocka_unit_test(test_location),
