@@ -1029,6 +1029,65 @@ static int dec_supported(const char *name, size_t name_len, const char *s, size_
 	return TETRA_OK;
 }
 
+/* +CNUMS / +CNUMD: <num type>,<identity>[,<alias>]
+ * e.g. "+CNUMS: 1,09011638300001001,\"BRANN-1\"": one line of the answer to
+ * AT+CNUMS? (static identities: groups and others programmed into the
+ * terminal) or AT+CNUMD? (dynamic ones: attached by the network).
+ * UNVERIFIED: no vendor manual or public decoder shows these answers; the
+ * layout here is +CNUMF's (<num type>,<identity>, which is observed) with
+ * an optional alias, as EN 300 392-5 names the parameters. So: the num
+ * type and the identity are decoded when they are there (the identity's
+ * layout by its digit count, the type inferred; one that does not decode
+ * is kept as sent), everything after the identity is the alias (quotes
+ * removed), and the text is always kept. A line of another form (one
+ * field) keeps only its text, with TETRA_E_SYNTAX. The answer to the test
+ * commands, "+CNUMS: (..)", is a supported-values answer (dec_supported). */
+static int dec_cnum_list(uint8_t list, const char *params, size_t plen, struct tetra_prim *out)
+{
+	struct tetra_identity_entry_param *p = &out->u.identity_entry;
+	const char *c1 = memchr(params, ',', plen), *c2 = NULL, *end = params + plen;
+	struct fld f[2];
+	int rc;
+
+	osmo_prim_init(&out->oph, TETRA_SAP_TNMM, TETRA_TNMM_IDENTITY_ENTRY, PRIM_OP_INDICATION, NULL);
+	memset(p, 0, sizeof(*p));
+	p->list = list;
+	p->id.type = TETRA_ID_NONE;
+	answer_text(params, plen, p->text);
+	if (!c1) {
+		p->decode_error = TETRA_E_SYNTAX;
+		return TETRA_OK;
+	}
+	c2 = memchr(c1 + 1, ',', (size_t)(end - c1 - 1));
+	split(params, (size_t)((c2 ? c2 : end) - params), f, 2);
+	if ((rc = num_u8(&f[0], 255, &p->num_type)) == TETRA_OK)
+		p->has_num_type = true;
+	else
+		p->decode_error = (int16_t)rc;
+	mandatory_party(&f[1], NULL, &p->id);
+	if (p->id.type == TETRA_ID_UNDECODED && !p->decode_error)
+		p->decode_error = p->id.error;
+	if (c2) {
+		const char *a = c2 + 1, *b = end;
+		size_t k = 0;
+
+		while (a < b && is_blank(*a))
+			a++;
+		while (b > a && is_blank(b[-1]))
+			b--;
+		if (b - a >= 2 && *a == '"' && b[-1] == '"') {
+			a++;
+			b--;
+		}
+		for (; a + k < b && k < TETRA_ALIAS_MAX; k++) {
+			unsigned char ch = (unsigned char)a[k];
+			p->alias[k] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+		}
+		p->alias[k] = '\0';
+	}
+	return TETRA_OK;
+}
+
 /* True when a result code's parameters are V.250 lists of supported values. */
 static bool is_test_answer(const char *s, size_t n)
 {
@@ -1083,6 +1142,8 @@ enum urc {
 	URC_CREG,
 	URC_CME_ERROR,
 	URC_GPSPOS,
+	URC_CNUMS,
+	URC_CNUMD,
 };
 
 static enum urc urc_lookup(const char *s, size_t n)
@@ -1108,6 +1169,8 @@ static enum urc urc_lookup(const char *s, size_t n)
 		if (IS("CTICN")) return URC_CTICN;
 		if (IS("CDTXC")) return URC_CDTXC;
 		if (IS("CNUMF")) return URC_CNUMF;
+		if (IS("CNUMS")) return URC_CNUMS;
+		if (IS("CNUMD")) return URC_CNUMD;
 		break;
 	case 6:
 		if (IS("CTSDSR")) return URC_CTSDSR;
@@ -1163,6 +1226,9 @@ int tetra_pei_decode(const char *line, size_t len, const char *data, size_t data
 		return dec_ctgs(params, plen, out);
 	if (u == URC_GPSPOS)
 		return dec_gpspos(params, plen, out);
+	if (u == URC_CNUMS || u == URC_CNUMD)
+		return dec_cnum_list(u == URC_CNUMS ? TETRA_IDENTITIES_STATIC : TETRA_IDENTITIES_DYNAMIC,
+				     params, plen, out);
 
 	nf = split(params, plen, f, MAX_FIELDS);
 	if (nf < 0)

@@ -55,6 +55,7 @@ enum tetra_tnmm_prim {
 	TETRA_TNMM_REGISTRATION, /* +CREG */
 	TETRA_TNMM_POSITION,	 /* +GPSPOS: the terminal's own position (answer to AT+GPSPOS?) */
 	TETRA_TNMM_SUPPORTED_VALUES, /* "+NAME: (..),(..)": the answer to a test command AT+NAME=? */
+	TETRA_TNMM_IDENTITY_ENTRY, /* +CNUMS / +CNUMD: one of the terminal's static / dynamic identities */
 };
 
 /* Link SAP: the bridge's own, not an ETSI SAP. */
@@ -438,6 +439,25 @@ struct tetra_supported_values_param {
 	char text[TETRA_ANSWER_TEXT_MAX + 1];
 };
 
+enum tetra_identity_list {
+	TETRA_IDENTITIES_STATIC,	/* +CNUMS */
+	TETRA_IDENTITIES_DYNAMIC,	/* +CNUMD */
+};
+
+#define TETRA_ALIAS_MAX 48
+
+/* +CNUMS / +CNUMD: one line of the terminal's list of its static or
+ * dynamic identities (layout in pei_urc.c, unverified); text always. */
+struct tetra_identity_entry_param {
+	uint8_t list;		/* enum tetra_identity_list */
+	int16_t decode_error;	/* 0, or why (a part of) the line did not decode */
+	bool has_num_type;
+	uint8_t num_type;	/* as sent (the <num type> of +CNUMF) */
+	struct tetra_identity id;	/* NONE when the line has none */
+	char alias[TETRA_ALIAS_MAX + 1];	/* as sent, quotes removed; printable ASCII, else '?' */
+	char text[TETRA_ANSWER_TEXT_MAX + 1];
+};
+
 /* ---- Link --------------------------------------------------------------- */
 
 struct tetra_link_param {
@@ -472,6 +492,7 @@ struct tetra_prim {
 		struct tetra_registration_param registration;
 		struct tetra_position_param position;
 		struct tetra_supported_values_param supported;
+		struct tetra_identity_entry_param identity_entry;
 		struct tetra_link_param link;
 	} u;
 };

@@ -528,6 +528,24 @@ static int from_tnmm(struct tb_event_buf *b, const struct tetra_prim *prim)
 	case TETRA_TNMM_SUPPORTED_VALUES:
 		supported_values(b, ri, &prim->u.supported);
 		break;
+	case TETRA_TNMM_IDENTITY_ENTRY: {
+		static const Tetrabridge__V1__RadioInfo__IdentityEntry e_init =
+			TETRABRIDGE__V1__RADIO_INFO__IDENTITY_ENTRY__INIT;
+		const struct tetra_identity_entry_param *p = &prim->u.identity_entry;
+		Tetrabridge__V1__RadioInfo__IdentityEntry *e = &b->info.identity_entry;
+		*e = e_init;
+		e->list = p->list == TETRA_IDENTITIES_DYNAMIC ? TETRABRIDGE__V1__RADIO_INFO__IDENTITY_ENTRY__LIST__DYNAMIC
+							      : TETRABRIDGE__V1__RADIO_INFO__IDENTITY_ENTRY__LIST__STATIC;
+		e->has_num_type = p->has_num_type;
+		e->num_type = p->has_num_type ? p->num_type : 0;
+		e->identity = identity(b, 0, &p->id);
+		e->alias = str(p->alias);
+		e->text = str(p->text);
+		e->decode_error = str(p->decode_error ? tetra_codec_strerror(p->decode_error) : "");
+		ri->info_case = TETRABRIDGE__V1__RADIO_INFO__INFO_IDENTITY_ENTRY;
+		ri->identity_entry = e;
+		break;
+	}
 	default:
 		return -ENOENT;
 	}

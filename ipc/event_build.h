@@ -46,6 +46,7 @@ struct tb_event_buf {
 		Tetrabridge__V1__RadioInfo__Registration registration;
 		Tetrabridge__V1__RadioInfo__OwnPosition own_position;
 		Tetrabridge__V1__RadioInfo__SupportedValues supported;
+		Tetrabridge__V1__RadioInfo__IdentityEntry identity_entry;
 	} info;
 	/* The parameters of a SupportedValues and their spans. */
 	Tetrabridge__V1__RadioInfo__SupportedValues__Parameter sv_param[TETRA_SUPPORTED_MAX_PARAMS];

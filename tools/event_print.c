@@ -394,6 +394,21 @@ static void print_radio_info(FILE *out, const Tetrabridge__V1__RadioInfo *ri)
 		print_undecoded_answer(out, sv->decode_error, sv->text);
 		break;
 	}
+	case TETRABRIDGE__V1__RADIO_INFO__INFO_IDENTITY_ENTRY: {
+		/* " static identity 1001 (num type 1) \"BRANN-1\"" */
+		const Tetrabridge__V1__RadioInfo__IdentityEntry *e = ri->identity_entry;
+		fprintf(out, " %s identity %s",
+			e->list == TETRABRIDGE__V1__RADIO_INFO__IDENTITY_ENTRY__LIST__DYNAMIC ? "dynamic" : "static",
+			tb_fmt_identity(e->identity, a, sizeof(a)));
+		if (e->has_num_type)
+			fprintf(out, " (num type %u)", e->num_type);
+		if (e->alias && e->alias[0]) {
+			fputc(' ', out);
+			print_quoted(out, e->alias);
+		}
+		print_undecoded_answer(out, e->decode_error, e->text);
+		break;
+	}
 	default:
 		fprintf(out, " (empty)");
 		break;

@@ -287,6 +287,20 @@ static inline void fuzz_check_prim(const struct tetra_prim *p)
 			}
 			return;
 		}
+		case TETRA_TNMM_IDENTITY_ENTRY: {
+			const struct tetra_identity_entry_param *e = &p->u.identity_entry;
+			fuzz_check_answer_text(e->text);
+			FUZZ_CHECK(e->list <= TETRA_IDENTITIES_DYNAMIC);
+			fuzz_check_identity(&e->id);
+			FUZZ_CHECK(memchr(e->alias, '\0', sizeof(e->alias)) != NULL);
+			for (const char *c = e->alias; *c; c++)
+				FUZZ_CHECK(*c >= 0x20 && *c < 0x7f);
+			if (e->decode_error)
+				fuzz_check_rc(e->decode_error);
+			if (e->id.type == TETRA_ID_UNDECODED)
+				FUZZ_CHECK(e->decode_error != 0);
+			return;
+		}
 		case TETRA_TNMM_POSITION: {
 			const struct tetra_position_param *o = &p->u.position;
 			fuzz_check_answer_text(o->text);

@@ -119,6 +119,9 @@ def seeds_pei_decode():
         "gpspos_south_west": "+GPSPOS: 1:02:03,s:33_52,w:070_40.5,12",
         "cmgs_test": "+CMGS: (0-255),(0-2047)",
         "ctom_test": "+CTOM: ( 0 , 2 - 5,7 ) , (), 3",
+        "cnums": "+CNUMS: 1,09011638300001001,\"BRANN-1\"",
+        "cnumd": "+CNUMD: 1,242100100000101",
+        "cnums_test": "+CNUMS: (0-63)",
     }
     for name, line in urcs.items():
         write(t, name, line.encode())

@@ -246,6 +246,16 @@ ans = [
     "+CMGS: (\"SSI\",\"TSI\"),(0-2047)",     # not numbers: kept as text
     # an SDS send result is still one
     "+CMGS: 3,4,201",
+    # the terminal's static and dynamic identities, one line each
+    "AT+CNUMS?",
+    "+CNUMS: 1,02420100100001001,\"BRANN-1\"",
+    "+CNUMS: 1,242100100001002,\"BRANN-2\"",
+    "+CNUMS: 1,1003",
+    "OK",
+    "AT+CNUMD?", "+CNUMD: 1,262100100000101,\"THW\"", "OK",
+    "AT+CNUMS=?", "+CNUMS: (0-63)", "OK",
+    "+CNUMS: 1,123456789,\"X\"",     # an identity that does not decode: kept
+    "+CNUMD: 3",                      # another form: only the text
 ]
 write("answers.pei", ans)
 

@@ -1030,6 +1030,72 @@ static void test_supported_values(void **state)
 	expect_prim(&p, TETRA_SAP_TNSDS, TETRA_TNSDS_SEND_RESULT);
 }
 
+/* ---- answers: +CNUMS / +CNUMD --------------------------------------------- */
+
+static void test_cnum_lists(void **state)
+{
+	struct tetra_prim p;
+	const struct tetra_identity_entry_param *e = &p.u.identity_entry;
+
+	assert_int_equal(dec("+CNUMS: 1,09011638300001001,\"BRANN-1\"", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNMM, TETRA_TNMM_IDENTITY_ENTRY);
+	assert_int_equal(e->list, TETRA_IDENTITIES_STATIC);
+	assert_int_equal(e->decode_error, 0);
+	assert_true(e->has_num_type);
+	assert_int_equal(e->num_type, 1);
+	expect_party(&e->id, TETRA_ID_TSI, 901, 16383, 1001);
+	assert_string_equal(e->alias, "BRANN-1");
+	assert_string_equal(e->text, "1,09011638300001001,\"BRANN-1\"");
+	/* dynamic; a short group; no alias; a Norwegian 15-digit TSI */
+	assert_int_equal(dec("+CNUMD: 1,1001", NULL, &p), TETRA_OK);
+	assert_int_equal(e->list, TETRA_IDENTITIES_DYNAMIC);
+	expect_party(&e->id, TETRA_ID_SSI, 0, 0, 1001);
+	assert_string_equal(e->alias, "");
+	assert_int_equal(dec("+CNUMD: 7,242100100000101", NULL, &p), TETRA_OK);
+	expect_party(&e->id, TETRA_ID_TSI, 242, 1001, 101);
+	/* everything after the identity is the alias, commas and all; not
+	 * quoted; what is not printable ASCII as '?' */
+	assert_int_equal(dec("+CNUMS: 1,1002,\"A,B\", x", NULL, &p), TETRA_OK);
+	assert_string_equal(e->alias, "\"A,B\", x");
+	assert_int_equal(dec("+CNUMS: 1,1002, BRANN \xc3\x85L ", NULL, &p), TETRA_OK);
+	assert_string_equal(e->alias, "BRANN ??L");
+	assert_int_equal(dec("+CNUMS: 1,1002,\"\"", NULL, &p), TETRA_OK);
+	assert_string_equal(e->alias, "");
+	assert_int_equal(e->decode_error, 0);
+
+	/* parts that do not decode: the rest kept, and the text */
+	assert_int_equal(dec("+CNUMS: x,1001,\"A\"", NULL, &p), TETRA_OK);
+	assert_int_equal(e->decode_error, TETRA_E_NUMBER);
+	assert_false(e->has_num_type);
+	expect_party(&e->id, TETRA_ID_SSI, 0, 0, 1001);
+	assert_string_equal(e->alias, "A");
+	assert_int_equal(dec("+CNUMS: 1,123456789,\"A\"", NULL, &p), TETRA_OK);
+	assert_int_equal(e->decode_error, TETRA_E_IDENTITY);
+	expect_undecoded(&e->id, "123456789", TETRA_E_IDENTITY);
+	assert_int_equal(dec("+CNUMS: 1,", NULL, &p), TETRA_OK);
+	assert_int_equal(e->decode_error, TETRA_E_SYNTAX);
+	expect_undecoded(&e->id, "", TETRA_E_SYNTAX);
+	/* another form: only the text */
+	assert_int_equal(dec("+CNUMS: 3", NULL, &p), TETRA_OK);
+	assert_int_equal(e->decode_error, TETRA_E_SYNTAX);
+	assert_false(e->has_num_type);
+	assert_int_equal(e->id.type, TETRA_ID_NONE);
+	assert_string_equal(e->text, "3");
+	assert_int_equal(dec("+CNUMS:", NULL, &p), TETRA_OK);
+	assert_int_equal(e->decode_error, TETRA_E_SYNTAX);
+	/* the test commands' answers: supported values */
+	assert_int_equal(dec("+CNUMS: (0-63)", NULL, &p), TETRA_OK);
+	expect_prim(&p, TETRA_SAP_TNMM, TETRA_TNMM_SUPPORTED_VALUES);
+	assert_string_equal(p.u.supported.command, "+CNUMS");
+	expect_span(&p.u.supported, 0, 0, 0, 63);
+	assert_int_equal(dec("+CNUMD: (0-7),(0-99)", NULL, &p), TETRA_OK);
+	assert_string_equal(p.u.supported.command, "+CNUMD");
+	expect_span(&p.u.supported, 1, 0, 0, 99);
+
+	assert_int_equal(dec("+CNUMS 1,1001", NULL, &p), TETRA_E_SYNTAX);
+	assert_int_equal(dec("+CNUMX: 1,1001", NULL, &p), TETRA_E_UNKNOWN_URC);
+}
+
 static void test_cme_error(void **state)
 {
 	struct tetra_prim p;
@@ -1103,6 +1169,8 @@ static const struct { const char *line, *data; } valid[] = {
 	{ "+GPSPOS: 12:34:56,N: 52_20.9931,E: 013_22.6631,7", NULL },
 	{ "+CMGS: (0-255),(0-2047)", NULL },
 	{ "+CREG: ( 0 , 2 - 5,7 ) , (), 3", NULL },
+	{ "+CNUMS: 1,09011638300001001,\"BRANN-1\"", NULL },
+	{ "+CNUMD: (0-7),(0-99)", NULL },
 };
 
 static void check_rc(int rc)
@@ -1228,6 +1296,8 @@ static void test_prim_names(void **state)
 	assert_string_equal(tetra_prim_name(&oph), "TNMM-POSITION.ind");
 	osmo_prim_init(&oph, TETRA_SAP_TNMM, TETRA_TNMM_SUPPORTED_VALUES, PRIM_OP_INDICATION, NULL);
 	assert_string_equal(tetra_prim_name(&oph), "TNMM-SUPPORTED-VALUES.ind");
+	osmo_prim_init(&oph, TETRA_SAP_TNMM, TETRA_TNMM_IDENTITY_ENTRY, PRIM_OP_INDICATION, NULL);
+	assert_string_equal(tetra_prim_name(&oph), "TNMM-IDENTITY-ENTRY.ind");
 
 	osmo_prim_init(&oph, TETRA_SAP_LINK, 7, PRIM_OP_INDICATION, NULL);
 	assert_string_equal(tetra_prim_name(&oph), "unknown");
@@ -1352,6 +1422,7 @@ int main(void)
 		cmocka_unit_test(test_creg),
 		cmocka_unit_test(test_gpspos),
 		cmocka_unit_test(test_supported_values),
+		cmocka_unit_test(test_cnum_lists),
 		cmocka_unit_test(test_cme_error),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_valid_vectors_decode),

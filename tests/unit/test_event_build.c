@@ -179,6 +179,41 @@ static void test_supported_values(void **state)
 	free(p);
 }
 
+/* +CNUMS / +CNUMD lines as RadioInfo.identity_entry. */
+static void test_identity_entry(void **state)
+{
+	struct tetra_prim *p = prim_new(0, 0);
+	const Tetrabridge__V1__RadioInfo__IdentityEntry *e;
+	struct tb_event_buf *b;
+	const char *line = "+CNUMD: 1,262100100000101,\"THW\"";
+
+	assert_int_equal(tetra_pei_decode(line, strlen(line), NULL, 0, p), 0);
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "radio_info");
+	assert_int_equal(b->ev.radio_info->info_case, TETRABRIDGE__V1__RADIO_INFO__INFO_IDENTITY_ENTRY);
+	e = b->ev.radio_info->identity_entry;
+	assert_int_equal(e->list, TETRABRIDGE__V1__RADIO_INFO__IDENTITY_ENTRY__LIST__DYNAMIC);
+	assert_true(e->has_num_type);
+	assert_int_equal(e->num_type, 1);
+	assert_int_equal(e->identity->type, TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_TSI);
+	assert_int_equal(e->identity->mcc, 262);
+	assert_int_equal(e->identity->mnc, 1001);
+	assert_int_equal(e->identity->ssi, 101);
+	assert_string_equal(e->alias, "THW");
+	assert_string_equal(e->decode_error, "");
+
+	line = "+CNUMS: 3";
+	assert_int_equal(tetra_pei_decode(line, strlen(line), NULL, 0, p), 0);
+	b = build(p, 0);
+	e = b->ev.radio_info->identity_entry;
+	assert_int_equal(e->list, TETRABRIDGE__V1__RADIO_INFO__IDENTITY_ENTRY__LIST__STATIC);
+	assert_null(e->identity);
+	assert_false(e->has_num_type);
+	assert_string_equal(e->text, "3");
+	assert_string_equal(e->decode_error, "syntax");
+	free(p);
+}
+
 static void test_text(void **state)
 {
 	struct tetra_prim *p = prim_new(TETRA_SAP_TNSDS, TETRA_TNSDS_TEXT);
@@ -440,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_radio_info),
 		cmocka_unit_test(test_own_position),
 		cmocka_unit_test(test_supported_values),
+		cmocka_unit_test(test_identity_entry),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_concat),
 		cmocka_unit_test(test_location),
