@@ -442,9 +442,8 @@ static void supported_values(struct tb_event_buf *b, Tetrabridge__V1__RadioInfo 
 	ri->supported_values = sv;
 }
 
-/* TNMM: what the terminal says about itself, as one RadioInfo. The own
- * identity is not an event: it is part of the radio's state (RadioState).
- * Text from the terminal (the answer as sent) points into the primitive. */
+/* TNMM: what the terminal says about itself, as one RadioInfo. Text from
+ * the terminal (the answer as sent) points into the primitive. */
 static int from_tnmm(struct tb_event_buf *b, const struct tetra_prim *prim)
 {
 	static const Tetrabridge__V1__RadioInfo init = TETRABRIDGE__V1__RADIO_INFO__INIT;
@@ -452,6 +451,17 @@ static int from_tnmm(struct tb_event_buf *b, const struct tetra_prim *prim)
 
 	*ri = init;
 	switch (prim->oph.primitive) {
+	case TETRA_TNMM_OWN_IDENTITY: {
+		static const Tetrabridge__V1__RadioInfo__ReportedIdentity r_init =
+			TETRABRIDGE__V1__RADIO_INFO__REPORTED_IDENTITY__INIT;
+		Tetrabridge__V1__RadioInfo__ReportedIdentity *r = &b->info.reported_identity;
+		*r = r_init;
+		r->num_type = prim->u.own_identity.num_type;
+		r->identity = identity(b, 0, &prim->u.own_identity.id);
+		ri->info_case = TETRABRIDGE__V1__RADIO_INFO__INFO_REPORTED_IDENTITY;
+		ri->reported_identity = r;
+		break;
+	}
 	case TETRA_TNMM_OPERATING_MODE: {
 		static const Tetrabridge__V1__RadioInfo__OperatingMode m_init =
 			TETRABRIDGE__V1__RADIO_INFO__OPERATING_MODE__INIT;

@@ -47,6 +47,7 @@ struct tb_event_buf {
 		Tetrabridge__V1__RadioInfo__OwnPosition own_position;
 		Tetrabridge__V1__RadioInfo__SupportedValues supported;
 		Tetrabridge__V1__RadioInfo__IdentityEntry identity_entry;
+		Tetrabridge__V1__RadioInfo__ReportedIdentity reported_identity;
 	} info;
 	/* The parameters of a SupportedValues and their spans. */
 	Tetrabridge__V1__RadioInfo__SupportedValues__Parameter sv_param[TETRA_SUPPORTED_MAX_PARAMS];
@@ -65,7 +66,9 @@ struct tb_event_buf {
 void tb_event_buf_init(struct tb_event_buf *b);
 
 /* Fill b->ev's body from prim. Returns 0, or -ENOENT for primitives that
- * are not events (TNMM own identity: it is part of the radio's state).
+ * are not events. A TNMM own identity is one the terminal printed unasked
+ * (the answer to AT+CNUMF? never becomes a primitive: it is the radio's
+ * state, RadioState.identity): RadioInfo.reported_identity.
  * ev.seq/time/bridge/radio are left to the caller. transport and reason are
  * used by LINK_UP/LINK_DOWN only (may be NULL).
  * A TEXT primitive that is one part of a concatenated message is mapped as

@@ -157,9 +157,12 @@ static void deliver_urc(struct tb_radio_link *rl, const char *line, size_t len, 
 		return;
 	}
 	rl->stats.urcs++;
-	if (prim.oph.sap == TETRA_SAP_TNMM && prim.oph.primitive == TETRA_TNMM_OWN_IDENTITY &&
-	    prim.u.own_identity.id.type != TETRA_ID_UNDECODED)
-		rl->own = prim.u.own_identity.id;
+	/* A +CNUMF here is not the answer to our AT+CNUMF? (that goes to
+	 * init_result_cb): whatever printed it, it does not change whose
+	 * terminal this is. It is passed on (published as what the terminal
+	 * reported) like any result code. */
+	if (prim.oph.sap == TETRA_SAP_TNMM && prim.oph.primitive == TETRA_TNMM_OWN_IDENTITY)
+		LOGPFSML(rl->fi, LOGL_DEBUG, "the terminal reports an identity unasked: not taken\n");
 	rl->cbs.prim(rl, &prim, rl->cb_data);
 	/* The terminal's own line goes up first; what it means for the SDS
 	 * in flight (its TNSDS-SEND.conf) follows it. */
@@ -285,7 +288,8 @@ static void init_result_cb(const struct tb_at_result *res, void *data)
 		}
 		for (unsigned i = 0; i < res->n_info; i++) {
 			struct tetra_prim prim;
-			/* An identity that does not decode is no identity. */
+			/* The radio's identity comes from here only: the answer
+			 * to AT+CNUMF?. An identity that does not decode is none. */
 			if (tetra_pei_decode(res->info[i], strlen(res->info[i]), NULL, 0, &prim) == 0 &&
 			    prim.oph.sap == TETRA_SAP_TNMM && prim.oph.primitive == TETRA_TNMM_OWN_IDENTITY &&
 			    prim.u.own_identity.id.type != TETRA_ID_UNDECODED)

@@ -49,9 +49,11 @@ enum {
 extern struct osmo_tdef tb_radio_link_tdefs[];
 
 struct tb_radio_link_callbacks {
-	/* A decoded primitive: TNCC/TNSDS from the terminal, TNMM own identity,
-	 * LINK_UP (after init) / LINK_DOWN (after being up), and the
-	 * TNSDS-SEND.conf answers to tb_radio_link_prim_down(). */
+	/* A decoded primitive: TNCC/TNSDS/TNMM from the terminal, LINK_UP
+	 * (after init) / LINK_DOWN (after being up), and the TNSDS-SEND.conf
+	 * answers to tb_radio_link_prim_down(). A TNMM own identity here is one
+	 * the terminal printed unasked: the radio's identity
+	 * (tb_radio_link_identity) comes only from the answer to AT+CNUMF?. */
 	void (*prim)(struct tb_radio_link *rl, const struct tetra_prim *prim, void *data);
 };
 

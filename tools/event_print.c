@@ -394,6 +394,12 @@ static void print_radio_info(FILE *out, const Tetrabridge__V1__RadioInfo *ri)
 		print_undecoded_answer(out, sv->decode_error, sv->text);
 		break;
 	}
+	case TETRABRIDGE__V1__RADIO_INFO__INFO_REPORTED_IDENTITY:
+		/* not the radio's identity: the terminal printed it unasked */
+		fprintf(out, " identity reported %s (num type %u)",
+			tb_fmt_identity(ri->reported_identity->identity, a, sizeof(a)),
+			ri->reported_identity->num_type);
+		break;
 	case TETRABRIDGE__V1__RADIO_INFO__INFO_IDENTITY_ENTRY: {
 		/* " static identity 1001 (num type 1) \"BRANN-1\"" */
 		const Tetrabridge__V1__RadioInfo__IdentityEntry *e = ri->identity_entry;

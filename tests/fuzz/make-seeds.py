@@ -108,6 +108,7 @@ def seeds_pei_decode():
         "ctgs": "+CTGS: 1,09011638300000001",
         "cmgs": "+CMGS: 0,4,201",
         "cnumf": "+CNUMF: 6,09011638300023404",
+        "cnumf_tsi15": "+CNUMF: 6,242100109876543",
         "csq": "+CSQ: 20,99",
         "creg": "+CREG: 1,1001,24200016",
         "creg_hex": "+CREG: 1,\"03E9\",\"3C8010\"",

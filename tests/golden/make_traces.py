@@ -227,6 +227,9 @@ write("mm.pei", [
     "AT+CTSDS=13,0", "+CME ERROR: 31",
     "+CME ERROR: 3",
     "+CME ERROR: 99",
+    # a +CNUMF nobody asked for: published as reported, never the radio's
+    # own (a trace cannot tell: every +CNUMF line comes out this way)
+    "+CNUMF: 6,242100109876543",
 ], eol="\n")
 
 # ---- answers to commands a bridge or a technician may send -------------------
@@ -278,7 +281,7 @@ garb = [
     "NO CARRIER",
     "A" * 1100,                      # longer than any PEI line
     "+CME ERROR: SIM failure",       # verbose +CME ERROR: not decoded
-    "+CNUMF: 6,123",                 # information, no event
+    "+CNUMF: 6,123",                 # a reported identity
     "",
     "   ",
     hdr(13, 16), "8005",             # and a good one at the end

@@ -45,13 +45,41 @@ static void ssi(struct tetra_identity *id, uint32_t v)
 
 static void test_not_events(void **state)
 {
-	struct tetra_prim *p = prim_new(TETRA_SAP_TNMM, TETRA_TNMM_OWN_IDENTITY);
+	struct tetra_prim *p = prim_new(TETRA_SAP_TNMM, 99);
 
-	build(p, -ENOENT);	/* state of the radio, not an event */
+	build(p, -ENOENT);
 	osmo_prim_init(&p->oph, TETRA_SAP_TNSDS, 99, PRIM_OP_INDICATION, NULL);
 	build(p, -ENOENT);
 	osmo_prim_init(&p->oph, TETRA_SAP_LINK, 99, PRIM_OP_INDICATION, NULL);
 	build(p, -ENOENT);
+	free(p);
+}
+
+/* An own identity the terminal printed unasked: published as reported,
+ * never as the radio's (that is RadioState's, from the answer). */
+static void test_reported_identity(void **state)
+{
+	struct tetra_prim *p = prim_new(0, 0);
+	const Tetrabridge__V1__RadioInfo__ReportedIdentity *r;
+	struct tb_event_buf *b;
+	const char *line = "+CNUMF: 6,242100101234567";
+
+	assert_int_equal(tetra_pei_decode(line, strlen(line), NULL, 0, p), 0);
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "radio_info");
+	assert_int_equal(b->ev.radio_info->info_case, TETRABRIDGE__V1__RADIO_INFO__INFO_REPORTED_IDENTITY);
+	r = b->ev.radio_info->reported_identity;
+	assert_int_equal(r->num_type, 6);
+	assert_int_equal(r->identity->mcc, 242);
+	assert_int_equal(r->identity->mnc, 1001);
+	assert_int_equal(r->identity->ssi, 1234567);
+
+	line = "+CNUMF: 6,10241638300023404";
+	assert_int_equal(tetra_pei_decode(line, strlen(line), NULL, 0, p), 0);
+	b = build(p, 0);
+	r = b->ev.radio_info->reported_identity;
+	assert_string_equal(r->identity->undecoded->text, "10241638300023404");
+	assert_string_equal(r->identity->undecoded->reason, "range");
 	free(p);
 }
 
@@ -471,6 +499,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_not_events),
+		cmocka_unit_test(test_reported_identity),
 		cmocka_unit_test(test_link_error),
 		cmocka_unit_test(test_radio_info),
 		cmocka_unit_test(test_own_position),
