@@ -8,11 +8,13 @@
 #include "ipc/command_server.h"
 
 /* Replay batches: the default and the most events per Reply, and the most
- * bytes of events (a Reply stays well below what clients accept). */
+ * bytes of events (one event may pass it: the journal gives at least one).
+ * Small batches keep small what a client that does not read its replies
+ * makes the daemon hold. */
 #define TB_REPLAY_DEFAULT 500
 #define TB_REPLAY_MAX 1000
-#define TB_REPLAY_MAX_BYTES (1024u * 1024)
-/* Lost ranges (SeqRange) one ReplayBatch names at most. */
+#define TB_REPLAY_MAX_BYTES (256u * 1024)
+/* Lost ranges (SeqRange) one ReplayBatch names at most (about 40 bytes each). */
 #define TB_REPLAY_MAX_LOST 1024
 
 /* The command handler; data is the struct tb_bridge. */

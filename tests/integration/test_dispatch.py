@@ -501,6 +501,75 @@ class Insecure(unittest.TestCase):
         self.assertIn("insecure", r.stderr)
 
 
+# bridge/commands.h: the bounds the tests below check.
+REPLAY_MAX_BYTES = 256 * 1024     # TB_REPLAY_MAX_BYTES: events' bytes per Replay batch
+
+
+class Bounds(unittest.TestCase):
+    """What one client can make the bridge hold is bounded, and where the
+    one-reply promise ends. A plain bridge (loopback, no CURVE) with a
+    radio that hears a 200-character text about every millisecond."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="tbbound.", dir="/tmp")
+        body = ("Pasient klar for henting ved legevakta, ring AMK p\xe5 116117 ved endring. " * 4)[:200]
+        user_data = "82029D01" + body.encode("iso-8859-1").hex().upper()
+        scen = os.path.join(cls.dir, "texts.scn")
+        with open(scen, "w") as f:
+            f.write(f"+CTSDSR: 12,02420001600009001,1,{A_TSI},1,{(4 + len(body)) * 8}\n"
+                    f"{user_data}\nwait 1\nloop\n")
+        cls.vty_port = tbtest.free_port()
+        cfg = ["log stderr", " logging level all notice", " logging color 0",
+               "line vty", f" bind 127.0.0.1 {cls.vty_port}",
+               "bridge", " id bounds-test",
+               f" events bind ipc://{cls.dir}/events", f" commands bind ipc://{cls.dir}/commands",
+               f" state-dir {cls.dir}/var",
+               "radio a", " transport sim", f" sim-identity {A_TSI}", f" simulate {scen}"]
+        path = os.path.join(cls.dir, "bridge.cfg")
+        with open(path, "w") as f:
+            f.write("\n".join(cfg) + "\n")
+        cls.daemon = tbtest.Daemon(BUILD, path, cls.vty_port)
+        cls.daemon.start(online=1)
+        cls.ctx = zmq.Context()
+        cls.ep_cmd = f"ipc://{cls.dir}/commands"
+        # The journal holds well over one batch's bytes from here on.
+        sub = tbtest.Subscriber(pb, cls.ctx, f"ipc://{cls.dir}/events")
+        first = sub.recv()
+        assert first is not None, "no event from the simulated radio"
+        cls.first_seq = first[1].seq
+        while True:
+            got = sub.recv()
+            assert got is not None, "the simulated radio stopped"
+            if got[1].seq >= cls.first_seq + 1500:
+                break
+        sub.close()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ctx.destroy(linger=0)
+        cls.daemon.stop()
+        shutil.rmtree(cls.dir)
+
+    def client(self):
+        c = tbtest.Commander(pb, self.ctx, self.ep_cmd)
+        self.addCleanup(c.close)
+        return c
+
+    def test_replay_batch_bytes(self):
+        r = self.client().request(pb.Command(replay=pb.Replay(from_seq=self.first_seq, max_events=1000)))
+        self.assertEqual(r.code, pb.Reply.OK, r.error)
+        b = r.replay
+        sizes = [e.ByteSize() for e in b.events]
+        # Cut by bytes, not by count: the last event is the one that passed.
+        self.assertLess(len(sizes), 1000)
+        self.assertLessEqual(sum(sizes[:-1]), REPLAY_MAX_BYTES)
+        self.assertGreater(sum(sizes), REPLAY_MAX_BYTES - max(sizes))
+        self.assertEqual([e.seq for e in b.events], list(range(self.first_seq, self.first_seq + len(sizes))))
+        self.assertEqual(b.next_seq, self.first_seq + len(sizes))
+        self.assertTrue(b.more)
+
+
 def main():
     global BUILD, SOURCE, pb
     BUILD, SOURCE = sys.argv[1], sys.argv[2]
