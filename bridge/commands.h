@@ -8,9 +8,9 @@
 #include "ipc/command_server.h"
 
 /* Replay batches: the default and the most events per Reply, and the most
- * bytes of events (one event may pass it: the journal gives at least one).
- * Small batches keep small what a client that does not read its replies
- * makes the daemon hold. */
+ * bytes of events. The byte cap keeps a Reply within TB_COMMAND_MAX_REPLY
+ * (one event may pass it: the journal gives at least one), so that the
+ * replies a client has not read yet stay within its queue's bound. */
 #define TB_REPLAY_DEFAULT 500
 #define TB_REPLAY_MAX 1000
 #define TB_REPLAY_MAX_BYTES (256u * 1024)

@@ -2,25 +2,49 @@
  * command_server.h.
  *
  * Socket options: ZMQ_LINGER 0 (replies to clients are not worth delaying a
- * shutdown for), ZMQ_SNDHWM/RCVHWM 1000 messages per client,
- * ZMQ_ROUTER_MANDATORY (a reply that cannot be routed fails instead of
- * vanishing, so it is counted), ZMQ_MAXMSGSIZE 1 MiB: libzmq disconnects a
- * peer sending more than that in one frame; anything between
- * TB_COMMAND_MAX_BYTES and 1 MiB still reaches us and gets TOO_LARGE, which
- * tells a person what went wrong.
+ * shutdown for); ZMQ_SNDHWM TB_COMMAND_CLIENT_REPLIES per client;
+ * ZMQ_RCVHWM 8 per client (commands wait in the client's own queue, not
+ * ours: nothing is lost, the client is slowed down); ZMQ_MAXMSGSIZE 1 MiB
+ * (libzmq disconnects a peer sending more than that in one frame; anything
+ * between TB_COMMAND_MAX_BYTES and 1 MiB still reaches us and gets
+ * TOO_LARGE, which tells a person what went wrong);
+ * ZMQ_ROUTER_MANDATORY (a reply that cannot be queued fails instead of
+ * vanishing, so it is counted).
+ *
+ * Memory: what a client can make the daemon hold is (RCVHWM + 1) commands
+ * of at most ZMQ_MAXMSGSIZE being received, and its replies not
+ * read yet. Replies are counted in bytes: each is handed to libzmq
+ * zero-copy (zmq_msg_init_data) and its free function, run by libzmq's I/O
+ * thread once the bytes are in the kernel's socket buffer (or the client
+ * is gone), takes it off the count again. A command whose reply might not
+ * fit the client's queue (TB_COMMAND_CLIENT_QUEUE) or everyone's
+ * (TB_COMMAND_QUEUE) is answered BUSY without being run, so its work is not
+ * done either; a reply that does not fit even so, or that libzmq refuses
+ * (TB_COMMAND_CLIENT_REPLIES not read), is dropped and counted; the command
+ * is not run then. The routing id and the envelope are queued first: if
+ * they are refused, nothing was run (a client that is gone still has its
+ * command run, as before: it may not need the reply).
+ *
+ * Time: a wakeup handles at most TB_CMD_BATCH messages or TB_CMD_SLICE_US
+ * of work, then lets the loop serve the radios before it continues.
  *
  * Health data: commands are logged by kind, request id and client name at
  * DEBUG; their contents never.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L	/* clock_gettime */
 #include "ipc/command_server.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <osmocom/core/linuxlist.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/timer.h>
 #include <talloc.h>
@@ -30,22 +54,85 @@
 #include "ipc/pb_utf8.h"
 
 #define TB_CMD_LINGER_MS	0
-#define TB_CMD_HWM		1000
+#define TB_CMD_RCVHWM		8
 #define TB_CMD_MAXMSGSIZE	(1024 * 1024)
-/* Messages handled per wakeup; the rest continue from a zero-delay timer so
- * that a flood of commands cannot starve the radios. */
+/* Messages handled per wakeup, and the longest a wakeup works; the rest
+ * continue from a zero-delay timer, after the loop has served the radios,
+ * so that a flood of commands cannot starve them. */
 #define TB_CMD_BATCH		200
+#define TB_CMD_SLICE_US		5000
 /* Frames of one message kept (routing id, envelope, body); more are read
  * and dropped (such a message is MALFORMED anyway). */
 #define TB_CMD_MAX_FRAMES	16
-/* Replies up to this size are packed on the stack. */
-#define TB_CMD_STACK_BUF	1024
+/* What a queued reply costs besides its bytes: libzmq's message headers
+ * for the envelope and the body, the malloc headers. */
+#define TB_CMD_REPLY_OVERHEAD	256
+/* Room kept for a reply before its command is run: replies other than
+ * Replay and ListRadios are small (an error sentence, a message id);
+ * ListRadios says about 150 bytes per radio. A reply larger than its room
+ * passes the bounds by the difference. */
+#define TB_CMD_SMALL_REPLY	(4 * 1024)
+#define TB_CMD_LIST_REPLY	(64 * 1024)
+
+/* ---- reply queues ------------------------------------------------------- */
+
+/* The reply bytes libzmq holds, all clients together. Shared with libzmq's
+ * I/O thread (reply_free()): atomics, and freed by whoever lets go last. */
+struct queue_total {
+	atomic_size_t bytes;
+	atomic_uint refs;	/* the server, and every reply in libzmq's hands */
+};
+
+/* The reply bytes libzmq holds for one client (by routing id). In
+ * cs->clients while the server lives; freed by whoever lets go last. */
+struct client_queue {
+	struct llist_head entry;	/* main thread only */
+	atomic_size_t bytes;
+	atomic_uint refs;		/* cs->clients, and every reply in libzmq's hands */
+	size_t id_len;
+	uint8_t id[];			/* the routing id */
+};
+
+/* A reply handed to libzmq: its bytes follow. malloc'ed: it is freed in
+ * libzmq's I/O thread, where talloc must not be used. */
+struct reply_buf {
+	struct queue_total *total;
+	struct client_queue *client;
+	size_t cost;
+	uint8_t data[];
+};
+
+static void total_put(struct queue_total *t)
+{
+	if (atomic_fetch_sub(&t->refs, 1) == 1)
+		free(t);
+}
+
+static void client_put(struct client_queue *q)
+{
+	if (atomic_fetch_sub(&q->refs, 1) == 1)
+		free(q);
+}
+
+/* libzmq is done with a reply (any thread). */
+static void reply_free(void *data, void *hint)
+{
+	struct reply_buf *rb = hint;
+
+	atomic_fetch_sub(&rb->client->bytes, rb->cost);
+	atomic_fetch_sub(&rb->total->bytes, rb->cost);
+	client_put(rb->client);
+	total_put(rb->total);
+	free(rb);
+}
 
 struct tb_command_server {
 	void *sock;
 	struct osmo_fd ofd;		/* ZMQ_FD of sock (libzmq's fd: never closed here) */
 	struct osmo_timer_list resume;	/* continues a drain cut at TB_CMD_BATCH */
 	char *endpoint;			/* as bound, after ZMQ_LAST_ENDPOINT */
+	struct queue_total *total;	/* malloc'ed, shared with libzmq's I/O thread */
+	struct llist_head clients;	/* struct client_queue: clients with replies queued */
 	const struct tb_security *sec;
 	tb_command_handler handler;
 	void *data;
@@ -153,41 +240,129 @@ static int rx_recv(void *sock, struct rx_msg *m)
 	return 0;
 }
 
-/* Send the envelope and one body frame; counts the result. */
-static void reply_send(struct tb_command_server *cs, struct rx_msg *m, const Tetrabridge__V1__Reply *reply,
-		       void *tmp)
+/* The queue of the client with this routing id, made if there is none.
+ * Clients with nothing queued any more are forgotten on the way (only the
+ * list holds them: no reply of theirs is in libzmq's hands). NULL when out
+ * of memory. */
+static struct client_queue *client_queue(struct tb_command_server *cs, const zmq_msg_t *routing_id)
 {
-	uint8_t stack[TB_CMD_STACK_BUF];
-	uint8_t *buf;
+	const void *id = zmq_msg_data((zmq_msg_t *)routing_id);
+	size_t len = zmq_msg_size((zmq_msg_t *)routing_id);
+	struct client_queue *q, *tmp, *found = NULL;
+
+	llist_for_each_entry_safe(q, tmp, &cs->clients, entry) {
+		if (!found && q->id_len == len && !memcmp(q->id, id, len)) {
+			found = q;
+		} else if (atomic_load(&q->refs) == 1) {
+			llist_del(&q->entry);
+			client_put(q);
+		}
+	}
+	if (found)
+		return found;
+	q = malloc(sizeof(*q) + len);
+	if (!q)
+		return NULL;
+	atomic_init(&q->bytes, 0);
+	atomic_init(&q->refs, 1);
+	q->id_len = len;
+	memcpy(q->id, id, len);
+	llist_add_tail(&q->entry, &cs->clients);
+	return q;
+}
+
+/* Whether cost more bytes fit the client's queue and everyone's. */
+static bool queue_fits(const struct tb_command_server *cs, struct client_queue *q, size_t cost)
+{
+	return atomic_load(&q->bytes) + cost <= TB_COMMAND_CLIENT_QUEUE &&
+	       atomic_load(&cs->total->bytes) + cost <= TB_COMMAND_QUEUE;
+}
+
+/* Room kept for the reply to c before it is run. */
+static size_t reply_room(Tetrabridge__V1__Command__CommandCase c)
+{
+	switch (c) {
+	case TETRABRIDGE__V1__COMMAND__COMMAND_REPLAY:
+		return TB_COMMAND_MAX_REPLY + TB_CMD_REPLY_OVERHEAD;
+	case TETRABRIDGE__V1__COMMAND__COMMAND_LIST_RADIOS:
+		return TB_CMD_LIST_REPLY + TB_CMD_REPLY_OVERHEAD;
+	default:
+		return TB_CMD_SMALL_REPLY + TB_CMD_REPLY_OVERHEAD;
+	}
+}
+
+/* Queue the routing id and the rest of the envelope (the body follows).
+ * Returns 0, -EAGAIN (the client has TB_COMMAND_CLIENT_REPLIES replies
+ * not read) or -EHOSTUNREACH (it is gone). Once the routing id is taken,
+ * the rest of the message is too: libzmq checks the client's queue only
+ * at a message's first frame. */
+static int envelope_send(struct tb_command_server *cs, struct rx_msg *m)
+{
+	for (unsigned i = 0; i < m->env; i++) {
+		if (zmq_send(cs->sock, zmq_msg_data(&m->f[i]), zmq_msg_size(&m->f[i]), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+			return -zmq_errno();
+	}
+	return 0;
+}
+
+/* Pack reply into a buffer of its own, count it on q and the total, and
+ * queue it as the body after the envelope. Returns 0 or -errno. */
+static int body_send(struct tb_command_server *cs, struct client_queue *q, const Tetrabridge__V1__Reply *reply,
+		     void *tmp)
+{
+	size_t size = tetrabridge__v1__reply__get_packed_size(reply), queued;
+	struct reply_buf *rb = malloc(sizeof(*rb) + (size ? size : 1));
+	uint8_t *out;
+	zmq_msg_t msg;
+	long len;
+
+	if (!rb)
+		return -ENOMEM;
 	/* An error may quote what the client sent: valid UTF-8 goes out. */
-	long packed = tb_pb_pack_utf8(&reply->base, tmp, stack, sizeof(stack), &buf, NULL);
-	size_t len;
-	int rc = 0;
-
-	if (packed < 0) {
-		cs->stats.reply_drops++;
-		LOGP(DIPC, LOGL_ERROR, "reply to request %" PRIu64 " dropped: out of memory\n", reply->request_id);
-		return;
+	len = tb_pb_pack_utf8(&reply->base, tmp, rb->data, size, &out, NULL);
+	if (len < 0) {
+		free(rb);
+		return -ENOMEM;
 	}
-	len = (size_t)packed;
+	if (out != rb->data) {
+		/* a repaired copy, longer, packed under tmp */
+		struct reply_buf *longer = realloc(rb, sizeof(*rb) + (size_t)len);
 
-	for (unsigned i = 0; i < m->env && rc == 0; i++) {
-		if (zmq_send(cs->sock, zmq_msg_data(&m->f[i]), zmq_msg_size(&m->f[i]),
-			     ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
-			rc = -zmq_errno();
+		if (!longer) {
+			free(rb);
+			talloc_free(out);
+			return -ENOMEM;
+		}
+		rb = longer;
+		memcpy(rb->data, out, (size_t)len);
+		talloc_free(out);
 	}
-	if (rc == 0 && zmq_send(cs->sock, buf, len, ZMQ_DONTWAIT) < 0)
-		rc = -zmq_errno();
+	rb->cost = (size_t)len + TB_CMD_REPLY_OVERHEAD;
+	rb->total = cs->total;
+	rb->client = q;
+	atomic_fetch_add(&q->refs, 1);
+	atomic_fetch_add(&cs->total->refs, 1);
+	atomic_fetch_add(&q->bytes, rb->cost);
+	queued = atomic_fetch_add(&cs->total->bytes, rb->cost) + rb->cost;
+	if (queued > cs->stats.queued_peak)
+		cs->stats.queued_peak = queued;
+	if (zmq_msg_init_data(&msg, rb->data, (size_t)len, reply_free, rb) < 0) {
+		reply_free(NULL, rb);
+		return -ENOMEM;
+	}
+	if (zmq_msg_send(&msg, cs->sock, ZMQ_DONTWAIT) < 0) {
+		int e = zmq_errno();
+		zmq_msg_close(&msg);	/* calls reply_free() */
+		return -e;
+	}
+	return 0;
+}
 
-	if (rc == 0) {
-		cs->stats.replies++;
-	} else {
-		/* EHOSTUNREACH: the client went away; EAGAIN: it does not
-		 * read its replies. Either way not ours to wait for. */
-		cs->stats.reply_drops++;
-		LOGP(DIPC, LOGL_DEBUG, "reply to request %" PRIu64 " dropped: %s\n", reply->request_id,
-		     zmq_strerror(-rc));
-	}
+/* A reply that got nowhere. */
+static void reply_dropped(struct tb_command_server *cs, const Tetrabridge__V1__Reply *reply, const char *why)
+{
+	cs->stats.reply_drops++;
+	LOGP(DIPC, LOGL_DEBUG, "reply to request %" PRIu64 " dropped: %s\n", reply->request_id, why);
 }
 
 static void reply_error(struct tb_command_server *cs, Tetrabridge__V1__Reply *reply,
@@ -197,8 +372,27 @@ static void reply_error(struct tb_command_server *cs, Tetrabridge__V1__Reply *re
 	reply->error = (char *)error;
 	if (code == TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED)
 		cs->stats.refused++;
+	else if (code == TETRABRIDGE__V1__REPLY__CODE__BUSY)
+		cs->stats.busy++;
 	else
 		cs->stats.malformed++;
+}
+
+/* BUSY: a reply of room bytes might not fit the queues. */
+static void reply_busy(struct tb_command_server *cs, struct client_queue *q, size_t room,
+		       Tetrabridge__V1__Reply *reply, void *tmp)
+{
+	size_t mine = atomic_load(&q->bytes), all = atomic_load(&cs->total->bytes);
+
+	if (mine + room > TB_COMMAND_CLIENT_QUEUE)
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__BUSY,
+			    talloc_asprintf(tmp, "%zu KiB of replies to you are not read yet; read them before "
+					    "you ask for more (the command was not run)", mine / 1024));
+	else
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__BUSY,
+			    talloc_asprintf(tmp, "the bridge holds %zu MiB of replies that clients have not "
+					    "read; try again in a moment (the command was not run)",
+					    all / (1024 * 1024)));
 }
 
 /* The User-Id the ZAP handler gave this connection, from any frame (libzmq
@@ -213,95 +407,171 @@ static const char *user_id(struct rx_msg *m)
 	return NULL;
 }
 
-static void handle(struct tb_command_server *cs, struct rx_msg *m)
+/* Check one message: NULL with the reply filled (an error) or the
+ * Command to run (free_unpacked by the caller). */
+static Tetrabridge__V1__Command *check(struct tb_command_server *cs, struct rx_msg *m,
+				       const struct tb_command_client *client, Tetrabridge__V1__Reply *reply)
 {
-	Tetrabridge__V1__Reply reply = TETRABRIDGE__V1__REPLY__INIT;
-	Tetrabridge__V1__Command *cmd = NULL;
-	struct tb_command_client client = { .role = TB_ROLE_ADMIN, .name = "" };
+	Tetrabridge__V1__Command *cmd;
 	unsigned body_frames = m->total - m->env;
 	zmq_msg_t *body = &m->f[m->env < m->n ? m->env : 0];	/* used only when env < n */
-	void *tmp;
-
-	cs->stats.commands++;
-	tmp = talloc_named_const(cs, 0, "command");
-
-	if (cs->sec)
-		client.role = tb_role_from_user_id(user_id(m), &client.name);
-	client.tmp = tmp;
+	void *tmp = client->tmp;
 
 	if (body_frames != 1 || m->env >= m->n) {
 		/* (m->env >= m->n: an envelope so long that the body was not
 		 * kept; no client needs that many hops) */
-		LOGP(DIPC, LOGL_DEBUG, "malformed command from '%s': %u body frames\n", client.name, body_frames);
-		reply_error(cs, &reply, TETRABRIDGE__V1__REPLY__CODE__MALFORMED, body_frames == 0 ?
+		LOGP(DIPC, LOGL_DEBUG, "malformed command from '%s': %u body frames\n", client->name, body_frames);
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__MALFORMED, body_frames == 0 ?
 			    "the message has no command frame; send one frame, a packed tetrabridge.v1.Command" :
 			    "the message has more than one frame after the envelope; send one frame, a packed "
 			    "tetrabridge.v1.Command");
-		goto send;
+		return NULL;
 	}
 	if (zmq_msg_size(body) > TB_COMMAND_MAX_BYTES) {
-		LOGP(DIPC, LOGL_DEBUG, "command from '%s' too large: %zu bytes\n", client.name, zmq_msg_size(body));
-		reply_error(cs, &reply, TETRABRIDGE__V1__REPLY__CODE__TOO_LARGE,
+		LOGP(DIPC, LOGL_DEBUG, "command from '%s' too large: %zu bytes\n", client->name, zmq_msg_size(body));
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__TOO_LARGE,
 			    talloc_asprintf(tmp, "the command is %zu bytes; at most %u are accepted (send long "
 					    "texts as several commands)", zmq_msg_size(body),
 					    (unsigned)TB_COMMAND_MAX_BYTES));
-		goto send;
+		return NULL;
 	}
 	cmd = tetrabridge__v1__command__unpack(NULL, zmq_msg_size(body), zmq_msg_data(body));
 	if (!cmd) {
-		LOGP(DIPC, LOGL_DEBUG, "malformed command from '%s': not a Command (%zu bytes)\n", client.name,
+		LOGP(DIPC, LOGL_DEBUG, "malformed command from '%s': not a Command (%zu bytes)\n", client->name,
 		     zmq_msg_size(body));
-		reply_error(cs, &reply, TETRABRIDGE__V1__REPLY__CODE__MALFORMED,
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__MALFORMED,
 			    "the message is not a tetrabridge.v1.Command; check that tetractl and the bridge "
 			    "speak the same protocol version");
-		goto send;
+		return NULL;
 	}
-	reply.request_id = cmd->request_id;
+	reply->request_id = cmd->request_id;
 	LOGP(DIPC, LOGL_DEBUG, "command %s request %" PRIu64 " from '%s' (%s)\n",
-	     tb_command_name(cmd->command_case), cmd->request_id, client.name, tb_role_name(client.role));
+	     tb_command_name(cmd->command_case), cmd->request_id, client->name, tb_role_name(client->role));
 
 	if (cmd->command_case == TETRABRIDGE__V1__COMMAND__COMMAND__NOT_SET) {
-		reply_error(cs, &reply, TETRABRIDGE__V1__REPLY__CODE__UNKNOWN_COMMAND,
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__UNKNOWN_COMMAND,
 			    "this bridge does not know that command; update tetractl or check the protocol "
 			    "version");
-		goto send;
-	}
-	if (!tb_command_allowed(client.role, cmd->command_case)) {
-		const char *role = tb_role_name(client.role);
-		reply_error(cs, &reply, TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED,
+	} else if (!tb_command_allowed(client->role, cmd->command_case)) {
+		const char *role = tb_role_name(client->role);
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED,
 			    talloc_asprintf(tmp, "your key's role %s may not %s; ask the bridge's admin for "
 					    "%s %s key", role, tb_command_name(cmd->command_case),
 					    min_role(cmd->command_case) == TB_ROLE_DISPATCHER ? "a" : "an",
 					    tb_role_name(min_role(cmd->command_case))));
 		LOGP(DIPC, LOGL_DEBUG, "command %s request %" PRIu64 " from '%s' not allowed for role %s\n",
-		     tb_command_name(cmd->command_case), cmd->request_id, client.name, role);
-		goto send;
-	}
-
-	if (cs->handler) {
-		cs->handler(cmd, &client, &reply, cs->data);
+		     tb_command_name(cmd->command_case), cmd->request_id, client->name, role);
 	} else {
-		reply.code = TETRABRIDGE__V1__REPLY__CODE__INTERNAL;
-		reply.error = "this bridge has no command handler; report it to its maintainers";
+		return cmd;
+	}
+	tetrabridge__v1__command__free_unpacked(cmd, NULL);
+	return NULL;
+}
+
+static void handle(struct tb_command_server *cs, struct rx_msg *m)
+{
+	Tetrabridge__V1__Reply reply = TETRABRIDGE__V1__REPLY__INIT;
+	Tetrabridge__V1__Command *cmd;
+	struct tb_command_client client = { .role = TB_ROLE_ADMIN, .name = "" };
+	struct client_queue *q;
+	bool gone = false;
+	int rc;
+
+	cs->stats.commands++;
+	client.tmp = talloc_named_const(cs, 0, "command");
+	if (cs->sec)
+		client.role = tb_role_from_user_id(user_id(m), &client.name);
+
+	cmd = check(cs, m, &client, &reply);
+	q = client_queue(cs, &m->f[0]);
+	if (!q) {
+		reply_dropped(cs, &reply, "out of memory");
+		goto out;
+	}
+	/* Room for the reply in the queues before anything is run; an error
+	 * reply is small, and sent while it fits at all. */
+	if (cmd && !queue_fits(cs, q, reply_room(cmd->command_case))) {
+		reply_busy(cs, q, reply_room(cmd->command_case), &reply, client.tmp);
+		LOGP(DIPC, LOGL_DEBUG, "command %s request %" PRIu64 " from '%s' not run: %s\n",
+		     tb_command_name(cmd->command_case), cmd->request_id, client.name, reply.error);
+		tetrabridge__v1__command__free_unpacked(cmd, NULL);
+		cmd = NULL;
+	}
+	if (!reply.error)
+		reply.error = "";	/* a sentence that could not be allocated must not become NULL */
+	if (!cmd && !queue_fits(cs, q, tetrabridge__v1__reply__get_packed_size(&reply) + TB_CMD_REPLY_OVERHEAD)) {
+		reply_dropped(cs, &reply, "the client's replies are not read");
+		goto out;
 	}
 
-send:
-	/* a sentence that could not be allocated must not become NULL */
-	if (!reply.error)
-		reply.error = "";
-	reply_send(cs, m, &reply, tmp);
+	rc = envelope_send(cs, m);
+	if (rc == -EHOSTUNREACH) {
+		gone = true;	/* run it all the same: the client may not need the reply */
+	} else if (rc < 0) {
+		/* EAGAIN: TB_COMMAND_CLIENT_REPLIES replies not read */
+		reply_dropped(cs, &reply, zmq_strerror(-rc));
+		goto out;
+	}
+
+	if (cmd) {
+		if (cs->handler) {
+			cs->handler(cmd, &client, &reply, cs->data);
+		} else {
+			reply.code = TETRABRIDGE__V1__REPLY__CODE__INTERNAL;
+			reply.error = "this bridge has no command handler; report it to its maintainers";
+		}
+		if (!reply.error)
+			reply.error = "";
+	}
+	if (gone) {
+		reply_dropped(cs, &reply, "the client went away");
+		goto out;
+	}
+	rc = body_send(cs, q, &reply, client.tmp);
+	if (rc < 0) {
+		/* Only ENOMEM gets here, with the envelope taken: the message
+		 * must be ended. A reply this short is kept inside libzmq's
+		 * message header (no allocation), so it cannot fail. */
+		Tetrabridge__V1__Reply oom = TETRABRIDGE__V1__REPLY__INIT;
+		uint8_t buf[32];
+
+		oom.request_id = reply.request_id;
+		oom.code = TETRABRIDGE__V1__REPLY__CODE__INTERNAL;
+		oom.error = "out of memory";
+		if (tetrabridge__v1__reply__get_packed_size(&oom) <= sizeof(buf) &&
+		    zmq_send(cs->sock, buf, tetrabridge__v1__reply__pack(&oom, buf), ZMQ_DONTWAIT) >= 0) {
+			cs->stats.replies++;
+		} else {
+			reply_dropped(cs, &reply, zmq_strerror(-rc));
+		}
+		LOGP(DIPC, LOGL_ERROR, "reply to request %" PRIu64 ": out of memory; INTERNAL sent instead\n",
+		     reply.request_id);
+		goto out;
+	}
+	cs->stats.replies++;
+out:
 	if (cmd)
 		tetrabridge__v1__command__free_unpacked(cmd, NULL);
-	talloc_free(tmp);
+	talloc_free(client.tmp);
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* ZMQ_FD is edge-triggered: handle messages until ZMQ_EVENTS says there is
- * none left. After TB_CMD_BATCH the rest continue from a zero-delay timer:
- * the edge has been consumed, so without the timer they would wait for the
- * next message. */
+ * none left. After TB_CMD_BATCH messages or TB_CMD_SLICE_US the rest
+ * continue from a zero-delay timer: the edge has been consumed, so without
+ * the timer they would wait for the next message. */
 static void drain(struct tb_command_server *cs)
 {
-	for (unsigned i = 0; i < TB_CMD_BATCH; i++) {
+	int64_t end = mono_us() + TB_CMD_SLICE_US;
+
+	for (unsigned i = 0; i < TB_CMD_BATCH && (i == 0 || mono_us() < end); i++) {
 		struct rx_msg m;
 		int events = 0, rc;
 		size_t len = sizeof(events);
@@ -342,6 +612,8 @@ static void resume_cb(void *data)
 
 static int cs_destructor(struct tb_command_server *cs)
 {
+	struct client_queue *q, *tmp;
+
 	osmo_timer_del(&cs->resume);
 	if (cs->ofd.fd >= 0 && osmo_fd_is_registered(&cs->ofd))
 		osmo_fd_unregister(&cs->ofd);
@@ -349,6 +621,15 @@ static int cs_destructor(struct tb_command_server *cs)
 		zmq_close(cs->sock);
 		cs->sock = NULL;
 	}
+	/* Replies still in libzmq's hands hold their queues until it frees
+	 * them (at the latest in zmq_ctx_term()). */
+	llist_for_each_entry_safe(q, tmp, &cs->clients, entry) {
+		llist_del(&q->entry);
+		client_put(q);
+	}
+	if (cs->total)
+		total_put(cs->total);
+	cs->total = NULL;
 	return 0;
 }
 
@@ -367,7 +648,7 @@ struct tb_command_server *tb_command_server_alloc(void *ctx, void *zmq_ctx, cons
 						  void *data, int *err, char **errmsg)
 {
 	struct tb_command_server *cs;
-	int linger = TB_CMD_LINGER_MS, hwm = TB_CMD_HWM, one = 1, fd = -1;
+	int linger = TB_CMD_LINGER_MS, sndhwm = TB_COMMAND_CLIENT_REPLIES, rcvhwm = TB_CMD_RCVHWM, one = 1, fd = -1;
 	int64_t maxmsg = TB_CMD_MAXMSGSIZE;
 	size_t fd_len = sizeof(fd);
 	char last[256];
@@ -389,11 +670,19 @@ struct tb_command_server *tb_command_server_alloc(void *ctx, void *zmq_ctx, cons
 		return NULL;
 	}
 	cs->ofd.fd = -1;
+	INIT_LLIST_HEAD(&cs->clients);
 	cs->sec = sec;
 	cs->handler = handler;
 	cs->data = data;
 	osmo_timer_setup(&cs->resume, resume_cb, cs);
 	talloc_set_destructor(cs, cs_destructor);
+	cs->total = malloc(sizeof(*cs->total));
+	if (!cs->total) {
+		set_error(ctx, err, errmsg, ENOMEM, "bind", endpoint);
+		goto fail;
+	}
+	atomic_init(&cs->total->bytes, 0);
+	atomic_init(&cs->total->refs, 1);
 
 	cs->sock = zmq_socket(zmq_ctx, ZMQ_ROUTER);
 	if (!cs->sock) {
@@ -401,8 +690,8 @@ struct tb_command_server *tb_command_server_alloc(void *ctx, void *zmq_ctx, cons
 		goto fail;
 	}
 	if (zmq_setsockopt(cs->sock, ZMQ_LINGER, &linger, sizeof(linger)) < 0 ||
-	    zmq_setsockopt(cs->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm)) < 0 ||
-	    zmq_setsockopt(cs->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm)) < 0 ||
+	    zmq_setsockopt(cs->sock, ZMQ_SNDHWM, &sndhwm, sizeof(sndhwm)) < 0 ||
+	    zmq_setsockopt(cs->sock, ZMQ_RCVHWM, &rcvhwm, sizeof(rcvhwm)) < 0 ||
 	    zmq_setsockopt(cs->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg)) < 0 ||
 	    zmq_setsockopt(cs->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) < 0) {
 		set_error(ctx, err, errmsg, zmq_errno(), "configure", endpoint);
@@ -453,6 +742,11 @@ const char *tb_command_server_endpoint(const struct tb_command_server *cs)
 const struct tb_command_stats *tb_command_server_stats(const struct tb_command_server *cs)
 {
 	return cs ? &cs->stats : NULL;
+}
+
+size_t tb_command_server_queued(const struct tb_command_server *cs)
+{
+	return cs && cs->total ? atomic_load(&cs->total->bytes) : 0;
 }
 
 void tb_command_server_destroy(struct tb_command_server **cs)

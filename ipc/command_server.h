@@ -2,21 +2,33 @@
  * ZMQ_FD, edge-triggered: after every receive or send the socket's
  * ZMQ_EVENTS are drained). Clients use DEALER or REQ and send one frame, a
  * packed Command; every message gets exactly one Reply with the client's
- * envelope (REQ's empty delimiter included):
+ * envelope (REQ's empty delimiter included), within the bounds below:
  *
  *   - not a Command (bad protobuf, no frame, extra frames)  -> MALFORMED
  *   - larger than TB_COMMAND_MAX_BYTES                       -> TOO_LARGE
  *   - no command set, or one this bridge does not know       -> UNKNOWN_COMMAND
  *   - not allowed for the client's role                      -> NOT_ALLOWED
+ *   - the client's or all clients' replies not read yet fill
+ *     their queue (the command is not run)                   -> BUSY
  *   - otherwise the handler fills the reply.
+ *
+ * Where "exactly one Reply" ends (each bound keeps the daemon's memory
+ * bounded whatever clients do):
+ *   - a client with TB_COMMAND_CLIENT_REPLIES replies, or replies close to
+ *     TB_COMMAND_CLIENT_QUEUE bytes, not read: further replies to it are
+ *     dropped and counted (a BUSY reply first, while it fits), and the
+ *     commands are not run;
+ *   - a client that went away before its reply was sent.
+ * A client that reads its replies before it has that many outstanding (a
+ * REQ client always does) gets exactly one for every command.
  *
  * Roles: with CURVE the ZAP handler (ipc/security.h) gives each connection
  * a User-Id "<role>:<name>"; without CURVE (a loopback-only bridge) every
  * client is TB_ROLE_ADMIN. observer: ListRadios, Replay; dispatcher:
  * also SendStatus, SendText, RequestLocation; admin: everything.
  *
- * A Reply that cannot be sent at once (the client's queue is full, it went
- * away) is dropped and counted: ROUTER never blocks the loop.
+ * Nothing here blocks the loop: a reply that cannot be sent at once is
+ * dropped and counted, and a flood of commands is handled in slices.
  *
  * Health data: commands are logged by kind, request id and client name only.
  *
@@ -30,7 +42,18 @@
 #include "ipc/tetra_bridge.pb-c.h"
 
 #define TB_DEFAULT_COMMANDS_ENDPOINT "tcp://127.0.0.1:5561"
+/* Commands up to this size are read; larger ones get TOO_LARGE. */
 #define TB_COMMAND_MAX_BYTES (64 * 1024)
+/* The largest Reply a handler may make (a Replay batch: 256 KiB of events,
+ * one event beyond it, and the framing). A handler whose reply is larger
+ * breaks the bounds below by the difference. */
+#define TB_COMMAND_MAX_REPLY (320 * 1024)
+/* Replies queued for one client that does not read them: at most this many
+ * bytes, and TB_COMMAND_CLIENT_REPLIES replies (ZMQ_SNDHWM). */
+#define TB_COMMAND_CLIENT_QUEUE (1024 * 1024)
+#define TB_COMMAND_CLIENT_REPLIES 1000
+/* Replies queued for all clients together, in bytes. */
+#define TB_COMMAND_QUEUE (16 * 1024 * 1024)
 
 struct tb_command_server;
 
@@ -54,7 +77,9 @@ struct tb_command_stats {
 	uint64_t replies;	/* replies sent */
 	uint64_t malformed;	/* MALFORMED, TOO_LARGE and UNKNOWN_COMMAND replies */
 	uint64_t refused;	/* NOT_ALLOWED replies */
-	uint64_t reply_drops;	/* replies that could not be sent */
+	uint64_t busy;		/* BUSY replies: the client's or all replies' queue was full */
+	uint64_t reply_drops;	/* messages that got no reply: commands = replies + reply_drops */
+	uint64_t queued_peak;	/* the most reply bytes queued at once, all clients */
 };
 
 /* Bind a ROUTER socket on endpoint; sec NULL: plain (every client admin),
@@ -67,6 +92,10 @@ struct tb_command_server *tb_command_server_alloc(void *ctx, void *zmq_ctx, cons
 /* The endpoint actually bound ("tcp://127.0.0.1:*" resolved to its port). */
 const char *tb_command_server_endpoint(const struct tb_command_server *cs);
 const struct tb_command_stats *tb_command_server_stats(const struct tb_command_server *cs);
+/* Reply bytes queued now for clients that have not read them yet (they
+ * leave the count when libzmq hands them to the kernel, or drops them with
+ * a client that went away). */
+size_t tb_command_server_queued(const struct tb_command_server *cs);
 
 /* Whether role may run this command case (cases this file does not know
  * are admin-only; TB_ROLE_NONE may run nothing). */

@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import zmq
@@ -556,6 +557,13 @@ class Bounds(unittest.TestCase):
         self.addCleanup(c.close)
         return c
 
+    def show_commands(self):
+        """(received, replies, dropped) from `show bridge`."""
+        out = self.daemon.vty("show bridge")
+        m = re.search(r" commands \S+: (\d+) received, (\d+) replies, .* (\d+) replies dropped", out)
+        self.assertIsNotNone(m, out)
+        return tuple(int(x) for x in m.groups())
+
     def test_replay_batch_bytes(self):
         r = self.client().request(pb.Command(replay=pb.Replay(from_seq=self.first_seq, max_events=1000)))
         self.assertEqual(r.code, pb.Reply.OK, r.error)
@@ -568,6 +576,48 @@ class Bounds(unittest.TestCase):
         self.assertEqual([e.seq for e in b.events], list(range(self.first_seq, self.first_seq + len(sizes))))
         self.assertEqual(b.next_seq, self.first_seq + len(sizes))
         self.assertTrue(b.more)
+
+    def test_unread_replies(self):
+        """A client that asks for replays and does not read: a few are run,
+        the rest answered BUSY without being run; others are served
+        meanwhile; every command is accounted for."""
+        lazy = self.ctx.socket(zmq.DEALER)
+        lazy.linger = 0
+        lazy.rcvhwm = 1
+        lazy.rcvbuf = 4096
+        lazy.connect(self.ep_cmd)
+        self.addCleanup(lazy.close)
+        n = 50
+        before = self.show_commands()[0]
+        for i in range(1, n + 1):
+            lazy.send(pb.Command(request_id=i, replay=pb.Replay(from_seq=self.first_seq,
+                                                                max_events=1000)).SerializeToString())
+        # Another client is served meanwhile.
+        r = self.client().request(pb.Command(list_radios=pb.ListRadios()))
+        self.assertEqual(r.code, pb.Reply.OK, r.error)
+        # Read only once the bridge has had every command.
+        deadline = time.monotonic() + 60
+        while self.show_commands()[0] < before + n + 1:
+            self.assertLess(time.monotonic(), deadline, "the bridge did not receive every command")
+        ok = 0
+        busy = 0
+        for i in range(1, n + 1):
+            self.assertTrue(lazy.poll(20000), f"no reply {i}")
+            r = pb.Reply.FromString(lazy.recv())
+            self.assertEqual(r.request_id, i)
+            if r.code == pb.Reply.OK:
+                ok += 1
+                self.assertGreater(len(r.replay.events), 0)
+            else:
+                self.assertEqual(r.code, pb.Reply.BUSY, r.error)
+                self.assertIn("of replies to you are not read yet", r.error)
+                self.assertIn("the command was not run", r.error)
+                busy += 1
+        self.assertGreaterEqual(ok, 3)
+        self.assertLessEqual(ok, 12)     # 1 MiB per client; before the bound, all 50
+        self.assertEqual(ok + busy, n)
+        received, replies, dropped = self.show_commands()
+        self.assertEqual(received, replies + dropped)
 
 
 def main():

@@ -42,6 +42,10 @@ struct fixture {
 	char dir[256];
 	struct tb_command_server *cs;
 
+	/* what the handler does: Replay answers with a batch of about this
+	 * many bytes (0: INTERNAL) */
+	size_t replay_bytes;
+
 	/* what the handler saw */
 	unsigned handled;
 	enum tb_role role;
@@ -77,6 +81,23 @@ static void guard_start(void)
 			osmo_select_main(0);					\
 		}								\
 		osmo_timer_del(&g_guard);					\
+	} while (0)
+
+/* The same for a condition that libzmq's I/O thread changes without
+ * waking the loop (a reply freed): a 1 ms timer ticks meanwhile. */
+static struct osmo_timer_list g_tick;
+
+static void tick_cb(void *data)
+{
+	osmo_timer_schedule(&g_tick, 0, 1000);
+}
+
+#define LOOP_UNTIL_TICKING(cond)						\
+	do {									\
+		osmo_timer_setup(&g_tick, tick_cb, NULL);			\
+		tick_cb(NULL);							\
+		LOOP_UNTIL(cond);						\
+		osmo_timer_del(&g_tick);					\
 	} while (0)
 
 /* A client socket watched by the loop, so that osmo_select_main(0) wakes up
@@ -119,6 +140,20 @@ static struct client *client_new(struct fixture *f, int type, bool delim, const 
 	assert_non_null(sock);
 	assert_int_equal(zmq_connect(sock, endpoint), 0);
 	return client_watch(f, sock, delim);
+}
+
+/* A DEALER that does not read: at most a message or two on its own side,
+ * so that its replies pile up in the server. */
+static struct client *lazy_client(struct fixture *f, const char *endpoint)
+{
+	void *sock = zmq_socket(f->zctx, ZMQ_DEALER);
+	int one = 1, rcvbuf = 4096;
+
+	assert_non_null(sock);
+	assert_int_equal(zmq_setsockopt(sock, ZMQ_RCVHWM, &one, sizeof(one)), 0);
+	assert_int_equal(zmq_setsockopt(sock, ZMQ_RCVBUF, &rcvbuf, sizeof(rcvbuf)), 0);
+	assert_int_equal(zmq_connect(sock, endpoint), 0);
+	return client_watch(f, sock, false);
 }
 
 static void client_close(struct client *c)
@@ -247,6 +282,16 @@ static void cmd_send_text(Tetrabridge__V1__Command *cmd, Tetrabridge__V1__SendTe
 	cmd->send_text = st;
 }
 
+static void cmd_replay(Tetrabridge__V1__Command *cmd, Tetrabridge__V1__Replay *rp, uint64_t id)
+{
+	tetrabridge__v1__command__init(cmd);
+	tetrabridge__v1__replay__init(rp);
+	rp->from_seq = 1;
+	cmd->request_id = id;
+	cmd->command_case = TETRABRIDGE__V1__COMMAND__COMMAND_REPLAY;
+	cmd->replay = rp;
+}
+
 /* Check a list_radios reply: one radio, "lvs-1", online. */
 static void expect_radios(struct client *c, bool delim, uint64_t id)
 {
@@ -321,6 +366,27 @@ static void handler(const Tetrabridge__V1__Command *cmd, const struct tb_command
 		reply->queued = q;
 		break;
 	}
+	case TETRABRIDGE__V1__COMMAND__COMMAND_REPLAY:
+		if (f->replay_bytes) {
+			/* one event whose radio name makes up the size */
+			Tetrabridge__V1__ReplayBatch *b = talloc_zero(client->tmp, Tetrabridge__V1__ReplayBatch);
+			Tetrabridge__V1__Event *ev = talloc_zero(client->tmp, Tetrabridge__V1__Event);
+			char *name = talloc_size(client->tmp, f->replay_bytes + 1);
+
+			tetrabridge__v1__replay_batch__init(b);
+			tetrabridge__v1__event__init(ev);
+			memset(name, 'r', f->replay_bytes);
+			name[f->replay_bytes] = '\0';
+			ev->seq = cmd->request_id;
+			ev->radio = name;
+			b->events = talloc_array(client->tmp, Tetrabridge__V1__Event *, 1);
+			b->events[0] = ev;
+			b->n_events = 1;
+			reply->result_case = TETRABRIDGE__V1__REPLY__RESULT_REPLAY;
+			reply->replay = b;
+			break;
+		}
+		/* fall through */
 	default:
 		reply->code = TETRABRIDGE__V1__REPLY__CODE__INTERNAL;
 		reply->error = talloc_strdup(client->tmp, "not in this test");
@@ -850,6 +916,212 @@ static void test_curve_roles(void **state)
 	talloc_free(text);
 }
 
+/* ---- bounds --------------------------------------------------------------- */
+
+#define BIG_REPLY	(200 * 1024)
+#define LAZY_N		60
+#define LAZY_CLIENTS	32
+#define LAZY_EACH	8
+#define SMALL_N		20000
+
+/* BUSY replies that blamed all clients' replies together. */
+static unsigned g_busy_total;
+
+/* Take every reply a lazy client has coming, in order of request id from
+ * first_id: returns how many were OK (a replay batch) and BUSY; anything
+ * else fails. BUSY replies must hold busy_text. */
+static void take_replies(struct client *c, uint64_t first_id, unsigned n, const char *busy_text,
+			 unsigned *ok, unsigned *busy)
+{
+	*ok = *busy = 0;
+	for (unsigned i = 0; i < n; i++) {
+		Tetrabridge__V1__Reply *r;
+
+		LOOP_UNTIL(readable(c->sock));
+		r = take_reply(c, false);
+		assert_non_null(r);
+		assert_int_equal(r->request_id, first_id + i);
+		if (r->code == TETRABRIDGE__V1__REPLY__CODE__OK) {
+			assert_int_equal(r->result_case, TETRABRIDGE__V1__REPLY__RESULT_REPLAY);
+			assert_int_equal(r->replay->n_events, 1);
+			assert_int_equal(strlen(r->replay->events[0]->radio), BIG_REPLY);
+			(*ok)++;
+		} else {
+			assert_int_equal(r->code, TETRABRIDGE__V1__REPLY__CODE__BUSY);
+			if (!strstr(r->error, "the command was not run"))
+				fail_msg("BUSY without saying the command was not run: %s", r->error);
+			if (busy_text && !strstr(r->error, busy_text))
+				fail_msg("BUSY reply '%s' without '%s'", r->error, busy_text);
+			if (strstr(r->error, "the bridge holds"))
+				g_busy_total++;
+			(*busy)++;
+		}
+		tetrabridge__v1__reply__free_unpacked(r, NULL);
+	}
+}
+
+/* A client that asks and never reads: what is queued for it stays within
+ * TB_COMMAND_CLIENT_QUEUE bytes; commands whose reply might not fit are
+ * answered BUSY and not run; another client is served meanwhile; the
+ * memory is free again when the lazy client goes. */
+static void test_unread_replies(void **state)
+{
+	struct fixture *f = *state;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__Replay rp;
+	Tetrabridge__V1__ListRadios lr;
+	char *ep = talloc_asprintf(f->ctx, "ipc://%s/commands", f->dir);
+	const struct tb_command_stats *st;
+	struct client *lazy, *req;
+	unsigned ok, busy, replays;
+
+	f->replay_bytes = BIG_REPLY;
+	start_plain(f, ep);
+	st = tb_command_server_stats(f->cs);
+	lazy = lazy_client(f, ep);
+	req = client_new(f, ZMQ_REQ, false, ep);
+
+	for (uint64_t id = 1; id <= LAZY_N; id++) {
+		cmd_replay(&cmd, &rp, id);
+		send_cmd(lazy, &cmd);
+	}
+	LOOP_UNTIL(st->commands == LAZY_N);
+	/* Four replies fit the client's queue while the next may be as large
+	 * as TB_COMMAND_MAX_REPLY; a few more leave it for the kernel's
+	 * socket buffer and the client's own queue. Before the bound every
+	 * one of the 60 was run and queued. */
+	replays = f->handled;
+	assert_true(replays >= 4);
+	assert_true(replays <= 12);
+	assert_int_equal(st->busy, LAZY_N - replays);
+	assert_int_equal(st->replies, LAZY_N);
+	assert_int_equal(st->reply_drops, 0);
+	assert_true(st->queued_peak <= TB_COMMAND_CLIENT_QUEUE);
+	assert_true(tb_command_server_queued(f->cs) <= TB_COMMAND_CLIENT_QUEUE);
+
+	/* another client is served meanwhile */
+	cmd_list_radios(&cmd, &lr, 1000);
+	send_cmd(req, &cmd);
+	expect_radios(req, false, 1000);
+
+	/* the lazy client finds every reply, in order */
+	take_replies(lazy, 1, LAZY_N, "KiB of replies to you are not read yet", &ok, &busy);
+	assert_int_equal(ok, replays);
+	assert_int_equal(busy, st->busy);
+
+	/* having read them, it is served again */
+	cmd_replay(&cmd, &rp, LAZY_N + 1);
+	send_cmd(lazy, &cmd);
+	take_replies(lazy, LAZY_N + 1, 1, NULL, &ok, &busy);
+	assert_int_equal(ok, 1);
+
+	client_close(lazy);
+	client_close(req);
+	LOOP_UNTIL_TICKING(tb_command_server_queued(f->cs) == 0);
+	talloc_free(ep);
+}
+
+/* Many lazy clients: all their queues together stay within
+ * TB_COMMAND_QUEUE; the commands beyond get BUSY saying so. */
+static void test_unread_replies_total(void **state)
+{
+	struct fixture *f = *state;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__Replay rp;
+	char *ep = talloc_asprintf(f->ctx, "ipc://%s/commands", f->dir);
+	const struct tb_command_stats *st;
+	struct client *lazy[LAZY_CLIENTS];
+	unsigned ok_all = 0, busy_all = 0;
+
+	f->replay_bytes = BIG_REPLY;
+	g_busy_total = 0;
+	start_plain(f, ep);
+	st = tb_command_server_stats(f->cs);
+	for (unsigned c = 0; c < LAZY_CLIENTS; c++) {
+		lazy[c] = lazy_client(f, ep);
+		for (uint64_t id = 1; id <= LAZY_EACH; id++) {
+			cmd_replay(&cmd, &rp, id);
+			send_cmd(lazy[c], &cmd);
+		}
+	}
+	LOOP_UNTIL(st->commands == LAZY_CLIENTS * LAZY_EACH);
+	/* 32 clients x 4 queued replies of 200 KiB would be 25 MiB */
+	assert_true(st->queued_peak <= TB_COMMAND_QUEUE);
+	assert_true(st->queued_peak > TB_COMMAND_QUEUE - TB_COMMAND_MAX_REPLY - 1024);
+	assert_int_equal(st->replies, LAZY_CLIENTS * LAZY_EACH);
+	assert_int_equal(st->reply_drops, 0);
+
+	for (unsigned c = 0; c < LAZY_CLIENTS; c++) {
+		unsigned ok, busy;
+
+		take_replies(lazy[c], 1, LAZY_EACH, NULL, &ok, &busy);
+		ok_all += ok;
+		busy_all += busy;
+	}
+	assert_int_equal(ok_all, f->handled);
+	assert_int_equal(busy_all, st->busy);
+	assert_true(g_busy_total > 0);	/* refused for the total, not only per client */
+
+	for (unsigned c = 0; c < LAZY_CLIENTS; c++)
+		client_close(lazy[c]);
+	LOOP_UNTIL_TICKING(tb_command_server_queued(f->cs) == 0);
+	talloc_free(ep);
+}
+
+/* A client that sends more small commands than TB_COMMAND_CLIENT_REPLIES
+ * without reading: the replies that libzmq does not take are dropped and
+ * counted, and their commands are not run; every reply queued arrives. */
+static void test_unread_replies_count(void **state)
+{
+	struct fixture *f = *state;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__ListRadios lr;
+	char *ep = talloc_asprintf(f->ctx, "ipc://%s/commands", f->dir);
+	const struct tb_command_stats *st;
+	struct client *lazy;
+	uint8_t buf[64];
+	size_t len;
+	unsigned sent = 0, i = 0;
+	uint64_t last = 0;
+
+	start_plain(f, ep);
+	st = tb_command_server_stats(f->cs);
+	lazy = lazy_client(f, ep);
+	guard_start();
+	while (sent < SMALL_N) {
+		if (g_timed_out || ++i > LOOP_MAX)
+			fail_msg("only %u sent", sent);
+		cmd_list_radios(&cmd, &lr, sent + 1);
+		len = tetrabridge__v1__command__pack(&cmd, buf);
+		if (zmq_send(lazy->sock, buf, len, ZMQ_DONTWAIT) == (int)len)
+			sent++;
+		else
+			osmo_select_main(0);	/* its queue is full: let the server read */
+	}
+	osmo_timer_del(&g_guard);
+	LOOP_UNTIL(st->commands == SMALL_N);
+
+	assert_true(st->reply_drops > 0);
+	assert_int_equal(st->commands, st->replies + st->reply_drops);
+	assert_int_equal(f->handled, st->replies);	/* a dropped one was not run */
+	assert_int_equal(st->busy, 0);
+
+	/* every reply queued arrives, in order */
+	for (uint64_t n = 0; n < st->replies; n++) {
+		Tetrabridge__V1__Reply *r;
+
+		LOOP_UNTIL(readable(lazy->sock));
+		r = take_reply(lazy, false);
+		assert_true(r->request_id > last);
+		last = r->request_id;
+		assert_int_equal(r->code, TETRABRIDGE__V1__REPLY__CODE__OK);
+		tetrabridge__v1__reply__free_unpacked(r, NULL);
+	}
+	client_close(lazy);
+	LOOP_UNTIL_TICKING(tb_command_server_queued(f->cs) == 0);
+	talloc_free(ep);
+}
+
 static void test_bind_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -896,6 +1168,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flood, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unread_replies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unread_replies_total, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unread_replies_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_curve_roles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_errors, setup, teardown),
 	};
