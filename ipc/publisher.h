@@ -1,7 +1,16 @@
 /* Event publisher: a ZeroMQ PUB socket sending two frames per event, the
  * topic "<kind>.<radio>" and the serialized Event. Sending never blocks the
  * event loop (ZMQ_DONTWAIT); a subscriber too slow to keep up loses events
- * at the high-water mark and sees the gap in seq.
+ * at the high-water mark and sees the gap in seq (then it replays them
+ * from the journal: the command socket's Replay).
+ *
+ * Memory: each subscriber has its own queue of at most TB_PUBLISHER_HWM
+ * events; an event in it costs two libzmq message headers (64 bytes each;
+ * a topic of up to 33 bytes is kept inside its header) and a share of the
+ * body, one allocation for every subscriber that holds the event. A
+ * subscriber that has stopped reading holds about 128 bytes x
+ * TB_PUBLISHER_HWM = 125 KiB, plus the bodies of the events it stopped at
+ * (shared with every subscriber that stopped at the same time).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -9,6 +18,12 @@
 
 #include <stdint.h>
 #include "ipc/tetra_bridge.pb-c.h"
+
+/* Events queued per subscriber. Enough for a subscriber that pauses (0.5 s
+ * at 2 000 events/s, 20 s at 50/s, and the kernel's socket buffer on top);
+ * one that falls further behind replays, which costs it one or two
+ * Replay batches. */
+#define TB_PUBLISHER_HWM 1000
 
 struct tb_publisher;
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -381,6 +382,105 @@ static void test_ipc(void **state)
 	talloc_free(pub);
 }
 
+/* A subscriber that stops reading: the publisher keeps TB_PUBLISHER_HWM
+ * events for it, the oldest (inproc://: no kernel buffer and no I/O thread
+ * in between, so the count is exact up to one: the SUB's own receive mark
+ * of 1, and the probe it read, which libzmq counts as read only later); the
+ * rest are dropped for it alone, it sees the gap in seq, and a subscriber
+ * that reads gets every event. */
+#define STALL_N		(5 * TB_PUBLISHER_HWM)
+
+static void send_numbered(struct tb_publisher *pub, uint64_t seq)
+{
+	Tetrabridge__V1__Event ev = TETRABRIDGE__V1__EVENT__INIT;
+	uint8_t buf[64];
+	size_t len;
+
+	ev.seq = seq;
+	ev.radio = "x";
+	len = tetrabridge__v1__event__pack(&ev, buf);
+	assert_int_equal(tb_publisher_send_packed(pub, "test", "x", seq, buf, len), 0);
+}
+
+/* The seq of the next "test.x" event, without waiting; 0 when none. */
+static uint64_t take_numbered(void *sub)
+{
+	for (;;) {
+		zmq_msg_t t, b;
+		Tetrabridge__V1__Event *ev;
+		uint64_t seq;
+		bool ours;
+
+		zmq_msg_init(&t);
+		if (zmq_msg_recv(&t, sub, ZMQ_DONTWAIT) < 0) {
+			assert_int_equal(zmq_errno(), EAGAIN);
+			zmq_msg_close(&t);
+			return 0;
+		}
+		ours = zmq_msg_size(&t) == 6 && !memcmp(zmq_msg_data(&t), "test.x", 6);
+		assert_true(zmq_msg_more(&t));
+		zmq_msg_close(&t);
+		zmq_msg_init(&b);
+		assert_true(zmq_msg_recv(&b, sub, ZMQ_DONTWAIT) >= 0);
+		ev = tetrabridge__v1__event__unpack(NULL, zmq_msg_size(&b), zmq_msg_data(&b));
+		assert_non_null(ev);
+		seq = ev->seq;
+		tetrabridge__v1__event__free_unpacked(ev, NULL);
+		zmq_msg_close(&b);
+		if (ours)
+			return seq;	/* else a probe */
+	}
+}
+
+static void test_stalled_subscriber(void **state)
+{
+	struct fixture *f = *state;
+	struct tb_publisher *pub;
+	void *lazy, *good;
+	int one = 1, zero = 0;
+	uint64_t seq, n;
+
+	pub = tb_publisher_alloc(f->ctx, f->zctx, "inproc://events", NULL, NULL, NULL);
+	assert_non_null(pub);
+	good = zmq_socket(f->zctx, ZMQ_SUB);
+	assert_non_null(good);
+	assert_int_equal(zmq_setsockopt(good, ZMQ_RCVHWM, &zero, sizeof(zero)), 0);	/* no mark */
+	assert_int_equal(zmq_setsockopt(good, ZMQ_LINGER, &zero, sizeof(zero)), 0);
+	assert_int_equal(zmq_setsockopt(good, ZMQ_SUBSCRIBE, "", 0), 0);
+	assert_int_equal(zmq_connect(good, "inproc://events"), 0);
+	wait_joined(f->ctx, pub, good);
+	/* connected after: none of the probes above wait in its queue */
+	lazy = zmq_socket(f->zctx, ZMQ_SUB);
+	assert_non_null(lazy);
+	assert_int_equal(zmq_setsockopt(lazy, ZMQ_LINGER, &zero, sizeof(zero)), 0);
+	assert_int_equal(zmq_setsockopt(lazy, ZMQ_RCVHWM, &one, sizeof(one)), 0);
+	assert_int_equal(zmq_setsockopt(lazy, ZMQ_SUBSCRIBE, "", 0), 0);
+	assert_int_equal(zmq_connect(lazy, "inproc://events"), 0);
+	wait_joined(f->ctx, pub, lazy);	/* its queue is empty after this */
+
+	for (seq = 1; seq <= STALL_N; seq++)
+		send_numbered(pub, seq);
+	assert_int_equal(tb_publisher_stats(pub)->dropped, 0);	/* dropped for one, not by us */
+
+	/* the stalled one: the oldest events, as many as the marks allow */
+	for (n = 1; (seq = take_numbered(lazy)) != 0; n++)
+		assert_int_equal(seq, n);
+	assert_true(n - 1 >= TB_PUBLISHER_HWM - 1);
+	assert_true(n - 1 <= TB_PUBLISHER_HWM + 1);
+	/* after reading, it gets new events again, after a gap */
+	send_numbered(pub, STALL_N + 1);
+	assert_int_equal(take_numbered(lazy), STALL_N + 1);
+
+	/* the one that read all the time missed nothing */
+	for (n = 1; n <= STALL_N + 1; n++)
+		assert_int_equal(take_numbered(good), n);
+	assert_int_equal(take_numbered(good), 0);
+
+	zmq_close(lazy);
+	zmq_close(good);
+	tb_publisher_destroy(&pub);
+}
+
 static void test_address_in_use(void **state)
 {
 	struct fixture *f = *state;
@@ -432,6 +532,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_tcp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stalled_subscriber, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_address_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_endpoint, setup, teardown),
 	};
