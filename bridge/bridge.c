@@ -10,9 +10,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/file.h>
 #include <unistd.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/time.h>
 #include <zmq.h>
@@ -36,6 +38,11 @@
 #define TB_BACKLOG_RETRY_S 1
 /* Events packed on the stack up to this size. */
 #define TB_EVENT_STACK_BUF 1024
+/* Freed memory goes back to the system when this much more of it sits in
+ * malloc's free lists than at the lowest since the last time; checked this
+ * often. */
+#define TB_TRIM_MIN_BYTES (4u * 1024 * 1024)
+#define TB_TRIM_S 2
 
 struct tb_bridge *g_bridge;
 
@@ -161,6 +168,31 @@ static void housekeeping_cb(void *data)
 	osmo_timer_schedule(&b->housekeeping, TB_HOUSEKEEPING_S, 0);
 }
 
+/* Memory back to the system when clients go. glibc keeps freed memory in
+ * its arenas (the main one, and one per thread that allocated, such as
+ * libzmq's I/O thread): after 200 subscribers with full queues disconnect,
+ * tens of MB stay resident in holes between live blocks, which neither
+ * M_TRIM_THRESHOLD nor M_ARENA_MAX reach (bench/README.md: measured).
+ * malloc_trim(0) gives every free page of every arena back. It runs when the
+ * free memory has grown by TB_TRIM_MIN_BYTES over the least seen since the
+ * last trim: memory that was in use and is free now, not what the last
+ * trim already gave back (that stays in the free lists, counted as free). */
+static void trim_cb(void *data)
+{
+	struct tb_bridge *b = data;
+	struct mallinfo2 mi = mallinfo2();
+
+	if (mi.fordblks < b->trim_low)
+		b->trim_low = mi.fordblks;
+	if (mi.fordblks >= b->trim_low + TB_TRIM_MIN_BYTES) {
+		/* a few ms with 40 MB free, once */
+		LOGP(DMAIN, LOGL_DEBUG, "giving back freed memory: %zu KiB free\n", mi.fordblks / 1024);
+		malloc_trim(0);
+		b->trim_low = mallinfo2().fordblks;
+	}
+	osmo_timer_schedule(&b->trim, TB_TRIM_S, 0);
+}
+
 /* One daemon per state directory: a second one would interleave its seq
  * numbers with the first's in the same journal. The lock (flock on a file
  * beside the database) goes away with the process, also after kill -9. */
@@ -247,6 +279,9 @@ int tb_bridge_start(struct tb_bridge *b, char **errmsg)
 	rc = journal_start(b, errmsg);
 	if (rc < 0)
 		return rc;
+	b->trim_low = SIZE_MAX;
+	osmo_timer_setup(&b->trim, trim_cb, b);
+	osmo_timer_schedule(&b->trim, TB_TRIM_S, 0);
 	b->pub = tb_publisher_alloc(b, b->zmq_ctx, b->events_endpoint, b->security, &rc, errmsg);
 	if (!b->pub)
 		return rc;
@@ -282,6 +317,7 @@ void tb_bridge_stop(struct tb_bridge *b)
 	tb_usb_exit();	/* nothing when it never started */
 	b->usb = false;
 	osmo_timer_del(&b->housekeeping);
+	osmo_timer_del(&b->trim);
 	if (b->cmd)
 		tb_command_server_destroy(&b->cmd);
 	if (b->pub)

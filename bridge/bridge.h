@@ -42,6 +42,8 @@ struct tb_bridge {
 	uint64_t next_seq;		/* seq of the next event */
 	bool announcing;		/* publishing the journal's lost ranges */
 	struct osmo_timer_list housekeeping;	/* retention, journal backlog */
+	struct osmo_timer_list trim;		/* freed memory back to the system */
+	size_t trim_low;			/* the least free heap seen since the last trim */
 
 	struct llist_head radios;	/* struct tb_radio.entry */
 
