@@ -4,15 +4,15 @@
  * Socket options: ZMQ_LINGER 0 (replies to clients are not worth delaying a
  * shutdown for); ZMQ_SNDHWM TB_COMMAND_CLIENT_REPLIES per client;
  * ZMQ_RCVHWM 8 per client (commands wait in the client's own queue, not
- * ours: nothing is lost, the client is slowed down); ZMQ_MAXMSGSIZE 1 MiB
- * (libzmq disconnects a peer sending more than that in one frame; anything
- * between TB_COMMAND_MAX_BYTES and 1 MiB still reaches us and gets
- * TOO_LARGE, which tells a person what went wrong);
+ * ours: nothing is lost, the client is slowed down); ZMQ_MAXMSGSIZE
+ * TB_COMMAND_MAX_MESSAGE (libzmq disconnects a peer announcing more in one
+ * frame; anything between TB_COMMAND_MAX_BYTES and that still reaches us
+ * and gets TOO_LARGE, which tells a person what went wrong);
  * ZMQ_ROUTER_MANDATORY (a reply that cannot be queued fails instead of
  * vanishing, so it is counted).
  *
  * Memory: what a client can make the daemon hold is (RCVHWM + 1) commands
- * of at most ZMQ_MAXMSGSIZE being received, and its replies not
+ * of at most TB_COMMAND_MAX_MESSAGE being received, and its replies not
  * read yet. Replies are counted in bytes: each is handed to libzmq
  * zero-copy (zmq_msg_init_data) and its free function, run by libzmq's I/O
  * thread once the bytes are in the kernel's socket buffer (or the client
@@ -55,7 +55,6 @@
 
 #define TB_CMD_LINGER_MS	0
 #define TB_CMD_RCVHWM		8
-#define TB_CMD_MAXMSGSIZE	(1024 * 1024)
 /* Messages handled per wakeup, and the longest a wakeup works; the rest
  * continue from a zero-delay timer, after the loop has served the radios,
  * so that a flood of commands cannot starve them. */
@@ -649,7 +648,7 @@ struct tb_command_server *tb_command_server_alloc(void *ctx, void *zmq_ctx, cons
 {
 	struct tb_command_server *cs;
 	int linger = TB_CMD_LINGER_MS, sndhwm = TB_COMMAND_CLIENT_REPLIES, rcvhwm = TB_CMD_RCVHWM, one = 1, fd = -1;
-	int64_t maxmsg = TB_CMD_MAXMSGSIZE;
+	int64_t maxmsg = TB_COMMAND_MAX_MESSAGE;
 	size_t fd_len = sizeof(fd);
 	char last[256];
 	size_t last_len = sizeof(last);

@@ -14,6 +14,8 @@
  *
  * Where "exactly one Reply" ends (each bound keeps the daemon's memory
  * bounded whatever clients do):
+ *   - a message larger than TB_COMMAND_MAX_MESSAGE: libzmq drops the
+ *     connection on reading its size; no Reply, the command is not run;
  *   - a client with TB_COMMAND_CLIENT_REPLIES replies, or replies close to
  *     TB_COMMAND_CLIENT_QUEUE bytes, not read: further replies to it are
  *     dropped and counted (a BUSY reply first, while it fits), and the
@@ -44,6 +46,9 @@
 #define TB_DEFAULT_COMMANDS_ENDPOINT "tcp://127.0.0.1:5561"
 /* Commands up to this size are read; larger ones get TOO_LARGE. */
 #define TB_COMMAND_MAX_BYTES (64 * 1024)
+/* Messages larger than this never reach the bridge: libzmq drops the
+ * connection (ZMQ_MAXMSGSIZE), without a reply. */
+#define TB_COMMAND_MAX_MESSAGE (128 * 1024)
 /* The largest Reply a handler may make (a Replay batch: 256 KiB of events,
  * one event beyond it, and the framing). A handler whose reply is larger
  * breaks the bounds below by the difference. */

@@ -29,6 +29,7 @@ import time
 import unittest
 
 import zmq
+import zmq.utils.monitor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tbtest  # noqa: E402
@@ -502,7 +503,8 @@ class Insecure(unittest.TestCase):
         self.assertIn("insecure", r.stderr)
 
 
-# bridge/commands.h: the bounds the tests below check.
+# ipc/command_server.h and bridge/commands.h: the bounds the tests below check.
+MAX_MESSAGE = 128 * 1024          # TB_COMMAND_MAX_MESSAGE: beyond, the connection is dropped
 REPLAY_MAX_BYTES = 256 * 1024     # TB_REPLAY_MAX_BYTES: events' bytes per Replay batch
 
 
@@ -576,6 +578,26 @@ class Bounds(unittest.TestCase):
         self.assertEqual([e.seq for e in b.events], list(range(self.first_seq, self.first_seq + len(sizes))))
         self.assertEqual(b.next_seq, self.first_seq + len(sizes))
         self.assertTrue(b.more)
+
+    def test_too_large(self):
+        cl = self.client()
+        mon = cl.sock.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        self.addCleanup(mon.close)
+        self.addCleanup(cl.sock.disable_monitor)
+        r = cl.request(raw=b"\x00" * MAX_MESSAGE)
+        self.assertEqual(r.code, pb.Reply.TOO_LARGE, r.error)
+        self.assertIn(f"the command is {MAX_MESSAGE} bytes; at most 65536 are accepted", r.error)
+        received = self.show_commands()[0]
+        # One byte more: the bridge hangs up on reading the size. No reply.
+        cl.sock.send(b"\x00" * (MAX_MESSAGE + 1))
+        self.assertTrue(mon.poll(20000), "the bridge did not hang up")
+        ev = zmq.utils.monitor.recv_monitor_message(mon)
+        self.assertEqual(ev["event"], zmq.EVENT_DISCONNECTED)
+        self.assertEqual(cl.sock.poll(0), 0)
+        self.assertEqual(self.show_commands()[0], received, "it was not received")
+        # The same socket connects again by itself and is served.
+        r = cl.request(pb.Command(list_radios=pb.ListRadios()))
+        self.assertEqual(r.code, pb.Reply.OK, r.error)
 
     def test_unread_replies(self):
         """A client that asks for replays and does not read: a few are run,

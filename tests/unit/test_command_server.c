@@ -916,6 +916,71 @@ static void test_curve_roles(void **state)
 	talloc_free(text);
 }
 
+/* Where "exactly one Reply" ends for size: a message of exactly
+ * TB_COMMAND_MAX_MESSAGE bytes gets TOO_LARGE; one byte more and libzmq
+ * drops the connection on reading the size: no reply, nothing counted. The
+ * client's socket connects again by itself and is served. */
+static void test_too_large(void **state)
+{
+	struct fixture *f = *state;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__ListRadios lr;
+	char *ep = talloc_asprintf(f->ctx, "ipc://%s/commands", f->dir);
+	struct client *dealer, *mon;
+	void *mon_sock;
+	uint8_t *big = talloc_zero_size(f->ctx, TB_COMMAND_MAX_MESSAGE + 1);
+	zmq_msg_t ev;
+
+	start_plain(f, ep);
+	dealer = client_new(f, ZMQ_DEALER, false, ep);
+	assert_int_equal(zmq_socket_monitor(dealer->sock, "inproc://dealer-monitor", ZMQ_EVENT_DISCONNECTED), 0);
+	mon_sock = zmq_socket(f->zctx, ZMQ_PAIR);
+	assert_non_null(mon_sock);
+	assert_int_equal(zmq_connect(mon_sock, "inproc://dealer-monitor"), 0);
+	mon = client_watch(f, mon_sock, false);
+
+	/* connected and served */
+	cmd_list_radios(&cmd, &lr, 1);
+	send_cmd(dealer, &cmd);
+	expect_radios(dealer, false, 1);
+
+	send_raw(dealer, big, TB_COMMAND_MAX_MESSAGE);
+	{
+		Tetrabridge__V1__Reply *r = expect_reply(dealer, false, 0, TETRABRIDGE__V1__REPLY__CODE__TOO_LARGE);
+		char *want = talloc_asprintf(f->ctx, "the command is %u bytes; at most %u are accepted",
+					     (unsigned)TB_COMMAND_MAX_MESSAGE, (unsigned)TB_COMMAND_MAX_BYTES);
+		assert_non_null(strstr(r->error, want));
+		talloc_free(want);
+		tetrabridge__v1__reply__free_unpacked(r, NULL);
+	}
+	assert_int_equal(tb_command_server_stats(f->cs)->commands, 2);
+
+	send_raw(dealer, big, TB_COMMAND_MAX_MESSAGE + 1);
+	LOOP_UNTIL(readable(mon_sock));		/* the bridge hung up */
+	zmq_msg_init(&ev);
+	assert_true(zmq_msg_recv(&ev, mon_sock, 0) >= 6);
+	assert_int_equal(*(uint16_t *)zmq_msg_data(&ev), ZMQ_EVENT_DISCONNECTED);
+	zmq_msg_close(&ev);
+	zmq_msg_init(&ev);
+	assert_true(zmq_msg_recv(&ev, mon_sock, 0) >= 0);	/* the endpoint */
+	zmq_msg_close(&ev);
+	assert_false(readable(dealer->sock));
+	assert_int_equal(tb_command_server_stats(f->cs)->commands, 2);	/* never arrived */
+
+	/* the same socket connects again and is served */
+	cmd_list_radios(&cmd, &lr, 3);
+	send_cmd(dealer, &cmd);
+	expect_radios(dealer, false, 3);
+	assert_int_equal(tb_command_server_stats(f->cs)->commands, 3);
+	assert_int_equal(tb_command_server_stats(f->cs)->replies, 3);
+
+	client_close(mon);
+	assert_int_equal(zmq_socket_monitor(dealer->sock, NULL, 0), 0);
+	client_close(dealer);
+	talloc_free(big);
+	talloc_free(ep);
+}
+
 /* ---- bounds --------------------------------------------------------------- */
 
 #define BIG_REPLY	(200 * 1024)
@@ -1168,6 +1233,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flood, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unread_replies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unread_replies_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unread_replies_count, setup, teardown),
