@@ -26,6 +26,7 @@
 #include "bridge/radio.h"
 #include "common/logging.h"
 #include "ipc/command_server.h"
+#include "ipc/endpoint.h"
 #include "ipc/event_kind.h"
 #include "ipc/pb_utf8.h"
 #include "ipc/publisher.h"

@@ -14,7 +14,7 @@
 
 #include "bridge/bridge.h"
 #include "bridge/config_file.h"
-#include "bridge/endpoint.h"
+#include "ipc/endpoint.h"
 #include "bridge/radio.h"
 
 /* The lines one object's settings came from. */

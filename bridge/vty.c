@@ -51,7 +51,7 @@
 #include "bridge/bridge.h"
 #include "bridge/config_check.h"
 #include "bridge/config_file.h"
-#include "bridge/endpoint.h"
+#include "ipc/endpoint.h"
 #include "bridge/journal.h"
 #include "bridge/outbox.h"
 #include "bridge/radio.h"

@@ -58,7 +58,4 @@ const char *tb_security_public_key(const struct tb_security *s);
  * builds would admit any key). Only one handler per ZeroMQ context. */
 void tb_security_stop(struct tb_security **s);
 
-/* True when endpoint can only be reached from this machine: ipc://,
- * inproc://, tcp:// on 127.0.0.0/8, ::1 or "localhost". A bridge without
- * CURVE refuses to bind anything else unless its config says `insecure`. */
-bool tb_endpoint_is_local(const char *endpoint);
+/* tb_endpoint_is_local(): ipc/endpoint.h. */

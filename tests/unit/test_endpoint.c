@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "bridge/endpoint.h"
+#include "ipc/endpoint.h"
 
 static struct tb_endpoint parsed(const char *s)
 {

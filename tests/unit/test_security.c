@@ -29,6 +29,7 @@
 #include <zmq.h>
 
 #include "common/logging.h"
+#include "ipc/endpoint.h"
 #include "ipc/security.h"
 
 #define GUARD_S		20	/* a wait that takes longer has failed */
@@ -609,8 +610,8 @@ static void zap_exchange(struct watch *req, const char *const *frames, const siz
 		assert_int_equal(more, i < 5);
 	}
 	assert_string_equal(buf[0], "1.0");
-	snprintf(reqid, 16, "%s", buf[1]);
-	snprintf(code, 8, "%s", buf[2]);
+	snprintf(reqid, 16, "%.15s", buf[1]);
+	snprintf(code, 8, "%.7s", buf[2]);
 	snprintf(uid, 80, "%s", buf[4]);
 	assert_int_equal(sizes[5], 0);
 }

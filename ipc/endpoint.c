@@ -1,7 +1,7 @@
 /* The ZeroMQ endpoints the config binds (see endpoint.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
-#include "bridge/endpoint.h"
+#include "ipc/endpoint.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -75,6 +75,8 @@ static int parse_tcp(const char *s, struct tb_endpoint *ep, char *why, size_t wh
 	}
 	if (!*host)
 		return fail(why, why_len, "it has no address: tcp://ADDRESS:PORT (* for every interface)");
+	if (strlen(host) >= sizeof(ep->host))
+		return fail(why, why_len, "its address is longer than %zu characters", sizeof(ep->host) - 1);
 	ep->port = parse_port(port);
 	if (ep->port < 0)
 		return fail(why, why_len, "port %s is not 1-65535 (or * for any free port)", port);
@@ -188,4 +190,37 @@ bool tb_endpoint_clash(const struct tb_endpoint *a, const struct tb_endpoint *b)
 	canonical_path(a->path, pa, sizeof(pa));
 	canonical_path(b->path, pb, sizeof(pb));
 	return !strcmp(pa, pb);
+}
+
+static bool host_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (!strcasecmp(host, "localhost"))
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1) {
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return true;
+		/* ::ffff:127.x.x.x */
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+	}
+	return false;	/* "*", 0.0.0.0, interface names, other hosts */
+}
+
+bool tb_endpoint_is_local(const char *endpoint)
+{
+	struct tb_endpoint ep;
+	char why[160];
+
+	if (!endpoint)
+		return false;
+	if (!strncmp(endpoint, "inproc://", 9))
+		return true;
+	/* ws, tls, pgm, udp, "source;dest" ...: treated as reachable from outside. */
+	if (tb_endpoint_parse(endpoint, &ep, why, sizeof(why)) < 0)
+		return false;
+	return ep.ipc || host_is_loopback(ep.host);
 }

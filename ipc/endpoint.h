@@ -1,6 +1,8 @@
-/* The ZeroMQ endpoints the config binds (events, commands): parsed at the
- * config line, so that a bad port or a missing address is refused there,
- * and compared, so that two sockets are never given one address.
+/* The ZeroMQ endpoints the bridge binds (events, commands): parsed at the
+ * config line, so that a bad port or a missing address is refused there;
+ * compared, so that two sockets are never given one address; and judged,
+ * so that plain sockets are only ever reachable from this machine. One
+ * parser for all three.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
@@ -36,3 +38,8 @@ bool tb_endpoint_clash(const struct tb_endpoint *a, const struct tb_endpoint *b)
 /* As tb_endpoint_clash() for a tcp endpoint and a listening address and
  * port given apart (the telnet VTY's). */
 bool tb_endpoint_clash_tcp(const struct tb_endpoint *a, const char *host, int port);
+
+/* True when endpoint can only be reached from this machine: ipc://,
+ * inproc://, tcp:// on 127.0.0.0/8, ::1 or "localhost". A bridge without
+ * CURVE refuses to bind anything else unless its config says `insecure`. */
+bool tb_endpoint_is_local(const char *endpoint);
