@@ -17,7 +17,10 @@ BENCH_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG"
 	-DTB_SANITIZE=OFF -DTB_FUZZ=OFF
 BENCH_ARGS ?=
 
-.PHONY: all deps configure build test fuzz bench bench-dispatch bench-memory install run clean FORCE
+GCC_BUILD ?= $(BUILD)/gcc
+GCC_FLAGS ?= -DCMAKE_C_COMPILER=gcc -DTB_WERROR=ON -DTB_SANITIZE=OFF -DTB_FUZZ=OFF
+
+.PHONY: all deps configure build build-gcc test fuzz bench bench-dispatch bench-memory install run clean FORCE
 
 all: build
 
@@ -44,7 +47,13 @@ configure: deps $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+# Every program and test built with GCC, warnings as errors (not run: the
+# sanitizer build in build/ is the one the tests run).
+build-gcc: deps
+	cmake -S . -B $(GCC_BUILD) $(GCC_FLAGS)
+	cmake --build $(GCC_BUILD) -j $(JOBS)
+
+test: build build-gcc
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 fuzz: build
