@@ -968,17 +968,10 @@ static int invalid(void *ctx, char **errmsg, int code, const char *fmt, ...)
 	return code;
 }
 
-int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request *req,
-		     struct tb_out_queued *q, char **errmsg)
+/* Is req a message that can be sent? Returns RC(OK), or a code with a
+ * sentence in *errmsg. */
+static int check_request(void *ctx, const struct tb_out_request *req, char **errmsg)
 {
-	struct tetra_sds_pdu *pdus = NULL;
-	struct out_msg *m;
-	uint64_t now = now_us();
-	unsigned parts = 1;
-	int rc;
-
-	if (errmsg)
-		*errmsg = NULL;
 	if (!req)
 		return invalid(ctx, errmsg, RC(INVALID_ARGUMENT), "no message given");
 	if (req->to.type != TETRA_ID_SSI && req->to.type != TETRA_ID_TSI)
@@ -996,9 +989,9 @@ int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request
 			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
 				       "status values 0x7C00-0x7FFF are SDS-TL short reports, not statuses; "
 				       "choose another value");
-		break;
+		return RC(OK);
 	case TB_OUT_LOCATION_REQUEST:
-		break;
+		return RC(OK);
 	case TB_OUT_TEXT:
 		if (!req->text || req->text_len == 0)
 			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
@@ -1006,40 +999,49 @@ int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request
 		if (req->report_request > 3)
 			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
 				       "the report request must be none, received, consumed or both");
-		break;
+		return RC(OK);
 	default:
 		return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
 			       "unknown kind of message: a status, a text or a location request can be sent");
 	}
-	if (o->n_msgs >= TB_OUTBOX_MAX)
-		return invalid(ctx, errmsg, RC(BUSY),
-			       "the radio's outgoing queue is full (%u messages waiting); try again when some "
-			       "have been sent", TB_OUTBOX_MAX);
+}
 
-	if (req->kind == TB_OUT_TEXT) {
-		pdus = talloc_array(ctx, struct tetra_sds_pdu, TB_OUTBOX_MAX_PARTS);
-		if (!pdus)
-			return invalid(ctx, errmsg, RC(BUSY), "the bridge is out of memory; try again later");
-		rc = tetra_sds_encode_text(req->text, req->text_len, o->next_ref, req->report_request, o->next_ref,
-					   pdus, TB_OUTBOX_MAX_PARTS);
-		talloc_free(pdus);
-		if (rc == TETRA_E_TOO_LONG)
-			return invalid(ctx, errmsg, RC(TEXT_TOO_LONG),
-				       "the text needs more than %u SDS messages; shorten it (about 3900 "
-				       "characters fit, or about 1950 when it has characters outside Latin-9)",
-				       TB_OUTBOX_MAX_PARTS);
-		if (rc == TETRA_E_UNENCODABLE)
-			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
-				       "the text is not valid UTF-8 or contains a NUL character; send it as UTF-8");
-		if (rc < 1)
-			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT), "the text cannot be encoded (%s)",
-				       tetra_codec_strerror(rc));
-		parts = (unsigned)rc;
-	}
+/* How many SDS a text takes (into *parts), encoded as it will be sent.
+ * Returns RC(OK), or a code with a sentence in *errmsg. */
+static int count_text_parts(struct tb_outbox *o, void *ctx, const struct tb_out_request *req, unsigned *parts,
+			    char **errmsg)
+{
+	struct tetra_sds_pdu *pdus = talloc_array(ctx, struct tetra_sds_pdu, TB_OUTBOX_MAX_PARTS);
+	int rc;
 
-	m = talloc_zero(o, struct out_msg);
-	if (!m)
+	if (!pdus)
 		return invalid(ctx, errmsg, RC(BUSY), "the bridge is out of memory; try again later");
+	rc = tetra_sds_encode_text(req->text, req->text_len, o->next_ref, req->report_request, o->next_ref, pdus,
+				   TB_OUTBOX_MAX_PARTS);
+	talloc_free(pdus);
+	if (rc == TETRA_E_TOO_LONG)
+		return invalid(ctx, errmsg, RC(TEXT_TOO_LONG),
+			       "the text needs more than %u SDS messages; shorten it (about 3900 characters fit, or "
+			       "about 1950 when it has characters outside Latin-9)", TB_OUTBOX_MAX_PARTS);
+	if (rc == TETRA_E_UNENCODABLE)
+		return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+			       "the text is not valid UTF-8 or contains a NUL character; send it as UTF-8");
+	if (rc < 1)
+		return invalid(ctx, errmsg, RC(INVALID_ARGUMENT), "the text cannot be encoded (%s)",
+			       tetra_codec_strerror(rc));
+	*parts = (unsigned)rc;
+	return RC(OK);
+}
+
+/* A new message for a checked request (its id is given when stored), or
+ * NULL when memory is out. */
+static struct out_msg *msg_new(struct tb_outbox *o, const struct tb_out_request *req, unsigned parts)
+{
+	struct out_msg *m = talloc_zero(o, struct out_msg);
+	uint64_t now = now_us();
+
+	if (!m)
+		return NULL;
 	m->r.kind = (uint8_t)req->kind;
 	m->r.to = req->to;
 	m->r.to.digits[0] = '\0';
@@ -1049,28 +1051,52 @@ int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request
 	if (req->kind == TB_OUT_TEXT) {
 		char *t = talloc_memdup(m, req->text, req->text_len + 1);
 
-		if (!t) {
-			talloc_free(m);
-			return invalid(ctx, errmsg, RC(BUSY), "the bridge is out of memory; try again later");
-		}
+		if (!t)
+			goto nomem;
 		t[req->text_len] = '\0';
 		m->r.text = t;
 		m->r.text_len = req->text_len;
 		m->r.report_request = req->report_request;
+		for (unsigned i = 0; i < parts; i++)
+			m->r.msg_refs[i] = (uint8_t)(o->next_ref + i);
 	}
 	m->r.long_report = req->kind == TB_OUT_LOCATION_REQUEST && req->long_report;
 	m->r.created_us = now;
 	m->r.deadline_us = now + (req->deadline_s ? (uint64_t)req->deadline_s * 1000u
 						  : (uint64_t)tdef_ms(TB_T_SEND_DEADLINE)) * 1000u;
 	m->r.client = talloc_strdup(m, req->client ? req->client : "");
+	if (!m->r.client)
+		goto nomem;
 	m->r.state = ST(QUEUED);
 	m->r.parts = (uint8_t)parts;
-	for (unsigned i = 0; i < parts && req->kind == TB_OUT_TEXT; i++)
-		m->r.msg_refs[i] = (uint8_t)(o->next_ref + i);
-	if (!m->r.client) {
-		talloc_free(m);
+	return m;
+
+nomem:
+	talloc_free(m);
+	return NULL;
+}
+
+int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request *req,
+		     struct tb_out_queued *q, char **errmsg)
+{
+	struct out_msg *m;
+	unsigned parts = 1;
+	int code;
+
+	if (errmsg)
+		*errmsg = NULL;
+	code = check_request(ctx, req, errmsg);
+	if (code != RC(OK))
+		return code;
+	if (o->n_msgs >= TB_OUTBOX_MAX)
+		return invalid(ctx, errmsg, RC(BUSY),
+			       "the radio's outgoing queue is full (%u messages waiting); try again when some "
+			       "have been sent", TB_OUTBOX_MAX);
+	if (req->kind == TB_OUT_TEXT && (code = count_text_parts(o, ctx, req, &parts, errmsg)) != RC(OK))
+		return code;
+	m = msg_new(o, req, parts);
+	if (!m)
 		return invalid(ctx, errmsg, RC(BUSY), "the bridge is out of memory; try again later");
-	}
 
 	/* Stored before the client hears "queued": a restart loses nothing
 	 * the client was told about. */
