@@ -123,127 +123,156 @@ static const char *gap_reason(const Tetrabridge__V1__ReplayBatch *b, uint64_t fr
 	return dflt;
 }
 
+/* Ask the journal for seq next..to. Returns the Reply holding a
+ * ReplayBatch (free it), or NULL with why said (st->stop set on a signal). */
+static Tetrabridge__V1__Reply *ask_batch(struct stream *st, uint64_t next, uint64_t to, char *why, size_t wl)
+{
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__Replay rp;
+	Tetrabridge__V1__Reply *r = NULL;
+	uint32_t max = 0;
+	char nr[256];
+	int rc;
+
+	if (to != UINT64_MAX)
+		max = to - next + 1 > REPLAY_BATCH_MAX ? REPLAY_BATCH_MAX : (uint32_t)(to - next + 1);
+	ctl_replay_command(&cmd, &rp, next, max);
+	rc = ctl_request(st->cl, &cmd, &r);
+	if (rc == -EINTR) {
+		st->stop = true;
+		st->rc = CTL_STREAM_SIGNAL;
+		return NULL;
+	}
+	if (rc < 0) {
+		/* Every later gap would wait as long again: go on without replay. */
+		st->replay_off = true;
+		snprintf(why, wl, "replay failed: %s; not asking again",
+			 rc == -ETIMEDOUT ? ctl_no_reply_text(st->cl, nr, sizeof(nr)) : strerror(-rc));
+		return NULL;
+	}
+	if (r->code != TETRABRIDGE__V1__REPLY__CODE__OK) {
+		/* a refusal that will not change: not asking again */
+		if (r->code == TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED ||
+		    r->code == TETRABRIDGE__V1__REPLY__CODE__UNKNOWN_COMMAND)
+			st->replay_off = true;
+		snprintf(why, wl, "replay refused: %s: %s", ctl_reply_code_name(r->code),
+			 r->error && r->error[0] ? r->error : "no reason given");
+		tetrabridge__v1__reply__free_unpacked(r, NULL);
+		return NULL;
+	}
+	if (r->result_case != TETRABRIDGE__V1__REPLY__RESULT_REPLAY || !r->replay) {
+		snprintf(why, wl, "replay failed: the reply holds no events");
+		tetrabridge__v1__reply__free_unpacked(r, NULL);
+		return NULL;
+	}
+	return r;
+}
+
+/* Hand on the batch's events from *next to `to`, saying each hole before
+ * them. Returns how many, or -1 with why said (another bridge answered). */
+static int hand_on_events(struct stream *st, struct track *t, const Tetrabridge__V1__ReplayBatch *b,
+			  uint64_t *next, uint64_t to, char *why, size_t wl)
+{
+	char lr[256];
+	int n = 0;
+
+	for (size_t i = 0; i < b->n_events && !st->stop; i++) {
+		const Tetrabridge__V1__Event *ev = b->events[i];
+		const char *bridge = ev->bridge ? ev->bridge : "";
+
+		if (ev->seq < *next)
+			continue;
+		if (ev->seq > to)
+			break;
+		if (!t->bridge) {
+			t->bridge = strdup(bridge);
+		} else if (strcmp(t->bridge, bridge)) {
+			/* a proxy mixing bridges: the command socket is another bridge's */
+			st->replay_off = true;
+			snprintf(why, wl, "replay failed: the command endpoint %s serves bridge \"%s\"",
+				 st->cl->opts->commands, bridge);
+			return -1;
+		}
+		if (ev->seq > *next)
+			gap_warning(t, *next, ev->seq - 1,
+				    gap_reason(b, *next, ev->seq - 1, ev->seq <= b->first_seq ?
+					       "no longer in the journal" : "not in the journal", lr, sizeof(lr)));
+		t->last = ev->seq;
+		if (ev->seq > t->replayed_hi)
+			t->replayed_hi = ev->seq;
+		*next = ev->seq + 1;
+		n++;
+		deliver(st, ev);
+	}
+	return n;
+}
+
+/* After the batch's events: skip what the bridge says it does not have
+ * (a lost range, or events gone by retention). Returns 1 when the journal
+ * has nothing more, 0 to ask again, -1 with why said when what is missing
+ * up to `to` is not in the journal. */
+static int after_batch(struct track *t, const Tetrabridge__V1__ReplayBatch *b, bool progress, uint64_t *next,
+		       uint64_t to, char *why, size_t wl)
+{
+	char lr[256];
+
+	if (!b->more && b->next_seq > *next && b->n_lost) {
+		/* a lost range at the end: skipped, said, and on */
+		uint64_t end = b->next_seq - 1 < to ? b->next_seq - 1 : to;
+
+		gap_warning(t, *next, end, gap_reason(b, *next, end, "not in the journal", lr, sizeof(lr)));
+		*next = end + 1;
+		if (end > t->last)
+			t->last = end;
+	}
+	if (!b->more || (!progress && b->next_seq <= *next)) {
+		/* the journal has nothing more (or makes no progress) */
+		if (to != UINT64_MAX && *next <= to) {
+			snprintf(why, wl, "not in the journal, which holds %" PRIu64 "-%" PRIu64, b->first_seq,
+				 b->last_seq);
+			return -1;
+		}
+		return 1;
+	}
+	if (b->next_seq > *next) {
+		/* the bridge skipped what it no longer has, or never had */
+		uint64_t end = b->next_seq - 1 < to ? b->next_seq - 1 : to;
+
+		gap_warning(t, *next, end, gap_reason(b, *next, end, "no longer in the journal", lr, sizeof(lr)));
+		*next = b->next_seq;
+		if (*next - 1 > t->last)
+			t->last = *next - 1 > to ? to : *next - 1;
+	}
+	return 0;
+}
+
 /* Hand on seq from..to (to UINT64_MAX: up to the newest) from the journal.
  * Whatever cannot be had is reported; t->last ends at to (or the newest). */
 static void fill(struct stream *st, struct track *t, uint64_t from, uint64_t to)
 {
 	uint64_t next = from;
-	char why[320], nr[256], lr[256];
+	char why[320];
+	int rc = 0;
 
-	while (!st->stop && next <= to) {
-		Tetrabridge__V1__Command cmd;
-		Tetrabridge__V1__Replay rp;
-		Tetrabridge__V1__Reply *r = NULL;
-		Tetrabridge__V1__ReplayBatch *b;
-		uint32_t max = 0;
-		bool progress = false;
-		size_t i;
-		int rc;
+	while (!st->stop && next <= to && rc == 0) {
+		Tetrabridge__V1__Reply *r = ask_batch(st, next, to, why, sizeof(why));
+		int n;
 
-		if (to != UINT64_MAX)
-			max = to - next + 1 > REPLAY_BATCH_MAX ? REPLAY_BATCH_MAX : (uint32_t)(to - next + 1);
-		ctl_replay_command(&cmd, &rp, next, max);
-		rc = ctl_request(st->cl, &cmd, &r);
-		if (rc == -EINTR) {
-			st->stop = true;
-			st->rc = CTL_STREAM_SIGNAL;
-			return;
+		if (!r) {
+			if (st->stop)
+				return;
+			rc = -1;
+			break;
 		}
-		if (rc < 0) {
-			/* Every later gap would wait as long again: go on without replay. */
-			st->replay_off = true;
-			if (rc == -ETIMEDOUT)
-				snprintf(why, sizeof(why), "replay failed: %s; not asking again",
-					 ctl_no_reply_text(st->cl, nr, sizeof(nr)));
-			else
-				snprintf(why, sizeof(why), "replay failed: %s; not asking again", strerror(-rc));
-			goto lost;
-		}
-		if (r->code != TETRABRIDGE__V1__REPLY__CODE__OK) {
-			/* a refusal that will not change: not asking again */
-			if (r->code == TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED ||
-			    r->code == TETRABRIDGE__V1__REPLY__CODE__UNKNOWN_COMMAND)
-				st->replay_off = true;
-			snprintf(why, sizeof(why), "replay refused: %s: %s", ctl_reply_code_name(r->code),
-				 r->error && r->error[0] ? r->error : "no reason given");
-			tetrabridge__v1__reply__free_unpacked(r, NULL);
-			goto lost;
-		}
-		b = r->result_case == TETRABRIDGE__V1__REPLY__RESULT_REPLAY ? r->replay : NULL;
-		if (!b) {
-			snprintf(why, sizeof(why), "replay failed: the reply holds no events");
-			tetrabridge__v1__reply__free_unpacked(r, NULL);
-			goto lost;
-		}
-		for (i = 0; i < b->n_events && !st->stop; i++) {
-			const Tetrabridge__V1__Event *ev = b->events[i];
-			const char *bridge = ev->bridge ? ev->bridge : "";
-
-			if (ev->seq < next)
-				continue;
-			if (ev->seq > to)
-				break;
-			if (!t->bridge) {
-				t->bridge = strdup(bridge);
-			} else if (strcmp(t->bridge, bridge)) {
-				/* a proxy mixing bridges: the command socket is another bridge's */
-				st->replay_off = true;
-				snprintf(why, sizeof(why), "replay failed: the command endpoint %s serves bridge \"%s\"",
-					 st->cl->opts->commands, bridge);
-				tetrabridge__v1__reply__free_unpacked(r, NULL);
-				goto lost;
-			}
-			if (ev->seq > next)
-				gap_warning(t, next, ev->seq - 1,
-					    gap_reason(b, next, ev->seq - 1, ev->seq <= b->first_seq ?
-						       "no longer in the journal" : "not in the journal", lr, sizeof(lr)));
-			t->last = ev->seq;
-			if (ev->seq > t->replayed_hi)
-				t->replayed_hi = ev->seq;
-			next = ev->seq + 1;
-			progress = true;
-			deliver(st, ev);
-		}
-		if (st->stop) {
-			tetrabridge__v1__reply__free_unpacked(r, NULL);
-			return;
-		}
-		if (!b->more && b->next_seq > next && b->n_lost) {
-			/* a lost range at the end: skipped, said, and on */
-			uint64_t end = b->next_seq - 1 < to ? b->next_seq - 1 : to;
-
-			gap_warning(t, next, end, gap_reason(b, next, end, "not in the journal", lr, sizeof(lr)));
-			next = end + 1;
-			if (end > t->last)
-				t->last = end;
-		}
-		if (!b->more || (!progress && b->next_seq <= next)) {
-			/* the journal has nothing more (or makes no progress) */
-			if (to != UINT64_MAX && next <= to) {
-				snprintf(why, sizeof(why), "not in the journal, which holds %" PRIu64 "-%" PRIu64,
-					 b->first_seq, b->last_seq);
-				tetrabridge__v1__reply__free_unpacked(r, NULL);
-				goto lost;
-			}
-			tetrabridge__v1__reply__free_unpacked(r, NULL);
-			return;
-		}
-		if (b->next_seq > next) {
-			/* the bridge skipped what it no longer has, or never had */
-			uint64_t end = b->next_seq - 1 < to ? b->next_seq - 1 : to;
-
-			if (b->next_seq - 1 >= next)
-				gap_warning(t, next, end, gap_reason(b, next, end, "no longer in the journal", lr,
-								     sizeof(lr)));
-			next = b->next_seq;
-			if (next - 1 > t->last)
-				t->last = next - 1 > to ? to : next - 1;
-		}
+		n = hand_on_events(st, t, r->replay, &next, to, why, sizeof(why));
+		if (n < 0)
+			rc = -1;
+		else if (!st->stop)
+			rc = after_batch(t, r->replay, n > 0, &next, to, why, sizeof(why));
 		tetrabridge__v1__reply__free_unpacked(r, NULL);
 	}
-	return;
-
-lost:
+	if (rc >= 0 || st->stop)
+		return;
 	if (to != UINT64_MAX) {
 		gap_warning(t, next, to, why);
 		t->last = to;
