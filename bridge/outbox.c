@@ -451,9 +451,8 @@ static void on_send_cnf(struct tb_outbox *o, const struct tetra_sds_send_cnf *c)
 	case TETRA_SDS_SEND_SENT:
 		o->cur = NULL;
 		if (c->assumed && !m->answer)
-			LOGP(DSDS, LOGL_NOTICE, "%s: message %" PRIu64 ": the terminal did not say within %lu s "
-			     "whether it went over the air; counted as sent\n", o->name, m->r.id,
-			     tdef_s(TB_T_AIR_WAIT));
+			LOGP(DSDS, LOGL_NOTICE, "%s: message %" PRIu64 ": %s; counted as sent\n", o->name, m->r.id,
+			     c->reason);
 		m->r.sent |= 1u << part;
 		msg_advance(o, m, 0);
 		break;
@@ -509,7 +508,12 @@ static void send_part(struct tb_outbox *o, struct out_msg *m, unsigned part)
 	rc = tb_radio_link_prim_down(o->link, &prim);
 	if (rc < 0 && o->cur == m && o->cur_handle == req->handle) {
 		o->cur = NULL;
-		msg_retry(o, m, "the terminal did not answer", -1, true);
+		if (rc == -EINVAL)	/* a request the radio layer can never send */
+			msg_fail(o, m, "the message cannot be sent through this radio (the radio layer refused it)",
+				 0, -1);
+		else
+			msg_retry(o, m, rc == -ENOMEM ? "the bridge is out of memory" : "the radio is busy or down",
+				  -1, true);
 	}
 }
 

@@ -359,7 +359,7 @@ struct tetra_sds_send_cnf {
 	int16_t sds_inst;	/* the terminal's SDS instance (TAKEN on), -1 when it gave none */
 	int16_t cme;		/* FAILED by +CME ERROR: its number, else -1 */
 	int16_t air_status;	/* AIR_FAILED: the <sds status> the terminal gave */
-	char reason[96];	/* FAILED: a sentence for people, without health data */
+	char reason[96];	/* FAILED, or SENT assumed: a sentence for people, without health data */
 };
 
 /* TNSDS-SEND-RELEASE.req. */

@@ -315,13 +315,16 @@ static void st_idle_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 static int ss_timer_cb(struct osmo_fsm_inst *fi)
 {
 	struct tb_sds_send *s = fi->priv;
+	char why[96];
 
 	/* WAIT_AIR only: a terminal that never reports the air send. The
 	 * requester says which message at NOTICE. */
 	LOGPFSML(fi, LOGL_DEBUG, "the terminal did not say within %lu s whether an SDS it took went over "
 		 "the air; counted as sent\n", osmo_tdef_get(s->tdefs, TB_T_AIR_WAIT, OSMO_TDEF_S, -1));
+	snprintf(why, sizeof(why), "the terminal did not say within %lu s whether it went over the air",
+		 osmo_tdef_get(s->tdefs, TB_T_AIR_WAIT, OSMO_TDEF_S, -1));
 	state_chg(s, SS_ST_IDLE);
-	confirm(s, TETRA_SDS_SEND_SENT, TETRA_SDS_SEND_OK, -1, -1, true, NULL);
+	confirm(s, TETRA_SDS_SEND_SENT, TETRA_SDS_SEND_OK, -1, -1, true, why);
 	return 0;
 }
 
@@ -449,6 +452,15 @@ void tb_sds_send_air_result(struct tb_sds_send *s, const struct tetra_send_resul
 void tb_sds_send_link_up(struct tb_sds_send *s, bool up)
 {
 	s->link_up = up;
+	/* Taken, but the link broke before the terminal said whether it went
+	 * over the air: what it prints while the link is down is lost, so
+	 * waiting on would only hold up the next SDS. Counted as sent, as
+	 * when the air wait runs out. */
+	if (!up && s->fi->state == SS_ST_WAIT_AIR) {
+		state_chg(s, SS_ST_IDLE);
+		confirm(s, TETRA_SDS_SEND_SENT, TETRA_SDS_SEND_OK, -1, -1, true,
+			"the link to the terminal was lost before it said whether the message went over the air");
+	}
 }
 
 bool tb_sds_send_idle(const struct tb_sds_send *s)

@@ -5,7 +5,8 @@
  *    ^               |                  |                                 |
  *    |           not OK: FAILED      not OK: FAILED      "+CMGS: <inst>,4": SENT
  *    +---------------+------------------+----------- other status: FAILED (air)
- *                                                    X15 ran out: SENT (assumed)
+ *                                                    X15 ran out, or the link
+ *                                                    went down: SENT (assumed)
  *
  * AT+CTSDS=<AI service>,<called party identity type>[,0,0,1] chooses the
  * service (13 status, 12 SDS type 4), then AT+CMGS=<called party>,<bits>
@@ -87,8 +88,9 @@ void tb_sds_send_air_result(struct tb_sds_send *s, const struct tetra_send_resul
 
 /* The link is up (initialised, READY) or not. Requests are refused while
  * it is down; an SDS between its two commands when the link goes down
- * fails (link lost). The commands already written fail through the AT
- * engine's reset. */
+ * fails (link lost), one waiting for its air result counts as sent
+ * (assumed: nothing the terminal prints while the link is down arrives).
+ * The commands already written fail through the AT engine's reset. */
 void tb_sds_send_link_up(struct tb_sds_send *s, bool up);
 
 /* No SDS in flight: a request would be accepted (if the link is up). */

@@ -52,6 +52,7 @@ static struct {
 	char written[4096];
 	size_t wlen, wread;	/* bytes written, bytes the script has checked */
 	char confs[16][160];
+	char reasons[16][100];	/* the reason of each confirm */
 	unsigned n_confs, confs_read;
 } fx;
 
@@ -105,6 +106,7 @@ static void up_cb(const struct tetra_prim *prim, void *data)
 		break;
 	case TETRA_SDS_SEND_SENT:
 		snprintf(out, 160, "SENT inst=%d%s", c->sds_inst, c->assumed ? " assumed" : "");
+		snprintf(fx.reasons[fx.n_confs - 1], sizeof(fx.reasons[0]), "%s", c->reason);
 		break;
 	default:
 		snprintf(out, 160, "%s %s cme=%d air=%d submitted=%d: %s", state_name(c->state),
@@ -333,6 +335,7 @@ static void test_air_wait(void **state)
 	SCRIPT("req status 1 to ssi 42", "> AT+CTSDS=13,0", "< OK", "> AT+CMGS=42,16", "<prompt", "> 0001^Z",
 	       "< +CMGS: 2", "< OK", "conf TAKEN inst=2", "+ 29999", "busy", "+ 1", "conf SENT inst=2 assumed",
 	       "idle");
+	assert_string_equal(fx.reasons[1], "the terminal did not say within 30 s whether it went over the air");
 }
 
 static void test_air_wait_from_table(void **state)
@@ -343,6 +346,17 @@ static void test_air_wait_from_table(void **state)
 	tb_sds_send_set_tdefs(fx.s, t);
 	SCRIPT("req status 1 to ssi 42", "> AT+CTSDS=13,0", "< OK", "> AT+CMGS=42,16", "<prompt", "> 0001^Z",
 	       "< +CMGS: 2", "< OK", "conf TAKEN inst=2", "+ 4999", "busy", "+ 1", "conf SENT inst=2 assumed");
+}
+
+static void test_link_lost_waiting_for_air(void **state)
+{
+	/* Nothing the terminal prints while the link is down arrives: waiting
+	 * on would only hold up the next SDS. */
+	SCRIPT("req status 1 to ssi 42", "> AT+CTSDS=13,0", "< OK", "> AT+CMGS=42,16", "<prompt", "> 0001^Z",
+	       "< +CMGS: 3", "< OK", "conf TAKEN inst=3", "down", "conf SENT inst=3 assumed", "idle",
+	       "+ 60000");
+	assert_string_equal(fx.reasons[1], "the link to the terminal was lost before it said whether the message "
+			    "went over the air");
 }
 
 static void test_stale_air_result_is_not_the_answer(void **state)
@@ -403,6 +417,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_air_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_air_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_air_wait_from_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_lost_waiting_for_air, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_air_result_is_not_the_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_instance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
