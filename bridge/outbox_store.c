@@ -129,16 +129,16 @@ static int write_result(struct tb_outbox_store *s, int rc, const char *what, uin
 {
 	if (rc == SQLITE_DONE) {
 		if (s->failing) {
-			LOGP(DSDS, LOGL_NOTICE, "outgoing queue: storing messages works again\n");
+			LOGP(DJOURNAL, LOGL_NOTICE, "outgoing queue: storing messages works again\n");
 			s->failing = false;
 		}
 		return 0;
 	}
 	if (!s->failing)
-		LOGP(DSDS, LOGL_ERROR, "outgoing queue: cannot %s message %" PRIu64 ": %s (disk full? the state "
+		LOGP(DJOURNAL, LOGL_ERROR, "outgoing queue: cannot %s message %" PRIu64 ": %s (disk full? the state "
 		     "directory's permissions?)\n", what, id, sqlite3_errmsg(s->db));
 	else
-		LOGP(DSDS, LOGL_DEBUG, "outgoing queue: cannot %s message %" PRIu64 ": %s\n", what, id,
+		LOGP(DJOURNAL, LOGL_DEBUG, "outgoing queue: cannot %s message %" PRIu64 ": %s\n", what, id,
 		     sqlite3_errmsg(s->db));
 	s->failing = true;
 	return -EIO;
@@ -255,7 +255,7 @@ int tb_outbox_store_load(struct tb_outbox_store *s, const char *radio, tb_outbox
 		refs = sqlite3_column_blob(st, 15);
 		refs_len = sqlite3_column_bytes(st, 15);
 		if (parts < 1 || parts > TB_OUTBOX_MAX_PARTS || refs_len != parts) {
-			LOGP(DSDS, LOGL_ERROR, "outgoing queue: stored message %" PRIu64 " is damaged (%d parts); "
+			LOGP(DJOURNAL, LOGL_ERROR, "outgoing queue: stored message %" PRIu64 " is damaged (%d parts); "
 			     "skipped\n", row.id, parts);
 			continue;
 		}
@@ -276,7 +276,7 @@ int tb_outbox_store_load(struct tb_outbox_store *s, const char *radio, tb_outbox
 		n++;
 	}
 	if (rc != SQLITE_DONE)
-		LOGP(DSDS, LOGL_ERROR, "outgoing queue: cannot read the stored messages: %s\n", sqlite3_errmsg(s->db));
+		LOGP(DJOURNAL, LOGL_ERROR, "outgoing queue: cannot read the stored messages: %s\n", sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? n : -EIO;

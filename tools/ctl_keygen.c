@@ -26,7 +26,7 @@ static void usage_keygen(FILE *out)
 		"\n"
 		"  a client's key:   add \"<role> <public key> <name>\" to the bridge's clients\n"
 		"                    file (role observer, dispatcher or admin), and use\n"
-		"                    '%s --key BASE.key --server-key BRIDGE.pub ...'\n"
+		"                    '%s <command> --key BASE.key --server-key BRIDGE.pub'\n"
 		"  the bridge's key: 'curve server-key BASE.key' in its config; clients get\n"
 		"                    BASE.pub (or the printed key) for --server-key\n"
 		"\n"

@@ -9,9 +9,10 @@
  *
  * Ignored, as the AT engine ignores them: command echo ("AT..."), final
  * results OK / ERROR, the SDS prompt "> " and the echo of the user data
- * that follows it. "+CME ERROR: <n>" becomes a link_error event.
- * Information the daemon keeps as state, not as an event (+CNUMF), decodes
- * without an event.
+ * that follows it. "+CME ERROR: <n>" becomes a link_error event. "+CNUMF"
+ * becomes radio_info reported_identity: a trace cannot tell the answer to
+ * AT+CNUMF? (which the daemon keeps as the radio's identity) from a line
+ * the terminal printed unasked.
  *
  * Events get bridge "decode", radio "trace", time 0 and seq 1, 2, 3 ...
  *
