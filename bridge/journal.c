@@ -182,6 +182,7 @@ static void rollback(struct tb_journal *j)
 
 static void pending_free(struct tb_journal *j, struct tb_journal_pending *p)
 {
+	j->stats.backlog_bytes -= talloc_get_size(p);
 	llist_del(&p->list);
 	talloc_free(p);
 	j->stats.backlog--;
@@ -245,6 +246,13 @@ size_t tb_journal_flush(struct tb_journal *j)
 	return 0;
 }
 
+/* No room for one more event in memory (by count; by bytes near enough). */
+static bool backlog_full(const struct tb_journal *j)
+{
+	return j->stats.backlog >= TB_JOURNAL_BACKLOG_MAX ||
+	       j->stats.backlog_bytes + 4096 > TB_JOURNAL_BACKLOG_MAX_BYTES;
+}
+
 /* Keep an event in memory. Returns 1, or -ENOSPC when the backlog is full
  * (or memory is out). Either way the seq is recorded in the mark first: it
  * will be published and must never be handed out again. */
@@ -259,8 +267,9 @@ static int backlog_add(struct tb_journal *j, uint64_t seq, uint64_t time_us, con
 		goto lost;
 	klen = kind ? strlen(kind) + 1 : 0;
 	rlen = radio ? strlen(radio) + 1 : 0;
-	/* One allocation per event: up to TB_JOURNAL_BACKLOG_MAX of them. */
-	if (len > SIZE_MAX - sizeof(*p) - klen - rlen)
+	/* One allocation per event, bounded in count and bytes. */
+	if (len > SIZE_MAX - sizeof(*p) - klen - rlen ||
+	    sizeof(*p) + len + klen + rlen > TB_JOURNAL_BACKLOG_MAX_BYTES - j->stats.backlog_bytes)
 		goto lost;
 	p = talloc_size(j, sizeof(*p) + len + klen + rlen);
 	if (!p)
@@ -279,6 +288,7 @@ static int backlog_add(struct tb_journal *j, uint64_t seq, uint64_t time_us, con
 		p->radio = memcpy((char *)p->body + len + klen, radio, rlen);
 	llist_add_tail(&p->list, &j->backlog);
 	j->stats.backlog++;
+	j->stats.backlog_bytes += talloc_get_size(p);
 	j->stats.write_errors++;
 	j->backlog_gen++;
 	j->last_seq = seq;
@@ -432,8 +442,7 @@ int tb_journal_take_lost(struct tb_journal *j, tb_journal_lost_cb cb, void *data
 			continue;
 		/* The range still growing (the last, while events are being
 		 * lost right now) is given when the losses stop. */
-		if (&l->list == j->lost.prev && l->last_seq == j->last_offered && !llist_empty(&j->backlog) &&
-		    j->stats.backlog >= TB_JOURNAL_BACKLOG_MAX)
+		if (&l->list == j->lost.prev && l->last_seq == j->last_offered && backlog_full(j))
 			break;
 		l->taken = true;
 		n++;

@@ -16,7 +16,8 @@
  * `journal sync full` makes every event wait for fsync.
  *
  * When a write fails (disk full, I/O error) the event is kept in memory
- * (up to TB_JOURNAL_BACKLOG_MAX events) and written with the next append or
+ * (up to TB_JOURNAL_BACKLOG_MAX events and TB_JOURNAL_BACKLOG_MAX_BYTES) and
+ * written with the next append or
  * by tb_journal_flush(); the failure is logged once at ERROR and once more
  * when writing works again. Only when the backlog is full is an event lost
  * to the journal (counted; it is still published).
@@ -53,6 +54,8 @@
 #define TB_DEFAULT_STATE_DIR "./var"
 #define TB_JOURNAL_FILE "tetra-bridge.db"
 #define TB_JOURNAL_BACKLOG_MAX 100000
+/* ... and at most this many bytes of them (bodies, kind, radio, bookkeeping). */
+#define TB_JOURNAL_BACKLOG_MAX_BYTES (32u * 1024 * 1024)
 #define TB_DEFAULT_RETENTION_DAYS 30
 #define TB_DEFAULT_RETENTION_MB 1024
 
@@ -75,6 +78,7 @@ struct tb_journal_stats {
 	uint64_t lost;			/* events never written: the backlog was full */
 	uint64_t pruned;		/* events deleted by retention */
 	uint64_t backlog;		/* events waiting in memory now */
+	uint64_t backlog_bytes;		/* the memory they take */
 	uint64_t lost_ranges;		/* lost ranges known (found at open or made since) */
 };
 

@@ -704,10 +704,12 @@ DEFUN(show_bridge, show_bridge_cmd, "show bridge",
 	if (b->journal) {
 		const struct tb_journal_stats *js = tb_journal_stats(b->journal);
 		vty_out(vty, " journal %s: seq %" PRIu64 "-%" PRIu64 ", %" PRIu64 " written, %" PRIu64
-			" write errors, %" PRIu64 " waiting in memory, %" PRIu64 " lost (%" PRIu64 " ranges), %" PRIu64
+			" write errors, %" PRIu64 " waiting in memory (%" PRIu64 " KiB), %" PRIu64 " lost (%" PRIu64
+			" ranges), %" PRIu64
 			" pruned; next seq %" PRIu64 "%s",
 			tb_journal_path(b->journal), tb_journal_first_seq(b->journal), tb_journal_last_seq(b->journal),
-			js->appended, js->write_errors, js->backlog, js->lost, js->lost_ranges, js->pruned,
+			js->appended, js->write_errors, js->backlog, js->backlog_bytes / 1024, js->lost, js->lost_ranges,
+			js->pruned,
 			tb_journal_next_seq(b->journal), VTY_NEWLINE);
 	}
 	llist_for_each_entry(r, &b->radios, entry)

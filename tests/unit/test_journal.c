@@ -862,6 +862,38 @@ static void test_backlog_full(void **state)
 	sqlite3_busy_timeout(db, 100);
 }
 
+/* The backlog is bounded in bytes too: big events stop far below the
+ * count limit, and the memory they took goes back as they are written. */
+static void test_backlog_bytes(void **state)
+{
+	struct fixture *f = *state;
+	const struct tb_journal_stats *stats;
+	static uint8_t big[60000];
+	sqlite3 *db, *other;
+	uint64_t s;
+	int rc;
+
+	f->cfg.shared_lock = true;
+	jopen(f);
+	db = tb_journal_db(f->j);
+	stats = tb_journal_stats(f->j);
+	sqlite3_busy_timeout(db, 0);
+	assert_int_equal(sqlite3_open(f->db_path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	for (s = 1; (rc = tb_journal_append(f->j, s, T0_US, "text", "lvs-1", big, sizeof(big))) == 1; s++)
+		assert_true(s < 2000);
+	assert_int_equal(rc, -ENOSPC);
+	assert_true(stats->backlog_bytes <= TB_JOURNAL_BACKLOG_MAX_BYTES);
+	assert_true(stats->backlog_bytes > TB_JOURNAL_BACKLOG_MAX_BYTES - sizeof(big) - 4096);
+	assert_int_equal(stats->backlog, s - 1);
+	assert_int_equal(stats->lost, 1);
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(other), SQLITE_OK);
+	sqlite3_busy_timeout(db, 100);
+	assert_int_equal(tb_journal_flush(f->j), 0);
+	assert_int_equal(stats->backlog_bytes, 0);
+}
+
 /* Lost ranges as a test sees them. */
 struct lost_seen {
 	unsigned n;
@@ -1146,6 +1178,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disk_full_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_flushes_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backlog_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backlog_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_mark_after_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_mark_foreign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_at_run_time, setup, teardown),
