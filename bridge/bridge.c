@@ -324,9 +324,9 @@ void tb_bridge_stop(struct tb_bridge *b)
 	if (b->pub)
 		tb_publisher_destroy(&b->pub);
 	if (b->outbox_store)
-		tb_outbox_store_close(&b->outbox_store);
+		tb_outbox_store_destroy(&b->outbox_store);
 	if (b->journal)
-		tb_journal_close(&b->journal);
+		tb_journal_destroy(&b->journal);
 	if (b->lock_fd >= 0) {
 		close(b->lock_fd);
 		b->lock_fd = -1;

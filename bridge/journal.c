@@ -81,7 +81,7 @@ static void log_left_behind(struct tb_journal *j)
 	     j->path, j->stats.backlog, first->seq, last->seq, j->dir);
 }
 
-void tb_journal_close(struct tb_journal **jp)
+void tb_journal_destroy(struct tb_journal **jp)
 {
 	struct tb_journal *j;
 

@@ -85,11 +85,14 @@ struct tb_journal_stats {
 /* Open (or create) the journal. Returns NULL and a sentence for people in
  * *errmsg (talloc'ed under ctx; errmsg may be NULL), e.g. "cannot create
  * state directory ./var: Permission denied ...", "./var/tetra-bridge.db is not
- * a tetra-bridge journal ...". The journal is freed with ctx if not closed. */
+ * a tetra-bridge journal ...".
+ * Ownership: a talloc child of ctx; tb_journal_destroy() frees it, and so
+ * does freeing ctx (without writing what waits in memory). */
 struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, char **errmsg);
 
-/* Close (after writing what waits in memory, if it can); sets *j NULL. */
-void tb_journal_close(struct tb_journal **j);
+/* Write what waits in memory (if it can) and close the database; frees the
+ * journal and sets *j to NULL. j and *j may be NULL. */
+void tb_journal_destroy(struct tb_journal **j);
 
 /* The database handle, for the outgoing queue's tables. */
 struct sqlite3 *tb_journal_db(struct tb_journal *j);

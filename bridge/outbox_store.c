@@ -116,12 +116,10 @@ struct tb_outbox_store *tb_outbox_store_open(void *ctx, struct sqlite3 *db, char
 	return s;
 }
 
-void tb_outbox_store_close(struct tb_outbox_store **s)
+void tb_outbox_store_destroy(struct tb_outbox_store **s)
 {
-	if (!s || !*s)
-		return;
-	talloc_free(*s);
-	*s = NULL;
+	if (s)
+		TALLOC_FREE(*s);
 }
 
 /* A write failed or worked: log the change, not every failure. */

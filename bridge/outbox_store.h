@@ -58,13 +58,14 @@ struct tb_outbox_row {
 };
 
 /* Create the table in db if missing and prepare the statements. Returns
- * NULL and a sentence for people in *errmsg (talloc'ed under ctx). The
- * store is a talloc child of ctx. */
+ * NULL and a sentence for people in *errmsg (talloc'ed under ctx).
+ * Ownership: a talloc child of ctx; tb_outbox_store_destroy() frees it, and
+ * so does freeing ctx. */
 struct tb_outbox_store *tb_outbox_store_open(void *ctx, struct sqlite3 *db, char **errmsg);
 
 /* Finalize the statements (the connection stays open: it is the
- * journal's); frees the store and sets *s to NULL. NULL-safe. */
-void tb_outbox_store_close(struct tb_outbox_store **s);
+ * journal's); frees the store and sets *s to NULL. s and *s may be NULL. */
+void tb_outbox_store_destroy(struct tb_outbox_store **s);
 
 /* Store a new message of radio; sets row->id. Returns 0 or -EIO. */
 int tb_outbox_store_insert(struct tb_outbox_store *s, const char *radio, struct tb_outbox_row *row);

@@ -113,7 +113,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 	assert_null(f->j);
 	assert_int_equal(talloc_total_blocks(f->ctx), 1);	/* nothing leaked */
 	talloc_free(f->ctx);
@@ -257,7 +257,7 @@ static void test_reopen_continues(void **state)
 
 	jopen(f);
 	assert_int_equal(append_n(f, 1, 10, SIZE_MAX), 0);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 	assert_null(f->j);
 
 	jopen(f);
@@ -265,7 +265,7 @@ static void test_reopen_continues(void **state)
 	assert_int_equal(tb_journal_first_seq(f->j), 1);
 	assert_int_equal(append_n(f, 10, 1, SIZE_MAX), -EINVAL);
 	assert_int_equal(append_n(f, 11, 5, SIZE_MAX), 0);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	jopen(f);
 	assert_int_equal(tb_journal_last_seq(f->j), 15);
@@ -396,7 +396,7 @@ static void test_retention_age(void **state)
 	assert_int_equal(tb_journal_prune(f->j, T0_US + 1000ULL * 24 * 3600 * S_US), 11);
 	assert_int_equal(tb_journal_first_seq(f->j), 100);
 	assert_int_equal(tb_journal_last_seq(f->j), 100);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	/* ...so the seq continues after a restart. */
 	jopen(f);
@@ -454,7 +454,7 @@ static void test_retention_size(void **state)
 	assert_int_equal(db_int(db, "SELECT max(seq) FROM events"), 4000);
 	print_message("size retention: %" PRId64 " events deleted in %d calls, %lld -> %" PRId64 " bytes in use\n",
 		      total, calls, (long long)st_before.st_size, used);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	/* The file itself shrank (auto_vacuum=INCREMENTAL), not just its use. */
 	assert_int_equal(stat(f->db_path, &st_after), 0);
@@ -497,7 +497,7 @@ static void test_permissions(void **state)
 	assert_int_equal(st.st_mode & 07777, 0600);
 	assert_int_equal(db_int(tb_journal_db(f->j), "PRAGMA auto_vacuum"), 2);	/* incremental */
 	assert_int_equal(db_int(tb_journal_db(f->j), "PRAGMA synchronous"), 1);	/* NORMAL */
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	/* `journal sync full` */
 	f->cfg.sync_full = true;
@@ -576,7 +576,7 @@ static void test_corrupt_database(void **state)
 
 	jopen(f);
 	assert_int_equal(append_n(f, 1, 500, 2000), 0);
-	tb_journal_close(&f->j);	/* checkpoints: everything is in the file */
+	tb_journal_destroy(&f->j);	/* checkpoints: everything is in the file */
 
 	/* The pages in the middle (events): open may work, reading fails
 	 * with -EIO or gives what it can. */
@@ -589,7 +589,7 @@ static void test_corrupt_database(void **state)
 		assert_true(rc == -EIO || rc == 0);
 		rc = append_n(f, 501, 10, 2000);
 		assert_true(rc == 0 || rc == 1);
-		tb_journal_close(&f->j);
+		tb_journal_destroy(&f->j);
 	}
 
 	/* The schema page: open refuses, naming the file. */
@@ -767,7 +767,7 @@ static void test_disk_full_backlog(void **state)
 	assert_int_equal(g_log_errors, 1);
 	assert_int_equal(log_count("writing again, 20 events from memory stored"), 1);
 	assert_int_equal(db_int(db, "SELECT count(*) FROM events"), first_waiting + 20);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	jopen(f);
 	memset(&c, 0, sizeof(c));
@@ -793,14 +793,14 @@ static void test_close_flushes_backlog(void **state)
 	assert_int_equal(tb_journal_first_seq(f->j), 1);	/* waiting in memory */
 	assert_int_equal(tb_journal_flush(f->j), 2);
 	assert_int_equal(sqlite3_exec(db, "PRAGMA max_page_count = 1000000", NULL, NULL, NULL), SQLITE_OK);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	jopen(f);
 	memset(&c, 0, sizeof(c));
 	c.len = 5000;
 	assert_int_equal(tb_journal_read(f->j, 0, 1000, SIZE_MAX, collect, &c), 2);
 	assert_run(&c, 1, 2);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	/* Closing while the disk still fails: said once, nothing crashes. */
 	jopen(f);
@@ -810,7 +810,7 @@ static void test_close_flushes_backlog(void **state)
 	log_reset();
 	assert_int_equal(append_n(f, 3, 1, 5000), 1);
 	assert_int_equal(append_n(f, 4, 1, 5000), 1);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 	assert_int_equal(log_count("closing with 2 events not written (seq 3 to 4)"), 1);
 }
 
@@ -984,7 +984,7 @@ static void test_seq_mark_after_kill(void **state)
 	/* An append below the next seq is refused; at it, stored. */
 	assert_int_equal(append_n(f, waiting[1], 1, 100), -EINVAL);
 	assert_int_equal(append_n(f, waiting[1] + 1, 1, 100), 0);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	/* Known since the last open: not found (nor announced) again. */
 	jopen(f);
@@ -1008,7 +1008,7 @@ static void test_seq_mark_foreign(void **state)
 
 	jopen(f);
 	assert_int_equal(append_n(f, 1, 3, 10), 0);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 	snprintf(path, sizeof(path), "%s/tetra-bridge.seq", f->cfg.state_dir);
 	fp = fopen(path, "r+");
 	assert_non_null(fp);
@@ -1018,7 +1018,7 @@ static void test_seq_mark_foreign(void **state)
 	jopen(f);
 	assert_int_equal(log_count("does not hold a seq mark"), 1);
 	assert_int_equal(tb_journal_next_seq(f->j), 4);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 	assert_int_equal(unlink(path), 0);
 	jopen(f);
 	assert_int_equal(tb_journal_next_seq(f->j), 4);
@@ -1070,7 +1070,7 @@ static void test_lost_at_run_time(void **state)
 	assert_non_null(strstr(ls.reason[0], "more than it could keep in memory"));
 	assert_int_equal(tb_journal_next_seq(f->j), TB_JOURNAL_BACKLOG_MAX + 6);
 	assert_int_equal(tb_journal_append(f->j, s, T0_US, "status", "lvs-1", b, 1), 0);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	/* Retention: once every event before it is gone, so is the range. */
 	f->cfg.max_age_s = 1;
@@ -1095,7 +1095,7 @@ static void test_concurrent_reader(void **state)
 	assert_int_equal(sqlite3_open_v2(f->db_path, &reader, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(reader, "SELECT count(*) FROM events", NULL, NULL, NULL), SQLITE_BUSY);
 	assert_int_equal(sqlite3_close(reader), SQLITE_OK);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	/* Shared: a reader may look while it writes. */
 	f->cfg.shared_lock = true;
@@ -1113,7 +1113,7 @@ static void test_concurrent_reader(void **state)
 	assert_int_equal(sqlite3_exec(reader, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(db_int(reader, "SELECT count(*) FROM events"), 20);
 	f->cfg.max_age_s = 1;
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 	jopen(f);
 	assert_int_equal(tb_journal_prune(f->j, T0_US + 1000 * S_US), 19);
 	assert_int_equal(db_int(reader, "SELECT count(*) FROM events"), 20);
@@ -1133,7 +1133,7 @@ static void test_append_speed(void **state)
 	t = now_s();
 	assert_int_equal(append_n(f, 1, n, 200), 0);
 	print_message("append: %.1f us per event (200-byte body, synchronous=NORMAL)\n", (now_s() - t) * 1e6 / n);
-	tb_journal_close(&f->j);
+	tb_journal_destroy(&f->j);
 
 	f->cfg.sync_full = true;
 	jopen(f);
@@ -1146,8 +1146,8 @@ static void test_null_handles(void **state)
 {
 	struct tb_journal *j = NULL;
 
-	tb_journal_close(&j);
-	tb_journal_close(NULL);
+	tb_journal_destroy(&j);
+	tb_journal_destroy(NULL);
 	assert_null(tb_journal_db(NULL));
 	assert_null(tb_journal_path(NULL));
 	assert_null(tb_journal_stats(NULL));

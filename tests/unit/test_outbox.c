@@ -221,7 +221,7 @@ static void open_db(const char *path)
 
 static void close_db(void)
 {
-	tb_outbox_store_close(&g_store);
+	tb_outbox_store_destroy(&g_store);
 	assert_null(g_store);
 	assert_int_equal(sqlite3_close(g_db), SQLITE_OK);
 	g_db = NULL;
