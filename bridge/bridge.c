@@ -332,7 +332,7 @@ void tb_bridge_stop(struct tb_bridge *b)
 		b->lock_fd = -1;
 	}
 	if (b->security)
-		tb_security_stop(&b->security);
+		tb_security_destroy(&b->security);
 	if (b->zmq_ctx) {
 		zmq_ctx_term(b->zmq_ctx);
 		b->zmq_ctx = NULL;

@@ -256,6 +256,12 @@ fail:
 	return NULL;
 }
 
+void tb_clients_destroy(struct tb_client_list **l)
+{
+	if (l)
+		TALLOC_FREE(*l);
+}
+
 const struct tb_client_key *tb_clients_find(const struct tb_client_list *l, const uint8_t *key)
 {
 	for (unsigned i = 0; l && i < l->n; i++) {

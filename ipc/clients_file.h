@@ -10,8 +10,9 @@
  * file and line number (never the key itself). A key or a name may be
  * listed once only.
  *
- * Ownership: a struct tb_client_list is a talloc object under the ctx given
- * to tb_clients_read(); its keys are its children (talloc_free the list).
+ * Ownership: a struct tb_client_list is a talloc child of the ctx given to
+ * tb_clients_read(), its keys are its children; tb_clients_destroy() frees
+ * it, and so does freeing ctx.
  * Reloading is reading again and replacing the old list (ipc/security.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -52,6 +53,9 @@ struct tb_client_list;
  * Returns NULL with *errmsg set on any wrong line or when the file cannot
  * be read. */
 struct tb_client_list *tb_clients_read(void *ctx, void *errctx, const char *path, char **errmsg);
+
+/* Frees the list and sets *l to NULL. l and *l may be NULL. */
+void tb_clients_destroy(struct tb_client_list **l);
 
 /* The entry with this binary public key, or NULL; owned by l. l may be NULL. */
 const struct tb_client_key *tb_clients_find(const struct tb_client_list *l, const uint8_t *key);

@@ -750,8 +750,6 @@ size_t tb_command_server_queued(const struct tb_command_server *cs)
 
 void tb_command_server_destroy(struct tb_command_server **cs)
 {
-	if (!cs || !*cs)
-		return;
-	talloc_free(*cs);	/* the destructor closes the socket */
-	*cs = NULL;
+	if (cs)
+		TALLOC_FREE(*cs);	/* the destructor closes the socket */
 }

@@ -89,7 +89,9 @@ struct tb_command_stats {
 
 /* Bind a ROUTER socket on endpoint; sec NULL: plain (every client admin),
  * else CURVE + ZAP through sec. Returns NULL with *err = -errno and a
- * sentence in *errmsg (talloc'ed under ctx) on failure. */
+ * sentence in *errmsg (talloc'ed under ctx) on failure.
+ * Ownership: a talloc child of ctx; tb_command_server_destroy() frees it,
+ * and so does freeing ctx. */
 struct tb_command_server *tb_command_server_alloc(void *ctx, void *zmq_ctx, const char *endpoint,
 						  const struct tb_security *sec, tb_command_handler handler,
 						  void *data, int *err, char **errmsg);
@@ -108,5 +110,6 @@ bool tb_command_allowed(enum tb_role role, Tetrabridge__V1__Command__CommandCase
 /* "send_status", "list_radios", ... "unknown" (for logs and errors). */
 const char *tb_command_name(Tetrabridge__V1__Command__CommandCase c);
 
-/* Close (linger 0) and free; sets *cs to NULL. */
+/* Close the socket (linger 0); frees the server and sets *cs to NULL.
+ * cs and *cs may be NULL. */
 void tb_command_server_destroy(struct tb_command_server **cs);

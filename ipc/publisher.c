@@ -207,8 +207,6 @@ const struct tb_publisher_stats *tb_publisher_stats(const struct tb_publisher *p
 
 void tb_publisher_destroy(struct tb_publisher **p)
 {
-	if (!p || !*p)
-		return;
-	talloc_free(*p);	/* the destructor closes the socket */
-	*p = NULL;
+	if (p)
+		TALLOC_FREE(*p);	/* the destructor closes the socket */
 }

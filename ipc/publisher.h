@@ -37,7 +37,9 @@ struct tb_publisher_stats {
  * sec NULL: plain; else a CURVE server checked by its ZAP handler (only
  * listed client keys receive events).
  * Returns NULL and sets *err to -errno (and errmsg, if not NULL, to a
- * sentence for people, talloc'ed under ctx) on failure. */
+ * sentence for people, talloc'ed under ctx) on failure.
+ * Ownership: a talloc child of ctx; tb_publisher_destroy() frees it, and so
+ * does freeing ctx. */
 struct tb_security;
 struct tb_publisher *tb_publisher_alloc(void *ctx, void *zmq_ctx, const char *endpoint,
 					const struct tb_security *sec, int *err, char **errmsg);
@@ -56,6 +58,6 @@ const char *tb_publisher_endpoint(const struct tb_publisher *p);
 
 const struct tb_publisher_stats *tb_publisher_stats(const struct tb_publisher *p);
 
-/* Close the socket (lingering up to 1 s for queued events) and free.
- * Sets *p to NULL. */
+/* Close the socket (lingering up to 1 s for queued events); frees the
+ * publisher and sets *p to NULL. p and *p may be NULL. */
 void tb_publisher_destroy(struct tb_publisher **p);

@@ -170,11 +170,9 @@ const char *tb_security_public_key(const struct tb_security *s)
 	return s ? s->public_key : NULL;
 }
 
-void tb_security_stop(struct tb_security **s)
+void tb_security_destroy(struct tb_security **s)
 {
-	if (!s || !*s)
-		return;
-	talloc_free(*s);	/* with the ZAP handler, which closes its socket */
-	*s = NULL;
+	if (s)
+		TALLOC_FREE(*s);	/* with the ZAP handler, which closes its socket */
 }
 

@@ -10,9 +10,10 @@
  * the ZAP handler as one object) and the rule that a socket outside this
  * machine is never plain.
  *
- * Ownership: struct tb_security is a talloc object under the ctx given to
+ * Ownership: struct tb_security is a talloc child of the ctx given to
  * tb_security_start(); it owns the ZAP handler and the client list, and
- * wipes the secret key when freed. tb_security_stop() frees it.
+ * wipes the secret key when freed. tb_security_destroy() frees it, and so
+ * does freeing ctx.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -51,11 +52,12 @@ unsigned long tb_security_admitted(const struct tb_security *s);
 unsigned long tb_security_refused(const struct tb_security *s);
 const char *tb_security_public_key(const struct tb_security *s);
 
-/* Stop the ZAP handler (close its socket) and free; sets *s to NULL.
+/* Stop the ZAP handler (close its socket); frees s and sets *s to NULL.
+ * s and *s may be NULL.
  * Close the sockets secured with s first: a CURVE socket left open without
  * a handler refuses new clients only where libzmq has
  * ZMQ_ZAP_ENFORCE_DOMAIN (set by tb_security_apply when available; older
  * builds would admit any key). Only one handler per ZeroMQ context. */
-void tb_security_stop(struct tb_security **s);
+void tb_security_destroy(struct tb_security **s);
 
 /* tb_endpoint_is_local(): ipc/endpoint.h. */

@@ -245,7 +245,7 @@ struct tb_zap *tb_zap_start(void *ctx, void *errctx, void *zmq_ctx, struct tb_cl
 
 	z = talloc_zero(ctx, struct tb_zap);
 	if (!z) {
-		talloc_free(clients);
+		tb_clients_destroy(&clients);
 		tb_sec_set_err(errctx, errmsg, "out of memory");
 		return NULL;
 	}
@@ -292,7 +292,7 @@ fail:
 
 void tb_zap_set_clients(struct tb_zap *z, struct tb_client_list *clients)
 {
-	talloc_free(z->clients);
+	tb_clients_destroy(&z->clients);
 	z->clients = talloc_steal(z, clients);
 }
 
@@ -311,10 +311,8 @@ unsigned long tb_zap_refused(const struct tb_zap *z)
 	return z ? z->refused : 0;
 }
 
-void tb_zap_stop(struct tb_zap **z)
+void tb_zap_destroy(struct tb_zap **z)
 {
-	if (!z || !*z)
-		return;
-	talloc_free(*z);	/* the destructor closes the socket */
-	*z = NULL;
+	if (z)
+		TALLOC_FREE(*z);	/* the destructor closes the socket */
 }

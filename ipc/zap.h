@@ -6,9 +6,10 @@
  * address only. A flood of connection attempts is answered in batches so
  * that it cannot starve the rest of the loop.
  *
- * Ownership: the handler is a talloc object under the ctx given; it owns
- * the client list it answers from (see tb_zap_start / tb_zap_set_clients).
- * tb_zap_stop() closes its socket and frees it (with the list).
+ * Ownership: the handler is a talloc child of the ctx given to
+ * tb_zap_start(); it owns the client list it answers from (see
+ * tb_zap_start / tb_zap_set_clients). tb_zap_destroy() frees it, and so
+ * does freeing ctx.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -43,5 +44,6 @@ const struct tb_client_list *tb_zap_clients(const struct tb_zap *z);
 unsigned long tb_zap_admitted(const struct tb_zap *z);
 unsigned long tb_zap_refused(const struct tb_zap *z);
 
-/* Close the socket and free (with the list); sets *z to NULL. NULL is fine. */
-void tb_zap_stop(struct tb_zap **z);
+/* Close the socket; frees the handler (with the list) and sets *z to NULL.
+ * z and *z may be NULL. */
+void tb_zap_destroy(struct tb_zap **z);

@@ -909,7 +909,7 @@ static void test_curve_roles(void **state)
 	client_close(obs);
 	client_close(disp);
 	tb_command_server_destroy(&f->cs);
-	tb_security_stop(&env.sec);
+	tb_security_destroy(&env.sec);
 	talloc_free(base);
 	talloc_free(keyfile);
 	talloc_free(clients);

@@ -503,9 +503,9 @@ static void test_clients_file(void **state)
 	talloc_free(errmsg);
 	errmsg = NULL;
 
-	tb_security_stop(&s);
+	tb_security_destroy(&s);
 	assert_null(s);
-	tb_security_stop(&s);	/* harmless */
+	tb_security_destroy(&s);	/* harmless */
 
 	/* start refuses a bad clients file and a public-only server key */
 	write_file(f->clients, "boss x y\n");
@@ -528,7 +528,7 @@ static void test_clients_file(void **state)
 	assert_null(tb_security_start(f->ctx, f->zctx, f->server_key, f->clients, &errmsg));
 	assert_non_null(strstr(errmsg, "another one already runs"));
 	talloc_free(errmsg);
-	tb_security_stop(&s);
+	tb_security_destroy(&s);
 }
 
 /* ---- endpoints ---------------------------------------------------------- */
@@ -732,7 +732,7 @@ static void test_zap_direct(void **state)
 	}
 
 	watch_close(req);
-	tb_security_stop(&s);
+	tb_security_destroy(&s);
 }
 
 /* ---- the ZAP handler with libzmq: CURVE ROUTER and DEALER clients ------- */
@@ -841,7 +841,7 @@ static void test_curve_router(void **state)
 	watch_close(db);
 	watch_close(dc2);
 	watch_close(router);
-	tb_security_stop(&s);
+	tb_security_destroy(&s);
 }
 
 int main(void)
