@@ -1,8 +1,8 @@
 /* PEI AT command engine (EN 300 392-5).
  *
  * Re-entrancy: every user callback (write, urc, a command's result) may call
- * back into the engine: queue a command, reset, or talloc_free() the engine or
- * its parent. The rules that make this safe:
+ * back into the engine: queue a command, reset, or destroy the engine (or
+ * free its parent). The rules that make this safe:
  *  - every public entry point (tb_at_feed, tb_at_cmd, tb_at_reset, the timer)
  *    raises e->depth for its duration; callbacks only ever run at depth > 0;
  *  - at depth > 0, tb_at_cmd() only queues; the outermost entry point writes
@@ -427,6 +427,12 @@ struct tb_at_engine *tb_at_alloc(void *ctx, const struct tb_at_callbacks *cbs, v
 	osmo_timer_setup(&e->timer, timer_cb, e);
 	talloc_set_destructor(e, engine_destructor);
 	return e;
+}
+
+void tb_at_destroy(struct tb_at_engine **e)
+{
+	if (e)
+		TALLOC_FREE(*e);	/* deferred by the destructor inside a callback */
 }
 
 void tb_at_set_name(struct tb_at_engine *e, const char *name)

@@ -54,13 +54,18 @@ struct tb_at_stats {
 
 struct tb_at_engine;
 
-/* Allocate under ctx (talloc); cbs is copied, cbs->write is required.
- * Free with talloc_free(): queued commands are dropped without their
- * callbacks (call tb_at_reset() first to have them fail). Freeing the engine
- * (or its parent) from inside any of its callbacks is safe: the free is
+/* Allocate under ctx; cbs is copied, cbs->write is required.
+ * Ownership: a talloc child of ctx; tb_at_destroy() frees it, and so does
+ * freeing ctx. Queued commands are dropped without their callbacks (call
+ * tb_at_reset() first to have them fail). Destroying the engine (or
+ * freeing its parent) from inside any of its callbacks is safe: the free is
  * deferred until the engine's own code has unwound, and no further callback
  * is made. */
 struct tb_at_engine *tb_at_alloc(void *ctx, const struct tb_at_callbacks *cbs, void *data);
+
+/* Frees the engine (see tb_at_alloc) and sets *e to NULL. e and *e may be
+ * NULL. */
+void tb_at_destroy(struct tb_at_engine **e);
 
 /* Queue a command (without CR; the engine appends "\r"). Its callback runs
  * exactly once: with the final result, a timeout, or TB_AT_LINK_DOWN.

@@ -38,7 +38,7 @@ enum reentry {
 	RE_NONE,
 	RE_CMD,		/* queue fx.re_cmd */
 	RE_RESET,	/* tb_at_reset() */
-	RE_FREE,	/* talloc_free(engine) */
+	RE_FREE,	/* tb_at_destroy(engine) */
 	RE_FREE_PARENT,	/* talloc_free(parent of engine) */
 };
 
@@ -86,8 +86,7 @@ static void reenter(enum reentry what)
 		tb_at_reset(fx.e);
 		break;
 	case RE_FREE:
-		talloc_free(fx.e);
-		fx.e = NULL;
+		tb_at_destroy(&fx.e);
 		break;
 	case RE_FREE_PARENT:
 		talloc_free(fx.parent);
@@ -511,7 +510,7 @@ static void run_transcript(const size_t *cuts, unsigned n_cuts)
 {
 	size_t len = sizeof(transcript) - 1, pos = 0;
 
-	talloc_free(fx.e);
+	tb_at_destroy(&fx.e);
 	fx.e = tb_at_alloc(fx.parent, &cbs, &fx);
 	fx.n_log = fx.n_res = fx.n_urc = 0;
 	fx.wlen = 0;
@@ -834,8 +833,10 @@ static void test_free_idle(void **state)
 	/* Freed normally with commands queued: no callbacks, timer stopped. */
 	assert_int_equal(tb_at_cmd(fx.e, "AT+A", 1000, result_cb, "a"), 0);
 	assert_int_equal(tb_at_cmd(fx.e, "AT+B", 1000, result_cb, "b"), 0);
-	assert_int_equal(talloc_free(fx.e), 0);
-	fx.e = NULL;
+	tb_at_destroy(&fx.e);
+	assert_null(fx.e);
+	/* freed at once, not deferred: nothing is left under its parent */
+	assert_int_equal(talloc_total_blocks(fx.parent), 1);
 	tb_fake_time_advance_ms(5000);
 	EXPECT_LOG("W AT+A\r");
 }
