@@ -117,5 +117,7 @@ struct tb_sim_terminal *tb_sim_find(const char *own_tsi);
  * scenario loaded and started by open() (-EINVAL / -errno if the scenario
  * does not load); its output reaches t->rx from a zero-delay osmo_timer,
  * never from inside write(). describe() gives "sim:<scenario path>".
- * A talloc child of ctx; returns NULL on bad arguments or no memory. */
+ * Ownership: a talloc child of ctx; tb_transport_destroy() frees it, and so
+ * does freeing ctx (either closes it first). Returns NULL on bad arguments
+ * or no memory. */
 struct tb_transport *tb_transport_sim_alloc(void *ctx, const char *own_tsi, const char *scenario_path);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <osmocom/core/talloc.h>
 
 struct tb_transport;
 
@@ -16,7 +17,8 @@ struct tb_transport_ops {
 	const char *kind;	/* "tty", "sim", "usb" */
 	/* Open the link; bytes start flowing to rx. Returns 0 or -errno. */
 	int (*open)(struct tb_transport *t);
-	/* Close; no callback runs afterwards until the next open. Idempotent. */
+	/* Close; no callback runs afterwards until the next open. Idempotent;
+	 * does not free the transport (tb_transport_destroy() does). */
 	void (*close)(struct tb_transport *t);
 	/* Queue bytes for the terminal. Returns 0 or -errno. */
 	int (*write)(struct tb_transport *t, const uint8_t *buf, size_t len);
@@ -78,6 +80,16 @@ static inline void tb_transport_pei_found(struct tb_transport *t)
 		t->ops->pei_found(t);
 }
 
-/* Constructors; the transport is a talloc child of ctx, freed with it
- * (close it first). Return NULL on bad arguments or no memory. */
+/* Close it (if open); frees the transport and sets *t to NULL. t and *t
+ * may be NULL. Each kind's struct starts with its struct tb_transport, so
+ * that is the talloc object. */
+static inline void tb_transport_destroy(struct tb_transport **t)
+{
+	if (t)
+		TALLOC_FREE(*t);	/* each kind's destructor closes it */
+}
+
+/* Constructors. Ownership: a talloc child of ctx; tb_transport_destroy()
+ * frees it, and so does freeing ctx (either closes it first). Return NULL
+ * on bad arguments or no memory. */
 struct tb_transport *tb_transport_tty_alloc(void *ctx, const char *path, unsigned baud);

@@ -145,8 +145,9 @@ struct tb_usb_match {
  * device) is logged once at NOTICE, repeats at DEBUG until it changes or an
  * open succeeds. A transfer failing with no-device or an I/O error closes
  * the transport and reports t->down(-ENODEV / -EIO) from a zero-delay timer.
- * A talloc child of ctx (close before freeing, or let the destructor do it).
- * Returns NULL on bad arguments or no memory. */
+ * Ownership: a talloc child of ctx; tb_transport_destroy() frees it, and so
+ * does freeing ctx (either closes it first). Returns NULL on bad arguments
+ * or no memory. */
 struct tb_transport *tb_transport_usb_alloc(void *ctx, const struct tb_usb_match *m,
 					    const struct tb_usb_profile *profile);
 

@@ -763,7 +763,7 @@ static void test_transport_async(void **state)
 	tb_fake_time_run_due();
 	assert_string_equal(r.buf, "AT\r\n\r\nOK\r\n");
 	tb_transport_close(t);
-	talloc_free(t);
+	tb_transport_destroy(&t);
 }
 
 static void test_transport_scenario(void **state)
@@ -792,7 +792,7 @@ static void test_transport_scenario(void **state)
 	tb_fake_time_advance_ms(200);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(twrite(t, "AT\r"), -ENOTCONN);
-	talloc_free(t);	/* close first is not needed: the destructor closes */
+	tb_transport_destroy(&t);	/* close first is not needed: destroy closes */
 	tb_fake_time_advance_ms(500);
 }
 
@@ -804,11 +804,11 @@ static void test_transport_bad_scenario(void **state)
 	assert_non_null(t);
 	assert_int_equal(tb_transport_open(t), -EINVAL);
 	assert_int_equal(twrite(t, "AT\r"), -ENOTCONN);
-	talloc_free(t);
+	tb_transport_destroy(&t);
 
 	t = tb_transport_sim_alloc(g_ctx, TSI, "/nonexistent/x.scn");
 	assert_int_equal(tb_transport_open(t), -ENOENT);
-	talloc_free(t);
+	tb_transport_destroy(&t);
 
 	assert_null(tb_transport_sim_alloc(g_ctx, NULL, NULL));
 	assert_null(tb_transport_sim_alloc(g_ctx, "", NULL));

@@ -864,7 +864,7 @@ static void test_match_identity(void **state)
 		assert_false(tb_transport_usb_matches(r.t, &xi));
 		assert_true(tb_transport_usb_matches(other, &xi));	/* another link may have it */
 		libusb_free_device_list(list, 1);
-		talloc_free(other);
+		tb_transport_destroy(&other);
 	}
 
 	talloc_free(w);
