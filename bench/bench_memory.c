@@ -710,7 +710,7 @@ static int radio_open(struct radio *rd, unsigned idx)
 
 static void radio_close(struct radio *rd)
 {
-	TALLOC_FREE(rd->sim);
+	tb_sim_destroy(&rd->sim);
 	if (rd->master.fd >= 0) {
 		if (osmo_fd_is_registered(&rd->master))
 			osmo_fd_unregister(&rd->master);

@@ -847,6 +847,12 @@ struct tb_sim_terminal *tb_sim_alloc(void *ctx, const char *own_tsi,
 	return s;
 }
 
+void tb_sim_destroy(struct tb_sim_terminal **s)
+{
+	if (s)
+		TALLOC_FREE(*s);
+}
+
 void tb_sim_set_name(struct tb_sim_terminal *s, const char *name)
 {
 	char *n = talloc_strdup(s, name ? name : "");

@@ -30,7 +30,7 @@
  * +CME ERROR: 4.
  *
  * The simulated air: every terminal of one process (tb_sim_alloc() to
- * talloc_free()) hears the others. When a terminal prints the unsolicited
+ * tb_sim_destroy()) hears the others. When a terminal prints the unsolicited
  * "+CMGS: <inst>,4" for an SDS, every other live terminal that is not
  * silent and whose identity is the called one receives it: it prints
  * "+CTSDSR: <AI service>,<sender's TSI>,1,<called as given>,<called type>,
@@ -54,9 +54,14 @@ struct tb_sim_terminal;
 typedef void (*tb_sim_output_cb)(const uint8_t *buf, size_t len, void *data);
 
 /* own_tsi: the 17-digit identity reported on AT+CNUMF?, e.g.
- * "09011638300023404". */
+ * "09011638300023404".
+ * Ownership: a talloc child of ctx; tb_sim_destroy() frees it, and so does
+ * freeing ctx (either stops its timers and takes it off the air). The
+ * output callback must not free the terminal. */
 struct tb_sim_terminal *tb_sim_alloc(void *ctx, const char *own_tsi,
 				     tb_sim_output_cb out, void *data);
+/* Frees the terminal and sets *s to NULL. s and *s may be NULL. */
+void tb_sim_destroy(struct tb_sim_terminal **s);
 
 /* Load a scenario file (replaces any loaded one and stops playing; on
  * failure the loaded scenario is kept). Returns 0 or -errno / -EINVAL; on
@@ -71,7 +76,8 @@ int tb_sim_check_scenario(const char *path, unsigned *err_line, char *why, size_
 /* Why the last tb_sim_load_scenario() failed, e.g. "wait needs a number of
  * milliseconds" (never the line's contents); "" if it did not. */
 const char *tb_sim_load_error(const struct tb_sim_terminal *s);
-/* Start / stop playing the loaded scenario from its top. */
+/* Start / stop playing the loaded scenario from its top. Stopping does not
+ * free the terminal (it still answers commands). */
 void tb_sim_start(struct tb_sim_terminal *s);
 void tb_sim_stop(struct tb_sim_terminal *s);
 
@@ -108,9 +114,6 @@ void tb_sim_set_airfail(struct tb_sim_terminal *s, unsigned n);
  * The terminal of a sim transport exists only while the transport is open
  * and is a new one after each open (counts set on it are gone). */
 struct tb_sim_terminal *tb_sim_find(const char *own_tsi);
-
-/* Ownership: the terminal is a talloc child of ctx; talloc_free() it (its
- * timers stop). The output callback must not free the terminal. */
 
 /* The in-daemon transport around a simulated terminal. scenario_path may be
  * NULL (the terminal only answers commands). The terminal is created and its

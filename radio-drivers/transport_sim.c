@@ -94,7 +94,7 @@ static void sim_close(struct tb_transport *t)
 		return;
 	st->gen++;
 	osmo_timer_del(&st->deliver);
-	TALLOC_FREE(st->sim);	/* stops its scenario and timers */
+	tb_sim_destroy(&st->sim);	/* stops its scenario and timers */
 	rxq_clear(st);
 }
 
@@ -118,7 +118,7 @@ static int sim_open(struct tb_transport *t)
 			else
 				LOGP(DSIM, LOGL_ERROR, "scenario %s: %s\n", st->path,
 				     tb_sim_load_error(st->sim));
-			TALLOC_FREE(st->sim);
+			tb_sim_destroy(&st->sim);
 			return rc;
 		}
 		tb_sim_start(st->sim);

@@ -288,7 +288,7 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	if (t) {
-		TALLOC_FREE(t->sim);
+		tb_sim_destroy(&t->sim);
 		if (t->master.fd >= 0) {
 			if (osmo_fd_is_registered(&t->master))
 				osmo_fd_unregister(&t->master);
@@ -305,7 +305,7 @@ fail:
 static void term_destroy(struct term *t)
 {
 	llist_del(&t->list);
-	TALLOC_FREE(t->sim);
+	tb_sim_destroy(&t->sim);
 	if (t->master.fd >= 0) {
 		if (osmo_fd_is_registered(&t->master))
 			osmo_fd_unregister(&t->master);

@@ -53,7 +53,7 @@ static void expect(const char *text, size_t len, int want_rc, unsigned want_line
 		assert_string_equal(why, want_why);
 		assert_string_equal(tb_sim_load_error(s), want_why);
 	}
-	talloc_free(s);
+	tb_sim_destroy(&s);
 }
 
 #define EXPECT(text, rc, line, why) expect(text, sizeof(text) - 1, rc, line, why)

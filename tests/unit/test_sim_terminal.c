@@ -113,7 +113,7 @@ static void test_at_echo(void **state)
 	capture_reset(&c);
 	send(s, "at\r");	/* case does not matter */
 	assert_string_equal(c.buf, "at\r\n\r\nOK\r\n");
-	talloc_free(s);
+	tb_sim_destroy(&s);
 }
 
 static void test_at_answers(void **state)
@@ -168,7 +168,7 @@ static void test_at_answers(void **state)
 	capture_reset(&c);
 	send(s, "HELLO\r");
 	assert_string_equal(c.buf, "\r\n+CME ERROR: 4\r\n");
-	talloc_free(s);
+	tb_sim_destroy(&s);
 }
 
 static void test_split_input(void **state)
@@ -204,7 +204,7 @@ static void test_split_input(void **state)
 	capture_reset(&c);
 	send(s, "\x1b" "AT\r");
 	assert_string_equal(c.buf, "\r\nOK\r\n");
-	talloc_free(s);
+	tb_sim_destroy(&s);
 }
 
 static void seen_cmd(const char *cmd, const char *user_data, void *data)
@@ -273,7 +273,7 @@ static void test_cmgs(void **state)
 
 	/* Freed with a report pending: its timer goes too. */
 	send(s, "AT+CMGS=2345678,16\r8004\x1a");
-	talloc_free(s);
+	tb_sim_destroy(&s);
 	tb_fake_time_advance_ms(1000);
 }
 
@@ -285,7 +285,7 @@ static void test_inject(void **state)
 	tb_sim_inject(s, "+CTXG: 1,3,0,0,1," TSI);
 	assert_string_equal(c.buf, "+CTXG: 1,3,0,0,1," TSI "\r\n");
 	assert_int_equal(c.calls, 1);
-	talloc_free(s);
+	tb_sim_destroy(&s);
 }
 
 /* The simulated air */
@@ -358,14 +358,14 @@ static void test_air_delivery(void **state)
 	assert_null(strstr(ca.buf, "+CTSDSR"));
 
 	/* Freed terminals leave the air. */
-	talloc_free(b);
+	tb_sim_destroy(&b);
 	assert_null(tb_sim_find(TSI_B));
 	capture_reset(&ca);
 	send(a, "AT+CMGS=12345,16\r8004\x1a");
 	tb_fake_time_advance_ms(300);
 	assert_non_null(strstr(ca.buf, ",4\r\n"));
-	talloc_free(c);
-	talloc_free(a);
+	tb_sim_destroy(&c);
+	tb_sim_destroy(&a);
 }
 
 static void test_busy_airfail(void **state)
@@ -426,8 +426,8 @@ static void test_busy_airfail(void **state)
 			    "\r\n> \r\n+CMGS: 4\r\n\r\nOK\r\n\r\n+CMGS: 4,4\r\n");
 	assert_null(strstr(cb.buf, "800C"));
 	assert_non_null(strstr(cb.buf, "800D"));
-	talloc_free(b);
-	talloc_free(a);
+	tb_sim_destroy(&b);
+	tb_sim_destroy(&a);
 }
 
 /* Scenarios */
@@ -471,7 +471,7 @@ static void test_scenario_timing(void **state)
 	capture_reset(&c);
 	tb_fake_time_advance_ms(2000);
 	assert_int_equal(c.len, 0);
-	talloc_free(s);
+	tb_sim_destroy(&s);
 }
 
 static void test_scenario_loop(void **state)
@@ -489,7 +489,7 @@ static void test_scenario_loop(void **state)
 	assert_string_equal(c.buf, "X\r\nX\r\n");
 	tb_fake_time_advance_ms(200);
 	assert_string_equal(c.buf, "X\r\nX\r\nX\r\nX\r\n");
-	talloc_free(s);
+	tb_sim_destroy(&s);
 	tb_fake_time_advance_ms(1000);	/* its timer went with it */
 }
 
@@ -521,7 +521,7 @@ static void test_scenario_silent(void **state)
 	assert_string_equal(c.buf, "A\r\nAT\r\n\r\nOK\r\nB\r\n");
 	tb_fake_time_advance_ms(100);	/* loop: A, then silent again after 100 ms */
 	assert_string_equal(c.buf, "A\r\nAT\r\n\r\nOK\r\nB\r\nA\r\n");
-	talloc_free(s);
+	tb_sim_destroy(&s);
 }
 
 static void test_set_silent_pauses(void **state)
@@ -543,7 +543,7 @@ static void test_set_silent_pauses(void **state)
 	capture_reset(&c);
 	send(s, "AT\r");
 	assert_string_equal(c.buf, "AT\r\n\r\nOK\r\n");
-	talloc_free(s);
+	tb_sim_destroy(&s);
 }
 
 static void expect_parse_error(struct tb_sim_terminal *s, const char *text, unsigned want_line)
@@ -595,7 +595,7 @@ static void test_scenario_errors(void **state)
 	tb_sim_start(s);
 	tb_fake_time_run_due();
 	assert_string_equal(c.buf, "waiting\r\n");
-	talloc_free(s);
+	tb_sim_destroy(&s);
 }
 
 /* The example scenarios: load, first event within 2 s, loop, and every line
@@ -666,7 +666,7 @@ static void test_example_scenarios(void **state)
 		assert_true(urcs >= 8);		/* it looped */
 		tb_fake_time_advance_ms(60000);
 		assert_true(c.len > first_pass);
-		talloc_free(s);
+		tb_sim_destroy(&s);
 	}
 }
 

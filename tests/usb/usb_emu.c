@@ -918,7 +918,7 @@ void emu_dev_free(struct emu_dev *d)
 	close(d->efd);
 	d->efd = -1;
 	emu_lock();
-	TALLOC_FREE(d->sim);
+	tb_sim_destroy(&d->sim);
 	emu_unlock();
 	d->freed = true;
 }
