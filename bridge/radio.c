@@ -365,7 +365,7 @@ void tb_radio_stop(struct tb_radio *r)
 		tb_outbox_stop(r->outbox);
 		tb_outbox_set_link(r->outbox, NULL);
 	}
-	TALLOC_FREE(r->link);
+	tb_radio_link_destroy(&r->link);
 	/* Give up every waiting text now: the end of time with no timeout. */
 	osmo_timer_del(&r->concat_timer);
 	tetra_concat_expire(r->concat, UINT64_MAX, 0, publish_incomplete, r);

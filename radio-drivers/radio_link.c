@@ -737,6 +737,12 @@ struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb
 	return rl;
 }
 
+void tb_radio_link_destroy(struct tb_radio_link **rl)
+{
+	if (rl)
+		TALLOC_FREE(*rl);
+}
+
 void tb_radio_link_match_identity(struct tb_radio_link *rl, const struct tetra_identity *id)
 {
 	rl->want_set = id != NULL;

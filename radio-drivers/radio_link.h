@@ -72,10 +72,15 @@ struct tb_radio_link_stats {
 };
 
 /* Allocate under ctx; takes over transport t (freed with the link).
- * name is used as the log prefix. Returns NULL on no memory. */
+ * name is used as the log prefix. Returns NULL on no memory.
+ * Ownership: a talloc child of ctx; tb_radio_link_destroy() frees it, and
+ * so does freeing ctx. */
 struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb_transport *t,
 					  const struct tb_profile *profile,
 					  const struct tb_radio_link_callbacks *cbs, void *data);
+/* Close the transport without any callback (stop first for the LINK_DOWN);
+ * frees the link and sets *rl to NULL. rl and *rl may be NULL. */
+void tb_radio_link_destroy(struct tb_radio_link **rl);
 
 /* Only the terminal with this identity is this radio's (config `match
  * identity`); NULL: any terminal. Call before tb_radio_link_start(). After
@@ -101,7 +106,8 @@ void tb_radio_link_start(struct tb_radio_link *rl);
 bool tb_radio_link_retry_now(struct tb_radio_link *rl);
 /* Close the link; no callback runs afterwards but its LINK_DOWN (when it
  * was up), whose reason (tb_radio_link_last_error) is `reason`, e.g.
- * "bridge stopping" (NULL: "stopped"). */
+ * "bridge stopping" (NULL: "stopped"). Does not free the link
+ * (tb_radio_link_destroy() does); tb_radio_link_start() opens it again. */
 void tb_radio_link_stop(struct tb_radio_link *rl, const char *reason);
 
 /* A request primitive for the terminal (the bridge's down-call):

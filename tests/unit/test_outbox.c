@@ -276,8 +276,8 @@ static int teardown(void **state)
 		tb_radio_link_stop(B.link, NULL);
 	TALLOC_FREE(A.ob);
 	TALLOC_FREE(B.ob);
-	TALLOC_FREE(A.link);
-	TALLOC_FREE(B.link);
+	tb_radio_link_destroy(&A.link);
+	tb_radio_link_destroy(&B.link);
 	if (g_store)
 		close_db();
 	tb_fake_time_advance_ms(1000);	/* nothing left may fire */

@@ -135,7 +135,7 @@ static void stop_link(struct tb_radio_link *rl)
 {
 	tb_radio_link_stop(rl, NULL);
 	run_timers();
-	talloc_free(rl);
+	tb_radio_link_destroy(&rl);
 	run_timers();
 }
 
@@ -178,7 +178,7 @@ static void test_unsolicited_after_online(void **state)
 	run_timers();
 	assert_int_equal(r.n_down, 1);
 	expect_tsi(&r.down_own, 901, 16383, 23404);
-	talloc_free(rl);
+	tb_radio_link_destroy(&rl);
 	run_timers();
 }
 

@@ -212,8 +212,7 @@ static void radios_free(struct radio *rs, unsigned n, struct emu_dev **devs)
 	for (unsigned i = 0; i < n; i++) {
 		if (rs[i].rl) {
 			tb_radio_link_stop(rs[i].rl, NULL);
-			talloc_free(rs[i].rl);
-			rs[i].rl = NULL;
+			tb_radio_link_destroy(&rs[i].rl);
 		}
 	}
 	assert_true(tb_loop_run_until(no_sessions, devs, DEADLINE_MS));
