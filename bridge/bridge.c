@@ -314,7 +314,7 @@ void tb_bridge_stop(struct tb_bridge *b)
 	llist_for_each_entry(r, &b->radios, entry)
 		tb_radio_stop(r);
 	/* The radios' USB transports are closed: now libusb can go. */
-	TALLOC_FREE(b->usb_watch);
+	tb_usb_watch_destroy(&b->usb_watch);
 	tb_usb_exit();	/* nothing when it never started */
 	b->usb = false;
 	osmo_timer_del(&b->housekeeping);

@@ -103,9 +103,10 @@ int tb_usb_list(void (*cb)(const struct tb_usb_device_info *info, void *data), v
  * tb_transport_usb_matches()). arrived also runs, with info->reoffered set,
  * when one of our transports has released a device it passed over
  * (tb_transport_pass_over: another radio's terminal), so that a link waiting for
- * it can take it at once. The subscription is a talloc child of ctx;
- * talloc_free() it to unsubscribe (also from inside its own callback).
- * Returns NULL on no memory or before tb_usb_init(). */
+ * it can take it at once. Returns NULL on no memory or before tb_usb_init().
+ * Ownership: a talloc child of ctx; tb_usb_watch_destroy() frees it, and so
+ * does freeing ctx (either unsubscribes, also from inside its own
+ * callback). */
 struct tb_usb_watch;
 struct tb_usb_watch *tb_usb_watch(void *ctx,
 				  void (*arrived)(const struct tb_usb_device_info *info, void *data),
@@ -115,6 +116,9 @@ struct tb_usb_watch *tb_usb_watch(void *ctx,
 struct tb_usb_watch *tb_usb_on_arrival(void *ctx,
 				       void (*cb)(const struct tb_usb_device_info *info, void *data),
 				       void *data);
+/* Unsubscribe; frees the subscription and sets *w to NULL. w and *w may be
+ * NULL. */
+void tb_usb_watch_destroy(struct tb_usb_watch **w);
 
 /* Whether one of this process's USB transports holds the device now (open,
  * being identified, or still winding down); info->in_use as of now. */

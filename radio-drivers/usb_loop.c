@@ -354,6 +354,12 @@ struct tb_usb_watch *tb_usb_on_arrival(void *ctx,
 	return tb_usb_watch(ctx, cb, NULL, data);
 }
 
+void tb_usb_watch_destroy(struct tb_usb_watch **w)
+{
+	if (w)
+		TALLOC_FREE(*w);	/* the destructor unsubscribes */
+}
+
 static void deliver_one(struct usb_event *ev)
 {
 	struct tb_usb_device_info info;

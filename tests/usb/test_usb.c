@@ -474,7 +474,7 @@ static void test_unplug_replug(void **state)
 	assert_int_equal(r.downs, 1);
 
 	g_arrival_t = NULL;
-	talloc_free(w);
+	tb_usb_watch_destroy(&w);
 	radios_free(&r, 1, devs);
 	emu_dev_free(d);
 	talloc_free(ctx);
@@ -866,7 +866,7 @@ static void test_match_identity(void **state)
 		tb_transport_destroy(&other);
 	}
 
-	talloc_free(w);
+	tb_usb_watch_destroy(&w);
 	radios_free(&r, 1, devs);
 	emu_dev_free(devs[0]);
 	emu_dev_free(devs[1]);
