@@ -319,20 +319,15 @@ void tb_bridge_stop(struct tb_bridge *b)
 	b->usb = false;
 	osmo_timer_del(&b->housekeeping);
 	osmo_timer_del(&b->trim);
-	if (b->cmd)
-		tb_command_server_destroy(&b->cmd);
-	if (b->pub)
-		tb_publisher_destroy(&b->pub);
-	if (b->outbox_store)
-		tb_outbox_store_destroy(&b->outbox_store);
-	if (b->journal)
-		tb_journal_destroy(&b->journal);
+	tb_command_server_destroy(&b->cmd);
+	tb_publisher_destroy(&b->pub);
+	tb_outbox_store_destroy(&b->outbox_store);
+	tb_journal_destroy(&b->journal);
 	if (b->lock_fd >= 0) {
 		close(b->lock_fd);
 		b->lock_fd = -1;
 	}
-	if (b->security)
-		tb_security_destroy(&b->security);
+	tb_security_destroy(&b->security);
 	if (b->zmq_ctx) {
 		zmq_ctx_term(b->zmq_ctx);
 		b->zmq_ctx = NULL;

@@ -53,7 +53,9 @@ struct tb_bridge {
 
 extern struct tb_bridge *g_bridge;
 
-/* Allocate the bridge with defaults under ctx (sets g_bridge). */
+/* Allocate the bridge with defaults under ctx (sets g_bridge).
+ * Ownership: a talloc child of ctx, freed with ctx (the daemon has one
+ * bridge for its whole life); it owns its radios. */
 struct tb_bridge *tb_bridge_alloc(void *ctx);
 
 /* After the config is read: bind the events socket and start every radio.
@@ -64,7 +66,7 @@ struct tb_bridge *tb_bridge_alloc(void *ctx);
 int tb_bridge_start(struct tb_bridge *b, char **errmsg);
 
 /* Stop every radio (their offline events are published), close sockets,
- * then stop libusb. */
+ * then stop libusb. Does not free the bridge or its radios. */
 void tb_bridge_stop(struct tb_bridge *b);
 
 /* Give ev its seq, time and bridge id, store it in the journal, then

@@ -834,6 +834,12 @@ struct tb_outbox *tb_outbox_alloc(void *ctx, const char *radio_name, struct tb_o
 	return o;
 }
 
+void tb_outbox_destroy(struct tb_outbox **o)
+{
+	if (o)
+		TALLOC_FREE(*o);
+}
+
 void tb_outbox_set_link(struct tb_outbox *o, struct tb_radio_link *link)
 {
 	if (link == o->link)

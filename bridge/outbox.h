@@ -116,9 +116,15 @@ struct tb_out_queued {
 typedef void (*tb_outbox_publish_cb)(Tetrabridge__V1__Event *ev, void *data);
 
 /* One radio's queue. store may be NULL (nothing survives a restart; tests).
- * radio_name is the key of this radio's stored messages. */
+ * radio_name is the key of this radio's stored messages.
+ * Ownership: a talloc child of ctx; tb_outbox_destroy() frees it, and so
+ * does freeing ctx. */
 struct tb_outbox *tb_outbox_alloc(void *ctx, const char *radio_name, struct tb_outbox_store *store,
 				  tb_outbox_publish_cb publish, void *publish_data);
+/* Stop its timer and tell the link that no answer about the SDS in flight
+ * is wanted; stored messages stay stored. Frees the queue and sets *o to
+ * NULL. o and *o may be NULL. */
+void tb_outbox_destroy(struct tb_outbox **o);
 
 /* The link the queue sends through (NULL: none yet). Call when the radio's
  * link is created; the queue sends while tb_radio_link_is_up(). A part in
@@ -152,7 +158,7 @@ unsigned tb_outbox_waiting(const struct tb_outbox *o);
 
 /* Stop timers and sending (the daemon is shutting down); stored messages
  * stay stored. Primitives are still taken. tb_outbox_set_link() with a
- * link resumes. */
+ * link resumes. Does not free the queue (tb_outbox_destroy() does). */
 void tb_outbox_stop(struct tb_outbox *o);
 
 /* X11..X15 above; the VTY shows them as group "outgoing". */

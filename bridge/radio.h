@@ -69,7 +69,8 @@ struct tb_radio {
 	struct osmo_timer_list concat_timer;		/* at the oldest message's deadline */
 };
 
-/* Find or create a radio by name (config "radio NAME"). */
+/* Find or create a radio by name (config "radio NAME").
+ * Ownership: a talloc child of the bridge, freed with it. */
 struct tb_radio *tb_radio_find(struct tb_bridge *b, const char *name);
 struct tb_radio *tb_radio_alloc(struct tb_bridge *b, const char *name);
 
@@ -81,8 +82,9 @@ int tb_radio_setup(struct tb_radio *r, char **errmsg);
 /* Set it up if that was not done, and start the link. Returns 0 or -errno
  * with *errmsg. */
 int tb_radio_start(struct tb_radio *r, char **errmsg);
-/* Stop the link; concatenated texts still waiting for parts are given up
- * (published as text_incomplete) so that nothing is lost on a shutdown. */
+/* Stop the link and free it; concatenated texts still waiting for parts are
+ * given up (published as text_incomplete) so that nothing is lost on a
+ * shutdown. Does not free the radio (it is freed with its bridge). */
 void tb_radio_stop(struct tb_radio *r);
 
 const char *tb_radio_transport_name(enum tb_radio_transport t);

@@ -274,8 +274,8 @@ static int teardown(void **state)
 		tb_radio_link_stop(A.link, NULL);
 	if (B.link)
 		tb_radio_link_stop(B.link, NULL);
-	TALLOC_FREE(A.ob);
-	TALLOC_FREE(B.ob);
+	tb_outbox_destroy(&A.ob);
+	tb_outbox_destroy(&B.ob);
 	tb_radio_link_destroy(&A.link);
 	tb_radio_link_destroy(&B.link);
 	if (g_store)
@@ -734,7 +734,7 @@ static void test_restart(void **state)
 	assert_int_equal(stored(), 3);
 
 	/* The bridge goes away and comes back. */
-	TALLOC_FREE(A.ob);
+	tb_outbox_destroy(&A.ob);
 	close_db();
 	open_db(g_db_path);
 	A.ob = tb_outbox_alloc(g_ctx, "radio-A", g_store, publish_cb, &A);
@@ -812,7 +812,7 @@ static void test_submit_errors(void **state)
 		assert_int_equal(submit_ok(mem, &r, NULL), i + 1);
 	expect_error(mem, &r, RC(BUSY), "full");
 	assert_int_equal(tb_outbox_waiting(mem), TB_OUTBOX_MAX);
-	talloc_free(mem);
+	tb_outbox_destroy(&mem);
 
 	/* The store fails: BUSY, nothing queued. */
 	assert_int_equal(sqlite3_exec(g_db, "DROP TABLE outbox", NULL, NULL, NULL), SQLITE_OK);
