@@ -98,7 +98,7 @@ static int decode_stream(FILE *in, const char *name, bool json)
 	free(buf);
 	if (ferror(in)) {
 		fprintf(stderr, "%s: cannot read %s: %s\n", ctl_progname, name, strerror(errno));
-		tb_trace_decoder_free(d);
+		tb_trace_decoder_destroy(&d);
 		return EXIT_FAILURE;
 	}
 	tb_trace_finish(d);
@@ -112,7 +112,7 @@ static int decode_stream(FILE *in, const char *name, bool json)
 	} else {
 		rc = tb_trace_stats(d)->undecoded ? CTL_EXIT_UNDECODED : EXIT_SUCCESS;
 	}
-	tb_trace_decoder_free(d);
+	tb_trace_decoder_destroy(&d);
 	return rc;
 }
 

@@ -211,12 +211,13 @@ struct tb_trace_decoder *tb_trace_decoder_new(const struct tb_trace_callbacks *c
 	return d;
 }
 
-void tb_trace_decoder_free(struct tb_trace_decoder *d)
+void tb_trace_decoder_destroy(struct tb_trace_decoder **d)
 {
-	if (!d)
+	if (!d || !*d)
 		return;
-	free(d->concat);
-	free(d);
+	free((*d)->concat);
+	free(*d);
+	*d = NULL;
 }
 
 void tb_trace_line(struct tb_trace_decoder *d, const char *buf, size_t len)

@@ -49,9 +49,12 @@ struct tb_trace_stats {
 
 struct tb_trace_decoder;
 
-/* Returns NULL when out of memory. Free with tb_trace_decoder_free(). */
+/* Returns NULL when out of memory.
+ * Ownership: the caller's (malloc'd, no talloc parent);
+ * tb_trace_decoder_destroy() frees it. */
 struct tb_trace_decoder *tb_trace_decoder_new(const struct tb_trace_callbacks *cbs, void *data);
-void tb_trace_decoder_free(struct tb_trace_decoder *d);
+/* Frees the decoder and sets *d to NULL. d and *d may be NULL. */
+void tb_trace_decoder_destroy(struct tb_trace_decoder **d);
 
 /* Feed one physical line of the trace (its LF / CR LF may be included or
  * not; a line without one is still one line). */
