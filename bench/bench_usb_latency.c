@@ -200,7 +200,7 @@ static int run_once(unsigned nterms, const char *dir)
 {
 	static struct run r;
 	struct ud_daemon dm;
-	struct ud_sub sub;
+	struct ud_sub *sub;
 	char endpoint[128], cfg_path[128], cfg[8192];
 	unsigned total = 0, received = 0, missing = 0;
 	int64_t cpu0, cpu1, self0, self1, t0, t1, *all;
@@ -246,15 +246,15 @@ static int run_once(unsigned nterms, const char *dir)
 		return -1;
 	}
 
-	ud_sub_open(&sub, endpoint);
+	sub = ud_sub_open(endpoint);
 	if (ud_start(&dm, g_opt.daemon, g_opt.preload, cfg_path) < 0) {
 		fprintf(stderr, "cannot start %s\n", g_opt.daemon);
 		return -1;
 	}
-	if (!ud_wait_log(&dm, "running", 1, WAIT_MS) || !sync_all(&r, &sub)) {
+	if (!ud_wait_log(&dm, "running", 1, WAIT_MS) || !sync_all(&r, sub)) {
 		fprintf(stderr, "the daemon did not come up with %u terminal(s):\n%s", nterms, dm.log ? dm.log : "");
 		ud_stop(&dm, WAIT_MS);
-		ud_sub_close(&sub);
+		ud_sub_destroy(&sub);
 		free(dm.log);
 		return -1;
 	}
@@ -270,7 +270,7 @@ static int run_once(unsigned nterms, const char *dir)
 	pace_cb(&r);
 	total = nterms * g_opt.count;
 	while (received < total) {
-		Tetrabridge__V1__Event *ev = ud_sub_recv(&sub, NULL, 0, WAIT_MS);
+		Tetrabridge__V1__Event *ev = ud_sub_recv(sub, NULL, 0, WAIT_MS);
 		int64_t now = tb_now_us();
 		struct timespec ts;
 		int i;
@@ -300,7 +300,7 @@ static int run_once(unsigned nterms, const char *dir)
 		fprintf(stderr, "tetra-bridged did not exit cleanly (status %d):\n%s", dm.status, dm.log ? dm.log : "");
 		rc = -1;
 	}
-	ud_sub_close(&sub);
+	ud_sub_destroy(&sub);
 	free(dm.log);
 
 	all = calloc(total ? total : 1, sizeof(*all));
@@ -334,7 +334,7 @@ static int run_once(unsigned nterms, const char *dir)
 		rc = -1;
 	}
 	for (unsigned i = 0; i < nterms; i++) {
-		emu_dev_free(r.t[i].dev);
+		emu_dev_destroy(&r.t[i].dev);
 		free(r.t[i].end);
 		free(r.t[i].lat_us);
 	}
@@ -457,7 +457,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	tb_tmpdir_remove(dir);	/* the daemons' state-dirs and sockets too */
-	emu_bed_free(g_bed);
+	emu_bed_destroy(&g_bed);
 	log_fini();
 	talloc_free(g_root);
 	return rc;

@@ -12,7 +12,7 @@
 /* Override CLOCK_MONOTONIC and osmo_gettimeofday(); the wall clock starts
  * at 2023-11-14 (1700000000), the monotonic one where it was. */
 void tb_fake_time_start(void);
-/* Back to the real clocks. */
+/* Back to the real clocks (nothing is freed; the timers stay armed). */
 void tb_fake_time_stop(void);
 
 /* Run the timers that are due now, and those they schedule for now, up to

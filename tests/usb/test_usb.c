@@ -330,7 +330,7 @@ static void run_profile(const struct profile_case *pc)
 	assert_int_equal(st.releases, n_ifaces);
 	if (pc->kernel_driver)
 		assert_int_equal(st.reattaches, n_ifaces);
-	emu_dev_free(d);
+	emu_dev_destroy(&d);
 	talloc_free(ctx);
 }
 
@@ -397,7 +397,7 @@ static void test_motorola_probe_interface(void **state)
 	assert_true(tb_loop_run_until(has_status, &ws, DEADLINE_MS));
 
 	radios_free(&r, 1, devs);
-	emu_dev_free(d);
+	emu_dev_destroy(&d);
 	talloc_free(ctx);
 }
 
@@ -476,7 +476,7 @@ static void test_unplug_replug(void **state)
 	g_arrival_t = NULL;
 	tb_usb_watch_destroy(&w);
 	radios_free(&r, 1, devs);
-	emu_dev_free(d);
+	emu_dev_destroy(&d);
 	talloc_free(ctx);
 }
 
@@ -572,7 +572,7 @@ static void test_eight_terminals(void **state)
 
 	radios_free(rs, N_MANY, devs);
 	for (unsigned i = 0; i < N_MANY; i++)
-		emu_dev_free(devs[i]);
+		emu_dev_destroy(&devs[i]);
 	talloc_free(ctx);
 }
 
@@ -618,8 +618,8 @@ static void test_first_free(void **state)
 	assert_true(i0.in_use && i1.in_use);
 
 	radios_free(rs, 2, devs);
-	emu_dev_free(devs[0]);
-	emu_dev_free(devs[1]);
+	emu_dev_destroy(&devs[0]);
+	emu_dev_destroy(&devs[1]);
 	talloc_free(ctx);
 }
 
@@ -659,7 +659,7 @@ static void test_silent_terminal(void **state)
 	assert_int_equal(st.plugs, 1);	/* without being unplugged */
 
 	radios_free(&r, 1, devs);
-	emu_dev_free(d);
+	emu_dev_destroy(&d);
 	talloc_free(ctx);
 }
 
@@ -716,7 +716,7 @@ static void test_silent_terminal_keeps_its_interface(void **state)
 	assert_int_equal(tb_radio_link_stats(r.rl)->opens, 2);	/* no reopen, no backoff */
 
 	radios_free(&r, 1, devs);
-	emu_dev_free(d);
+	emu_dev_destroy(&d);
 	talloc_free(ctx);
 }
 
@@ -762,7 +762,7 @@ static void test_booting_terminal(void **state)
 	assert_int_equal(r.ups, 1);
 
 	radios_free(&r, 1, devs);
-	emu_dev_free(d);
+	emu_dev_destroy(&d);
 	talloc_free(ctx);
 }
 
@@ -868,8 +868,8 @@ static void test_match_identity(void **state)
 
 	tb_usb_watch_destroy(&w);
 	radios_free(&r, 1, devs);
-	emu_dev_free(devs[0]);
-	emu_dev_free(devs[1]);
+	emu_dev_destroy(&devs[0]);
+	emu_dev_destroy(&devs[1]);
 	talloc_free(ctx);
 }
 
@@ -918,8 +918,8 @@ static void test_reserved_by_serial(void **state)
 	assert_int_equal(tb_radio_link_stats(rs[0].rl)->open_failures, 0);
 
 	radios_free(rs, 2, devs);
-	emu_dev_free(devs[0]);
-	emu_dev_free(devs[1]);
+	emu_dev_destroy(&devs[0]);
+	emu_dev_destroy(&devs[1]);
 	talloc_free(ctx);
 }
 
@@ -947,7 +947,7 @@ static void test_permission_denied(void **state)
 	tb_log_capture_clear();
 	if (!emu_deny_access(d, true)) {
 		emu_deny_access(d, false);
-		emu_dev_free(d);
+		emu_dev_destroy(&d);
 		talloc_free(ctx);
 		skip();	/* root without CAP_SETUID: cannot be denied anything */
 	}
@@ -962,7 +962,7 @@ static void test_permission_denied(void **state)
 	assert_true(tb_loop_run_until(is_up, &r, DEADLINE_MS));
 
 	radios_free(&r, 1, devs);
-	emu_dev_free(d);
+	emu_dev_destroy(&d);
 	talloc_free(ctx);
 }
 
@@ -1010,8 +1010,8 @@ static void test_busy(void **state)
 	assert_int_equal(tb_log_capture_count("no USB terminal matching 0cad:9016 present"), 1);
 
 	radios_free(rs, 3, devs);
-	emu_dev_free(devs[0]);
-	emu_dev_free(devs[1]);
+	emu_dev_destroy(&devs[0]);
+	emu_dev_destroy(&devs[1]);
 	talloc_free(ctx);
 }
 
@@ -1039,8 +1039,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	tb_usb_exit();
-	emu_bed_free(g_bed);
-	g_bed = NULL;
+	emu_bed_destroy(&g_bed);
 	log_fini();
 	talloc_free(g_root);
 	return 0;

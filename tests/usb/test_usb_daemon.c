@@ -76,7 +76,7 @@ struct fixture {
 	char cfg_path[96];
 	char cfg[4096];
 	struct ud_daemon dm;
-	struct ud_sub sub;
+	struct ud_sub *sub;
 	uint64_t last_seq;
 	struct emu_dev *probe;
 };
@@ -133,7 +133,7 @@ static void write_config(struct fixture *f, const char *timers, const char *leve
 static void start(struct fixture *f)
 {
 	/* Subscribe before the daemon binds: ZeroMQ connects when it appears. */
-	ud_sub_open(&f->sub, f->endpoint);
+	f->sub = ud_sub_open(f->endpoint);
 	assert_int_equal(ud_start(&f->dm, g_daemon, g_preload, f->cfg_path), 0);
 	if (!ud_wait_log(&f->dm, "running", 1, WAIT_MS)) {
 		fprintf(stderr, "%s", f->dm.log ? f->dm.log : "(no log)\n");
@@ -152,7 +152,7 @@ static void ev_free(Tetrabridge__V1__Event *ev)
 
 static Tetrabridge__V1__Event *recv_ev(struct fixture *f, char *topic, size_t tsize)
 {
-	Tetrabridge__V1__Event *ev = ud_sub_recv(&f->sub, topic, tsize, WAIT_MS);
+	Tetrabridge__V1__Event *ev = ud_sub_recv(f->sub, topic, tsize, WAIT_MS);
 
 	if (!ev && f->dm.log)
 		fprintf(stderr, "--- daemon log ---\n%s--- end ---\n", f->dm.log);
@@ -227,10 +227,10 @@ static void sync_stream(struct fixture *f)
 
 	for (int tries = 0; tries < 100 && !ev; tries++) {
 		tb_inject_status(emu_sim(f->probe), SDS_ADDRS, 0x8000);
-		ev = ud_sub_recv(&f->sub, topic, sizeof(topic), 200);
+		ev = ud_sub_recv(f->sub, topic, sizeof(topic), 200);
 		while (ev && !(ev->body_case == TETRABRIDGE__V1__EVENT__BODY_STATUS && !strcmp(ev->radio, "probe"))) {
 			ev_free(ev);
-			ev = ud_sub_recv(&f->sub, topic, sizeof(topic), 200);
+			ev = ud_sub_recv(f->sub, topic, sizeof(topic), 200);
 		}
 	}
 	if (!ev && f->dm.log)
@@ -581,7 +581,7 @@ static int teardown(void **state)
 
 	if (f->dm.pid > 0)
 		ud_stop(&f->dm, WAIT_MS);
-	ud_sub_close(&f->sub);
+	ud_sub_destroy(&f->sub);
 	free(f->dm.log);
 	tb_tmpdir_remove(f->dir);	/* the config, sockets, the journal; best effort */
 	return 0;
@@ -601,8 +601,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	emu_bed_free(g_bed);
-	g_bed = NULL;
+	emu_bed_destroy(&g_bed);
 	log_fini();
 	talloc_free(g_root);
 	return 0;

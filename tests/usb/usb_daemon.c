@@ -316,17 +316,24 @@ fail:
 
 /* ---- the subscriber --------------------------------------------------------- */
 
+struct ud_sub {
+	void *zctx, *sock;
+	struct osmo_fd ofd;		/* ZMQ_FD: wakes the loop */
+};
+
 static int sub_fd_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	return 0;	/* only wakes the loop; ud_sub_recv() reads */
 }
 
-void ud_sub_open(struct ud_sub *s, const char *endpoint)
+struct ud_sub *ud_sub_open(const char *endpoint)
 {
+	struct ud_sub *s = calloc(1, sizeof(*s));
 	int zero = 0, fd;
 	size_t fdlen = sizeof(fd);
 
-	memset(s, 0, sizeof(*s));
+	if (!s)
+		abort();
 	s->zctx = zmq_ctx_new();
 	s->sock = zmq_socket(s->zctx, ZMQ_SUB);
 	if (!s->sock)
@@ -342,16 +349,20 @@ void ud_sub_open(struct ud_sub *s, const char *endpoint)
 	osmo_fd_setup(&s->ofd, fd, OSMO_FD_READ, sub_fd_cb, s, 0);
 	if (osmo_fd_register(&s->ofd) < 0)
 		abort();
+	return s;
 }
 
-void ud_sub_close(struct ud_sub *s)
+void ud_sub_destroy(struct ud_sub **sp)
 {
-	if (!s->sock)
+	struct ud_sub *s = sp ? *sp : NULL;
+
+	if (!s)
 		return;
+	*sp = NULL;
 	osmo_fd_unregister(&s->ofd);
 	zmq_close(s->sock);
 	zmq_ctx_term(s->zctx);
-	memset(s, 0, sizeof(*s));
+	free(s);
 }
 
 /* One event if one is there, without blocking. ZMQ_FD is edge-triggered:

@@ -54,13 +54,14 @@ int ud_vty_port(const struct ud_daemon *dm);
  * stderr; the loop does not run meanwhile. */
 char *ud_vty(struct ud_daemon *dm, const char *cmd, int timeout_ms);
 
-/* A ZeroMQ SUB socket in the loop. */
-struct ud_sub {
-	void *zctx, *sock;
-	struct osmo_fd ofd;		/* ZMQ_FD: wakes the loop */
-};
-void ud_sub_open(struct ud_sub *s, const char *endpoint);
-void ud_sub_close(struct ud_sub *s);
+/* A ZeroMQ SUB socket in the loop, with its own ZeroMQ context, connected
+ * to endpoint and subscribed to everything. Aborts the test on failure.
+ * Ownership: the caller's (malloc'd); ud_sub_destroy() frees it. */
+struct ud_sub;
+struct ud_sub *ud_sub_open(const char *endpoint);
+/* Close the socket and its context; frees the subscriber and sets *s to
+ * NULL. s and *s may be NULL. */
+void ud_sub_destroy(struct ud_sub **s);
 /* The next event within timeout_ms (the loop runs meanwhile); NULL on
  * timeout. topic may be NULL. Free with tetrabridge__v1__event__free_unpacked(). */
 Tetrabridge__V1__Event *ud_sub_recv(struct ud_sub *s, char *topic, size_t tsize, int timeout_ms);

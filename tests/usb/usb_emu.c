@@ -746,14 +746,31 @@ static void plug_free(struct emu_bed *bed, struct emu_plug *p)
 	g_free(p);
 }
 
-void emu_bed_free(struct emu_bed *bed)
+static void dev_end(struct emu_dev *d)
 {
+	if (d->freed)
+		return;
+	emu_unplug(d);
+	osmo_fd_unregister(&d->ofd);
+	close(d->efd);
+	d->efd = -1;
+	emu_lock();
+	tb_sim_destroy(&d->sim);
+	emu_unlock();
+	d->freed = true;
+}
+
+void emu_bed_destroy(struct emu_bed **bedp)
+{
+	struct emu_bed *bed = bedp ? *bedp : NULL;
+
 	if (!bed)
 		return;
+	*bedp = NULL;
 	for (GList *l = bed->devs; l; l = l->next) {
 		struct emu_dev *d = l->data;
 
-		emu_dev_free(d);
+		dev_end(d);
 		for (GList *pl = d->plugs; pl; pl = pl->next)
 			plug_free(bed, pl->data);
 		g_list_free(d->plugs);
@@ -909,18 +926,12 @@ void emu_unplug(struct emu_dev *d)
 	 * reaps, releases and closes through the old node. */
 }
 
-void emu_dev_free(struct emu_dev *d)
+void emu_dev_destroy(struct emu_dev **d)
 {
-	if (d->freed)
+	if (!d || !*d)
 		return;
-	emu_unplug(d);
-	osmo_fd_unregister(&d->ofd);
-	close(d->efd);
-	d->efd = -1;
-	emu_lock();
-	tb_sim_destroy(&d->sim);
-	emu_unlock();
-	d->freed = true;
+	dev_end(*d);
+	*d = NULL;
 }
 
 void emu_set_whole_urbs(struct emu_dev *d, bool whole)

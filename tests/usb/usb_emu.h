@@ -13,7 +13,7 @@
  *
  * Order (each step matters): emu_bed_new() before tb_usb_init() / any
  * libusb_init(); emu_dev_new() + emu_plug() whenever; tb_usb_exit() before
- * emu_bed_free(). The test binary must run with libumockdev-preload (linked
+ * emu_bed_destroy(). The test binary must run with libumockdev-preload (linked
  * in, see tests/usb/CMakeLists.txt).
  *
  * Across processes (the daemon as a child, usb_daemon.h): emu_bed_new_for_child()
@@ -38,7 +38,8 @@ struct emu_bed;
 struct emu_dev;
 
 /* A fresh test bed under a short TMPDIR (/tmp/tbu.XXXXXX, removed again by
- * emu_bed_free()). Aborts the test on failure. */
+ * emu_bed_destroy()). Aborts the test on failure.
+ * Ownership: the caller's (GLib memory); emu_bed_destroy() frees it. */
 struct emu_bed *emu_bed_new(void);
 /* The same for devices that a child process drives: no automatic "add"
  * uevent (emu_plug() sends it after the node is ready). Call it before
@@ -47,8 +48,10 @@ struct emu_bed *emu_bed_new(void);
 struct emu_bed *emu_bed_new_for_child(void);
 /* The bed's folder (TMPDIR), e.g. for the child's files. */
 const char *emu_bed_dir(const struct emu_bed *bed);
-/* Frees every device still around; call after tb_usb_exit(). */
-void emu_bed_free(struct emu_bed *bed);
+/* Destroys every device still around and removes the folder; frees the bed
+ * and sets *bed to NULL. bed and *bed may be NULL. Call after
+ * tb_usb_exit(). */
+void emu_bed_destroy(struct emu_bed **bed);
 
 struct emu_dev_spec {
 	const struct tb_usb_profile *profile;	/* layout of the descriptors */
@@ -64,7 +67,9 @@ struct emu_dev_spec {
 };
 
 /* A terminal, not plugged in yet. Its simulated terminal (emu_sim()) lives
- * as long as the device, across unplug and re-plug. ctx: talloc parent. */
+ * as long as the device, across unplug and re-plug; ctx is that terminal's
+ * talloc parent. Ownership: the bed's; emu_dev_destroy() ends it before the
+ * bed does. */
 struct emu_dev *emu_dev_new(struct emu_bed *bed, void *ctx, const struct emu_dev_spec *spec);
 /* Plug in: a new device number, node and ioctl handler each time; libusb
  * sees an "add" uevent. Output the terminal produces from now on waits for
@@ -74,8 +79,10 @@ void emu_plug(struct emu_dev *d);
  * "remove" uevent follows. Output not yet read is lost. */
 void emu_unplug(struct emu_dev *d);
 bool emu_plugged(const struct emu_dev *d);
-/* Unplugs if needed; also done by emu_bed_free(). */
-void emu_dev_free(struct emu_dev *d);
+/* Unplugs if needed and destroys its simulated terminal; sets *d to NULL.
+ * d and *d may be NULL. Also done by emu_bed_destroy(), which frees the
+ * rest of the device (umockdev's thread may reach it until then). */
+void emu_dev_destroy(struct emu_dev **d);
 
 struct tb_sim_terminal *emu_sim(struct emu_dev *d);
 
