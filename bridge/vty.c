@@ -693,6 +693,9 @@ DEFUN(show_bridge, show_bridge_cmd, "show bridge",
 		vty_out(vty, " commands %s: %" PRIu64 " received, %" PRIu64 " replies, %" PRIu64 " malformed, %"
 			PRIu64 " refused by role, %" PRIu64 " replies dropped%s", tb_command_server_endpoint(b->cmd),
 			cs->commands, cs->replies, cs->malformed, cs->refused, cs->reply_drops, VTY_NEWLINE);
+		/* A line of its own: scripts read the one above up to "replies dropped". */
+		vty_out(vty, "          %" PRIu64 " answered BUSY, replies not read yet: %zu bytes now, %" PRIu64
+			" at most%s", cs->busy, tb_command_server_queued(b->cmd), cs->queued_peak, VTY_NEWLINE);
 	}
 	if (b->security)
 		vty_out(vty, " CURVE: %u client keys (%s), %lu connections admitted, %lu refused%s",

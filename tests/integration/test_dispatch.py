@@ -566,6 +566,13 @@ class Bounds(unittest.TestCase):
         self.assertIsNotNone(m, out)
         return tuple(int(x) for x in m.groups())
 
+    def show_reply_queue(self):
+        """(busy, bytes queued now, bytes queued at most) from `show bridge`."""
+        out = self.daemon.vty("show bridge")
+        m = re.search(r" (\d+) answered BUSY, replies not read yet: (\d+) bytes now, (\d+) at most", out)
+        self.assertIsNotNone(m, out)
+        return tuple(int(x) for x in m.groups())
+
     def test_replay_batch_bytes(self):
         r = self.client().request(pb.Command(replay=pb.Replay(from_seq=self.first_seq, max_events=1000)))
         self.assertEqual(r.code, pb.Reply.OK, r.error)
@@ -611,6 +618,7 @@ class Bounds(unittest.TestCase):
         self.addCleanup(lazy.close)
         n = 50
         before = self.show_commands()[0]
+        busy_before = self.show_reply_queue()[0]
         for i in range(1, n + 1):
             lazy.send(pb.Command(request_id=i, replay=pb.Replay(from_seq=self.first_seq,
                                                                 max_events=1000)).SerializeToString())
@@ -640,6 +648,14 @@ class Bounds(unittest.TestCase):
         self.assertEqual(ok + busy, n)
         received, replies, dropped = self.show_commands()
         self.assertEqual(received, replies + dropped)
+        busy_now, _, peak = self.show_reply_queue()
+        self.assertEqual(busy_now - busy_before, busy)
+        # BUSY came when this client's MiB was nearly full (less one reply).
+        self.assertGreater(peak, 512 * 1024)
+        # Read, they leave the count (libzmq hands them over in its own time).
+        deadline = time.monotonic() + 60
+        while self.show_reply_queue()[1] != 0:
+            self.assertLess(time.monotonic(), deadline, "replies read are still counted as queued")
 
 
 def main():
