@@ -40,6 +40,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
+#include "codecs/pei_urc.h"
 #include "common/logging.h"
 #include "radio-drivers/sim_terminal.h"
 
@@ -51,6 +52,10 @@
 #endif
 
 #define DEFAULT_TSI_BASE 9011638300000000ULL	/* 0901 16383 00000000, + index */
+/* The forms codecs/identity.c reads, for people. */
+#define TSI_FORMS "17 digits (MCC 4, MNC 5, SSI 8, zero-padded)\n" \
+	"             or 12 to 16 (MCC 3 digits, 4 when it starts with 0; SSI the last 8;\n" \
+	"             MNC the 1 to 5 between); MCC <= 1023, MNC <= 16383, SSI <= 16777215"
 #define CTL_LINE_MAX 4096
 
 struct term {
@@ -163,16 +168,13 @@ static bool valid_name(const char *n)
 	return true;
 }
 
+/* A TSI as the codecs read it (codecs/identity.c): what the terminal
+ * reports on AT+CNUMF? is what the simulated air addresses it by. */
 static bool valid_tsi(const char *s)
 {
-	size_t n = strlen(s);
+	struct tetra_identity id;
 
-	if (n < 15 || n > 17)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
+	return tetra_identity_parse(s, strlen(s), TETRA_ID_NONE, &id) == TETRA_OK && id.type == TETRA_ID_TSI;
 }
 
 static int term_play(struct term *t, const char *path, char *why, size_t why_len)
@@ -218,7 +220,7 @@ static struct term *term_create(const char *spec, unsigned index, const char *li
 		goto fail;
 	}
 	if (tsi && *tsi && !valid_tsi(tsi)) {
-		fprintf(stderr, "tetra-sim: %s: TSI must be digits: 17 (MCC 4, MNC 5, SSI 8), or 15/16 with a short MCC\n", name);
+		fprintf(stderr, "tetra-sim: %s: a TSI is " TSI_FORMS "\n", name);
 		goto fail;
 	}
 
@@ -499,8 +501,8 @@ static void usage(FILE *f)
 		"Serve simulated TETRA terminals (PEI) on pseudo-terminals.\n"
 		"\n"
 		"  NAME       terminal name (no '/' or blanks)\n"
-		"  TSI        17 digits reported on AT+CNUMF? (default 09011638300000001,\n"
-		"             ...02 and so on by position)\n"
+		"  TSI        reported on AT+CNUMF? (default 09011638300000001, ...02 and so\n"
+		"             on by position): " TSI_FORMS "\n"
 		"  SCENARIO   scenario file played from start (see examples/scenarios/)\n"
 		"\n"
 		"  -l, --link-dir DIR  also create symlinks DIR/NAME -> /dev/pts/N\n"

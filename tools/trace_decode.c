@@ -152,7 +152,8 @@ static void flush_held(struct tb_trace_decoder *d)
 	if (!d->holding)
 		return;
 	d->holding = false;
-	decode(d, d->held_line, d->held, d->held_len, NULL, 0);	/* reports no_data */
+	/* an sds_raw event with decode_error no_data, as the daemon publishes it */
+	decode(d, d->held_line, d->held, d->held_len, NULL, 0);
 }
 
 static void on_line(const char *line, size_t len, void *data)

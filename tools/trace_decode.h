@@ -60,9 +60,9 @@ void tb_trace_decoder_destroy(struct tb_trace_decoder **d);
  * not; a line without one is still one line). */
 void tb_trace_line(struct tb_trace_decoder *d, const char *buf, size_t len);
 
-/* End of input: a +CTSDSR header still waiting for its data line is
- * reported, and texts still waiting for parts are given up
- * (text_incomplete events, line 0). */
+/* End of input: a +CTSDSR header still waiting for its data line becomes
+ * an sds_raw event with decode_error no_data, and texts still waiting for
+ * parts are given up (text_incomplete events, line 0). */
 void tb_trace_finish(struct tb_trace_decoder *d);
 
 const struct tb_trace_stats *tb_trace_stats(const struct tb_trace_decoder *d);
