@@ -411,10 +411,8 @@ struct tb_sds_send *tb_sds_send_alloc(void *ctx, const char *name, struct tb_at_
 
 void tb_sds_send_destroy(struct tb_sds_send **s)
 {
-	if (!s || !*s)
-		return;
-	talloc_free(*s);
-	*s = NULL;
+	if (s)
+		TALLOC_FREE(*s);
 }
 
 void tb_sds_send_set_tdefs(struct tb_sds_send *s, const struct osmo_tdef *tdefs)

@@ -61,10 +61,13 @@ typedef void (*tb_sds_send_up_cb)(const struct tetra_prim *prim, void *data);
 
 /* Allocate under ctx (the link); at: the terminal's AT engine, which must
  * outlive s. name: log prefix, copied. The link starts down. Returns NULL
- * on no memory. Freed with ctx or tb_sds_send_destroy(); no callback runs
- * after that (a command still outstanding completes without it). */
+ * on no memory.
+ * Ownership: a talloc child of ctx; tb_sds_send_destroy() frees it, and so
+ * does freeing ctx. Either way no callback runs after that (a command
+ * still outstanding completes without it). */
 struct tb_sds_send *tb_sds_send_alloc(void *ctx, const char *name, struct tb_at_engine *at,
 				      tb_sds_send_up_cb up, void *up_data);
+/* Frees s and sets *s to NULL. s and *s may be NULL. */
 void tb_sds_send_destroy(struct tb_sds_send **s);
 
 /* The timer table to read TB_T_AIR_WAIT from (NULL: tb_sds_send_tdefs).
