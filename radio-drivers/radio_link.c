@@ -710,8 +710,10 @@ struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb
 	static const struct tb_at_callbacks at_cbs = { .write = at_write_cb, .urc = at_urc_cb };
 	struct tb_radio_link *rl = talloc_zero(ctx, struct tb_radio_link);
 
-	if (!rl)
+	if (!rl) {
+		tb_transport_destroy(&t);	/* taken over, also when this fails */
 		return NULL;
+	}
 	rl->name = talloc_strdup(rl, name);
 	rl->t = talloc_steal(rl, t);
 	rl->profile = profile ? profile : tb_profile_default();

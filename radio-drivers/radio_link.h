@@ -71,8 +71,9 @@ struct tb_radio_link_stats {
 	uint64_t wake_retries;		/* first "AT"s asked again: the terminal did not answer yet */
 };
 
-/* Allocate under ctx; takes over transport t (freed with the link).
- * name is used as the log prefix. Returns NULL on no memory.
+/* Allocate under ctx; takes over transport t (freed with the link, or at
+ * once when this fails). name is used as the log prefix. Returns NULL on
+ * no memory.
  * Ownership: a talloc child of ctx; tb_radio_link_destroy() frees it, and
  * so does freeing ctx. */
 struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb_transport *t,
