@@ -7,7 +7,7 @@
  * counted as a decode error.
  *
  * A simulated terminal on the sim transport answers the init; fake time
- * (osmo_clock_override) drives the link. Waits are for a state, bounded.
+ * (tests/lib/fake_time.h) drives the link. Waits are for a state, bounded.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,16 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <osmocom/core/application.h>
 #include <osmocom/core/talloc.h>
-#include <osmocom/core/timer.h>
 
 #include "codecs/pei_urc.h"
 #include "common/logging.h"
@@ -33,6 +28,8 @@
 #include "radio-drivers/radio_link.h"
 #include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/transport.h"
+#include "tests/lib/fake_time.h"
+#include "tests/lib/tmpdir.h"
 
 #define TSI_A "09011638300023404"	/* the terminal's own, as it answers AT+CNUMF? */
 #define TSI_B "242100109876543"		/* what it prints unasked (Norwegian 15-digit form) */
@@ -72,24 +69,6 @@ static void prim_cb(struct tb_radio_link *rl, const struct tetra_prim *p, void *
 	}
 }
 
-static void run_timers(void)
-{
-	for (int i = 0; i < 100 && osmo_timers_update() > 0; i++)
-		;
-}
-
-static void advance_ms(unsigned ms)
-{
-	while (ms) {
-		unsigned step = ms > 10 ? 10 : ms;
-
-		osmo_clock_override_add(CLOCK_MONOTONIC, step / 1000, (step % 1000) * 1000000L);
-		osmo_gettimeofday_override_add(step / 1000, (step % 1000) * 1000);
-		run_timers();
-		ms -= step;
-	}
-}
-
 static const char *write_scenario(const char *name, const char *text)
 {
 	static char path[128];
@@ -117,7 +96,7 @@ static struct tb_radio_link *online_link(const char *tsi, const char *scenario, 
 	assert_non_null(rl);
 	tb_radio_link_start(rl);
 	for (int i = 0; i < 200 && !tb_radio_link_is_up(rl); i++)
-		advance_ms(10);
+		tb_fake_time_advance_ms(10);
 	assert_true(tb_radio_link_is_up(rl));
 	assert_int_equal(r->n_up, 1);
 	return rl;
@@ -134,9 +113,9 @@ static void expect_tsi(const struct tetra_identity *id, unsigned mcc, unsigned m
 static void stop_link(struct tb_radio_link *rl)
 {
 	tb_radio_link_stop(rl, NULL);
-	run_timers();
+	tb_fake_time_run_due();
 	tb_radio_link_destroy(&rl);
-	run_timers();
+	tb_fake_time_run_due();
 }
 
 /* Online: a +CNUMF printed unasked is delivered (and published as a
@@ -154,7 +133,7 @@ static void test_unsolicited_after_online(void **state)
 
 	assert_non_null(sim);
 	tb_sim_inject(sim, "+CNUMF: 6," TSI_B);
-	advance_ms(10);
+	tb_fake_time_advance_ms(10);
 	assert_int_equal(r.n_own, 1);
 	expect_tsi(&r.reported, 242, 1001, 9876543);
 	expect_tsi(tb_radio_link_identity(rl), 901, 16383, 23404);
@@ -168,18 +147,18 @@ static void test_unsolicited_after_online(void **state)
 
 	/* one that does not decode changes nothing either */
 	tb_sim_inject(sim, "+CNUMF: 6,123456789");
-	advance_ms(10);
+	tb_fake_time_advance_ms(10);
 	assert_int_equal(r.n_own, 2);
 	assert_int_equal(r.reported.type, TETRA_ID_UNDECODED);
 	expect_tsi(tb_radio_link_identity(rl), 901, 16383, 23404);
 
 	/* the link going down still names the answered identity */
 	tb_radio_link_stop(rl, NULL);
-	run_timers();
+	tb_fake_time_run_due();
 	assert_int_equal(r.n_down, 1);
 	expect_tsi(&r.down_own, 901, 16383, 23404);
 	tb_radio_link_destroy(&rl);
-	run_timers();
+	tb_fake_time_run_due();
 }
 
 /* A +CNUMF printed while the init runs (not answering AT+CNUMF?, which
@@ -203,9 +182,9 @@ static void test_unsolicited_during_init(void **state)
 	tb_radio_link_match_identity(rl, &want);
 	tb_radio_link_start(rl);
 	for (int i = 0; i < 200 && !tb_radio_link_is_up(rl); i++)
-		advance_ms(10);
+		tb_fake_time_advance_ms(10);
 	assert_true(tb_radio_link_is_up(rl));
-	advance_ms(10);
+	tb_fake_time_advance_ms(10);
 
 	assert_int_equal(tb_radio_link_stats(rl)->wrong_terminal, 0);
 	expect_tsi(tb_radio_link_identity(rl), 901, 16383, 23404);
@@ -239,7 +218,7 @@ static void test_undecoded_party_delivered(void **state)
 
 	tb_sim_inject(sim, "+CTSDSR: 13,10241638300023404,1,2345678,0,16");
 	tb_sim_inject(sim, "8004");
-	advance_ms(10);
+	tb_fake_time_advance_ms(10);
 	assert_int_equal(r.last.oph.sap, TETRA_SAP_TNSDS);
 	assert_int_equal(r.last.oph.primitive, TETRA_TNSDS_STATUS);
 	assert_int_equal(r.last.u.status.value, 0x8004);
@@ -256,22 +235,14 @@ static int group_setup(void **state)
 	g_ctx = talloc_named_const(g_root, 0, "objects");
 	tb_logging_init(g_root);
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
-	/* libosmocore 1.7's osmo_timer runs on osmo_gettimeofday(); later
-	 * versions on CLOCK_MONOTONIC: fake both. */
-	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
-	osmo_gettimeofday_override = true;
-	osmo_gettimeofday_override_time = (struct timeval){ .tv_sec = 1700000000 };
-	snprintf(g_dir, sizeof(g_dir), "/tmp/test_radio_link_identity.XXXXXX");
-	assert_non_null(mkdtemp(g_dir));
+	tb_fake_time_start();
+	assert_non_null(tb_tmpdir_make(g_dir, sizeof(g_dir), "test_radio_link_identity"));
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-	if (system(cmd) != 0)
+	if (tb_tmpdir_remove(g_dir) != 0)
 		return -1;
 	if (talloc_total_blocks(g_ctx) != 1) {
 		talloc_report_full(g_ctx, stderr);
