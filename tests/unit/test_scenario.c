@@ -10,14 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <cmocka.h>
 #include <osmocom/core/talloc.h>
 
 #include "radio-drivers/sim_terminal.h"
+#include "tests/lib/tmpdir.h"
 
-static char g_dir[] = "/tmp/tb-scenario.XXXXXX";
+static char g_dir[64];
 
 static const char *write_file(const char *name, const char *text, size_t len)
 {
@@ -114,16 +113,12 @@ static void test_examples(void **state)
 
 static int setup(void **state)
 {
-	return mkdtemp(g_dir) ? 0 : -1;
+	return tb_tmpdir_make(g_dir, sizeof(g_dir), "tb-scenario") ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/t.scn", g_dir);
-	unlink(path);
-	return rmdir(g_dir);
+	return tb_tmpdir_remove(g_dir);
 }
 
 int main(void)
