@@ -7,7 +7,6 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <setjmp.h>
@@ -17,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <osmocom/core/select.h>
@@ -29,6 +27,7 @@
 #include "ipc/command_server.h"
 #include "ipc/security.h"
 #include "ipc/tetra_bridge.pb-c.h"
+#include "tests/lib/tmpdir.h"
 
 #define GUARD_S		30	/* a wait that takes longer has failed */
 #define LOOP_MAX	1000000	/* loop iterations, likewise */
@@ -399,14 +398,12 @@ static void handler(const Tetrabridge__V1__Command *cmd, const struct tb_command
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
 	assert_non_null(f);
 	f->ctx = talloc_named_const(NULL, 0, "test_command_server");
 	f->zctx = zmq_ctx_new();
 	assert_non_null(f->zctx);
-	snprintf(f->dir, sizeof(f->dir), "%s/tb-cmd-XXXXXX", (tmp && tmp[0]) ? tmp : "/tmp");
-	assert_non_null(mkdtemp(f->dir));
+	assert_non_null(tb_tmpdir_make(f->dir, sizeof(f->dir), "tb-cmd"));
 	*state = f;
 	return 0;
 }
@@ -414,18 +411,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct dirent *de;
-	DIR *d = opendir(f->dir);
 
 	tb_command_server_destroy(&f->cs);
-	/* the directory holds only files this test wrote, no subdirectories */
-	assert_non_null(d);
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			assert_int_equal(unlinkat(dirfd(d), de->d_name, 0), 0);
-	}
-	closedir(d);
-	assert_int_equal(rmdir(f->dir), 0);
+	assert_int_equal(tb_tmpdir_remove(f->dir), 0);
 	assert_int_equal(talloc_total_blocks(f->ctx), 1);	/* nothing leaked */
 	talloc_free(f->ctx);
 	zmq_ctx_term(f->zctx);	/* hangs if a socket was left open */

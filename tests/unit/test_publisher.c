@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <talloc.h>
@@ -23,6 +22,7 @@
 #include "ipc/event_kind.h"
 #include "ipc/publisher.h"
 #include "ipc/tetra_bridge.pb-c.h"
+#include "tests/lib/tmpdir.h"
 
 #define PROBE_RADIO	"probe"
 #define PROBE_TOPIC	"status." PROBE_RADIO
@@ -38,14 +38,12 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
 	assert_non_null(f);
 	f->ctx = talloc_named_const(NULL, 0, "test_publisher");
 	f->zctx = zmq_ctx_new();
 	assert_non_null(f->zctx);
-	snprintf(f->dir, sizeof(f->dir), "%s/tb-pub-XXXXXX", (tmp && tmp[0]) ? tmp : "/tmp");
-	assert_non_null(mkdtemp(f->dir));
+	assert_non_null(tb_tmpdir_make(f->dir, sizeof(f->dir), "tb-pub"));
 	*state = f;
 	return 0;
 }
@@ -53,11 +51,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[300];
 
-	snprintf(path, sizeof(path), "%s/events", f->dir);
-	unlink(path);
-	rmdir(f->dir);
+	tb_tmpdir_remove(f->dir);
 	assert_int_equal(talloc_total_blocks(f->ctx), 1);	/* nothing leaked */
 	talloc_free(f->ctx);
 	zmq_ctx_term(f->zctx);	/* hangs if a socket was left open */
