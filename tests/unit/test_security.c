@@ -1,5 +1,5 @@
 /* CURVE security: key files, the clients file, endpoint locality, and the
- * ZAP handler over real ZeroMQ (tcp://127.0.0.1:*, files in a mkdtemp()
+ * ZAP handler over real ZeroMQ (tcp://127.0.0.1:*, files in a temporary
  * directory). The osmo_select loop is driven from the test; every socket
  * the test waits on is watched by that loop (through its ZMQ_FD), so the
  * loop blocks until something happens and no test depends on timing. A
@@ -7,7 +7,6 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -22,7 +21,6 @@
 
 #include <cmocka.h>
 #include <osmocom/core/logging.h>
-#include <osmocom/core/loggingrb.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/timer.h>
 #include <talloc.h>
@@ -31,10 +29,11 @@
 #include "common/logging.h"
 #include "ipc/endpoint.h"
 #include "ipc/security.h"
+#include "tests/lib/log_capture.h"
+#include "tests/lib/tmpdir.h"
 
 #define GUARD_S		20	/* a wait that takes longer has failed */
 #define LOOP_MAX	100000	/* loop iterations, likewise */
-#define LOG_LINES	512
 
 struct fixture {
 	void *ctx;	/* talloc */
@@ -44,8 +43,6 @@ struct fixture {
 	struct tb_curve_keypair server;
 	struct tb_curve_keypair a, b, c;	/* client key pairs */
 };
-
-static struct log_target *g_log;	/* ring buffer of everything DIPC logs */
 
 /* ---- the loop ----------------------------------------------------------- */
 
@@ -119,31 +116,6 @@ static bool readable(void *sock)
 	return zmq_poll(&it, 1, 0) == 1;
 }
 
-/* ---- logs --------------------------------------------------------------- */
-
-static void log_clear(void)
-{
-	/* the ring buffer cannot be emptied: replace the target */
-	if (g_log)
-		log_target_destroy(g_log);	/* also takes it off the list */
-	g_log = log_target_create_rb(LOG_LINES);
-	assert_non_null(g_log);
-	log_set_all_filter(g_log, 1);
-	log_set_category_filter(g_log, DIPC, 1, LOGL_DEBUG);
-	log_set_print_level(g_log, 1);
-	log_add_target(g_log);
-}
-
-static bool log_contains(const char *s)
-{
-	for (size_t i = 0; i < log_target_rb_used_size(g_log); i++) {
-		const char *l = log_target_rb_get(g_log, i);
-		if (l && strstr(l, s))
-			return true;
-	}
-	return false;
-}
-
 /* ---- fixture ------------------------------------------------------------ */
 
 static void write_file(const char *path, const char *text)
@@ -163,15 +135,13 @@ static void make_keys(struct tb_curve_keypair *kp)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 	char *errmsg = NULL;
 
 	assert_non_null(f);
 	f->ctx = talloc_named_const(NULL, 0, "test_security");
 	f->zctx = zmq_ctx_new();
 	assert_non_null(f->zctx);
-	snprintf(f->dir, sizeof(f->dir), "%s/tb-sec-XXXXXX", (tmp && tmp[0]) ? tmp : "/tmp");
-	assert_non_null(mkdtemp(f->dir));
+	assert_non_null(tb_tmpdir_make(f->dir, sizeof(f->dir), "tb-sec"));
 
 	f->server_base = talloc_asprintf(f->ctx, "%s/server", f->dir);
 	f->server_key = talloc_asprintf(f->ctx, "%s/server.key", f->dir);
@@ -181,7 +151,7 @@ static int setup(void **state)
 	make_keys(&f->a);
 	make_keys(&f->b);
 	make_keys(&f->c);
-	log_clear();
+	tb_log_capture_clear();
 	*state = f;
 	return 0;
 }
@@ -189,17 +159,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct dirent *de;
-	DIR *d = opendir(f->dir);
 
-	/* the directory holds only files this test wrote, no subdirectories */
-	assert_non_null(d);
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			assert_int_equal(unlinkat(dirfd(d), de->d_name, 0), 0);
-	}
-	closedir(d);
-	assert_int_equal(rmdir(f->dir), 0);
+	assert_int_equal(tb_tmpdir_remove(f->dir), 0);
 	talloc_free(f->server_base);
 	talloc_free(f->server_key);
 	talloc_free(f->clients);
@@ -644,7 +605,7 @@ static void test_zap_direct(void **state)
 		assert_string_equal(uid, "observer:nurse-1");
 		assert_string_equal(reqid, "r1");
 		assert_int_equal(tb_security_admitted(s), 1);
-		assert_true(log_contains("admitted CURVE client nurse-1 (observer) from 192.0.2.7"));
+		assert_true(tb_log_capture_count("admitted CURVE client nurse-1 (observer) from 192.0.2.7") > 0);
 	}
 	{	/* an unknown key */
 		const char *fr[] = { "1.0", "r2", TB_ZAP_DOMAIN, "10.0.0.5", "", "CURVE", (char *)key_c };
@@ -654,7 +615,7 @@ static void test_zap_direct(void **state)
 		assert_string_equal(uid, "");
 		assert_string_equal(reqid, "r2");
 		assert_int_equal(tb_security_refused(s), 1);
-		assert_true(log_contains("refused a CURVE client with an unknown key from 10.0.0.5"));
+		assert_true(tb_log_capture_count("refused a CURVE client with an unknown key from 10.0.0.5") > 0);
 	}
 	{	/* another domain */
 		const char *fr[] = { "1.0", "r3", "other", "10.0.0.5", "", "CURVE", (char *)key_a };
@@ -668,7 +629,7 @@ static void test_zap_direct(void **state)
 		const size_t ln[] = { 3, 2, strlen(TB_ZAP_DOMAIN), 8, 0, 4 };
 		zap_exchange(req, fr, ln, 6, code, uid, reqid);
 		assert_string_equal(code, "400");
-		assert_true(log_contains("refused a NULL client from 10.0.0.6"));
+		assert_true(tb_log_capture_count("refused a NULL client from 10.0.0.6") > 0);
 	}
 	{
 		const char *fr[] = { "1.0", "r5", TB_ZAP_DOMAIN, "10.0.0.6", "", "PLAIN", "admin", "secret" };
@@ -710,7 +671,7 @@ static void test_zap_direct(void **state)
 			const size_t ln3[] = { 3, 2, strlen(TB_ZAP_DOMAIN), 3, 0, 5, 32 };
 			zap_exchange(req, fr3, ln3, 7, code, uid, reqid);
 			assert_string_equal(code, "400");
-			assert_true(log_contains("refused a CURVE client with an unknown key from ?"));
+			assert_true(tb_log_capture_count("refused a CURVE client with an unknown key from ?") > 0);
 		}
 	}
 	/* and it still admits */
@@ -724,12 +685,9 @@ static void test_zap_direct(void **state)
 	assert_int_equal(tb_security_refused(s), 10);
 
 	/* no key material in any log line, at any level */
-	for (size_t i = 0; i < log_target_rb_used_size(g_log); i++) {
-		const char *l = log_target_rb_get(g_log, i);
-		assert_null(strstr(l, f->server.secret_key));
-		assert_null(strstr(l, f->a.public_key));
-		assert_null(strstr(l, f->c.public_key));
-	}
+	tb_assert_not_logged(f->server.secret_key);
+	tb_assert_not_logged(f->a.public_key);
+	tb_assert_not_logged(f->c.public_key);
 
 	watch_close(req);
 	tb_security_destroy(&s);
@@ -812,7 +770,7 @@ static void test_curve_router(void **state)
 	assert_int_equal(tb_security_admitted(s), 2);
 	assert_false(readable(router->sock));
 	assert_false(readable(dc->sock));
-	assert_true(log_contains("refused a CURVE client with an unknown key from 127.0.0.1"));
+	assert_true(tb_log_capture_count("refused a CURVE client with an unknown key from 127.0.0.1") > 0);
 	watch_close(dc);
 
 	/* reload with c listed as admin: a new connection with c is let in,
@@ -829,13 +787,10 @@ static void test_curve_router(void **state)
 	router_expect(router, "still", "dispatcher:amk-1", id, &id_len);
 
 	/* no key material in any log line, at any level */
-	for (size_t i = 0; i < log_target_rb_used_size(g_log); i++) {
-		const char *l = log_target_rb_get(g_log, i);
-		assert_null(strstr(l, f->server.secret_key));
-		assert_null(strstr(l, f->server.public_key));
-		assert_null(strstr(l, f->a.public_key));
-		assert_null(strstr(l, f->c.public_key));
-	}
+	tb_assert_not_logged(f->server.secret_key);
+	tb_assert_not_logged(f->server.public_key);
+	tb_assert_not_logged(f->a.public_key);
+	tb_assert_not_logged(f->c.public_key);
 
 	watch_close(da);
 	watch_close(db);
@@ -856,12 +811,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zap_direct, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_curve_router, setup, teardown),
 	};
+	struct log_target *t;
 	int rc;
 
 	tb_logging_init(log_ctx);
+	/* Everything DIPC logs, at every level. */
+	t = tb_log_capture_start(LOGL_DEBUG);
+	log_set_category_filter(t, DIPC, 1, LOGL_DEBUG);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	if (g_log)
-		log_target_destroy(g_log);
+	log_fini();
 	talloc_free(log_ctx);
 	return rc;
 }
