@@ -1,4 +1,4 @@
-/* tb_journal on real SQLite files in a mkdtemp() directory: append and read
+/* tb_journal on real SQLite files in a temporary directory: append and read
  * back, reopen, bounds, retention by age and size, permissions, files that
  * are not journals, kill -9 safety (a forked child), a real disk-full
  * failure (PRAGMA max_page_count) with the backlog in memory, and a second
@@ -10,7 +10,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -23,7 +22,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -32,6 +30,9 @@
 
 #include "bridge/journal.h"
 #include "common/logging.h"
+#include "tests/lib/log_capture.h"
+#include "tests/lib/loop.h"
+#include "tests/lib/tmpdir.h"
 
 /* Put in every body: it must never show up in a log line. */
 #define SECRET		"Pasient Kari Nordmann, Storgata 1"
@@ -47,64 +48,17 @@ struct fixture {
 	struct tb_journal *j;
 };
 
-/* What the journal logs at INFO and above; every line at every level is
- * checked for content. */
-static char g_log[1 << 16];
-static size_t g_loglen;
-static unsigned g_log_errors, g_log_notices, g_log_content;
-
-static void log_capture(struct log_target *target, unsigned int level, const char *string)
-{
-	size_t n = strlen(string);
-
-	if (strstr(string, "Nordmann"))
-		g_log_content++;
-	if (level < LOGL_INFO)
-		return;
-	if (level >= LOGL_ERROR)
-		g_log_errors++;
-	else if (level == LOGL_NOTICE)
-		g_log_notices++;
-	if (g_loglen + n < sizeof(g_log)) {
-		memcpy(g_log + g_loglen, string, n + 1);
-		g_loglen += n;
-	}
-}
-
-static void log_reset(void)
-{
-	g_log[0] = '\0';
-	g_loglen = 0;
-	g_log_errors = g_log_notices = 0;
-}
-
-static unsigned log_count(const char *needle)
-{
-	unsigned n = 0;
-
-	for (const char *p = g_log; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
 	assert_non_null(f);
 	f->ctx = talloc_named_const(NULL, 0, "test_journal");
-	snprintf(f->dir, sizeof(f->dir), "%s/tb-journal-XXXXXX", (tmp && tmp[0]) ? tmp : "/tmp");
-	assert_non_null(mkdtemp(f->dir));
+	assert_non_null(tb_tmpdir_make(f->dir, sizeof(f->dir), "tb-journal"));
 	snprintf(f->state_dir, sizeof(f->state_dir), "%s/var", f->dir);
 	snprintf(f->db_path, sizeof(f->db_path), "%s/" TB_JOURNAL_FILE, f->state_dir);
 	f->cfg.state_dir = f->state_dir;
-	log_reset();
+	tb_log_capture_clear();
 	*state = f;
 	return 0;
 }
@@ -117,9 +71,9 @@ static int teardown(void **state)
 	assert_null(f->j);
 	assert_int_equal(talloc_total_blocks(f->ctx), 1);	/* nothing leaked */
 	talloc_free(f->ctx);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tb_tmpdir_remove(f->dir);
 	/* Health data: no body ever reached a log line. */
-	assert_int_equal(g_log_content, 0);
+	assert_int_equal(tb_log_capture_watched(), 0);
 	free(f);
 	return 0;
 }
@@ -209,14 +163,6 @@ static int64_t db_int(sqlite3 *db, const char *sql)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -713,7 +659,7 @@ static void test_disk_full_backlog(void **state)
 	/* A real write failure: the database may not grow any more. */
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64, db_int(db, "PRAGMA page_count"));
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	log_reset();
+	tb_log_capture_clear();
 	for (s = 4; s < 100; s++) {
 		rc = append_n(f, s, 1, 3000);
 		assert_true(rc == 0 || rc == 1);
@@ -733,16 +679,16 @@ static void test_disk_full_backlog(void **state)
 	assert_int_equal(tb_journal_flush(f->j), 20);
 	assert_int_equal(append_n(f, first_waiting + 19, 1, 3000), -EINVAL);
 	/* One ERROR for the whole outage, with the seq and SQLite's reason. */
-	assert_int_equal(g_log_errors, 1);
-	assert_int_equal(log_count("cannot write event seq"), 1);
+	assert_int_equal(tb_log_capture_lines(LOGL_ERROR), 1);
+	assert_int_equal(tb_log_capture_count("cannot write event seq"), 1);
 	{
 		char want[128];
 
 		snprintf(want, sizeof(want), "seq %" PRIu64 ": database or disk is full; events wait in memory (backlog)",
 			 first_waiting);
-		assert_int_equal(log_count(want), 1);
+		assert_int_equal(tb_log_capture_count(want), 1);
 	}
-	assert_int_equal(log_count("events wait in memory"), 1);
+	assert_int_equal(tb_log_capture_count("events wait in memory"), 1);
 
 	/* Read gives the stored events, then the waiting ones. */
 	memset(&c, 0, sizeof(c));
@@ -764,8 +710,8 @@ static void test_disk_full_backlog(void **state)
 	assert_int_equal(append_n(f, first_waiting + 20, 1, 3000), 0);
 	assert_int_equal(stats->backlog, 0);
 	assert_int_equal(stats->appended, first_waiting + 20);
-	assert_int_equal(g_log_errors, 1);
-	assert_int_equal(log_count("writing again, 20 events from memory stored"), 1);
+	assert_int_equal(tb_log_capture_lines(LOGL_ERROR), 1);
+	assert_int_equal(tb_log_capture_count("writing again, 20 events from memory stored"), 1);
 	assert_int_equal(db_int(db, "SELECT count(*) FROM events"), first_waiting + 20);
 	tb_journal_destroy(&f->j);
 
@@ -807,11 +753,11 @@ static void test_close_flushes_backlog(void **state)
 	db = tb_journal_db(f->j);
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64, db_int(db, "PRAGMA page_count"));
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	log_reset();
+	tb_log_capture_clear();
 	assert_int_equal(append_n(f, 3, 1, 5000), 1);
 	assert_int_equal(append_n(f, 4, 1, 5000), 1);
 	tb_journal_destroy(&f->j);
-	assert_int_equal(log_count("closing with 2 events not written (seq 3 to 4)"), 1);
+	assert_int_equal(tb_log_capture_count("closing with 2 events not written (seq 3 to 4)"), 1);
 }
 
 /* The backlog has a limit; past it events are lost to the journal. */
@@ -822,7 +768,7 @@ static void test_backlog_full(void **state)
 	sqlite3 *db;
 	uint8_t b[1] = { 0 };
 	uint64_t s;
-	double t;
+	int64_t t;
 
 	f->cfg.shared_lock = true;	/* a second connection is to take the lock */
 	jopen(f);
@@ -836,27 +782,27 @@ static void test_backlog_full(void **state)
 
 		assert_int_equal(sqlite3_open(f->db_path, &other), SQLITE_OK);
 		assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-		log_reset();
-		t = now_s();
+		tb_log_capture_clear();
+		t = tb_now_us();
 		for (s = 1; s <= TB_JOURNAL_BACKLOG_MAX; s++)
 			assert_int_equal(tb_journal_append(f->j, s, T0_US, "status", "lvs-1", b, 1), 1);
 		print_message("backlog: %.2f us per append while the database is locked\n",
-			      (now_s() - t) * 1e6 / TB_JOURNAL_BACKLOG_MAX);
+			      (double)(tb_now_us() - t) / TB_JOURNAL_BACKLOG_MAX);
 		assert_int_equal(tb_journal_append(f->j, s, T0_US, "status", "lvs-1", b, 1), -ENOSPC);
 		assert_int_equal(tb_journal_append(f->j, s + 1, T0_US, "status", "lvs-1", b, 1), -ENOSPC);
 		assert_int_equal(stats->lost, 2);
 		assert_int_equal(stats->backlog, TB_JOURNAL_BACKLOG_MAX);
 		assert_int_equal(tb_journal_last_seq(f->j), TB_JOURNAL_BACKLOG_MAX);
-		assert_int_equal(log_count("no room for more"), 1);
-		assert_int_equal(g_log_errors, 2);	/* the failure, the loss */
+		assert_int_equal(tb_log_capture_count("no room for more"), 1);
+		assert_int_equal(tb_log_capture_lines(LOGL_ERROR), 2);	/* the failure, the loss */
 		assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_close(other), SQLITE_OK);
 	}
 	/* A lost seq is not used again. */
 	assert_int_equal(tb_journal_append(f->j, s + 1, T0_US, "status", "lvs-1", b, 1), -EINVAL);
-	t = now_s();
+	t = tb_now_us();
 	assert_int_equal(tb_journal_flush(f->j), 0);
-	print_message("backlog: %u events written in %.3f s\n", TB_JOURNAL_BACKLOG_MAX, now_s() - t);
+	print_message("backlog: %u events written in %.3f s\n", TB_JOURNAL_BACKLOG_MAX, (tb_now_us() - t) / 1e6);
 	assert_int_equal(db_int(db, "SELECT count(*) FROM events"), TB_JOURNAL_BACKLOG_MAX);
 	assert_int_equal(tb_journal_append(f->j, s + 2, T0_US, "status", "lvs-1", b, 1), 0);
 	sqlite3_busy_timeout(db, 100);
@@ -967,11 +913,11 @@ static void test_seq_mark_after_kill(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status));
 
-	log_reset();
+	tb_log_capture_clear();
 	jopen(f);
 	assert_int_equal(tb_journal_last_seq(f->j), waiting[0] - 1);	/* what the database holds */
 	assert_int_equal(tb_journal_next_seq(f->j), waiting[1] + 1);	/* never a seq handed out */
-	assert_int_equal(log_count("were published but never stored"), 1);
+	assert_int_equal(tb_log_capture_count("were published but never stored"), 1);
 	memset(&ls, 0, sizeof(ls));
 	assert_int_equal(tb_journal_take_lost(f->j, lost_seen_cb, &ls), 1);
 	assert_int_equal(ls.first[0], waiting[0]);
@@ -1014,9 +960,9 @@ static void test_seq_mark_foreign(void **state)
 	assert_non_null(fp);
 	assert_int_equal(fputs("TBSEQ001 not a seq at all", fp) >= 0, 1);
 	fclose(fp);
-	log_reset();
+	tb_log_capture_clear();
 	jopen(f);
-	assert_int_equal(log_count("does not hold a seq mark"), 1);
+	assert_int_equal(tb_log_capture_count("does not hold a seq mark"), 1);
 	assert_int_equal(tb_journal_next_seq(f->j), 4);
 	tb_journal_destroy(&f->j);
 	assert_int_equal(unlink(path), 0);
@@ -1127,19 +1073,19 @@ static void test_append_speed(void **state)
 {
 	struct fixture *f = *state;
 	const unsigned n = 5000, n_full = 200;
-	double t;
+	int64_t t;
 
 	jopen(f);
-	t = now_s();
+	t = tb_now_us();
 	assert_int_equal(append_n(f, 1, n, 200), 0);
-	print_message("append: %.1f us per event (200-byte body, synchronous=NORMAL)\n", (now_s() - t) * 1e6 / n);
+	print_message("append: %.1f us per event (200-byte body, synchronous=NORMAL)\n", (double)(tb_now_us() - t) / n);
 	tb_journal_destroy(&f->j);
 
 	f->cfg.sync_full = true;
 	jopen(f);
-	t = now_s();
+	t = tb_now_us();
 	assert_int_equal(append_n(f, n + 1, n_full, 200), 0);
-	print_message("append: %.1f us per event (200-byte body, synchronous=FULL)\n", (now_s() - t) * 1e6 / n_full);
+	print_message("append: %.1f us per event (200-byte body, synchronous=FULL)\n", (double)(tb_now_us() - t) / n_full);
 }
 
 static void test_null_handles(void **state)
@@ -1190,15 +1136,14 @@ int main(void)
 	int rc;
 
 	tb_logging_init(log_ctx);
-	/* Everything the journal logs, at every level, lands in g_log. */
-	t = log_target_create();
-	assert_non_null(t);
-	t->output = log_capture;
-	log_set_all_filter(t, 1);
+	/* What the journal logs at INFO and above; every line at every level
+	 * is checked for a body. */
+	t = tb_log_capture_start(LOGL_INFO);
 	log_set_category_filter(t, DJOURNAL, 1, LOGL_DEBUG);
-	log_add_target(t);
+	tb_log_capture_watch("Nordmann");
 
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	log_fini();
 	talloc_free(log_ctx);
 	return rc;
 }
