@@ -760,6 +760,30 @@ static void test_close_flushes_backlog(void **state)
 	assert_int_equal(tb_log_capture_count("closing with 2 events not written (seq 3 to 4)"), 1);
 }
 
+/* SQLITE_BUSY, another real write failure: the journal is opened shared
+ * and a second connection, returned for unlock_journal(), holds its write
+ * lock. The journal's busy timeout is 0 so that no append waits. */
+static sqlite3 *open_locked(struct fixture *f)
+{
+	sqlite3 *other;
+
+	f->cfg.shared_lock = true;	/* a second connection is to take the lock */
+	jopen(f);
+	sqlite3_busy_timeout(tb_journal_db(f->j), 0);
+	assert_int_equal(sqlite3_open(f->db_path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	return other;
+}
+
+/* The second connection lets go; the journal's busy timeout is its own
+ * (100 ms) again. */
+static void unlock_journal(struct fixture *f, sqlite3 *other)
+{
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(other), SQLITE_OK);
+	sqlite3_busy_timeout(tb_journal_db(f->j), 100);
+}
+
 /* The backlog has a limit; past it events are lost to the journal. */
 static void test_backlog_full(void **state)
 {
@@ -770,18 +794,11 @@ static void test_backlog_full(void **state)
 	uint64_t s;
 	int64_t t;
 
-	f->cfg.shared_lock = true;	/* a second connection is to take the lock */
-	jopen(f);
-	db = tb_journal_db(f->j);
-	stats = tb_journal_stats(f->j);
-	/* SQLITE_BUSY, another real failure: a second connection holds the
-	 * write lock. Use a zero busy timeout so this test does not wait. */
-	sqlite3_busy_timeout(db, 0);
 	{
-		sqlite3 *other;
+		sqlite3 *other = open_locked(f);
 
-		assert_int_equal(sqlite3_open(f->db_path, &other), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+		db = tb_journal_db(f->j);
+		stats = tb_journal_stats(f->j);
 		tb_log_capture_clear();
 		t = tb_now_us();
 		for (s = 1; s <= TB_JOURNAL_BACKLOG_MAX; s++)
@@ -795,8 +812,7 @@ static void test_backlog_full(void **state)
 		assert_int_equal(tb_journal_last_seq(f->j), TB_JOURNAL_BACKLOG_MAX);
 		assert_int_equal(tb_log_capture_count("no room for more"), 1);
 		assert_int_equal(tb_log_capture_lines(LOGL_ERROR), 2);	/* the failure, the loss */
-		assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_close(other), SQLITE_OK);
+		unlock_journal(f, other);
 	}
 	/* A lost seq is not used again. */
 	assert_int_equal(tb_journal_append(f->j, s + 1, T0_US, "status", "lvs-1", b, 1), -EINVAL);
@@ -805,7 +821,6 @@ static void test_backlog_full(void **state)
 	print_message("backlog: %u events written in %.3f s\n", TB_JOURNAL_BACKLOG_MAX, (tb_now_us() - t) / 1e6);
 	assert_int_equal(db_int(db, "SELECT count(*) FROM events"), TB_JOURNAL_BACKLOG_MAX);
 	assert_int_equal(tb_journal_append(f->j, s + 2, T0_US, "status", "lvs-1", b, 1), 0);
-	sqlite3_busy_timeout(db, 100);
 }
 
 /* The backlog is bounded in bytes too: big events stop far below the
@@ -815,17 +830,11 @@ static void test_backlog_bytes(void **state)
 	struct fixture *f = *state;
 	const struct tb_journal_stats *stats;
 	static uint8_t big[60000];
-	sqlite3 *db, *other;
+	sqlite3 *other = open_locked(f);
 	uint64_t s;
 	int rc;
 
-	f->cfg.shared_lock = true;
-	jopen(f);
-	db = tb_journal_db(f->j);
 	stats = tb_journal_stats(f->j);
-	sqlite3_busy_timeout(db, 0);
-	assert_int_equal(sqlite3_open(f->db_path, &other), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	for (s = 1; (rc = tb_journal_append(f->j, s, T0_US, "text", "lvs-1", big, sizeof(big))) == 1; s++)
 		assert_true(s < 2000);
 	assert_int_equal(rc, -ENOSPC);
@@ -833,9 +842,7 @@ static void test_backlog_bytes(void **state)
 	assert_true(stats->backlog_bytes > TB_JOURNAL_BACKLOG_MAX_BYTES - sizeof(big) - 4096);
 	assert_int_equal(stats->backlog, s - 1);
 	assert_int_equal(stats->lost, 1);
-	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_close(other), SQLITE_OK);
-	sqlite3_busy_timeout(db, 100);
+	unlock_journal(f, other);
 	assert_int_equal(tb_journal_flush(f->j), 0);
 	assert_int_equal(stats->backlog_bytes, 0);
 }
@@ -982,16 +989,11 @@ static void test_lost_at_run_time(void **state)
 	uint8_t b[1] = { 0 };
 	uint64_t s;
 
-	f->cfg.shared_lock = true;
-	jopen(f);
-	db = tb_journal_db(f->j);
-	stats = tb_journal_stats(f->j);
-	sqlite3_busy_timeout(db, 0);
 	{
-		sqlite3 *other;
+		sqlite3 *other = open_locked(f);
 
-		assert_int_equal(sqlite3_open(f->db_path, &other), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+		db = tb_journal_db(f->j);
+		stats = tb_journal_stats(f->j);
 		for (s = 1; s <= TB_JOURNAL_BACKLOG_MAX; s++)
 			assert_int_equal(tb_journal_append(f->j, s, T0_US, "status", "lvs-1", b, 1), 1);
 		for (; s <= TB_JOURNAL_BACKLOG_MAX + 5; s++)
@@ -1003,10 +1005,8 @@ static void test_lost_at_run_time(void **state)
 		assert_int_equal(ls.first[0], TB_JOURNAL_BACKLOG_MAX + 1);
 		assert_int_equal(ls.last[0], TB_JOURNAL_BACKLOG_MAX + 5);
 		assert_int_equal(stats->lost_ranges, 1);
-		assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_close(other), SQLITE_OK);
+		unlock_journal(f, other);
 	}
-	sqlite3_busy_timeout(db, 100);
 	assert_int_equal(tb_journal_flush(f->j), 0);
 	assert_int_equal(db_int(db, "SELECT count(*) FROM lost"), 1);
 	memset(&ls, 0, sizeof(ls));
