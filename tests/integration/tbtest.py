@@ -20,8 +20,18 @@ import subprocess
 import sys
 import threading
 import time
+import unittest
 
 import zmq
+
+
+def main(test_globals):
+    """Run the calling test script as ctest does (SCRIPT BUILD_DIR SOURCE_DIR),
+    after setting its globals BUILD, SOURCE and pb (the generated protobuf
+    module)."""
+    build = sys.argv[1]
+    test_globals.update(BUILD=build, SOURCE=sys.argv[2], pb=load_pb2(build))
+    unittest.main(argv=sys.argv[:1], verbosity=2)
 
 
 def free_port():
@@ -49,6 +59,22 @@ def write_keypair(base):
     with open(base + ".pub", "w") as f:
         f.write(f"#   ZeroMQ CURVE Public Certificate\nmetadata\ncurve\n    public-key = \"{pub}\"\n")
     return pub, sec
+
+
+def write_config(d, bridge_id, vty_port, radios, level="info"):
+    """d/bridge.cfg for a plain bridge (no CURVE) that keeps everything in
+    d: ipc://d/events, ipc://d/commands, state in d/var; logging to stderr
+    at level with no colours (Daemon reads it), the VTY on vty_port. radios:
+    the config lines after the bridge node. Returns the file's path."""
+    cfg = ["log stderr", f" logging level all {level}", " logging color 0",
+           "line vty", f" bind 127.0.0.1 {vty_port}",
+           "bridge", f" id {bridge_id}",
+           f" events bind ipc://{d}/events", f" commands bind ipc://{d}/commands",
+           f" state-dir {d}/var"] + radios
+    path = os.path.join(d, "bridge.cfg")
+    with open(path, "w") as f:
+        f.write("\n".join(cfg) + "\n")
+    return path
 
 
 class LogReader(threading.Thread):

@@ -25,7 +25,6 @@ import json
 import os
 import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -83,16 +82,9 @@ class SeqTest(unittest.TestCase):
         self.vty_port = tbtest.free_port()
         with open(os.path.join(self.dir, "fast.scn"), "w") as f:
             f.write(SCENARIO)
-        cfg = ["log stderr", " logging level all notice", " logging color 0",
-               "line vty", f" bind 127.0.0.1 {self.vty_port}",
-               "bridge", " id seq-test",
-               f" events bind ipc://{self.dir}/events", f" commands bind ipc://{self.dir}/commands",
-               f" state-dir {self.dir}/var",
-               "radio amb-1", " transport sim", " sim-identity 02420001600003001",
-               f" simulate {self.dir}/fast.scn"]
-        self.cfg = os.path.join(self.dir, "bridge.cfg")
-        with open(self.cfg, "w") as f:
-            f.write("\n".join(cfg) + "\n")
+        self.cfg = tbtest.write_config(self.dir, "seq-test", self.vty_port,
+                                       ["radio amb-1", " transport sim", " sim-identity 02420001600003001",
+                                        f" simulate {self.dir}/fast.scn"], level="notice")
         self.ctx = zmq.Context()
         self.daemon = None
 
@@ -229,12 +221,5 @@ class SeqTest(unittest.TestCase):
         self.daemon.stop()
 
 
-def main():
-    global BUILD, SOURCE, pb
-    BUILD, SOURCE = sys.argv[1], sys.argv[2]
-    pb = tbtest.load_pb2(BUILD)
-    unittest.main(argv=sys.argv[:1], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    tbtest.main(globals())

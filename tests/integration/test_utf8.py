@@ -49,15 +49,8 @@ class Utf8Test(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="tb-utf8-")
         vty_port = tbtest.free_port()
-        cfg = ["log stderr", " logging level all info", " logging color 0",
-               "line vty", f" bind 127.0.0.1 {vty_port}",
-               "bridge", " id utf8-test",
-               f" events bind ipc://{cls.dir}/events", f" commands bind ipc://{cls.dir}/commands",
-               f" state-dir {cls.dir}/var",
-               "radio nurse-1", " transport sim", " sim-identity 02420001600002001"]
-        path = os.path.join(cls.dir, "bridge.cfg")
-        with open(path, "w") as f:
-            f.write("\n".join(cfg) + "\n")
+        path = tbtest.write_config(cls.dir, "utf8-test", vty_port,
+                                   ["radio nurse-1", " transport sim", " sim-identity 02420001600002001"])
         cls.daemon = tbtest.Daemon(BUILD, path, vty_port)
         cls.daemon.start(online=1)
         cls.ctx = zmq.Context()
@@ -104,12 +97,5 @@ class Utf8Test(unittest.TestCase):
         self.assertNotIn("\ufffdnurse", self.daemon.log.text())
 
 
-def main():
-    global BUILD, SOURCE, pb
-    BUILD, SOURCE = sys.argv[1], sys.argv[2]
-    pb = tbtest.load_pb2(BUILD)
-    unittest.main(argv=sys.argv[:1], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    tbtest.main(globals())
