@@ -107,19 +107,22 @@ class LogReader(threading.Thread):
 
 
 class Daemon:
-    """tetra-bridged running a config file, its stderr collected."""
+    """tetra-bridged running a config file, its stderr collected;
+    preexec_fn (if given) runs in the child before it becomes the daemon."""
 
-    def __init__(self, build, cfg_path, vty_port):
+    def __init__(self, build, cfg_path, vty_port, preexec_fn=None):
         self.binary = os.path.join(build, "bridge", "tetra-bridged")
         self.cfg_path = cfg_path
         self.vty_port = vty_port
+        self.preexec_fn = preexec_fn
         self.proc = None
         self.log = None
 
     def start(self, online=0):
         """Start; return once `online` radios said they are online."""
         self.proc = subprocess.Popen([self.binary, "-c", self.cfg_path], stderr=subprocess.PIPE,
-                                     stdout=subprocess.DEVNULL, text=True, errors="replace")
+                                     stdout=subprocess.DEVNULL, text=True, errors="replace",
+                                     preexec_fn=self.preexec_fn)
         self.log = LogReader(self.proc.stderr)
         self.log.start()
         self.log.wait_for(lambda ls: "<EOF>\n" in ls or any("running, bridge id" in l for l in ls))

@@ -53,24 +53,10 @@ class Bridge(tbtest.Daemon):
     """tetra-bridged whose files may not grow past a limit."""
 
     def __init__(self, build, cfg_path, vty_port, fsize_limit=None):
-        super().__init__(build, cfg_path, vty_port)
-        self.fsize_limit = fsize_limit
-
-    def start(self, online=0):
-        limit = self.fsize_limit
-
         def preexec():
-            if limit is not None:
-                resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
-        self.proc = subprocess.Popen([self.binary, "-c", self.cfg_path], stderr=subprocess.PIPE,
-                                     stdout=subprocess.DEVNULL, text=True, errors="replace",
-                                     preexec_fn=preexec)
-        self.log = tbtest.LogReader(self.proc.stderr)
-        self.log.start()
-        self.log.wait_for(lambda ls: "<EOF>\n" in ls or any("running, bridge id" in l for l in ls))
-        assert self.proc.poll() is None, "tetra-bridged did not start:\n" + self.log.text()
-        if online:
-            self.log.wait_for(lambda ls: sum(l.rstrip().endswith("online") for l in ls) >= online)
+            if fsize_limit is not None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (fsize_limit, resource.RLIM_INFINITY))
+        super().__init__(build, cfg_path, vty_port, preexec)
 
     def disk_back(self):
         resource.prlimit(self.proc.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
