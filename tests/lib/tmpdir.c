@@ -19,6 +19,27 @@ char *tb_tmpdir_make(char *dir, size_t size, const char *name)
 	return mkdtemp(dir);
 }
 
+const char *tb_tmpdir_write(const char *dir, const char *name, const void *data, size_t len)
+{
+	static char path[512];
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f;
+
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	f = fopen(path, "w");
+	if (!f)
+		return NULL;
+	if (fwrite(data, 1, len, f) != len) {
+		fclose(f);
+		errno = EIO;
+		return NULL;
+	}
+	return fclose(f) == 0 ? path : NULL;
+}
+
 /* nftw() passes no user data: the first error of the walk in progress. */
 static int g_first_error;
 

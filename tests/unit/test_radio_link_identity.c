@@ -69,19 +69,6 @@ static void prim_cb(struct tb_radio_link *rl, const struct tetra_prim *p, void *
 	}
 }
 
-static const char *write_scenario(const char *name, const char *text)
-{
-	static char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
-
 /* A link to a simulated terminal whose own identity is tsi, started and
  * online (at most 2 s of fake time). */
 static struct tb_radio_link *online_link(const char *tsi, const char *scenario, struct rec *r)
@@ -166,13 +153,15 @@ static void test_unsolicited_after_online(void **state)
  * answer; with `match identity` the terminal is still this radio's. */
 static void test_unsolicited_during_init(void **state)
 {
-	const char *scn = write_scenario("cnumf.scn", "+CNUMF: 6," TSI_B "\nwait 3600000\n");
+	static const char text[] = "+CNUMF: 6," TSI_B "\nwait 3600000\n";
+	const char *scn = tb_tmpdir_write(g_dir, "cnumf.scn", text, sizeof(text) - 1);
 	static const struct tb_radio_link_callbacks cbs = { .prim = prim_cb };
 	struct tetra_identity want;
 	struct tb_radio_link *rl;
 	struct tb_transport *t;
 	struct rec r;
 
+	assert_non_null(scn);
 	assert_int_equal(tetra_identity_parse(TSI_A, strlen(TSI_A), TETRA_ID_TSI, &want), 0);
 	t = tb_transport_sim_alloc(g_ctx, TSI_A, scn);
 	assert_non_null(t);

@@ -18,19 +18,6 @@
 
 static char g_dir[64];
 
-static const char *write_file(const char *name, const char *text, size_t len)
-{
-	static char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fwrite(text, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-	return path;
-}
-
 static void discard(const uint8_t *buf, size_t len, void *data)
 {
 }
@@ -38,11 +25,12 @@ static void discard(const uint8_t *buf, size_t len, void *data)
 /* The check says what loading says: the same result, line and reason. */
 static void expect(const char *text, size_t len, int want_rc, unsigned want_line, const char *want_why)
 {
-	const char *p = write_file("t.scn", text, len);
+	const char *p = tb_tmpdir_write(g_dir, "t.scn", text, len);
 	struct tb_sim_terminal *s = tb_sim_alloc(NULL, "02420001600001001", discard, NULL);
 	char why[128] = "";
 	unsigned line = 99, load_line = 99;
 
+	assert_non_null(p);
 	assert_non_null(s);
 	assert_int_equal(tb_sim_check_scenario(p, &line, why, sizeof(why)), want_rc);
 	assert_int_equal(line, want_line);

@@ -63,14 +63,9 @@ static void capture_reset(struct capture *c)
 
 static const char *write_file(const char *name, const char *text)
 {
-	static char path[128];
-	FILE *f;
+	const char *path = tb_tmpdir_write(g_dir, name, text, strlen(text));
 
-	snprintf(path, sizeof(path), "%s/%s", g_dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	assert_non_null(path);
 	return path;
 }
 
