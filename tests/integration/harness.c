@@ -12,10 +12,10 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "ipc/pb_utf8.h"
 #include "tests/lib/child.h"
 #include "tests/lib/loop.h"
 #include "tests/lib/tmpdir.h"
+#include "tests/lib/zmq_watch.h"
 
 static long long now_ms(void)
 {
@@ -182,31 +182,7 @@ void *h_sub_open(void *zctx, const char *endpoint)
 
 Tetrabridge__V1__Event *h_sub_recv(void *sub, char *topic, size_t tsize, int timeout_ms)
 {
-	zmq_pollitem_t item = { .socket = sub, .events = ZMQ_POLLIN };
-	zmq_msg_t t, m;
-	Tetrabridge__V1__Event *ev;
-	int more = 0;
-	size_t more_len = sizeof(more);
-
-	if (zmq_poll(&item, 1, timeout_ms) <= 0)
-		return NULL;
-	zmq_msg_init(&t);
-	zmq_msg_init(&m);
-	zmq_msg_recv(&t, sub, 0);
-	zmq_getsockopt(sub, ZMQ_RCVMORE, &more, &more_len);
-	if (!more)
-		abort();	/* every event is two frames */
-	zmq_msg_recv(&m, sub, 0);
-	snprintf(topic, tsize, "%.*s", (int)zmq_msg_size(&t), (const char *)zmq_msg_data(&t));
-	ev = tetrabridge__v1__event__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
-	/* Every string of every event a test sees must be UTF-8 (ipc/pb_utf8.h). */
-	if (ev && tb_pb_invalid_utf8(&ev->base)) {
-		fprintf(stderr, "event with a string that is not UTF-8: %s\n", tb_pb_invalid_utf8(&ev->base));
-		abort();
-	}
-	zmq_msg_close(&t);
-	zmq_msg_close(&m);
-	return ev;
+	return tb_zmq_recv_event(sub, topic, tsize, timeout_ms);
 }
 
 void h_write_file(const char *path, const char *content)

@@ -13,20 +13,18 @@
 
 #include "codecs/bitio.h"
 #include "codecs/callout.h"
+#include "tests/lib/rng.h"
 
-static uint64_t rng_state = 0xD1B54A32D192ED03ull;
+static struct tb_rng g_rng = { 0xD1B54A32D192ED03ull };
 
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1Dull;
+	return tb_rng_next(&g_rng);
 }
 
 static unsigned rndn(unsigned n)
 {
-	return (unsigned)(rnd() % n);
+	return tb_rng_below(&g_rng, n);
 }
 
 /* Decode from a heap copy of exactly ceil(bit_len / 8) bytes. */

@@ -15,25 +15,22 @@
 
 #include "codecs/bitio.h"
 #include "codecs/lip.h"
+#include "tests/lib/rng.h"
 
 #define LON_UNIT (360.0 / 33554432.0)
 #define LAT_UNIT (180.0 / 16777216.0)
 #define EPS5 0.5e-5	/* "equal to 5 decimals" */
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static struct tb_rng g_rng = { 0x9E3779B97F4A7C15ull };
 
 static uint64_t rnd(void)
 {
-	/* xorshift64*: deterministic, so a failure reproduces */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1Dull;
+	return tb_rng_next(&g_rng);
 }
 
 static unsigned rndn(unsigned n)
 {
-	return (unsigned)(rnd() % n);
+	return tb_rng_below(&g_rng, n);
 }
 
 static size_t unhex(const char *hex, uint8_t *out)

@@ -17,6 +17,7 @@
 #include "codecs/sds_encode.h"
 #include "codecs/sds_tl.h"
 #include "codecs/text.h"
+#include "tests/lib/rng.h"
 
 static char *hex_of(const struct tetra_sds_pdu *pdu)
 {
@@ -181,12 +182,11 @@ static void test_text_errors(void **state)
 
 /* ---- round trips --------------------------------------------------------- */
 
-static unsigned rng_state = 1;
+static struct tb_rng g_rng = { 1 };
 
 static unsigned rnd(unsigned n)
 {
-	rng_state = rng_state * 1103515245u + 12345u;
-	return (rng_state >> 8) % n;
+	return tb_rng_below(&g_rng, n);
 }
 
 static const char *const latin[] = { "\xC3\xA6", "\xC3\xB8", "\xC3\xA5", "\xC3\x86", "\xC3\x98", "\xC3\x85" };

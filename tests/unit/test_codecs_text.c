@@ -14,6 +14,7 @@
 
 #include "codecs/charset_tables.h"
 #include "codecs/text.h"
+#include "tests/lib/rng.h"
 
 #define NORSK "\xC3\xA6\xC3\xB8\xC3\xA5 \xC3\x86\xC3\x98\xC3\x85"	/* "æøå ÆØÅ" */
 
@@ -93,13 +94,11 @@ static size_t naive_pack(const uint8_t *septets, size_t n, uint8_t *out)
 	return bytes;
 }
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static struct tb_rng g_rng = { 0x9E3779B97F4A7C15ull };
+
 static uint32_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 11);
+	return (uint32_t)(tb_rng_next(&g_rng) >> 32);
 }
 
 static void assert_decodes(uint8_t coding, const uint8_t *d, size_t bits,

@@ -27,6 +27,7 @@
 #include "ipc/command_server.h"
 #include "ipc/security.h"
 #include "ipc/tetra_bridge.pb-c.h"
+#include "tests/lib/zmq_watch.h"
 #include "tests/lib/tmpdir.h"
 
 #define GUARD_S		30	/* a wait that takes longer has failed */
@@ -99,36 +100,22 @@ static void tick_cb(void *data)
 		osmo_timer_del(&g_tick);					\
 	} while (0)
 
-/* A client socket watched by the loop, so that osmo_select_main(0) wakes up
- * when it has something. Reading ZMQ_EVENTS resets its edge-triggered fd. */
+/* A client socket watched by the loop (tests/lib/zmq_watch.h), so that
+ * osmo_select_main(0) wakes up when it has something. */
 struct client {
-	struct osmo_fd ofd;
+	struct tb_zmq_watch *w;
 	void *sock;
 	bool delim;	/* DEALER that sends (and gets back) an empty delimiter */
 };
 
-static int client_cb(struct osmo_fd *ofd, unsigned int what)
-{
-	struct client *c = ofd->data;
-	int ev;
-	size_t len = sizeof(ev);
-
-	zmq_getsockopt(c->sock, ZMQ_EVENTS, &ev, &len);
-	return 0;
-}
-
 static struct client *client_watch(struct fixture *f, void *sock, bool delim)
 {
 	struct client *c = talloc_zero(f->ctx, struct client);
-	int fd, linger = 0;
-	size_t len = sizeof(fd);
 
+	assert_non_null(c);
+	c->w = tb_zmq_watch_new(c, sock);
 	c->sock = sock;
 	c->delim = delim;
-	assert_int_equal(zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger)), 0);
-	assert_int_equal(zmq_getsockopt(sock, ZMQ_FD, &fd, &len), 0);
-	osmo_fd_setup(&c->ofd, fd, OSMO_FD_READ, client_cb, c, 0);
-	assert_int_equal(osmo_fd_register(&c->ofd), 0);
 	return c;
 }
 
@@ -157,15 +144,8 @@ static struct client *lazy_client(struct fixture *f, const char *endpoint)
 
 static void client_close(struct client *c)
 {
-	osmo_fd_unregister(&c->ofd);
-	zmq_close(c->sock);
+	tb_zmq_watch_destroy(&c->w);
 	talloc_free(c);
-}
-
-static bool readable(void *sock)
-{
-	zmq_pollitem_t it = { .socket = sock, .events = ZMQ_POLLIN };
-	return zmq_poll(&it, 1, 0) == 1;
 }
 
 /* ---- commands and replies ----------------------------------------------- */
@@ -219,13 +199,13 @@ static Tetrabridge__V1__Reply *expect_reply(struct client *c, bool delim, uint64
 {
 	Tetrabridge__V1__Reply *r;
 
-	LOOP_UNTIL(readable(c->sock));
+	LOOP_UNTIL(tb_zmq_readable(c->sock));
 	r = take_reply(c, delim);
 	assert_non_null(r);
 	if (r->request_id != request_id || r->code != code)
 		fail_msg("reply: request_id %" PRIu64 " code %d ('%s'), expected %" PRIu64 " code %d",
 			 r->request_id, r->code, r->error, request_id, code);
-	assert_false(readable(c->sock));
+	assert_false(tb_zmq_readable(c->sock));
 	return r;
 }
 
@@ -512,13 +492,13 @@ static void test_clients(void **state)
 	for (uint64_t id = 10; id < 20; id++) {
 		Tetrabridge__V1__Reply *r;
 
-		LOOP_UNTIL(readable(dealer->sock));
+		LOOP_UNTIL(tb_zmq_readable(dealer->sock));
 		r = take_reply(dealer, false);
 		assert_int_equal(r->request_id, id);
 		assert_int_equal(r->queued->message_id, 7000 + id);
 		tetrabridge__v1__reply__free_unpacked(r, NULL);
 	}
-	assert_false(readable(dealer->sock));
+	assert_false(tb_zmq_readable(dealer->sock));
 
 	/* a handler failure is passed on as it is */
 	{
@@ -619,7 +599,7 @@ static void test_errors(void **state)
 		assert_int_equal(zmq_send(dealer->sock, "x", 1, ZMQ_SNDMORE), 1);
 	assert_int_equal(zmq_send(dealer->sock, "", 0, ZMQ_SNDMORE), 0);
 	assert_int_equal(zmq_send(dealer->sock, buf, len, 0), (int)len);
-	LOOP_UNTIL(readable(dealer->sock));
+	LOOP_UNTIL(tb_zmq_readable(dealer->sock));
 	for (unsigned i = 0; i < 14; i++) {
 		char x[2];
 		assert_int_equal(zmq_recv(dealer->sock, x, sizeof(x), ZMQ_DONTWAIT), 1);
@@ -754,7 +734,7 @@ static void test_flood(void **state)
 	assert_int_equal(tb_command_server_stats(f->cs)->commands, FLOOD_N);
 	assert_int_equal(tb_command_server_stats(f->cs)->replies, FLOOD_N);
 	assert_int_equal(tb_command_server_stats(f->cs)->reply_drops, 0);
-	assert_false(readable(dealer->sock));
+	assert_false(tb_zmq_readable(dealer->sock));
 
 	cmd_list_radios(&cmd, &lr, 424242);
 	send_cmd(dealer, &cmd);
@@ -784,7 +764,7 @@ static void test_batches(void **state)
 	while (received < BATCH_N) {
 		Tetrabridge__V1__Reply *r;
 
-		LOOP_UNTIL(readable(dealer->sock));
+		LOOP_UNTIL(tb_zmq_readable(dealer->sock));
 		while ((r = take_reply(dealer, false))) {
 			assert_int_equal(r->request_id, ++received);
 			tetrabridge__v1__reply__free_unpacked(r, NULL);
@@ -884,7 +864,7 @@ static void test_curve_roles(void **state)
 	cmd_list_radios(&cmd, &lr, 4);
 	send_cmd(intruder, &cmd);
 	LOOP_UNTIL(tb_security_refused(env.sec) >= 1);
-	assert_false(readable(intruder->sock));
+	assert_false(tb_zmq_readable(intruder->sock));
 	assert_int_equal(tb_command_server_stats(f->cs)->commands, commands);
 	assert_int_equal(tb_security_admitted(env.sec), 2);
 	client_close(intruder);
@@ -944,7 +924,7 @@ static void test_too_large(void **state)
 	assert_int_equal(tb_command_server_stats(f->cs)->commands, 2);
 
 	send_raw(dealer, big, TB_COMMAND_MAX_MESSAGE + 1);
-	LOOP_UNTIL(readable(mon_sock));		/* the bridge hung up */
+	LOOP_UNTIL(tb_zmq_readable(mon_sock));		/* the bridge hung up */
 	zmq_msg_init(&ev);
 	assert_true(zmq_msg_recv(&ev, mon_sock, 0) >= 6);
 	assert_int_equal(*(uint16_t *)zmq_msg_data(&ev), ZMQ_EVENT_DISCONNECTED);
@@ -952,7 +932,7 @@ static void test_too_large(void **state)
 	zmq_msg_init(&ev);
 	assert_true(zmq_msg_recv(&ev, mon_sock, 0) >= 0);	/* the endpoint */
 	zmq_msg_close(&ev);
-	assert_false(readable(dealer->sock));
+	assert_false(tb_zmq_readable(dealer->sock));
 	assert_int_equal(tb_command_server_stats(f->cs)->commands, 2);	/* never arrived */
 
 	/* the same socket connects again and is served */
@@ -990,7 +970,7 @@ static void take_replies(struct client *c, uint64_t first_id, unsigned n, const 
 	for (unsigned i = 0; i < n; i++) {
 		Tetrabridge__V1__Reply *r;
 
-		LOOP_UNTIL(readable(c->sock));
+		LOOP_UNTIL(tb_zmq_readable(c->sock));
 		r = take_reply(c, false);
 		assert_non_null(r);
 		assert_int_equal(r->request_id, first_id + i);
@@ -1163,7 +1143,7 @@ static void test_unread_replies_count(void **state)
 	for (uint64_t n = 0; n < st->replies; n++) {
 		Tetrabridge__V1__Reply *r;
 
-		LOOP_UNTIL(readable(lazy->sock));
+		LOOP_UNTIL(tb_zmq_readable(lazy->sock));
 		r = take_reply(lazy, false);
 		assert_true(r->request_id > last);
 		last = r->request_id;

@@ -31,6 +31,7 @@
 #include "ipc/security.h"
 #include "tests/lib/log_capture.h"
 #include "tests/lib/tmpdir.h"
+#include "tests/lib/zmq_watch.h"
 
 #define GUARD_S		20	/* a wait that takes longer has failed */
 #define LOOP_MAX	100000	/* loop iterations, likewise */
@@ -69,52 +70,6 @@ static void guard_cb(void *data)
 		osmo_timer_del(&g_guard);					\
 	} while (0)
 
-/* A test socket watched by the loop, so that osmo_select_main(0) wakes up
- * when it has something. Reading ZMQ_EVENTS resets its edge-triggered fd. */
-struct watch {
-	struct osmo_fd ofd;
-	void *sock;
-};
-
-static int watch_cb(struct osmo_fd *ofd, unsigned int what)
-{
-	struct watch *w = ofd->data;
-	int ev;
-	size_t len = sizeof(ev);
-
-	zmq_getsockopt(w->sock, ZMQ_EVENTS, &ev, &len);
-	return 0;
-}
-
-static struct watch *watch_new(void *ctx, void *sock)
-{
-	struct watch *w = talloc_zero(ctx, struct watch);
-	int fd;
-	size_t len = sizeof(fd);
-
-	w->sock = sock;
-	assert_int_equal(zmq_getsockopt(sock, ZMQ_FD, &fd, &len), 0);
-	osmo_fd_setup(&w->ofd, fd, OSMO_FD_READ, watch_cb, w, 0);
-	assert_int_equal(osmo_fd_register(&w->ofd), 0);
-	return w;
-}
-
-/* Unwatch and close (linger 0). */
-static void watch_close(struct watch *w)
-{
-	int linger = 0;
-
-	osmo_fd_unregister(&w->ofd);
-	zmq_setsockopt(w->sock, ZMQ_LINGER, &linger, sizeof(linger));
-	zmq_close(w->sock);
-	talloc_free(w);
-}
-
-static bool readable(void *sock)
-{
-	zmq_pollitem_t it = { .socket = sock, .events = ZMQ_POLLIN };
-	return zmq_poll(&it, 1, 0) == 1;
-}
 
 /* ---- fixture ------------------------------------------------------------ */
 
@@ -550,7 +505,7 @@ static void test_endpoint_is_local(void **state)
 
 /* Send a ZAP request of n frames from req and return the reply's status
  * code, with the user id into uid. */
-static void zap_exchange(struct watch *req, const char *const *frames, const size_t *lens, unsigned n,
+static void zap_exchange(struct tb_zmq_watch *req, const char *const *frames, const size_t *lens, unsigned n,
 			 char code[8], char uid[80], char reqid[16])
 {
 	char buf[6][80];
@@ -561,7 +516,7 @@ static void zap_exchange(struct watch *req, const char *const *frames, const siz
 
 	for (i = 0; i < n; i++)
 		assert_true(zmq_send(req->sock, frames[i], lens[i], i + 1 < n ? ZMQ_SNDMORE : 0) >= 0);
-	LOOP_UNTIL(readable(req->sock));
+	LOOP_UNTIL(tb_zmq_readable(req->sock));
 	for (i = 0; i < 6; i++) {
 		sizes[i] = zmq_recv(req->sock, buf[i], sizeof(buf[i]) - 1, ZMQ_DONTWAIT);
 		assert_true(sizes[i] >= 0);
@@ -581,7 +536,7 @@ static void test_zap_direct(void **state)
 {
 	struct fixture *f = *state;
 	struct tb_security *s;
-	struct watch *req;
+	struct tb_zmq_watch *req;
 	char *errmsg = NULL, code[8], uid[80], reqid[16];
 	uint8_t key_a[32], key_c[32];
 	void *sock;
@@ -595,7 +550,7 @@ static void test_zap_direct(void **state)
 	sock = zmq_socket(f->zctx, ZMQ_REQ);
 	assert_non_null(sock);
 	assert_int_equal(zmq_connect(sock, "inproc://zeromq.zap.01"), 0);
-	req = watch_new(f->ctx, sock);
+	req = tb_zmq_watch_new(f->ctx, sock);
 
 	{	/* a listed key */
 		const char *fr[] = { "1.0", "r1", TB_ZAP_DOMAIN, "192.0.2.7", "id", "CURVE", (char *)key_a };
@@ -689,13 +644,13 @@ static void test_zap_direct(void **state)
 	tb_assert_not_logged(f->a.public_key);
 	tb_assert_not_logged(f->c.public_key);
 
-	watch_close(req);
+	tb_zmq_watch_destroy(&req);
 	tb_security_destroy(&s);
 }
 
 /* ---- the ZAP handler with libzmq: CURVE ROUTER and DEALER clients ------- */
 
-static struct watch *curve_dealer(struct fixture *f, const struct tb_curve_keypair *kp, const char *endpoint)
+static struct tb_zmq_watch *curve_dealer(struct fixture *f, const struct tb_curve_keypair *kp, const char *endpoint)
 {
 	void *d = zmq_socket(f->zctx, ZMQ_DEALER);
 
@@ -704,15 +659,15 @@ static struct watch *curve_dealer(struct fixture *f, const struct tb_curve_keypa
 	assert_int_equal(zmq_setsockopt(d, ZMQ_CURVE_PUBLICKEY, kp->public_key, TB_Z85_KEY_LEN), 0);
 	assert_int_equal(zmq_setsockopt(d, ZMQ_CURVE_SECRETKEY, kp->secret_key, TB_Z85_KEY_LEN), 0);
 	assert_int_equal(zmq_connect(d, endpoint), 0);
-	return watch_new(f->ctx, d);
+	return tb_zmq_watch_new(f->ctx, d);
 }
 
 /* Receive [routing id][body] on the ROUTER; check body and User-Id. */
-static void router_expect(struct watch *router, const char *body, const char *user_id, char id[256], int *id_len)
+static void router_expect(struct tb_zmq_watch *router, const char *body, const char *user_id, char id[256], int *id_len)
 {
 	zmq_msg_t m;
 
-	LOOP_UNTIL(readable(router->sock));
+	LOOP_UNTIL(tb_zmq_readable(router->sock));
 	*id_len = zmq_recv(router->sock, id, 256, ZMQ_DONTWAIT);
 	assert_true(*id_len > 0);
 	zmq_msg_init(&m);
@@ -728,7 +683,7 @@ static void test_curve_router(void **state)
 {
 	struct fixture *f = *state;
 	struct tb_security *s;
-	struct watch *router, *da, *db, *dc, *dc2;
+	struct tb_zmq_watch *router, *da, *db, *dc, *dc2;
 	char *errmsg = NULL, id[256], buf[16], last[256], *t;
 	size_t last_len = sizeof(last);
 	int id_len, linger = 0;
@@ -745,7 +700,7 @@ static void test_curve_router(void **state)
 	assert_int_equal(tb_security_apply(NULL, sock), -EINVAL);
 	assert_int_equal(zmq_bind(sock, "tcp://127.0.0.1:*"), 0);
 	assert_int_equal(zmq_getsockopt(sock, ZMQ_LAST_ENDPOINT, last, &last_len), 0);
-	router = watch_new(f->ctx, sock);
+	router = tb_zmq_watch_new(f->ctx, sock);
 
 	/* a listed client: its message arrives with its role and name, and
 	 * the answer gets back */
@@ -755,7 +710,7 @@ static void test_curve_router(void **state)
 	assert_int_equal(tb_security_admitted(s), 1);
 	assert_int_equal(zmq_send(router->sock, id, id_len, ZMQ_SNDMORE), id_len);
 	assert_int_equal(zmq_send(router->sock, "data", 4, 0), 4);
-	LOOP_UNTIL(readable(da->sock));
+	LOOP_UNTIL(tb_zmq_readable(da->sock));
 	assert_int_equal(zmq_recv(da->sock, buf, sizeof(buf), ZMQ_DONTWAIT), 4);
 	assert_memory_equal(buf, "data", 4);
 
@@ -768,10 +723,10 @@ static void test_curve_router(void **state)
 	assert_int_equal(zmq_send(dc->sock, "intruder", 8, ZMQ_DONTWAIT), 8);
 	LOOP_UNTIL(tb_security_refused(s) >= 1);
 	assert_int_equal(tb_security_admitted(s), 2);
-	assert_false(readable(router->sock));
-	assert_false(readable(dc->sock));
+	assert_false(tb_zmq_readable(router->sock));
+	assert_false(tb_zmq_readable(dc->sock));
 	assert_true(tb_log_capture_count("refused a CURVE client with an unknown key from 127.0.0.1") > 0);
-	watch_close(dc);
+	tb_zmq_watch_destroy(&dc);
 
 	/* reload with c listed as admin: a new connection with c is let in,
 	 * a and b (connected before) keep working */
@@ -792,10 +747,10 @@ static void test_curve_router(void **state)
 	tb_assert_not_logged(f->a.public_key);
 	tb_assert_not_logged(f->c.public_key);
 
-	watch_close(da);
-	watch_close(db);
-	watch_close(dc2);
-	watch_close(router);
+	tb_zmq_watch_destroy(&da);
+	tb_zmq_watch_destroy(&db);
+	tb_zmq_watch_destroy(&dc2);
+	tb_zmq_watch_destroy(&router);
 	tb_security_destroy(&s);
 }
 

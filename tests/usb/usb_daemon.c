@@ -17,10 +17,10 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "ipc/pb_utf8.h"
 #include "tests/lib/child.h"
 #include "tests/lib/loop.h"
 #include "tests/lib/text.h"
+#include "tests/lib/zmq_watch.h"
 
 extern char **environ;
 
@@ -369,35 +369,7 @@ void ud_sub_destroy(struct ud_sub **sp)
  * this is tried before every sleep, so no wake-up is missed. */
 static Tetrabridge__V1__Event *sub_try(struct ud_sub *s, char *topic, size_t tsize)
 {
-	zmq_msg_t t, m;
-	Tetrabridge__V1__Event *ev;
-	int more = 0;
-	size_t more_len = sizeof(more);
-
-	zmq_msg_init(&t);
-	if (zmq_msg_recv(&t, s->sock, ZMQ_DONTWAIT) < 0) {
-		zmq_msg_close(&t);
-		return NULL;
-	}
-	zmq_getsockopt(s->sock, ZMQ_RCVMORE, &more, &more_len);
-	if (!more)
-		abort();	/* every event is two frames */
-	zmq_msg_init(&m);
-	if (zmq_msg_recv(&m, s->sock, 0) < 0)
-		abort();
-	if (topic)
-		snprintf(topic, tsize, "%.*s", (int)zmq_msg_size(&t), (const char *)zmq_msg_data(&t));
-	ev = tetrabridge__v1__event__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
-	/* Every string of every event a test sees must be UTF-8 (ipc/pb_utf8.h). */
-	if (ev && tb_pb_invalid_utf8(&ev->base)) {
-		fprintf(stderr, "event with a string that is not UTF-8: %s\n", tb_pb_invalid_utf8(&ev->base));
-		abort();
-	}
-	zmq_msg_close(&t);
-	zmq_msg_close(&m);
-	if (!ev)
-		abort();
-	return ev;
+	return tb_zmq_recv_event(s->sock, topic, tsize, 0);
 }
 
 struct sub_want {
