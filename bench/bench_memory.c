@@ -102,6 +102,7 @@
 #include "common/logging.h"
 #include "ipc/tetra_bridge.pb-c.h"
 #include "radio-drivers/sim_terminal.h"
+#include "bench_util.h"
 
 #ifndef TB_DAEMON_PATH
 #define TB_DAEMON_PATH "tetra-bridged"
@@ -162,21 +163,15 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* p50, p99 and max of v[0..n) (sorted in place); zeros when n is 0. */
 static void percentiles(int64_t *v, size_t n, int64_t *p50, int64_t *p99, int64_t *max)
 {
 	*p50 = *p99 = *max = 0;
 	if (!n)
 		return;
-	qsort(v, n, sizeof(*v), cmp_i64);
-	*p50 = v[n / 2];
-	*p99 = v[(size_t)((double)n * 0.99) < n ? (size_t)((double)n * 0.99) : n - 1];
+	bench_sort_i64(v, n);
+	*p50 = bench_percentile(v, n, 0.5);
+	*p99 = bench_percentile(v, n, 0.99);
 	*max = v[n - 1];
 }
 
@@ -835,27 +830,6 @@ static void daemon_print_log(const struct daemon *d, unsigned last_lines)
 	fprintf(stderr, "---\n");
 }
 
-/* utime + stime in microseconds, -1 if unknown. */
-static int64_t proc_cpu_us(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ut, st;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');	/* the command name may hold blanks */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-		return -1;
-	return (int64_t)((ut + st) * 1000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK));
-}
-
 /* VmRSS and VmHWM in kB (-1 if unknown). */
 static void proc_mem_kb(pid_t pid, long *rss, long *hwm)
 {
@@ -1502,24 +1476,14 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 
 static void print_header(int argc, char **argv)
 {
-	FILE *f = fopen("/proc/cpuinfo", "r");
+	FILE *f;
 	char line[256];
 
 	printf("bench_memory: simulated terminals (pty, this process) -> tetra-bridged (child, journal under %s)\n"
-	       "  -> ZeroMQ ipc:// -> clients in this process\ncommand:", g_dir);
-	for (int i = 0; i < argc; i++)
-		printf(" %s", argv[i]);
-	printf("\ndaemon: %s\nbuilt: %s\n", g_opt.daemon, TB_BENCH_FLAGS);
-	while (f && fgets(line, sizeof(line), f)) {
-		char *c = strchr(line, ':');
-		if (!strncmp(line, "model name", 10) && c) {
-			printf("cpu: %s", c + 2);
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	printf("cpus online: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+	       "  -> ZeroMQ ipc:// -> clients in this process\n", g_dir);
+	bench_print_command("command:", argc, argv);
+	printf("daemon: %s\nbuilt: %s\n", g_opt.daemon, TB_BENCH_FLAGS);
+	bench_print_cpu();
 	f = fopen("/proc/loadavg", "r");
 	if (f && fgets(line, sizeof(line), f))
 		printf("load average before: %s", line);
@@ -1650,7 +1614,7 @@ int main(int argc, char **argv)
 	}
 	osmo_timer_del(&r.probe);
 
-	r.cpu0_us = proc_cpu_us(r.dm.pid);
+	r.cpu0_us = bench_proc_cpu_us(r.dm.pid);
 	t = now_us();
 	atomic_store(&g_phase_start[PH_WARM], t);
 	r.load_start_us = t;
@@ -1694,7 +1658,7 @@ out_cmd:
 	cmdc_stop(&r.cmd);
 	abuse_stop(&r.abuse);
 out_daemon:
-	r.cpu1_us = proc_cpu_us(r.dm.pid);
+	r.cpu1_us = bench_proc_cpu_us(r.dm.pid);
 	{
 		long rss;
 		proc_mem_kb(r.dm.pid, &rss, &f.hwm);
