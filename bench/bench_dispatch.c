@@ -518,23 +518,6 @@ static void daemon_print_log(const struct daemon *d)
 	fprintf(stderr, "---\n");
 }
 
-/* VmRSS and VmHWM in kB (-1 if unknown). */
-static void proc_mem_kb(pid_t pid, long *rss, long *hwm)
-{
-	char path[64], line[256];
-	FILE *f;
-
-	*rss = *hwm = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		sscanf(line, "VmRSS: %ld kB", rss);
-		sscanf(line, "VmHWM: %ld kB", hwm);
-	}
-	if (f)
-		fclose(f);
-}
-
 /* ---- the loop ------------------------------------------------------------------ */
 
 static int efd_cb(struct osmo_fd *ofd, unsigned int what)
@@ -928,7 +911,7 @@ static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, i
 	res->self_cpu_us = bench_self_cpu_us() - self0;
 	if (bridge) {
 		cpu1 = bench_proc_cpu_us(dm.pid);
-		proc_mem_kb(dm.pid, &res->rss_kb, &res->hwm_kb);
+		bench_proc_mem_kb(dm.pid, &res->rss_kb, &res->hwm_kb);
 		res->cpu_us = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
 	}
 	rc = 0;
@@ -1071,28 +1054,6 @@ static void usage(FILE *f)
 		MAX_RUNS, MAX_RADIOS, FLOOD_WINDOW, TB_DAEMON_PATH);
 }
 
-static void print_loadavg(const char *when)
-{
-	FILE *f = fopen("/proc/loadavg", "r");
-	char line[128];
-
-	if (f && fgets(line, sizeof(line), f))
-		printf("load average %s: %s", when, line);
-	if (f)
-		fclose(f);
-}
-
-static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (end == s || *end || v < lo || v > hi)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1121,19 +1082,19 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'R':
-			if (!parse_uint(optarg, 1, 1000, &g_opt.rate)) {
+			if (!bench_parse_uint(optarg, 1, 1000, &g_opt.rate)) {
 				usage(stderr);
 				return 64;
 			}
 			break;
 		case 'S':
-			if (!parse_uint(optarg, 1, 3600, &g_opt.seconds)) {
+			if (!bench_parse_uint(optarg, 1, 3600, &g_opt.seconds)) {
 				usage(stderr);
 				return 64;
 			}
 			break;
 		case 'F':
-			if (!parse_uint(optarg, 1, 600, &g_opt.flood_seconds)) {
+			if (!bench_parse_uint(optarg, 1, 600, &g_opt.flood_seconds)) {
 				usage(stderr);
 				return 64;
 			}
@@ -1194,7 +1155,7 @@ int main(int argc, char **argv)
 	bench_print_command("command:", argc, argv);
 	printf("daemon: %s\nbuilt: %s\n", g_opt.daemon, TB_BENCH_FLAGS);
 	bench_print_cpu();
-	print_loadavg("before");
+	bench_print_loadavg("before");
 	if (g_opt.smoke)
 		printf("smoke: 2 radios, 20 events each; only arrival is checked\n");
 	else
@@ -1229,7 +1190,7 @@ int main(int argc, char **argv)
 		printf("\n");
 		fflush(stdout);
 	}
-	print_loadavg("after");
+	bench_print_loadavg("after");
 	if (g_opt.smoke)
 		printf("smoke: %s\n", rc ? "FAILED (events lost or the daemon failed)" : "all events arrived");
 

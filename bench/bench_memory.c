@@ -830,23 +830,6 @@ static void daemon_print_log(const struct daemon *d, unsigned last_lines)
 	fprintf(stderr, "---\n");
 }
 
-/* VmRSS and VmHWM in kB (-1 if unknown). */
-static void proc_mem_kb(pid_t pid, long *rss, long *hwm)
-{
-	char path[64], line[256];
-	FILE *f;
-
-	*rss = *hwm = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		sscanf(line, "VmRSS: %ld kB", rss);
-		sscanf(line, "VmHWM: %ld kB", hwm);
-	}
-	if (f)
-		fclose(f);
-}
-
 /* A TCP port free on loopback now (for the daemon's VTY). */
 static int free_port(void)
 {
@@ -1065,7 +1048,7 @@ static int sampler_cb(struct osmo_fd *ofd, unsigned int what)
 
 	if (read(ofd->fd, &exp, sizeof(exp)) < 0 || r->dm.pid <= 0 || r->dm.exited)
 		return 0;
-	proc_mem_kb(r->dm.pid, &rss, &hwm);
+	bench_proc_mem_kb(r->dm.pid, &rss, &hwm);
 	if (rss < 0)
 		return 0;
 	if (r->n_samples == r->cap_samples) {
@@ -1458,17 +1441,6 @@ static void usage(FILE *f)
 		MAX_RADIOS, TEXT_MAX, MAX_ABUSERS, MAX_STALLED, TB_DAEMON_PATH);
 }
 
-static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (end == s || *end || v < lo || v > hi)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	return remove(path);
@@ -1476,19 +1448,12 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 
 static void print_header(int argc, char **argv)
 {
-	FILE *f;
-	char line[256];
-
 	printf("bench_memory: simulated terminals (pty, this process) -> tetra-bridged (child, journal under %s)\n"
 	       "  -> ZeroMQ ipc:// -> clients in this process\n", g_dir);
 	bench_print_command("command:", argc, argv);
 	printf("daemon: %s\nbuilt: %s\n", g_opt.daemon, TB_BENCH_FLAGS);
 	bench_print_cpu();
-	f = fopen("/proc/loadavg", "r");
-	if (f && fgets(line, sizeof(line), f))
-		printf("load average before: %s", line);
-	if (f)
-		fclose(f);
+	bench_print_loadavg("before");
 	printf("load: %u radios x %u texts/s = %u events/s, %u characters each; warm %u s, abuse %u s, settle %u s\n",
 	       g_opt.radios, g_opt.rate, g_opt.radios * g_opt.rate, g_opt.text_len, g_opt.warm_s, g_opt.seconds,
 	       g_opt.settle_s);
@@ -1516,18 +1481,18 @@ static int parse_args(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'r': ok = parse_uint(optarg, 1, MAX_RADIOS, &g_opt.radios); break;
-		case 'R': ok = parse_uint(optarg, 1, 1000, &g_opt.rate); break;
-		case 't': ok = parse_uint(optarg, 16, TEXT_MAX, &g_opt.text_len); break;
-		case 'w': ok = parse_uint(optarg, 1, 3600, &g_opt.warm_s); break;
-		case 'S': ok = parse_uint(optarg, 1, 3600, &g_opt.seconds); break;
-		case 'e': ok = parse_uint(optarg, 1, 3600, &g_opt.settle_s); break;
-		case 'a': ok = parse_uint(optarg, 0, MAX_ABUSERS, &g_opt.abusers); break;
-		case 'u': ok = parse_uint(optarg, 0, MAX_STALLED, &g_opt.stalled); break;
-		case 'm': ok = parse_uint(optarg, 1, 10000, &g_opt.abuse_ms); break;
-		case 'X': ok = parse_uint(optarg, 1, 1 << 20, &g_opt.rss_max_mb); break;
-		case 'A': ok = parse_uint(optarg, 1, 1 << 20, &g_opt.rss_after_mb); break;
-		case 'B': ok = parse_uint(optarg, 1, 1 << 20, &g_opt.rss_abort_mb); break;
+		case 'r': ok = bench_parse_uint(optarg, 1, MAX_RADIOS, &g_opt.radios); break;
+		case 'R': ok = bench_parse_uint(optarg, 1, 1000, &g_opt.rate); break;
+		case 't': ok = bench_parse_uint(optarg, 16, TEXT_MAX, &g_opt.text_len); break;
+		case 'w': ok = bench_parse_uint(optarg, 1, 3600, &g_opt.warm_s); break;
+		case 'S': ok = bench_parse_uint(optarg, 1, 3600, &g_opt.seconds); break;
+		case 'e': ok = bench_parse_uint(optarg, 1, 3600, &g_opt.settle_s); break;
+		case 'a': ok = bench_parse_uint(optarg, 0, MAX_ABUSERS, &g_opt.abusers); break;
+		case 'u': ok = bench_parse_uint(optarg, 0, MAX_STALLED, &g_opt.stalled); break;
+		case 'm': ok = bench_parse_uint(optarg, 1, 10000, &g_opt.abuse_ms); break;
+		case 'X': ok = bench_parse_uint(optarg, 1, 1 << 20, &g_opt.rss_max_mb); break;
+		case 'A': ok = bench_parse_uint(optarg, 1, 1 << 20, &g_opt.rss_after_mb); break;
+		case 'B': ok = bench_parse_uint(optarg, 1, 1 << 20, &g_opt.rss_abort_mb); break;
 		case 'd': g_opt.daemon = optarg; break;
 		case 'L': g_opt.log_level = optarg; break;
 		case 'F': g_opt.samples = optarg; break;
@@ -1661,7 +1626,7 @@ out_daemon:
 	r.cpu1_us = bench_proc_cpu_us(r.dm.pid);
 	{
 		long rss;
-		proc_mem_kb(r.dm.pid, &rss, &f.hwm);
+		bench_proc_mem_kb(r.dm.pid, &rss, &f.hwm);
 	}
 	if (!r.dm.exited)
 		vty_commands_line(r.vty_port, f.vty_line, sizeof(f.vty_line));
@@ -1686,14 +1651,7 @@ out_radios:
 		if (g_opt.samples)
 			write_samples(&r);
 	}
-	{
-		FILE *la = fopen("/proc/loadavg", "r");
-		char line[128];
-		if (la && fgets(line, sizeof(line), la))
-			printf("load average after: %s", line);
-		if (la)
-			fclose(la);
-	}
+	bench_print_loadavg("after");
 	printf("%s\n", ok ? "bench_memory: every goal met" : "bench_memory: FAILED (see above)");
 	cmdc_free(&r.cmd);
 	free(g_sub.recv_us);

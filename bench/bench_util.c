@@ -41,6 +41,22 @@ int64_t bench_proc_cpu_us(pid_t pid)
 	return (int64_t)((ut + st) * 1000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK));
 }
 
+void bench_proc_mem_kb(pid_t pid, long *rss_kb, long *hwm_kb)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	*rss_kb = *hwm_kb = -1;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "VmRSS: %ld kB", rss_kb);
+		sscanf(line, "VmHWM: %ld kB", hwm_kb);
+	}
+	if (f)
+		fclose(f);
+}
+
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -94,6 +110,28 @@ void bench_print_command(const char *label, int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		printf(" %s", argv[i]);
 	printf("\n");
+}
+
+void bench_print_loadavg(const char *when)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	char line[128];
+
+	if (f && fgets(line, sizeof(line), f))
+		printf("load average %s: %s", when, line);
+	if (f)
+		fclose(f);
+}
+
+bool bench_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (end == s || *end || v < lo || v > hi)
+		return false;
+	*out = (unsigned)v;
+	return true;
 }
 
 bool bench_parse_counts(const char *s, unsigned lo, unsigned hi, unsigned *out, unsigned max, unsigned *n)

@@ -1,6 +1,6 @@
-/* What the benchmarks share: CPU time, sorting and percentiles of
- * latencies, what a run prints about the machine and how it was started,
- * and lists of counts on the command line.
+/* What the benchmarks share: CPU time and memory of a process, sorting
+ * and percentiles of latencies, what a run prints about the machine and
+ * how it was started, and numbers on the command line.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
@@ -15,6 +15,9 @@ int64_t bench_self_cpu_us(void);
 /* User + system CPU time process pid has used so far, in microseconds,
  * from /proc/PID/stat (clock ticks: 10 ms); -1 if unknown. */
 int64_t bench_proc_cpu_us(pid_t pid);
+/* VmRSS and VmHWM of process pid from /proc/PID/status, in kB; -1 each if
+ * unknown. */
+void bench_proc_mem_kb(pid_t pid, long *rss_kb, long *hwm_kb);
 
 /* Sort ascending. */
 void bench_sort_i64(int64_t *v, size_t n);
@@ -29,6 +32,13 @@ bool bench_cpu_model(char *buf, size_t size);
 void bench_print_cpu(void);
 /* label, then the command line, a blank before each word, then a newline. */
 void bench_print_command(const char *label, int argc, char **argv);
+/* "load average <when>: " and /proc/loadavg (nothing if it cannot be
+ * read). */
+void bench_print_loadavg(const char *when);
+
+/* A whole number lo..hi, nothing after it, into *out; false if s is not
+ * one. */
+bool bench_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out);
 
 /* A list of counts such as "1,8": at most max of them (the rest is
  * ignored), each lo..hi, into out; *n is how many. False if one is not a
