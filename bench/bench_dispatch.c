@@ -530,29 +530,6 @@ static int efd_cb(struct osmo_fd *ofd, unsigned int what)
 	return 0;
 }
 
-static void noop_cb(void *data)
-{
-}
-
-/* Run the osmo_select loop until cond(arg) holds or deadline_us passes
- * (the deadline is a timer: the loop wakes for it). */
-static bool run_until(bool (*cond)(void *arg), void *arg, int64_t deadline_us)
-{
-	struct osmo_timer_list t = { 0 };
-	int64_t left = deadline_us - tb_now_us();
-
-	if (cond(arg))
-		return true;
-	if (left < 0)
-		left = 0;
-	osmo_timer_setup(&t, noop_cb, NULL);
-	osmo_timer_schedule(&t, left / 1000000, left % 1000000);
-	while (!cond(arg) && tb_now_us() < deadline_us)
-		osmo_select_main(0);
-	osmo_timer_del(&t);
-	return cond(arg);
-}
-
 /* ---- one measured stream ------------------------------------------------------- */
 
 /* A stream: the bridge (statuses printed by the simulated terminals) or the
@@ -889,7 +866,7 @@ static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, i
 	/* Every radio heard (the links are up: the daemon holds what a terminal
 	 * prints during its init until it is online). */
 	probe_cb(&s);
-	if (!run_until(synced, &s, tb_now_us() + SYNC_MS * 1000LL) || (s.dm && dm.exited)) {
+	if (!tb_loop_run_until(synced, &s, SYNC_MS) || (s.dm && dm.exited)) {
 		fprintf(stderr, "%s, %u radio(s): only %u heard within %d ms%s\n", bridge ? "bridge" : "bare", n,
 			heard_count(&s), SYNC_MS, s.dm && dm.exited ? " (the daemon exited)" : "");
 		osmo_timer_del(&s.probe);
@@ -904,9 +881,9 @@ static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, i
 	s.start_us = tb_now_us();
 	s.end_us = s.start_us + (int64_t)g_opt.flood_seconds * 1000000;
 	pace_cb(&s);
-	run_until(all_sent, &s, s.start_us + (flood ? g_opt.flood_seconds + 5 : (int64_t)s.count * s.interval_us / 1000000 + 30) * 1000000LL);
+	tb_loop_run_until_at(all_sent, &s, s.start_us + (flood ? g_opt.flood_seconds + 5 : (int64_t)s.count * s.interval_us / 1000000 + 30) * 1000000LL);
 	atomic_store(&s.rx.target, s.total_sent);
-	run_until(sent_and_received, &s, tb_now_us() + DRAIN_MS * 1000LL);
+	tb_loop_run_until(sent_and_received, &s, DRAIN_MS);
 	osmo_fd_unregister(&s.pace);
 	res->self_cpu_us = bench_self_cpu_us() - self0;
 	if (bridge) {

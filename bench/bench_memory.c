@@ -68,7 +68,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -102,6 +101,8 @@
 #include "common/logging.h"
 #include "ipc/tetra_bridge.pb-c.h"
 #include "radio-drivers/sim_terminal.h"
+#include "tests/lib/loop.h"
+#include "tests/lib/tmpdir.h"
 #include "bench_util.h"
 
 #ifndef TB_DAEMON_PATH
@@ -153,15 +154,7 @@ static struct {
 };
 
 static void *g_root;
-static char g_dir[] = "/tmp/tbmem.XXXXXX";
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
+static char g_dir[32];		/* /tmp/tbmem.XXXXXX */
 
 /* p50, p99 and max of v[0..n) (sorted in place); zeros when n is 0. */
 static void percentiles(int64_t *v, size_t n, int64_t *p50, int64_t *p99, int64_t *max)
@@ -233,7 +226,7 @@ static void *sub_main(void *arg)
 
 	for (;;) {
 		int tl = zmq_recv(s->sock, topic, sizeof(topic), 0), bl, more = 0;
-		int64_t t = now_us();
+		int64_t t = tb_now_us();
 		size_t ml = sizeof(more);
 		Tetrabridge__V1__Event *ev;
 
@@ -365,7 +358,7 @@ static void *cmdc_main(void *arg)
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (!atomic_load(&c->stop)) {
-		int64_t t0 = now_us(), deadline = t0 + CMD_TIMEOUT_MS * 1000LL;
+		int64_t t0 = tb_now_us(), deadline = t0 + CMD_TIMEOUT_MS * 1000LL;
 		struct cmd_phase *ph = &c->ph[phase_at(t0)];
 		bool got = false;
 
@@ -374,12 +367,12 @@ static void *cmdc_main(void *arg)
 			break;
 		ph->sent++;
 		/* Replies to earlier requests that timed out are skipped. */
-		while (!got && now_us() < deadline) {
+		while (!got && tb_now_us() < deadline) {
 			zmq_pollitem_t it = { .socket = c->sock, .events = ZMQ_POLLIN };
 			zmq_msg_t m;
 			Tetrabridge__V1__Reply *r;
 
-			if (zmq_poll(&it, 1, (long)((deadline - now_us()) / 1000) + 1) <= 0)
+			if (zmq_poll(&it, 1, (long)((deadline - tb_now_us()) / 1000) + 1) <= 0)
 				continue;
 			zmq_msg_init(&m);
 			if (zmq_msg_recv(&m, c->sock, 0) < 0) {
@@ -395,7 +388,7 @@ static void *cmdc_main(void *arg)
 			}
 			got = true;
 			if (ph->answered < c->cap)
-				ph->lat[ph->answered] = now_us() - t0;
+				ph->lat[ph->answered] = tb_now_us() - t0;
 			ph->answered++;
 			if (r->code == TETRABRIDGE__V1__REPLY__CODE__OK) {
 				ph->ok++;
@@ -782,7 +775,7 @@ static int daemon_start(struct daemon *d, const char *cfg_path)
  * 128 + signal if it died of one, -1 if it had to be killed. */
 static int daemon_stop(struct daemon *d)
 {
-	int64_t deadline = now_us() + STOP_MS * 1000LL;
+	int64_t deadline = tb_now_us() + STOP_MS * 1000LL;
 	int status = 0, rc;
 
 	if (d->pid <= 0)
@@ -791,7 +784,7 @@ static int daemon_stop(struct daemon *d)
 		osmo_fd_unregister(&d->exit_ofd);
 	kill(d->pid, SIGTERM);
 	while ((rc = waitpid(d->pid, &status, WNOHANG)) == 0) {
-		int64_t left = deadline - now_us();
+		int64_t left = deadline - tb_now_us();
 		struct pollfd pfd = { .fd = d->pidfd, .events = POLLIN };
 
 		if (left <= 0 || d->pidfd < 0) {
@@ -849,7 +842,7 @@ static int free_port(void)
  * appends to out (NUL-terminated). Returns 0 when the prompt came. */
 static int vty_until_prompt(int fd, char *out, size_t size, size_t *len)
 {
-	int64_t deadline = now_us() + 10000000;
+	int64_t deadline = tb_now_us() + 10000000;
 
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -858,7 +851,7 @@ static int vty_until_prompt(int fd, char *out, size_t size, size_t *len)
 		if (*len >= 15 && (!memcmp(out + *len - 15, "tetra-bridged> ", 15) ||
 				   !memcmp(out + *len - 15, "tetra-bridged# ", 15)))
 			return 0;
-		if (now_us() > deadline || poll(&pfd, 1, 100) < 0)
+		if (tb_now_us() > deadline || poll(&pfd, 1, 100) < 0)
 			return -1;
 		if (!(pfd.revents & (POLLIN | POLLHUP)))
 			continue;
@@ -978,7 +971,7 @@ static void send_text(struct run *r, unsigned i)
 	snprintf(line, sizeof(line), TEXT_HDR_FMT, 70000 + i, (4 + g_opt.text_len) * 8);
 	tb_sim_inject(rd->sim, line);
 	text_hex(i, k, line, sizeof(line));
-	r->send_us[(size_t)i * r->cap + k] = now_us();
+	r->send_us[(size_t)i * r->cap + k] = tb_now_us();
 	tb_sim_inject(rd->sim, line);
 	if (rd->dropped != dropped)
 		r->send_fail++;
@@ -1017,7 +1010,7 @@ static void pace_arm(struct run *r, int64_t at_us)
  * load ends; late wake-ups catch up rather than drift. */
 static void pace(struct run *r)
 {
-	int64_t now = now_us(), next = INT64_MAX;
+	int64_t now = tb_now_us(), next = INT64_MAX;
 
 	for (unsigned i = 0; i < r->n; i++) {
 		while (r->sent[i] < r->cap && due_us(r, i, r->sent[i]) <= now && due_us(r, i, r->sent[i]) < r->load_end_us)
@@ -1060,7 +1053,7 @@ static int sampler_cb(struct osmo_fd *ofd, unsigned int what)
 			abort();
 	}
 	r->rss_kb[r->n_samples] = rss;
-	r->rss_t[r->n_samples] = now_us();
+	r->rss_t[r->n_samples] = tb_now_us();
 	r->rss_ph[r->n_samples] = (unsigned char)atomic_load(&g_phase);
 	r->n_samples++;
 	if (rss / 1024 >= (long)g_opt.rss_abort_mb && atomic_load(&g_phase) == PH_ABUSE)
@@ -1076,28 +1069,6 @@ static void probe_cb(void *data)
 		if (!atomic_load(&g_sub.heard[i]))
 			send_probe(r, i);
 	osmo_timer_schedule(&r->probe, 0, PROBE_MS * 1000);
-}
-
-static void noop_cb(void *data)
-{
-}
-
-/* Run the loop until cond(arg) holds or deadline_us passes. */
-static bool run_until(bool (*cond)(void *arg), void *arg, int64_t deadline_us)
-{
-	struct osmo_timer_list t = { 0 };
-	int64_t left = deadline_us - now_us();
-
-	if (cond(arg))
-		return true;
-	if (left < 0)
-		left = 0;
-	osmo_timer_setup(&t, noop_cb, NULL);
-	osmo_timer_schedule(&t, left / 1000000, left % 1000000);
-	while (!cond(arg) && now_us() < deadline_us)
-		osmo_select_main(0);
-	osmo_timer_del(&t);
-	return cond(arg);
 }
 
 static bool synced(void *arg)
@@ -1441,11 +1412,6 @@ static void usage(FILE *f)
 		MAX_RADIOS, TEXT_MAX, MAX_ABUSERS, MAX_STALLED, TB_DAEMON_PATH);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void print_header(int argc, char **argv)
 {
 	printf("bench_memory: simulated terminals (pty, this process) -> tetra-bridged (child, journal under %s)\n"
@@ -1532,7 +1498,7 @@ int main(int argc, char **argv)
 	if (tb_logging_init(g_root) < 0)
 		return 1;
 	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
-	if (!mkdtemp(g_dir)) {
+	if (!tb_tmpdir_make(g_dir, sizeof(g_dir), "tbmem")) {
 		perror("mkdtemp");
 		return 1;
 	}
@@ -1571,7 +1537,7 @@ int main(int argc, char **argv)
 	 * terminal prints during its init until it is online). */
 	osmo_timer_setup(&r.probe, probe_cb, &r);
 	probe_cb(&r);
-	if (!run_until(synced, &r, now_us() + SYNC_MS * 1000LL) || r.dm.exited) {
+	if (!tb_loop_run_until(synced, &r, SYNC_MS) || r.dm.exited) {
 		osmo_timer_del(&r.probe);
 		fprintf(stderr, "not every radio was heard within %d ms%s\n", SYNC_MS,
 			r.dm.exited ? " (the daemon exited)" : "");
@@ -1580,7 +1546,7 @@ int main(int argc, char **argv)
 	osmo_timer_del(&r.probe);
 
 	r.cpu0_us = bench_proc_cpu_us(r.dm.pid);
-	t = now_us();
+	t = tb_now_us();
 	atomic_store(&g_phase_start[PH_WARM], t);
 	r.load_start_us = t;
 	r.load_end_us = t + (int64_t)(g_opt.warm_s + g_opt.seconds + g_opt.settle_s) * 1000000;
@@ -1590,33 +1556,33 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot start the command client\n");
 		goto out_daemon;
 	}
-	run_until(never, &r, t + (int64_t)g_opt.warm_s * 1000000);
+	tb_loop_run_until_at(never, &r, t + (int64_t)g_opt.warm_s * 1000000);
 
-	t = now_us();
+	t = tb_now_us();
 	atomic_store(&g_phase_start[PH_ABUSE], t);
 	atomic_store(&g_phase, PH_ABUSE);
 	if (abuse_start(&r.abuse, ev_ep, cmd_ep) < 0) {
 		fprintf(stderr, "cannot start the misbehaving clients\n");
 		goto out_cmd;
 	}
-	run_until(never, &r, t + (int64_t)g_opt.seconds * 1000000);
+	tb_loop_run_until_at(never, &r, t + (int64_t)g_opt.seconds * 1000000);
 	r.abuse.on = false;	/* no more asking */
 	osmo_timer_setup(&r.vty_poll, vty_poll_cb, &r);
 	vty_poll_cb(&r);
-	if (run_until(asks_received, &r, now_us() + SYNC_MS * 1000LL) && !r.dm.exited)
+	if (tb_loop_run_until(asks_received, &r, SYNC_MS) && !r.dm.exited)
 		abuse_read_until_busy(&r.abuse);
 	osmo_timer_del(&r.vty_poll);
 
 	abuse_stop(&r.abuse);
-	t = now_us();
+	t = tb_now_us();
 	atomic_store(&g_phase_start[PH_SETTLE], t);
 	atomic_store(&g_phase, PH_SETTLE);
 	/* An early end of the abuse shortens the load, not the settle phase. */
 	if (r.load_end_us < t + (int64_t)g_opt.settle_s * 1000000 || r.aborted)
 		r.load_end_us = t + (int64_t)g_opt.settle_s * 1000000;
-	run_until(never, &r, t + (int64_t)g_opt.settle_s * 1000000 + SAMPLE_MS * 1000);
-	r.load_end_us = now_us();	/* the load stops */
-	run_until(all_received, &r, now_us() + DRAIN_MS * 1000LL);
+	tb_loop_run_until_at(never, &r, t + (int64_t)g_opt.settle_s * 1000000 + SAMPLE_MS * 1000);
+	r.load_end_us = tb_now_us();	/* the load stops */
+	tb_loop_run_until(all_received, &r, DRAIN_MS);
 	ok = true;
 
 out_cmd:
@@ -1659,7 +1625,7 @@ out_radios:
 	free(r.rss_kb);
 	free(r.rss_t);
 	free(r.rss_ph);
-	nftw(g_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tb_tmpdir_remove(g_dir);
 	log_fini();
 	talloc_free(g_root);
 	return ok ? 0 : 1;

@@ -20,13 +20,17 @@ static void wake_cb(void *data)
 
 bool tb_loop_run_until(bool (*cond)(void *arg), void *arg, int timeout_ms)
 {
-	int64_t end = tb_now_us() + (int64_t)timeout_ms * 1000;
+	return tb_loop_run_until_at(cond, arg, tb_now_us() + (int64_t)timeout_ms * 1000);
+}
+
+bool tb_loop_run_until_at(bool (*cond)(void *arg), void *arg, int64_t deadline_us)
+{
 	struct osmo_timer_list wake = { 0 };
 	bool ok;
 
 	osmo_timer_setup(&wake, wake_cb, NULL);
 	while (!(ok = cond(arg))) {
-		int64_t left = end - tb_now_us();
+		int64_t left = deadline_us - tb_now_us();
 
 		if (left <= 0)
 			break;
