@@ -69,7 +69,6 @@
 #include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -81,10 +80,10 @@
 
 #include "common/logging.h"
 #include "ipc/tetra_bridge.pb-c.h"
-#include "radio-drivers/sim_terminal.h"
 #include "tests/lib/child.h"
 #include "tests/lib/loop.h"
 #include "tests/lib/tmpdir.h"
+#include "bench_pty.h"
 #include "bench_util.h"
 
 #ifndef TB_DAEMON_PATH
@@ -105,8 +104,6 @@
 #define FLOOD_WINDOW 64		/* flood: events in flight per radio */
 #define FLOOD_MAX_TOTAL 2000000	/* flood: events recorded per run, all radios */
 #define BARE_BODY 60
-
-#define STATUS_FMT "+CTSDSR: 13,090116383%08u,1,09011638300000001,1,16"
 
 static struct {
 	unsigned radios[MAX_RUNS];
@@ -321,116 +318,6 @@ static void rx_free(struct rx *r)
 	r->last_k = NULL;
 }
 
-/* ---- simulated terminals on ptys --------------------------------------------- */
-
-struct radio {
-	unsigned idx;
-	char pts[64];
-	int slave_fd;		/* kept open: the daemon closing it does not hang up the master */
-	struct osmo_fd master;
-	struct tb_sim_terminal *sim;
-	uint64_t dropped;	/* output bytes the pty did not take */
-	unsigned commands;	/* command lines the daemon sent */
-};
-
-/* Every command line the terminal receives: shown with --daemon-log debug. */
-static void term_cmd(const char *cmd, const char *user_data, void *data)
-{
-	struct radio *rd = data;
-
-	rd->commands++;
-	if (!strcmp(g_opt.log_level, "debug"))
-		fprintf(stderr, "r%u <- %s\n", rd->idx, cmd);
-}
-
-static void term_out(const uint8_t *buf, size_t len, void *data)
-{
-	struct radio *rd = data;
-
-	while (len) {
-		ssize_t n = write(rd->master.fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rd->dropped += len;
-			return;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
-static int master_cb(struct osmo_fd *ofd, unsigned int what)
-{
-	struct radio *rd = ofd->data;
-	uint8_t buf[512];
-	ssize_t n;
-
-	if (!(what & OSMO_FD_READ))
-		return 0;
-	n = read(ofd->fd, buf, sizeof(buf));
-	if (n > 0)
-		tb_sim_input(rd->sim, buf, (size_t)n);
-	else if (!(n < 0 && (errno == EAGAIN || errno == EINTR)))
-		osmo_fd_unregister(ofd);	/* cannot happen while we hold the slave */
-	return 0;
-}
-
-static int radio_open(struct radio *rd, unsigned idx)
-{
-	struct termios tio;
-	char tsi[24];
-	int fd;
-
-	memset(rd, 0, sizeof(*rd));
-	rd->idx = idx;
-	rd->slave_fd = -1;
-	rd->master.fd = -1;
-	fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0 || grantpt(fd) < 0 || unlockpt(fd) < 0 || !ptsname(fd)) {
-		perror("pty");
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	snprintf(rd->pts, sizeof(rd->pts), "%s", ptsname(fd));
-	rd->slave_fd = open(rd->pts, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (rd->slave_fd < 0) {
-		perror(rd->pts);
-		close(fd);
-		return -1;
-	}
-	if (tcgetattr(rd->slave_fd, &tio) == 0) {
-		cfmakeraw(&tio);
-		tcsetattr(rd->slave_fd, TCSANOW, &tio);
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	osmo_fd_setup(&rd->master, fd, OSMO_FD_READ, master_cb, rd, 0);
-	if (osmo_fd_register(&rd->master) < 0)
-		return -1;
-	snprintf(tsi, sizeof(tsi), "090116383%08u", 70000 + idx);
-	rd->sim = tb_sim_alloc(g_root, tsi, term_out, rd);
-	if (!rd->sim)
-		return -1;
-	tb_sim_set_cmd_cb(rd->sim, term_cmd, rd);
-	return 0;
-}
-
-static void radio_close(struct radio *rd)
-{
-	tb_sim_destroy(&rd->sim);
-	if (rd->master.fd >= 0) {
-		if (osmo_fd_is_registered(&rd->master))
-			osmo_fd_unregister(&rd->master);
-		close(rd->master.fd);
-		rd->master.fd = -1;
-	}
-	if (rd->slave_fd >= 0)
-		close(rd->slave_fd);
-	rd->slave_fd = -1;
-}
-
 /* ---- the daemon ---------------------------------------------------------------- */
 
 struct daemon {
@@ -538,7 +425,7 @@ struct stream {
 	bool bridge;
 	bool flood;
 	unsigned n;
-	struct radio *radios;		/* bridge */
+	struct bench_pty *radios;	/* bridge */
 	void *pub_ctx, *pub;		/* bare */
 	struct daemon *dm;		/* bridge, else NULL */
 	struct rx rx;
@@ -563,16 +450,7 @@ static void send_one(struct stream *s, unsigned i, uint16_t value, bool measured
 	char line[96];
 
 	if (s->bridge) {
-		struct radio *rd = &s->radios[i];
-		uint64_t dropped = rd->dropped;
-
-		snprintf(line, sizeof(line), STATUS_FMT, 70000 + i);
-		tb_sim_inject(rd->sim, line);
-		snprintf(line, sizeof(line), "%04X", value);
-		if (measured)
-			s->send_us[(size_t)i * s->cap + s->sent[i]] = tb_now_us();
-		tb_sim_inject(rd->sim, line);
-		if (rd->dropped != dropped)
+		if (!bench_pty_status(&s->radios[i], value, measured ? &s->send_us[(size_t)i * s->cap + s->sent[i]] : NULL))
 			s->send_fail++;
 	} else {
 		uint8_t body[BARE_BODY];
@@ -774,7 +652,7 @@ static void stats(struct stream *s, struct result *res)
 	free(all);
 }
 
-static bool write_config(const char *path, unsigned n, const struct radio *radios)
+static bool write_config(const char *path, unsigned n, const struct bench_pty *radios)
 {
 	FILE *f = fopen(path, "w");
 
@@ -787,8 +665,7 @@ static bool write_config(const char *path, unsigned n, const struct radio *radio
 		" state-dir %s/%s-%u\n",
 		g_opt.log_level, g_dir, n, g_dir, n, g_opt.state_base ? g_opt.state_base : g_dir,
 		g_opt.state_base ? g_dir + 5 : "var", n);
-	for (unsigned i = 0; i < n; i++)
-		fprintf(f, "radio r%u\n transport tty %s\n profile generic\n", i, radios[i].pts);
+	bench_pty_config(f, radios, n);
 	return fclose(f) == 0;
 }
 
@@ -796,7 +673,7 @@ static bool write_config(const char *path, unsigned n, const struct radio *radio
 static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, int efd)
 {
 	static struct stream s;
-	static struct radio radios[MAX_RADIOS];
+	static struct bench_pty radios[MAX_RADIOS];
 	struct daemon dm;
 	char endpoint[160], cfg_path[160];
 	int64_t cpu0 = -1, cpu1 = -1, self0;
@@ -829,13 +706,14 @@ static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, i
 	osmo_timer_setup(&s.probe, probe_cb, &s);
 
 	if (bridge) {
+		int err = bench_pty_open(radios, n, g_root, !strcmp(g_opt.log_level, "debug"));
+
 		s.radios = radios;
 		s.dm = &dm;
-		for (unsigned i = 0; i < n; i++)
-			radios[i].master.fd = radios[i].slave_fd = -1;
-		for (unsigned i = 0; i < n; i++)
-			if (radio_open(&radios[i], i) < 0)
-				goto out_radios;
+		if (err < 0) {
+			fprintf(stderr, "pty: %s\n", strerror(-err));
+			goto out_radios;
+		}
 		snprintf(endpoint, sizeof(endpoint), "ipc://%s/events-%u", g_dir, n);
 		snprintf(cfg_path, sizeof(cfg_path), "%s/bridge-%u.cfg", g_dir, n);
 		if (!write_config(cfg_path, n, radios)) {
@@ -929,8 +807,7 @@ out_radios:
 		osmo_fd_unregister(&s.pace);
 	close(s.pace.fd);
 	if (bridge)
-		for (unsigned i = 0; i < n; i++)
-			radio_close(&radios[i]);
+		bench_pty_close(radios, n);
 	free(s.send_us);
 	return rc;
 }

@@ -88,7 +88,6 @@
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -100,9 +99,9 @@
 
 #include "common/logging.h"
 #include "ipc/tetra_bridge.pb-c.h"
-#include "radio-drivers/sim_terminal.h"
 #include "tests/lib/loop.h"
 #include "tests/lib/tmpdir.h"
+#include "bench_pty.h"
 #include "bench_util.h"
 
 #ifndef TB_DAEMON_PATH
@@ -129,8 +128,7 @@
 #define GOAL_EVENT_P99_US 50000
 #define GOAL_CMD_P99_US 250000
 
-#define STATUS_FMT "+CTSDSR: 13,090116383%08u,1,09011638300000001,1,16"
-#define TEXT_HDR_FMT "+CTSDSR: 12,090116383%08u,1,09011638300000001,1,%u"
+#define TEXT_HDR_FMT "+CTSDSR: 12," BENCH_PTY_TSI_FMT ",1,09011638300000001,1,%u"
 
 /* A realistic Norwegian ISO 8859-1 message, repeated to --text characters. */
 static const char filler[] =
@@ -614,102 +612,6 @@ static void abuse_stop(struct abuse *a)
 	a->zctx = NULL;
 }
 
-/* ---- simulated terminals on ptys ------------------------------------------------ */
-
-struct radio {
-	unsigned idx;
-	char pts[64];
-	int slave_fd;		/* kept open: the daemon closing it does not hang up the master */
-	struct osmo_fd master;
-	struct tb_sim_terminal *sim;
-	uint64_t dropped;	/* output bytes the pty did not take */
-};
-
-static void term_out(const uint8_t *buf, size_t len, void *data)
-{
-	struct radio *rd = data;
-
-	while (len) {
-		ssize_t n = write(rd->master.fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rd->dropped += len;
-			return;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
-static int master_cb(struct osmo_fd *ofd, unsigned int what)
-{
-	struct radio *rd = ofd->data;
-	uint8_t buf[512];
-	ssize_t n;
-
-	if (!(what & OSMO_FD_READ))
-		return 0;
-	n = read(ofd->fd, buf, sizeof(buf));
-	if (n > 0)
-		tb_sim_input(rd->sim, buf, (size_t)n);
-	else if (!(n < 0 && (errno == EAGAIN || errno == EINTR)))
-		osmo_fd_unregister(ofd);	/* cannot happen while we hold the slave */
-	return 0;
-}
-
-static int radio_open(struct radio *rd, unsigned idx)
-{
-	struct termios tio;
-	char tsi[24];
-	int fd;
-
-	memset(rd, 0, sizeof(*rd));
-	rd->idx = idx;
-	rd->slave_fd = -1;
-	rd->master.fd = -1;
-	fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0 || grantpt(fd) < 0 || unlockpt(fd) < 0 || !ptsname(fd)) {
-		perror("pty");
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	snprintf(rd->pts, sizeof(rd->pts), "%s", ptsname(fd));
-	rd->slave_fd = open(rd->pts, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (rd->slave_fd < 0) {
-		perror(rd->pts);
-		close(fd);
-		return -1;
-	}
-	if (tcgetattr(rd->slave_fd, &tio) == 0) {
-		cfmakeraw(&tio);
-		tcsetattr(rd->slave_fd, TCSANOW, &tio);
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	osmo_fd_setup(&rd->master, fd, OSMO_FD_READ, master_cb, rd, 0);
-	if (osmo_fd_register(&rd->master) < 0)
-		return -1;
-	snprintf(tsi, sizeof(tsi), "090116383%08u", 70000 + idx);
-	rd->sim = tb_sim_alloc(g_root, tsi, term_out, rd);
-	return rd->sim ? 0 : -1;
-}
-
-static void radio_close(struct radio *rd)
-{
-	tb_sim_destroy(&rd->sim);
-	if (rd->master.fd >= 0) {
-		if (osmo_fd_is_registered(&rd->master))
-			osmo_fd_unregister(&rd->master);
-		close(rd->master.fd);
-		rd->master.fd = -1;
-	}
-	if (rd->slave_fd >= 0)
-		close(rd->slave_fd);
-	rd->slave_fd = -1;
-}
-
 /* ---- the daemon ------------------------------------------------------------------ */
 
 struct daemon {
@@ -915,7 +817,7 @@ static bool parse_commands_line(const char *line, uint64_t *received, uint64_t *
 /* ---- load, sampling, the run --------------------------------------------------------- */
 
 struct run {
-	struct radio radios[MAX_RADIOS];
+	struct bench_pty radios[MAX_RADIOS];
 	unsigned n;
 	struct daemon dm;
 	struct abuse abuse;
@@ -963,30 +865,15 @@ static void text_hex(unsigned i, unsigned k, char *hex, size_t size)
 
 static void send_text(struct run *r, unsigned i)
 {
-	struct radio *rd = &r->radios[i];
-	uint64_t dropped = rd->dropped;
-	char line[2 * (4 + TEXT_MAX) + 16];
+	char header[96], hex[2 * (4 + TEXT_MAX) + 16];
 	unsigned k = r->sent[i];
 
-	snprintf(line, sizeof(line), TEXT_HDR_FMT, 70000 + i, (4 + g_opt.text_len) * 8);
-	tb_sim_inject(rd->sim, line);
-	text_hex(i, k, line, sizeof(line));
-	r->send_us[(size_t)i * r->cap + k] = tb_now_us();
-	tb_sim_inject(rd->sim, line);
-	if (rd->dropped != dropped)
+	snprintf(header, sizeof(header), TEXT_HDR_FMT, BENCH_PTY_TSI_BASE + i, (4 + g_opt.text_len) * 8);
+	text_hex(i, k, hex, sizeof(hex));
+	if (!bench_pty_print(&r->radios[i], header, hex, &r->send_us[(size_t)i * r->cap + k]))
 		r->send_fail++;
 	r->sent[i]++;
 	r->total_sent++;
-}
-
-static void send_probe(struct run *r, unsigned i)
-{
-	char line[96];
-
-	snprintf(line, sizeof(line), STATUS_FMT, 70000 + i);
-	tb_sim_inject(r->radios[i].sim, line);
-	snprintf(line, sizeof(line), "%04X", PROBE_VALUE);
-	tb_sim_inject(r->radios[i].sim, line);
 }
 
 static int64_t due_us(const struct run *r, unsigned i, unsigned k)
@@ -1067,7 +954,7 @@ static void probe_cb(void *data)
 
 	for (unsigned i = 0; i < r->n; i++)
 		if (!atomic_load(&g_sub.heard[i]))
-			send_probe(r, i);
+			bench_pty_status(&r->radios[i], PROBE_VALUE, NULL);
 	osmo_timer_schedule(&r->probe, 0, PROBE_MS * 1000);
 }
 
@@ -1129,8 +1016,7 @@ static bool write_config(const char *path, const struct run *r)
 		"bridge\n id bench\n events bind ipc://%s/events\n commands bind ipc://%s/commands\n"
 		" state-dir %s/var\n",
 		g_opt.log_level, r->vty_port, g_dir, g_dir, g_dir);
-	for (unsigned i = 0; i < r->n; i++)
-		fprintf(f, "radio r%u\n transport tty %s\n profile generic\n", i, r->radios[i].pts);
+	bench_pty_config(f, r->radios, r->n);
 	return fclose(f) == 0;
 }
 
@@ -1490,6 +1376,7 @@ int main(int argc, char **argv)
 	char cfg_path[160], ev_ep[160], cmd_ep[160];
 	bool ok = false;
 	int64_t t;
+	int rc;
 
 	if (parse_args(argc, argv) < 0)
 		return 64;
@@ -1511,11 +1398,11 @@ int main(int argc, char **argv)
 	r.pace.fd = r.sampler.fd = -1;
 	if (!r.send_us)
 		abort();
-	for (unsigned i = 0; i < r.n; i++)
-		r.radios[i].master.fd = r.radios[i].slave_fd = -1;
-	for (unsigned i = 0; i < r.n; i++)
-		if (radio_open(&r.radios[i], i) < 0)
-			goto out_radios;
+	rc = bench_pty_open(r.radios, r.n, g_root, false);
+	if (rc < 0) {
+		fprintf(stderr, "pty: %s\n", strerror(-rc));
+		goto out_radios;
+	}
 	r.vty_port = free_port();
 	snprintf(cfg_path, sizeof(cfg_path), "%s/bridge.cfg", g_dir);
 	snprintf(ev_ep, sizeof(ev_ep), "ipc://%s/events", g_dir);
@@ -1604,8 +1491,7 @@ out_sub:
 	sub_stop(&g_sub);
 	timers_stop(&r);
 out_radios:
-	for (unsigned i = 0; i < r.n; i++)
-		radio_close(&r.radios[i]);
+	bench_pty_close(r.radios, r.n);
 
 	if (ok) {
 		int64_t window = r.load_end_us - atomic_load(&g_phase_start[PH_WARM]);
