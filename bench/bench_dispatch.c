@@ -83,6 +83,7 @@
 #include "tests/lib/child.h"
 #include "tests/lib/loop.h"
 #include "tests/lib/tmpdir.h"
+#include "bench_daemon.h"
 #include "bench_pty.h"
 #include "bench_util.h"
 
@@ -98,7 +99,6 @@
 #define SYNC_MS 30000		/* daemon start-up and link init, generous for ASan */
 #define DRAIN_MS 5000		/* after the last send: what has not arrived is lost */
 #define PROBE_MS 100		/* probe period while syncing */
-#define STOP_MS 10000		/* SIGTERM -> exit */
 #define PROBE_VALUE 0xFFFF	/* sync probes, not measured */
 #define SEQ_MASK 0x3FFF		/* measured values: 0x8000 | (k & SEQ_MASK) */
 #define FLOOD_WINDOW 64		/* flood: events in flight per radio */
@@ -318,93 +318,6 @@ static void rx_free(struct rx *r)
 	r->last_k = NULL;
 }
 
-/* ---- the daemon ---------------------------------------------------------------- */
-
-struct daemon {
-	pid_t pid;
-	int pidfd;
-	struct osmo_fd exit_ofd;	/* the pidfd: wakes the loop if it dies */
-	bool exited;
-	char log_path[128];
-};
-
-static int daemon_exit_cb(struct osmo_fd *ofd, unsigned int what)
-{
-	struct daemon *d = ofd->data;
-
-	d->exited = true;
-	osmo_fd_unregister(ofd);
-	return 0;
-}
-
-static int daemon_start(struct daemon *d, const char *cfg_path, unsigned n)
-{
-	char *argv[] = { (char *)g_opt.daemon, "-c", (char *)cfg_path, NULL };
-	int log_fd, null_fd, fds[3];
-
-	memset(d, 0, sizeof(*d));
-	d->pidfd = -1;
-	snprintf(d->log_path, sizeof(d->log_path), "%s/daemon-%u.log", g_dir, n);
-	log_fd = open(d->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (log_fd < 0 || null_fd < 0) {
-		perror(d->log_path);
-		return -1;
-	}
-	/* The child is sent SIGTERM when this process dies, so a crashed or
-	 * killed benchmark leaves no daemon behind that keeps reopening (and
-	 * reading) a pty whose number the next run is given. */
-	fds[0] = null_fd;
-	fds[1] = log_fd;
-	fds[2] = log_fd;
-	d->pid = tb_child_spawn(argv, NULL, fds, SIGTERM);
-	close(log_fd);
-	close(null_fd);
-	if (d->pid < 0) {
-		fprintf(stderr, "cannot start %s: %s\n", g_opt.daemon, strerror(-d->pid));
-		d->pid = 0;
-		return -1;
-	}
-	d->pidfd = (int)syscall(SYS_pidfd_open, d->pid, 0);
-	if (d->pidfd >= 0) {
-		osmo_fd_setup(&d->exit_ofd, d->pidfd, OSMO_FD_READ, daemon_exit_cb, d, 0);
-		osmo_fd_register(&d->exit_ofd);
-	}
-	return 0;
-}
-
-/* SIGTERM, wait (bounded), SIGKILL after STOP_MS. Returns the exit status,
- * 128 + signal if it died of one, -1 if it had to be killed. */
-static int daemon_stop(struct daemon *d)
-{
-	int status, rc;
-
-	if (d->pid <= 0)
-		return -1;
-	if (d->pidfd >= 0 && osmo_fd_is_registered(&d->exit_ofd))
-		osmo_fd_unregister(&d->exit_ofd);
-	kill(d->pid, SIGTERM);
-	rc = tb_child_wait(d->pid, STOP_MS, -1, NULL, NULL, &status, NULL);
-	if (d->pidfd >= 0)
-		close(d->pidfd);
-	d->pidfd = -1;
-	d->pid = 0;
-	return rc < 0 ? -1 : tb_child_exit_code(status);
-}
-
-static void daemon_print_log(const struct daemon *d)
-{
-	FILE *f = fopen(d->log_path, "r");
-	char line[512];
-
-	fprintf(stderr, "--- %s ---\n", d->log_path);
-	while (f && fgets(line, sizeof(line), f))
-		fputs(line, stderr);
-	if (f)
-		fclose(f);
-	fprintf(stderr, "---\n");
-}
-
 /* ---- the loop ------------------------------------------------------------------ */
 
 static int efd_cb(struct osmo_fd *ofd, unsigned int what)
@@ -427,7 +340,7 @@ struct stream {
 	unsigned n;
 	struct bench_pty *radios;	/* bridge */
 	void *pub_ctx, *pub;		/* bare */
-	struct daemon *dm;		/* bridge, else NULL */
+	struct bench_daemon *dm;	/* bridge, else NULL */
 	struct rx rx;
 	unsigned cap;			/* per radio: events at most */
 	unsigned count;			/* per radio: events to send (paced) */
@@ -674,8 +587,8 @@ static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, i
 {
 	static struct stream s;
 	static struct bench_pty radios[MAX_RADIOS];
-	struct daemon dm;
-	char endpoint[160], cfg_path[160];
+	struct bench_daemon dm;
+	char endpoint[160], cfg_path[160], log_path[160];
 	int64_t cpu0 = -1, cpu1 = -1, self0;
 	int rc = -1;
 
@@ -723,8 +636,12 @@ static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, i
 		/* Subscribe first: ZeroMQ connects when the daemon binds. */
 		if (rx_start(&s.rx, endpoint, true, n, s.cap, efd) < 0)
 			goto out_rx;
-		if (daemon_start(&dm, cfg_path, n) < 0)
+		snprintf(log_path, sizeof(log_path), "%s/daemon-%u.log", g_dir, n);
+		err = bench_daemon_start(&dm, g_opt.daemon, cfg_path, log_path);
+		if (err < 0) {
+			fprintf(stderr, "cannot start %s: %s\n", g_opt.daemon, strerror(-err));
 			goto out_rx;
+		}
 	} else {
 		int zero = 0;
 
@@ -774,11 +691,11 @@ static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, i
 out_daemon:
 	if (bridge) {
 		bool died = dm.exited;
-		res->exit_status = daemon_stop(&dm);
+		res->exit_status = bench_daemon_stop(&dm);
 		if (res->exit_status != 0 || died || rc < 0) {
 			fprintf(stderr, "tetra-bridged: exit status %d%s\n", res->exit_status,
 				died ? " (exited by itself)" : "");
-			daemon_print_log(&dm);
+			bench_daemon_print_log(&dm, 0);
 			rc = -1;
 		}
 	}
@@ -793,7 +710,7 @@ out_rx:
 		stats(&s, res);
 		res->ok = res->lost == 0 && res->send_fail == 0;
 		if (bridge && res->lost)
-			daemon_print_log(&dm);
+			bench_daemon_print_log(&dm, 0);
 	}
 	rx_free(&s.rx);
 	if (bridge && g_opt.state_base) {

@@ -65,13 +65,10 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -81,13 +78,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -101,6 +94,7 @@
 #include "ipc/tetra_bridge.pb-c.h"
 #include "tests/lib/loop.h"
 #include "tests/lib/tmpdir.h"
+#include "bench_daemon.h"
 #include "bench_pty.h"
 #include "bench_util.h"
 
@@ -118,7 +112,6 @@
 #define SYNC_MS 30000		/* daemon start-up and link init, generous for ASan */
 #define DRAIN_MS 5000		/* after the last send: what has not arrived is lost */
 #define PROBE_MS 100		/* probe period while syncing */
-#define STOP_MS 10000		/* SIGTERM -> exit */
 #define SAMPLE_MS 100		/* VmRSS sampling period */
 #define CMD_PERIOD_MS 100	/* the command client that behaves asks this often */
 #define CMD_TIMEOUT_MS 5000	/* ... and waits this long for each reply */
@@ -614,182 +607,15 @@ static void abuse_stop(struct abuse *a)
 
 /* ---- the daemon ------------------------------------------------------------------ */
 
-struct daemon {
-	pid_t pid;
-	int pidfd;
-	struct osmo_fd exit_ofd;	/* the pidfd: wakes the loop if it dies */
-	bool exited;
-	char log_path[128];
-};
-
-static int daemon_exit_cb(struct osmo_fd *ofd, unsigned int what)
-{
-	struct daemon *d = ofd->data;
-
-	d->exited = true;
-	osmo_fd_unregister(ofd);
-	return 0;
-}
-
-static int daemon_start(struct daemon *d, const char *cfg_path)
-{
-	char *argv[] = { (char *)g_opt.daemon, "-c", (char *)cfg_path, NULL };
-	pid_t parent = getpid();
-	int log_fd, null_fd;
-
-	memset(d, 0, sizeof(*d));
-	d->pidfd = -1;
-	snprintf(d->log_path, sizeof(d->log_path), "%s/daemon.log", g_dir);
-	log_fd = open(d->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (log_fd < 0 || null_fd < 0) {
-		perror(d->log_path);
-		return -1;
-	}
-	/* The child asks for SIGTERM when this process dies: a crashed
-	 * benchmark leaves no daemon behind. Only async-signal-safe calls. */
-	d->pid = fork();
-	if (d->pid == 0) {
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
-			_exit(127);
-		dup2(null_fd, 0);
-		dup2(log_fd, 1);
-		dup2(log_fd, 2);
-		execv(g_opt.daemon, argv);
-		_exit(127);
-	}
-	close(log_fd);
-	close(null_fd);
-	if (d->pid < 0) {
-		fprintf(stderr, "cannot start %s: %s\n", g_opt.daemon, strerror(errno));
-		d->pid = 0;
-		return -1;
-	}
-	d->pidfd = (int)syscall(SYS_pidfd_open, d->pid, 0);
-	if (d->pidfd >= 0) {
-		osmo_fd_setup(&d->exit_ofd, d->pidfd, OSMO_FD_READ, daemon_exit_cb, d, 0);
-		osmo_fd_register(&d->exit_ofd);
-	}
-	return 0;
-}
-
-/* SIGTERM, wait (bounded), SIGKILL after STOP_MS. Returns the exit status,
- * 128 + signal if it died of one, -1 if it had to be killed. */
-static int daemon_stop(struct daemon *d)
-{
-	int64_t deadline = tb_now_us() + STOP_MS * 1000LL;
-	int status = 0, rc;
-
-	if (d->pid <= 0)
-		return -1;
-	if (d->pidfd >= 0 && osmo_fd_is_registered(&d->exit_ofd))
-		osmo_fd_unregister(&d->exit_ofd);
-	kill(d->pid, SIGTERM);
-	while ((rc = waitpid(d->pid, &status, WNOHANG)) == 0) {
-		int64_t left = deadline - tb_now_us();
-		struct pollfd pfd = { .fd = d->pidfd, .events = POLLIN };
-
-		if (left <= 0 || d->pidfd < 0) {
-			kill(d->pid, SIGKILL);
-			waitpid(d->pid, &status, 0);
-			status = -1;
-			break;
-		}
-		poll(&pfd, 1, (int)(left / 1000) + 1);
-	}
-	if (d->pidfd >= 0)
-		close(d->pidfd);
-	d->pidfd = -1;
-	d->pid = 0;
-	if (status == -1)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static void daemon_print_log(const struct daemon *d, unsigned last_lines)
-{
-	FILE *f = fopen(d->log_path, "r");
-	char line[512];
-	long total = 0, n = 0;
-
-	while (f && fgets(line, sizeof(line), f))
-		total++;
-	if (f)
-		rewind(f);
-	fprintf(stderr, "--- %s (last %u lines) ---\n", d->log_path, last_lines);
-	while (f && fgets(line, sizeof(line), f))
-		if (++n > total - (long)last_lines)
-			fputs(line, stderr);
-	if (f)
-		fclose(f);
-	fprintf(stderr, "---\n");
-}
-
-/* A TCP port free on loopback now (for the daemon's VTY). */
-static int free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = -1;
-
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
-/* Read from fd until the VTY prompt ("tetra-bridged> " or "...# ") or 10 s;
- * appends to out (NUL-terminated). Returns 0 when the prompt came. */
-static int vty_until_prompt(int fd, char *out, size_t size, size_t *len)
-{
-	int64_t deadline = tb_now_us() + 10000000;
-
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-
-		if (*len >= 15 && (!memcmp(out + *len - 15, "tetra-bridged> ", 15) ||
-				   !memcmp(out + *len - 15, "tetra-bridged# ", 15)))
-			return 0;
-		if (tb_now_us() > deadline || poll(&pfd, 1, 100) < 0)
-			return -1;
-		if (!(pfd.revents & (POLLIN | POLLHUP)))
-			continue;
-		n = read(fd, out + *len, size - 1 - *len);
-		if (n <= 0)
-			return -1;
-		*len += (size_t)n;
-		out[*len] = '\0';
-		if (*len >= size - 1)
-			return -1;
-	}
-}
-
 /* `show bridge` on the daemon's VTY; its " commands ..." line into line
  * (empty when it could not be read). */
 static void vty_commands_line(int port, char *line, size_t size)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	static char out[16384];
-	size_t len = 0;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	char *p, *e;
 
 	line[0] = '\0';
-	out[0] = '\0';
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    vty_until_prompt(fd, out, sizeof(out), &len) < 0 || write(fd, "show bridge\r\n", 13) != 13) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	len = 0;
-	out[0] = '\0';
-	vty_until_prompt(fd, out, sizeof(out), &len);
-	close(fd);
+	bench_vty(port, "show bridge", out, sizeof(out));
 	p = strstr(out, " commands ");
 	if (!p)
 		return;
@@ -819,7 +645,7 @@ static bool parse_commands_line(const char *line, uint64_t *received, uint64_t *
 struct run {
 	struct bench_pty radios[MAX_RADIOS];
 	unsigned n;
-	struct daemon dm;
+	struct bench_daemon dm;
 	struct abuse abuse;
 	struct cmdc cmd;
 	int vty_port;
@@ -1373,7 +1199,7 @@ int main(int argc, char **argv)
 {
 	static struct run r;
 	static struct figures f;
-	char cfg_path[160], ev_ep[160], cmd_ep[160];
+	char cfg_path[160], log_path[160], ev_ep[160], cmd_ep[160];
 	bool ok = false;
 	int64_t t;
 	int rc;
@@ -1403,7 +1229,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pty: %s\n", strerror(-rc));
 		goto out_radios;
 	}
-	r.vty_port = free_port();
+	r.vty_port = bench_free_port();
 	snprintf(cfg_path, sizeof(cfg_path), "%s/bridge.cfg", g_dir);
 	snprintf(ev_ep, sizeof(ev_ep), "ipc://%s/events", g_dir);
 	snprintf(cmd_ep, sizeof(cmd_ep), "ipc://%s/commands", g_dir);
@@ -1416,8 +1242,12 @@ int main(int argc, char **argv)
 	/* Subscribe first: ZeroMQ connects when the daemon binds. */
 	if (sub_start(&g_sub, ev_ep, r.n, r.cap) < 0)
 		goto out_sub;
-	if (daemon_start(&r.dm, cfg_path) < 0)
+	snprintf(log_path, sizeof(log_path), "%s/daemon.log", g_dir);
+	rc = bench_daemon_start(&r.dm, g_opt.daemon, cfg_path, log_path);
+	if (rc < 0) {
+		fprintf(stderr, "cannot start %s: %s\n", g_opt.daemon, strerror(-rc));
 		goto out_sub;
+	}
 	sampler_arm(&r);
 
 	/* Every radio heard: the links are up (the daemon holds what a
@@ -1484,9 +1314,9 @@ out_daemon:
 	if (!r.dm.exited)
 		vty_commands_line(r.vty_port, f.vty_line, sizeof(f.vty_line));
 	f.v_ok = parse_commands_line(f.vty_line, &f.v_received, &f.v_replies, &f.v_dropped);
-	f.exit_status = daemon_stop(&r.dm);
+	f.exit_status = bench_daemon_stop(&r.dm);
 	if (f.exit_status != 0 || r.dm.exited)
-		daemon_print_log(&r.dm, 40);
+		bench_daemon_print_log(&r.dm, 40);
 out_sub:
 	sub_stop(&g_sub);
 	timers_stop(&r);
