@@ -85,6 +85,7 @@
 #include "tests/lib/tmpdir.h"
 #include "bench_daemon.h"
 #include "bench_pty.h"
+#include "bench_sub.h"
 #include "bench_util.h"
 
 #ifndef TB_DAEMON_PATH
@@ -125,12 +126,10 @@ static char g_dir[32];		/* /tmp/tbdisp.XXXXXX */
 /* ---- the receiver thread ----------------------------------------------------- */
 
 /* One SUB socket and its thread. The thread owns recv_us, last_k, dups and
- * unknown; the main thread reads them only after rx_stop() (pthread_join).
- * The atomics are shared while it runs. */
+ * unknown; the main thread reads them only after bench_sub_stop() (it
+ * joins the thread). The atomics are shared while it runs. */
 struct rx {
-	void *zctx, *sock;
-	pthread_t th;
-	bool started;
+	struct bench_sub sub;
 	bool bridge;			/* protobuf Events (else the bare body) */
 	unsigned n;			/* radios */
 	unsigned cap;			/* per radio: recv_us slots */
@@ -206,63 +205,40 @@ static void rx_status(struct rx *r, int radio, uint32_t value, int64_t t)
 		rx_wake(r);
 }
 
-static void *rx_main(void *arg)
+/* One message, in the receiver thread (bench_sub.h). */
+static void rx_msg(void *data, const char *topic, size_t tl, const uint8_t *body, size_t bl, int64_t t)
 {
-	struct rx *r = arg;
-	char topic[64];
-	uint8_t body[4096];
+	struct rx *r = data;
+	Tetrabridge__V1__Event *ev;
+	int radio;
 
-	for (;;) {
-		int tl = zmq_recv(r->sock, topic, sizeof(topic), 0), bl, more = 0;
-		int64_t t = tb_now_us();
-		size_t ml = sizeof(more);
-
-		if (tl < 0) {
-			if (errno == EINTR)
-				continue;
-			break;	/* ETERM: rx_stop() */
-		}
-		zmq_getsockopt(r->sock, ZMQ_RCVMORE, &more, &ml);
-		if (!more) {
-			r->unknown++;
-			continue;
-		}
-		bl = zmq_recv(r->sock, body, sizeof(body), 0);
-		if (bl < 0)
-			break;
-		if (tl > (int)sizeof(topic) || bl > (int)sizeof(body)) {
-			r->unknown++;
-			continue;
-		}
-		if (!r->bridge) {
-			int radio = topic_radio(topic, (size_t)tl, "status.r");
-			if (radio < 0 || bl < 2) {
-				r->unknown++;
-				continue;
-			}
-			rx_status(r, radio, (uint32_t)body[0] << 8 | body[1], t);
-			continue;
-		}
-		Tetrabridge__V1__Event *ev = tetrabridge__v1__event__unpack(NULL, (size_t)bl, body);
-		int radio = topic_radio(topic, (size_t)tl, "status.r");
-		if (!ev) {
-			r->unknown++;
-			continue;
-		}
-		if (radio >= 0 && ev->body_case == TETRABRIDGE__V1__EVENT__BODY_STATUS)
-			rx_status(r, radio, ev->status->value, t);
-		else
-			r->unknown++;
-		tetrabridge__v1__event__free_unpacked(ev, NULL);
+	if (!body) {
+		r->unknown++;
+		return;
 	}
-	zmq_close(r->sock);
-	r->sock = NULL;
-	return NULL;
+	radio = topic_radio(topic, tl, "status.r");
+	if (!r->bridge) {
+		if (radio < 0 || bl < 2)
+			r->unknown++;
+		else
+			rx_status(r, radio, (uint32_t)body[0] << 8 | body[1], t);
+		return;
+	}
+	ev = tetrabridge__v1__event__unpack(NULL, bl, body);
+	if (!ev) {
+		r->unknown++;
+		return;
+	}
+	if (radio >= 0 && ev->body_case == TETRABRIDGE__V1__EVENT__BODY_STATUS)
+		rx_status(r, radio, ev->status->value, t);
+	else
+		r->unknown++;
+	tetrabridge__v1__event__free_unpacked(ev, NULL);
 }
 
 static int rx_start(struct rx *r, const char *endpoint, bool bridge, unsigned n, unsigned cap, int efd)
 {
-	int zero = 0, ten = 10;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->bridge = bridge;
@@ -276,38 +252,10 @@ static int rx_start(struct rx *r, const char *endpoint, bool bridge, unsigned n,
 		abort();
 	for (unsigned i = 0; i < n; i++)
 		r->last_k[i] = -1;
-	r->zctx = zmq_ctx_new();
-	r->sock = zmq_socket(r->zctx, ZMQ_SUB);
-	if (!r->sock)
-		return -errno;
-	zmq_setsockopt(r->sock, ZMQ_LINGER, &zero, sizeof(zero));
-	/* Reconnect soon after the daemon binds (the default is 100 ms). */
-	zmq_setsockopt(r->sock, ZMQ_RECONNECT_IVL, &ten, sizeof(ten));
-	zmq_setsockopt(r->sock, ZMQ_RCVHWM, &zero, sizeof(zero));	/* no limit: count, do not drop */
-	zmq_setsockopt(r->sock, ZMQ_SUBSCRIBE, "status.", 7);
-	if (zmq_connect(r->sock, endpoint) < 0) {
-		fprintf(stderr, "connect %s: %s\n", endpoint, zmq_strerror(errno));
-		return -1;
-	}
-	if (pthread_create(&r->th, NULL, rx_main, r) != 0)
-		return -1;
-	r->started = true;
-	return 0;
-}
-
-/* Ends the thread (its blocking zmq_recv returns ETERM) and joins it. */
-static void rx_stop(struct rx *r)
-{
-	if (r->zctx)
-		zmq_ctx_shutdown(r->zctx);
-	if (r->started)
-		pthread_join(r->th, NULL);
-	else if (r->sock)
-		zmq_close(r->sock);
-	if (r->zctx)
-		zmq_ctx_term(r->zctx);
-	r->zctx = NULL;
-	r->started = false;
+	rc = bench_sub_start(&r->sub, endpoint, "status.", 4096, rx_msg, r);
+	if (rc < 0)
+		fprintf(stderr, "cannot subscribe to %s: %s\n", endpoint, zmq_strerror(-rc));
+	return rc;
 }
 
 static void rx_free(struct rx *r)
@@ -700,7 +648,7 @@ out_daemon:
 		}
 	}
 out_rx:
-	rx_stop(&s.rx);
+	bench_sub_stop(&s.rx.sub);
 	if (s.pub)
 		zmq_close(s.pub);
 	if (s.pub_ctx)

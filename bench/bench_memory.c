@@ -96,6 +96,7 @@
 #include "tests/lib/tmpdir.h"
 #include "bench_daemon.h"
 #include "bench_pty.h"
+#include "bench_sub.h"
 #include "bench_util.h"
 
 #ifndef TB_DAEMON_PATH
@@ -179,9 +180,7 @@ static enum phase phase_at(int64_t t)
 /* ---- the subscriber that behaves ---------------------------------------------- */
 
 struct sub {
-	void *zctx, *sock;
-	pthread_t th;
-	bool started;
+	struct bench_sub sub;		/* the thread: it owns the fields below, but for the atomics */
 	unsigned n, cap;		/* radios; texts per radio at most */
 	int64_t *recv_us;		/* [radio * cap + k]; 0: not received */
 	uint64_t dups, unknown;
@@ -209,60 +208,38 @@ static void sub_text(struct sub *s, const char *text, int64_t t)
 	atomic_fetch_add(&s->received, 1);
 }
 
-static void *sub_main(void *arg)
+/* One message, in the subscriber's thread (bench_sub.h). */
+static void sub_msg(void *data, const char *topic, size_t tl, const uint8_t *body, size_t bl, int64_t t)
 {
-	struct sub *s = arg;
-	char topic[64];
-	static uint8_t body[65536];
+	struct sub *s = data;
+	Tetrabridge__V1__Event *ev;
 
-	for (;;) {
-		int tl = zmq_recv(s->sock, topic, sizeof(topic), 0), bl, more = 0;
-		int64_t t = tb_now_us();
-		size_t ml = sizeof(more);
-		Tetrabridge__V1__Event *ev;
-
-		if (tl < 0) {
-			if (errno == EINTR)
-				continue;
-			break;	/* ETERM: sub_stop() */
-		}
-		zmq_getsockopt(s->sock, ZMQ_RCVMORE, &more, &ml);
-		if (!more) {
-			s->unknown++;
-			continue;
-		}
-		bl = zmq_recv(s->sock, body, sizeof(body), 0);
-		if (bl < 0)
-			break;
-		if (bl > (int)sizeof(body) || !(ev = tetrabridge__v1__event__unpack(NULL, (size_t)bl, body))) {
-			s->unknown++;
-			continue;
-		}
-		if (s->last_seq && ev->seq > s->last_seq + 1)
-			s->gaps[phase_at(t)] += ev->seq - s->last_seq - 1;
-		if (ev->seq > s->last_seq)
-			s->last_seq = ev->seq;
-		atomic_store(&s->seq_seen, s->last_seq);
-		if (ev->body_case == TETRABRIDGE__V1__EVENT__BODY_TEXT) {
-			sub_text(s, ev->text->text, t);
-		} else if (ev->body_case == TETRABRIDGE__V1__EVENT__BODY_STATUS && ev->status->value == PROBE_VALUE) {
-			unsigned r;
-			if (sscanf(ev->radio, "r%u", &r) == 1 && r < s->n)
-				atomic_store(&s->heard[r], true);
-		}
-		tetrabridge__v1__event__free_unpacked(ev, NULL);
+	if (!body || !(ev = tetrabridge__v1__event__unpack(NULL, bl, body))) {
+		s->unknown++;
+		return;
 	}
-	zmq_close(s->sock);
-	s->sock = NULL;
-	return NULL;
+	if (s->last_seq && ev->seq > s->last_seq + 1)
+		s->gaps[phase_at(t)] += ev->seq - s->last_seq - 1;
+	if (ev->seq > s->last_seq)
+		s->last_seq = ev->seq;
+	atomic_store(&s->seq_seen, s->last_seq);
+	if (ev->body_case == TETRABRIDGE__V1__EVENT__BODY_TEXT) {
+		sub_text(s, ev->text->text, t);
+	} else if (ev->body_case == TETRABRIDGE__V1__EVENT__BODY_STATUS && ev->status->value == PROBE_VALUE) {
+		unsigned r;
+		if (sscanf(ev->radio, "r%u", &r) == 1 && r < s->n)
+			atomic_store(&s->heard[r], true);
+	}
+	tetrabridge__v1__event__free_unpacked(ev, NULL);
 }
 
 /* The one subscriber that behaves (the command client reads its seq). */
 static struct sub g_sub;
 
+/* It reads everything, every topic. */
 static int sub_start(struct sub *s, const char *endpoint, unsigned n, unsigned cap)
 {
-	int zero = 0, ten = 10;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->n = n;
@@ -270,36 +247,10 @@ static int sub_start(struct sub *s, const char *endpoint, unsigned n, unsigned c
 	s->recv_us = calloc((size_t)n * cap, sizeof(*s->recv_us));
 	if (!s->recv_us)
 		abort();
-	s->zctx = zmq_ctx_new();
-	s->sock = zmq_socket(s->zctx, ZMQ_SUB);
-	if (!s->sock)
-		return -1;
-	zmq_setsockopt(s->sock, ZMQ_LINGER, &zero, sizeof(zero));
-	zmq_setsockopt(s->sock, ZMQ_RECONNECT_IVL, &ten, sizeof(ten));
-	zmq_setsockopt(s->sock, ZMQ_RCVHWM, &zero, sizeof(zero));	/* it reads everything */
-	zmq_setsockopt(s->sock, ZMQ_SUBSCRIBE, "", 0);
-	if (zmq_connect(s->sock, endpoint) < 0) {
-		fprintf(stderr, "connect %s: %s\n", endpoint, zmq_strerror(errno));
-		return -1;
-	}
-	if (pthread_create(&s->th, NULL, sub_main, s) != 0)
-		return -1;
-	s->started = true;
-	return 0;
-}
-
-static void sub_stop(struct sub *s)
-{
-	if (s->zctx)
-		zmq_ctx_shutdown(s->zctx);
-	if (s->started)
-		pthread_join(s->th, NULL);
-	else if (s->sock)
-		zmq_close(s->sock);
-	if (s->zctx)
-		zmq_ctx_term(s->zctx);
-	s->zctx = NULL;
-	s->started = false;
+	rc = bench_sub_start(&s->sub, endpoint, "", 65536, sub_msg, s);
+	if (rc < 0)
+		fprintf(stderr, "cannot subscribe to %s: %s\n", endpoint, zmq_strerror(-rc));
+	return rc;
 }
 
 /* ---- the command client that behaves ------------------------------------------ */
@@ -1318,7 +1269,7 @@ out_daemon:
 	if (f.exit_status != 0 || r.dm.exited)
 		bench_daemon_print_log(&r.dm, 40);
 out_sub:
-	sub_stop(&g_sub);
+	bench_sub_stop(&g_sub.sub);
 	timers_stop(&r);
 out_radios:
 	bench_pty_close(r.radios, r.n);
