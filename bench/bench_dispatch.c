@@ -333,23 +333,15 @@ static void send_one(struct stream *s, unsigned i, uint16_t value, bool measured
 	}
 }
 
-/* Radio i sends its k-th event at start + (k + i/n) * interval: each at its
- * own pace, the radios spread over the interval. */
 static int64_t due_us(const struct stream *s, unsigned i, unsigned k)
 {
-	return s->start_us + (int64_t)k * s->interval_us + (int64_t)i * s->interval_us / s->n;
+	return bench_due_us(s->start_us, s->interval_us, i, s->n, k);
 }
 
-/* Fire pace_cb at CLOCK_MONOTONIC time at_us (at once if it has passed). */
+/* Fire pace_cb at tb_now_us() time at_us (at once if it has passed). */
 static void pace_arm(struct stream *s, int64_t at_us)
 {
-	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
-
-	if (at_us < 1)
-		at_us = 1;	/* 0 would disarm */
-	its.it_value.tv_sec = at_us / 1000000;
-	its.it_value.tv_nsec = (long)(at_us % 1000000) * 1000;
-	if (timerfd_settime(s->pace.fd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+	if (bench_timerfd_at(s->pace.fd, at_us) < 0)
 		abort();
 }
 

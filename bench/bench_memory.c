@@ -655,19 +655,7 @@ static void send_text(struct run *r, unsigned i)
 
 static int64_t due_us(const struct run *r, unsigned i, unsigned k)
 {
-	return r->load_start_us + (int64_t)k * r->interval_us + (int64_t)i * r->interval_us / r->n;
-}
-
-static void pace_arm(struct run *r, int64_t at_us)
-{
-	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
-
-	if (at_us < 1)
-		at_us = 1;	/* 0 would disarm */
-	its.it_value.tv_sec = at_us / 1000000;
-	its.it_value.tv_nsec = (long)(at_us % 1000000) * 1000;
-	if (timerfd_settime(r->pace.fd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
-		abort();
+	return bench_due_us(r->load_start_us, r->interval_us, i, r->n, k);
 }
 
 /* Each radio's k-th text is due at start + (k + i/n) * interval, until the
@@ -683,8 +671,8 @@ static void pace(struct run *r)
 			next = due_us(r, i, r->sent[i]);
 	}
 	r->done_sending = next == INT64_MAX;
-	if (!r->done_sending)
-		pace_arm(r, next);
+	if (!r->done_sending && bench_timerfd_at(r->pace.fd, next) < 0)
+		abort();
 }
 
 static int pace_fd_cb(struct osmo_fd *ofd, unsigned int what)

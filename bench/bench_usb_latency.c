@@ -104,12 +104,10 @@ struct run {
 	bool done_sending;
 };
 
-/* Terminal i prints its k-th status at start + (k + i/n) * interval: each
- * at its own pace, the terminals spread over the interval (as independent
- * radios would be) rather than all at the same instant. */
+/* Terminal i prints its k-th status at start + (k + i/n) * interval. */
 static int64_t due_us(const struct run *r, unsigned i, unsigned k)
 {
-	return r->start_us + (int64_t)k * g_opt.interval_us + (int64_t)i * g_opt.interval_us / r->n;
+	return bench_due_us(r->start_us, g_opt.interval_us, i, r->n, k);
 }
 
 static void pace_cb(void *data)

@@ -2,11 +2,13 @@
 #define _GNU_SOURCE
 #include "bench_util.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 int64_t bench_self_cpu_us(void)
@@ -55,6 +57,22 @@ void bench_proc_mem_kb(pid_t pid, long *rss_kb, long *hwm_kb)
 	}
 	if (f)
 		fclose(f);
+}
+
+int64_t bench_due_us(int64_t start_us, int64_t interval_us, unsigned i, unsigned n, unsigned k)
+{
+	return start_us + (int64_t)k * interval_us + (int64_t)i * interval_us / n;
+}
+
+int bench_timerfd_at(int fd, int64_t at_us)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+
+	if (at_us < 1)
+		at_us = 1;	/* 0 would disarm */
+	its.it_value.tv_sec = at_us / 1000000;
+	its.it_value.tv_nsec = (long)(at_us % 1000000) * 1000;
+	return timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL) < 0 ? -errno : 0;
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -1,6 +1,6 @@
-/* What the benchmarks share: CPU time and memory of a process, sorting
- * and percentiles of latencies, what a run prints about the machine and
- * how it was started, and numbers on the command line.
+/* What the benchmarks share: CPU time and memory of a process, the pace of
+ * a load, sorting and percentiles of latencies, what a run prints about
+ * the machine and how it was started, and numbers on the command line.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
@@ -18,6 +18,16 @@ int64_t bench_proc_cpu_us(pid_t pid);
 /* VmRSS and VmHWM of process pid from /proc/PID/status, in kB; -1 each if
  * unknown. */
 void bench_proc_mem_kb(pid_t pid, long *rss_kb, long *hwm_kb);
+
+/* When radio i of n sends its k-th event: at start + (k + i/n) * interval,
+ * each at its own pace, the radios spread evenly over the interval (as
+ * independent radios would be) rather than all at the same instant. */
+int64_t bench_due_us(int64_t start_us, int64_t interval_us, unsigned i, unsigned n, unsigned k);
+/* Arm timerfd fd (CLOCK_MONOTONIC) to expire once at at_us, CLOCK_MONOTONIC
+ * in microseconds (at once if that has passed). A timerfd rather than an
+ * osmo_timer to pace a load: osmo_select_main() waits in whole milliseconds
+ * and spins through the last one before a timer. Returns 0 or -errno. */
+int bench_timerfd_at(int fd, int64_t at_us);
 
 /* Sort ascending. */
 void bench_sort_i64(int64_t *v, size_t n);
