@@ -20,6 +20,16 @@
 
 #define VTY_MS 10000		/* greeting or reply */
 
+void bench_daemon_config(FILE *f, const char *log_level, int vty_port, const char *events, const char *commands,
+			 const char *state_dir)
+{
+	fprintf(f,
+		"log stderr\n logging color 0\n logging level all %s\n"
+		"line vty\n bind 127.0.0.1 %d\n"
+		"bridge\n id bench\n events bind %s\n commands bind %s\n state-dir %s\n",
+		log_level, vty_port, events, commands, state_dir);
+}
+
 static int exit_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	struct bench_daemon *d = ofd->data;

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <osmocom/core/select.h>
@@ -21,6 +22,14 @@ struct bench_daemon {
 	bool exited;			/* it exited by itself (seen in the loop) */
 	char log_path[128];
 };
+
+/* The daemon's config up to its radios: its log on stderr at log_level,
+ * no colour; its VTY on 127.0.0.1:vty_port (0: any free port); bridge id
+ * "bench", events and commands bound on those endpoints, its journal in
+ * state_dir. The radios' sections follow (bench_pty_write_config() writes
+ * both for simulated terminals on ptys). */
+void bench_daemon_config(FILE *f, const char *log_level, int vty_port, const char *events, const char *commands,
+			 const char *state_dir);
 
 /* Start path -c cfg_path: stdin /dev/null, stdout and stderr into log_path
  * (made anew). It is sent SIGTERM when this process dies

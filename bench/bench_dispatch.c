@@ -505,30 +505,13 @@ static void stats(struct stream *s, struct result *res)
 	free(all);
 }
 
-static bool write_config(const char *path, unsigned n, const struct bench_pty *radios)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return false;
-	fprintf(f,
-		"log stderr\n logging color 0\n logging level all %s\n"
-		"line vty\n bind 127.0.0.1 0\n"
-		"bridge\n id bench\n events bind ipc://%s/events-%u\n commands bind ipc://%s/commands-%u\n"
-		" state-dir %s/%s-%u\n",
-		g_opt.log_level, g_dir, n, g_dir, n, g_opt.state_base ? g_opt.state_base : g_dir,
-		g_opt.state_base ? g_dir + 5 : "var", n);
-	bench_pty_config(f, radios, n);
-	return fclose(f) == 0;
-}
-
 /* One stream with n radios: the bridge (bridge = true) or the bare pair. */
 static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, int efd)
 {
 	static struct stream s;
 	static struct bench_pty radios[MAX_RADIOS];
 	struct bench_daemon dm;
-	char endpoint[160], cfg_path[160], log_path[160];
+	char endpoint[160], commands[160], state_dir[300], cfg_path[160], log_path[160];
 	int64_t cpu0 = -1, cpu1 = -1, self0;
 	int rc = -1;
 
@@ -568,9 +551,14 @@ static int run_stream(bool bridge, bool flood, unsigned n, struct result *res, i
 			goto out_radios;
 		}
 		snprintf(endpoint, sizeof(endpoint), "ipc://%s/events-%u", g_dir, n);
+		snprintf(commands, sizeof(commands), "ipc://%s/commands-%u", g_dir, n);
+		/* The journal: in the temporary folder, or under --state-dir. */
+		snprintf(state_dir, sizeof(state_dir), "%s/%s-%u", g_opt.state_base ? g_opt.state_base : g_dir,
+			 g_opt.state_base ? g_dir + 5 : "var", n);
 		snprintf(cfg_path, sizeof(cfg_path), "%s/bridge-%u.cfg", g_dir, n);
-		if (!write_config(cfg_path, n, radios)) {
-			perror(cfg_path);
+		err = bench_pty_write_config(cfg_path, radios, n, g_opt.log_level, 0, endpoint, commands, state_dir);
+		if (err < 0) {
+			fprintf(stderr, "%s: %s\n", cfg_path, strerror(-err));
 			goto out_radios;
 		}
 		/* Subscribe first: ZeroMQ connects when the daemon binds. */

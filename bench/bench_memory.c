@@ -769,22 +769,6 @@ static bool asks_received(void *arg)
 	return r->vty_received >= r->abuse.asked + good || r->dm.exited;
 }
 
-static bool write_config(const char *path, const struct run *r)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return false;
-	fprintf(f,
-		"log stderr\n logging color 0\n logging level all %s\n"
-		"line vty\n bind 127.0.0.1 %d\n"
-		"bridge\n id bench\n events bind ipc://%s/events\n commands bind ipc://%s/commands\n"
-		" state-dir %s/var\n",
-		g_opt.log_level, r->vty_port, g_dir, g_dir, g_dir);
-	bench_pty_config(f, r->radios, r->n);
-	return fclose(f) == 0;
-}
-
 static int pace_start(struct run *r)
 {
 	osmo_fd_setup(&r->pace, timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC), OSMO_FD_READ,
@@ -1138,7 +1122,7 @@ int main(int argc, char **argv)
 {
 	static struct run r;
 	static struct figures f;
-	char cfg_path[160], log_path[160], ev_ep[160], cmd_ep[160];
+	char cfg_path[160], log_path[160], ev_ep[160], cmd_ep[160], state_dir[160];
 	bool ok = false;
 	int64_t t;
 	int rc;
@@ -1172,8 +1156,14 @@ int main(int argc, char **argv)
 	snprintf(cfg_path, sizeof(cfg_path), "%s/bridge.cfg", g_dir);
 	snprintf(ev_ep, sizeof(ev_ep), "ipc://%s/events", g_dir);
 	snprintf(cmd_ep, sizeof(cmd_ep), "ipc://%s/commands", g_dir);
-	if (r.vty_port < 0 || !write_config(cfg_path, &r)) {
-		perror(cfg_path);
+	snprintf(state_dir, sizeof(state_dir), "%s/var", g_dir);
+	if (r.vty_port < 0) {
+		fprintf(stderr, "no free TCP port on 127.0.0.1 for the daemon's VTY\n");
+		goto out_radios;
+	}
+	rc = bench_pty_write_config(cfg_path, r.radios, r.n, g_opt.log_level, r.vty_port, ev_ep, cmd_ep, state_dir);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", cfg_path, strerror(-rc));
 		goto out_radios;
 	}
 	if (pace_start(&r) < 0)

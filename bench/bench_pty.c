@@ -3,6 +3,7 @@
 #include "bench_pty.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "radio-drivers/sim_terminal.h"
 #include "tests/lib/loop.h"
+#include "bench_daemon.h"
 
 /* Every command line the terminal receives, with show_commands. */
 static void term_cmd(const char *cmd, const char *user_data, void *data)
@@ -149,8 +151,15 @@ bool bench_pty_status(struct bench_pty *rd, uint16_t value, int64_t *at_us)
 	return bench_pty_print(rd, header, body, at_us);
 }
 
-void bench_pty_config(FILE *f, const struct bench_pty *radios, unsigned n)
+int bench_pty_write_config(const char *path, const struct bench_pty *radios, unsigned n, const char *log_level,
+			   int vty_port, const char *events, const char *commands, const char *state_dir)
 {
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	bench_daemon_config(f, log_level, vty_port, events, commands, state_dir);
 	for (unsigned i = 0; i < n; i++)
 		fprintf(f, "radio r%u\n transport tty %s\n profile generic\n", i, radios[i].pts);
+	return fclose(f) == 0 ? 0 : -errno;
 }

@@ -9,7 +9,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include <osmocom/core/select.h>
 
@@ -46,6 +45,8 @@ bool bench_pty_print(struct bench_pty *rd, const char *header, const char *body,
  * bench_pty_print(). */
 bool bench_pty_status(struct bench_pty *rd, uint16_t value, int64_t *at_us);
 
-/* The daemon's config for radios[0..n): "radio r<i>", transport tty on its
- * pty, profile generic. */
-void bench_pty_config(FILE *f, const struct bench_pty *radios, unsigned n);
+/* Write the daemon's config for radios[0..n) to path: bench_daemon_config()
+ * with the rest of the arguments, then per radio "radio r<i>", transport
+ * tty on its pty, profile generic. Returns 0 or -errno. */
+int bench_pty_write_config(const char *path, const struct bench_pty *radios, unsigned n, const char *log_level,
+			   int vty_port, const char *events, const char *commands, const char *state_dir);

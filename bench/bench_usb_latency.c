@@ -53,6 +53,7 @@
 #include "tests/lib/tmpdir.h"
 #include "tests/usb/usb_daemon.h"
 #include "tests/usb/usb_emu.h"
+#include "bench_daemon.h"
 #include "bench_util.h"
 
 #ifndef TB_DAEMON_PATH
@@ -199,22 +200,24 @@ static int run_once(unsigned nterms, const char *dir)
 	static struct run r;
 	struct ud_daemon dm;
 	struct ud_sub *sub;
-	char endpoint[128], cfg_path[128], cfg[8192];
+	char endpoint[128], commands[160], state_dir[128], cfg_path[128];
 	unsigned total = 0, received = 0, missing = 0;
 	int64_t cpu0, cpu1, self0, self1, t0, t1, *all;
-	size_t o;
 	FILE *f;
 	int rc = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.n = nterms;
 	snprintf(endpoint, sizeof(endpoint), "ipc://%s/events-%u", dir, nterms);
+	snprintf(commands, sizeof(commands), "%s-commands", endpoint);
+	snprintf(state_dir, sizeof(state_dir), "%s/var-%u", dir, nterms);
 	snprintf(cfg_path, sizeof(cfg_path), "%s/bench-%u.cfg", dir, nterms);
-	o = snprintf(cfg, sizeof(cfg),
-		     "log stderr\n logging color 0\n logging level all notice\n"
-		     "line vty\n bind 127.0.0.1 0\n"
-		     "bridge\n id bench\n events bind %s\n commands bind %s-commands\n state-dir %s/var-%u\n",
-		     endpoint, endpoint, dir, nterms);
+	f = fopen(cfg_path, "w");
+	if (!f) {
+		perror(cfg_path);
+		return -1;
+	}
+	bench_daemon_config(f, "notice", 0, endpoint, commands, state_dir);
 	for (unsigned i = 0; i < nterms; i++) {
 		struct term *t = &r.t[i];
 		char serial[32], tsi[24];
@@ -235,11 +238,9 @@ static int run_once(unsigned nterms, const char *dir)
 		for (unsigned k = 0; k < g_opt.count; k++)
 			t->lat_us[k] = -1;
 		emu_plug(t->dev);
-		o += snprintf(cfg + o, sizeof(cfg) - o, "radio %s\n transport usb 0cad:9015\n usb serial %s\n",
-			      t->name, serial);
+		fprintf(f, "radio %s\n transport usb 0cad:9015\n usb serial %s\n", t->name, serial);
 	}
-	f = fopen(cfg_path, "w");
-	if (!f || fputs(cfg, f) < 0 || fclose(f) != 0) {
+	if (fclose(f) != 0) {
 		perror(cfg_path);
 		return -1;
 	}
