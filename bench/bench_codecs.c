@@ -53,9 +53,6 @@
 #ifndef TB_BENCH_COMPILER
 #define TB_BENCH_COMPILER "unknown"
 #endif
-#ifndef TB_BENCH_FLAGS
-#define TB_BENCH_FLAGS ""
-#endif
 
 /* Keep a value alive without costing more than a register move. */
 #define ESCAPE(p) __asm__ volatile("" : : "g"(p) : "memory")

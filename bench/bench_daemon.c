@@ -15,8 +15,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <osmocom/core/application.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/talloc.h>
+
+#include "common/logging.h"
 #include "tests/lib/child.h"
 #include "tests/lib/loop.h"
+#include "tests/lib/tmpdir.h"
 
 #define VTY_MS 10000		/* greeting or reply */
 
@@ -177,4 +183,35 @@ int bench_vty(int port, const char *cmd, char *out, size_t size)
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+void *bench_setup(const char *name, const char *tmp_name, char *dir, size_t size)
+{
+	void *root = talloc_named_const(NULL, 0, name);
+	int rc;
+
+	if (!root)
+		return NULL;
+	rc = tb_logging_init(root);
+	if (rc < 0) {
+		talloc_free(root);
+		errno = -rc;
+		return NULL;
+	}
+	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
+	if (!tb_tmpdir_make(dir, size, tmp_name)) {
+		rc = errno;
+		log_fini();
+		talloc_free(root);
+		errno = rc;
+		return NULL;
+	}
+	return root;
+}
+
+void bench_teardown(void *root, const char *dir)
+{
+	tb_tmpdir_remove(dir);
+	log_fini();
+	talloc_free(root);
 }

@@ -12,6 +12,12 @@
 
 #include <osmocom/core/select.h>
 
+/* The daemon the benchmarks run unless told otherwise (bench/CMakeLists.txt
+ * sets the one it builds). */
+#ifndef TB_DAEMON_PATH
+#define TB_DAEMON_PATH "tetra-bridged"
+#endif
+
 /* How long bench_daemon_stop() waits after SIGTERM before SIGKILL. */
 #define BENCH_DAEMON_STOP_MS 10000
 
@@ -53,3 +59,13 @@ int bench_free_port(void);
  * the greeting and for the reply each. Returns 0; -1 if the prompt did
  * not come, out holding what did ("" if not even the greeting). */
 int bench_vty(int port, const char *cmd, char *out, size_t size);
+
+/* What a benchmark that runs the daemon sets up first: the talloc root
+ * (named name); libosmocore logging on stderr, errors only (the terminals
+ * and radio code in this process stay out of its output); a temporary
+ * folder /tmp/<tmp_name>.XXXXXX into dir (size bytes) for the daemon's
+ * config, log, sockets and journal. Returns the root, or NULL with errno
+ * set. */
+void *bench_setup(const char *name, const char *tmp_name, char *dir, size_t size);
+/* Remove dir and everything in it, end the logging, free root. */
+void bench_teardown(void *root, const char *dir);

@@ -88,12 +88,6 @@
 #include "bench_sub.h"
 #include "bench_util.h"
 
-#ifndef TB_DAEMON_PATH
-#define TB_DAEMON_PATH "tetra-bridged"
-#endif
-#ifndef TB_BENCH_FLAGS
-#define TB_BENCH_FLAGS ""
-#endif
 
 #define MAX_RADIOS 64
 #define MAX_RUNS 4
@@ -831,12 +825,9 @@ int main(int argc, char **argv)
 	}
 
 	signal(SIGPIPE, SIG_IGN);
-	g_root = talloc_named_const(NULL, 0, "bench_dispatch");
-	if (tb_logging_init(g_root) < 0)
-		return 1;
-	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
-	if (!tb_tmpdir_make(g_dir, sizeof(g_dir), "tbdisp")) {
-		perror("mkdtemp");
+	g_root = bench_setup("bench_dispatch", "tbdisp", g_dir, sizeof(g_dir));
+	if (!g_root) {
+		perror("cannot set up logging and a temporary folder in /tmp");
 		return 1;
 	}
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -895,8 +886,6 @@ int main(int argc, char **argv)
 
 	osmo_fd_unregister(&efd_ofd);
 	close(efd);
-	tb_tmpdir_remove(g_dir);
-	log_fini();
-	talloc_free(g_root);
+	bench_teardown(g_root, g_dir);
 	return rc;
 }

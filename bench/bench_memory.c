@@ -99,12 +99,6 @@
 #include "bench_sub.h"
 #include "bench_util.h"
 
-#ifndef TB_DAEMON_PATH
-#define TB_DAEMON_PATH "tetra-bridged"
-#endif
-#ifndef TB_BENCH_FLAGS
-#define TB_BENCH_FLAGS ""
-#endif
 
 #define MAX_RADIOS 64
 #define MAX_ABUSERS 64
@@ -1130,12 +1124,9 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv) < 0)
 		return 64;
 	signal(SIGPIPE, SIG_IGN);
-	g_root = talloc_named_const(NULL, 0, "bench_memory");
-	if (tb_logging_init(g_root) < 0)
-		return 1;
-	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
-	if (!tb_tmpdir_make(g_dir, sizeof(g_dir), "tbmem")) {
-		perror("mkdtemp");
+	g_root = bench_setup("bench_memory", "tbmem", g_dir, sizeof(g_dir));
+	if (!g_root) {
+		perror("cannot set up logging and a temporary folder in /tmp");
 		return 1;
 	}
 	print_header(argc, argv);
@@ -1270,8 +1261,6 @@ out_radios:
 	free(r.rss_kb);
 	free(r.rss_t);
 	free(r.rss_ph);
-	tb_tmpdir_remove(g_dir);
-	log_fini();
-	talloc_free(g_root);
+	bench_teardown(g_root, g_dir);
 	return ok ? 0 : 1;
 }

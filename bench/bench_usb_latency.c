@@ -56,14 +56,8 @@
 #include "bench_daemon.h"
 #include "bench_util.h"
 
-#ifndef TB_DAEMON_PATH
-#define TB_DAEMON_PATH "tetra-bridged"
-#endif
 #ifndef TB_UMOCKDEV_PRELOAD
 #define TB_UMOCKDEV_PRELOAD "libumockdev-preload.so.0"
-#endif
-#ifndef TB_BENCH_FLAGS
-#define TB_BENCH_FLAGS ""
 #endif
 
 #define MAX_TERMINALS 8
@@ -424,12 +418,9 @@ int main(int argc, char **argv)
 		return 64;
 	}
 
-	g_root = talloc_named_const(NULL, 0, "bench_usb_latency");
-	if (tb_logging_init(g_root) < 0)
-		return 1;
-	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
-	if (!tb_tmpdir_make(dir, sizeof(dir), "tbbench")) {
-		perror("mkdtemp");
+	g_root = bench_setup("bench_usb_latency", "tbbench", dir, sizeof(dir));
+	if (!g_root) {
+		perror("cannot set up logging and a temporary folder in /tmp");
 		return 1;
 	}
 
@@ -455,9 +446,7 @@ int main(int argc, char **argv)
 			rc = 1;
 		fflush(stdout);
 	}
-	tb_tmpdir_remove(dir);	/* the daemons' state-dirs and sockets too */
 	emu_bed_destroy(&g_bed);
-	log_fini();
-	talloc_free(g_root);
+	bench_teardown(g_root, dir);	/* the daemons' state-dirs and sockets too */
 	return rc;
 }

@@ -10,6 +10,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* How the benchmark was built, for what it prints (bench/CMakeLists.txt
+ * sets it). */
+#ifndef TB_BENCH_FLAGS
+#define TB_BENCH_FLAGS ""
+#endif
+
 /* User + system CPU time of this process (all threads), in microseconds. */
 int64_t bench_self_cpu_us(void);
 /* User + system CPU time process pid has used so far, in microseconds,
