@@ -53,9 +53,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -65,22 +63,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/timerfd.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
-#include <osmocom/core/application.h>
 #include <osmocom/core/select.h>
-#include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
-#include "common/logging.h"
 #include "ipc/tetra_bridge.pb-c.h"
-#include "tests/lib/child.h"
 #include "tests/lib/loop.h"
 #include "tests/lib/tmpdir.h"
 #include "bench_daemon.h"

@@ -66,7 +66,6 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -78,22 +77,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
-#include <osmocom/core/application.h>
 #include <osmocom/core/select.h>
-#include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
-#include "common/logging.h"
 #include "ipc/tetra_bridge.pb-c.h"
 #include "tests/lib/loop.h"
-#include "tests/lib/tmpdir.h"
 #include "bench_daemon.h"
 #include "bench_pty.h"
 #include "bench_sub.h"

@@ -36,21 +36,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <osmocom/core/application.h>
 #include <osmocom/core/select.h>
-#include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
-#include "common/logging.h"
 #include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/usb_profile.h"
 #include "tests/lib/inject.h"
 #include "tests/lib/loop.h"
-#include "tests/lib/tmpdir.h"
 #include "tests/usb/usb_daemon.h"
 #include "tests/usb/usb_emu.h"
 #include "bench_daemon.h"
