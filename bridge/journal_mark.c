@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <osmocom/core/bit64gen.h>
 #include <talloc.h>
 
 #include "common/logging.h"
@@ -34,21 +35,6 @@
 #define TB_MARK_FILE_SIZE	4096
 #define TB_MARK_MAGIC		"TBSEQ001"
 #define TB_MARK_LEN		24
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (unsigned i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
 
 int tb_journal__mark_open(struct tb_journal *j, void *ctx, char **errmsg)
 {
@@ -72,8 +58,8 @@ int tb_journal__mark_open(struct tb_journal *j, void *ctx, char **errmsg)
 	}
 	n = pread(fd, rec, sizeof(rec), 0);
 	if (n == (ssize_t)sizeof(rec) && memcmp(rec, TB_MARK_MAGIC, 8) == 0 &&
-	    get_le64(rec + 8) == ~get_le64(rec + 16))
-		j->mark = get_le64(rec + 8);
+	    osmo_load64le(rec + 8) == ~osmo_load64le(rec + 16))
+		j->mark = osmo_load64le(rec + 8);
 	else if (n > 0 && rec[0] != 0)
 		LOGP(DJOURNAL, LOGL_ERROR, "%s does not hold a seq mark; ignored (events published from memory "
 		     "before the last stop may have their seq given again)\n", path);
@@ -100,8 +86,8 @@ int tb_journal__mark_write(struct tb_journal *j, uint64_t seq)
 	if (seq <= j->mark)
 		return 0;
 	memcpy(rec, TB_MARK_MAGIC, 8);
-	put_le64(rec + 8, seq);
-	put_le64(rec + 16, ~seq);
+	osmo_store64le(seq, rec + 8);
+	osmo_store64le(~seq, rec + 16);
 	if (j->mark_fd < 0 || pwrite(j->mark_fd, rec, sizeof(rec), 0) != (ssize_t)sizeof(rec)) {
 		int e = j->mark_fd < 0 ? EBADF : errno;
 
