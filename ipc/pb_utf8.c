@@ -11,6 +11,8 @@
 
 #include "codecs/text.h"
 
+#define TB_PB_NAME_MAX 192	/* "package.Message.field" */
+
 /* Where field f's values are in m: *n values at *vals (one for a singular
  * field). false when f holds nothing (an unset oneof member, a NULL). */
 static bool field_values(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, size_t *n, void **vals)
@@ -31,9 +33,11 @@ static bool field_values(const ProtobufCMessage *m, const ProtobufCFieldDescript
 	return true;
 }
 
-/* Visit every string slot (char **) of m, depth first. visit returns
- * non-zero to stop; walk returns that value. */
-typedef int (*slot_cb)(const ProtobufCFieldDescriptor *f, char **slot, void *data);
+/* Visit every string slot (char **) of m, depth first, with the message
+ * that holds it (d) and its field (f). visit returns non-zero to stop;
+ * walk returns that value. */
+typedef int (*slot_cb)(const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f, char **slot,
+		       void *data);
 
 static int walk(const ProtobufCMessage *m, slot_cb visit, void *data)
 {
@@ -55,7 +59,7 @@ static int walk(const ProtobufCMessage *m, slot_cb visit, void *data)
 			if (f->type == PROTOBUF_C_TYPE_STRING) {
 				char **slot = (char **)vals + k;
 
-				if (*slot && (rc = visit(f, slot, data)))
+				if (*slot && (rc = visit(d, f, slot, data)))
 					return rc;
 			} else {
 				const ProtobufCMessage *sub = ((const ProtobufCMessage *const *)vals)[k];
@@ -68,53 +72,23 @@ static int walk(const ProtobufCMessage *m, slot_cb visit, void *data)
 	return 0;
 }
 
-/* The first string field that is not valid UTF-8. */
-static int find_invalid(const ProtobufCFieldDescriptor *f, char **slot, void *data)
+/* The first string field that is not valid UTF-8, named in full. */
+static int find_invalid(const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f, char **slot,
+			void *data)
 {
-	const ProtobufCFieldDescriptor **bad = data;
+	char *name = data;
 
 	if (tetra_utf8_valid(*slot, strlen(*slot)))
 		return 0;
-	*bad = f;
+	snprintf(name, TB_PB_NAME_MAX, "%s.%s", d->name, f->name);
 	return 1;
-}
-
-/* The descriptor owning f, for the error's full name. */
-static const char *owner_name(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
-{
-	const ProtobufCMessageDescriptor *d = m->descriptor;
-
-	for (unsigned i = 0; i < d->n_fields; i++) {
-		const ProtobufCFieldDescriptor *g = &d->fields[i];
-		size_t n;
-		void *vals;
-
-		if (&d->fields[i] == f)
-			return d->name;
-		if (g->type != PROTOBUF_C_TYPE_MESSAGE || !field_values(m, g, &n, &vals))
-			continue;
-		for (size_t k = 0; k < n; k++) {
-			const ProtobufCMessage *sub = ((const ProtobufCMessage *const *)vals)[k];
-			const char *o = sub ? owner_name(sub, f) : NULL;
-
-			if (o)
-				return o;
-		}
-	}
-	return NULL;
 }
 
 const char *tb_pb_invalid_utf8(const ProtobufCMessage *m)
 {
-	static __thread char name[192];
-	const ProtobufCFieldDescriptor *bad = NULL;
-	const char *owner;
+	static __thread char name[TB_PB_NAME_MAX];
 
-	if (!walk(m, find_invalid, &bad))
-		return NULL;
-	owner = owner_name(m, bad);
-	snprintf(name, sizeof(name), "%s.%s", owner ? owner : "?", bad->name);
-	return name;
+	return walk(m, find_invalid, name) ? name : NULL;
 }
 
 struct repair_ctx {
@@ -122,7 +96,8 @@ struct repair_ctx {
 	int n;
 };
 
-static int repair_slot(const ProtobufCFieldDescriptor *f, char **slot, void *data)
+static int repair_slot(const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f, char **slot,
+		       void *data)
 {
 	struct repair_ctx *c = data;
 	size_t len = strlen(*slot), need;
