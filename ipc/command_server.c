@@ -304,37 +304,29 @@ static int envelope_send(struct tb_command_server *cs, struct rx_msg *m)
 	return 0;
 }
 
+/* Room for a packed reply of len bytes, after its bookkeeping. */
+static uint8_t *reply_buf_alloc(size_t len, void *data)
+{
+	struct reply_buf **rb = data;
+
+	*rb = malloc(sizeof(**rb) + (len ? len : 1));
+	return *rb ? (*rb)->data : NULL;
+}
+
 /* Pack reply into a buffer of its own, count it on q and the total, and
  * queue it as the body after the envelope. Returns 0 or -errno. */
-static int body_send(struct tb_command_server *cs, struct client_queue *q, const Tetrabridge__V1__Reply *reply,
-		     void *tmp)
+static int body_send(struct tb_command_server *cs, struct client_queue *q, const Tetrabridge__V1__Reply *reply)
 {
-	size_t size = tetrabridge__v1__reply__get_packed_size(reply), queued;
-	struct reply_buf *rb = malloc(sizeof(*rb) + (size ? size : 1));
-	uint8_t *out;
+	struct reply_buf *rb = NULL;
+	size_t queued;
 	zmq_msg_t msg;
 	long len;
 
-	if (!rb)
-		return -ENOMEM;
 	/* An error may quote what the client sent: valid UTF-8 goes out. */
-	len = tb_pb_pack_utf8(&reply->base, tmp, rb->data, size, &out, NULL);
+	len = tb_pb_pack_utf8_to(&reply->base, reply_buf_alloc, &rb, NULL);
 	if (len < 0) {
 		free(rb);
 		return -ENOMEM;
-	}
-	if (out != rb->data) {
-		/* a repaired copy, longer, packed under tmp */
-		struct reply_buf *longer = realloc(rb, sizeof(*rb) + (size_t)len);
-
-		if (!longer) {
-			free(rb);
-			talloc_free(out);
-			return -ENOMEM;
-		}
-		rb = longer;
-		memcpy(rb->data, out, (size_t)len);
-		talloc_free(out);
 	}
 	rb->cost = (size_t)len + TB_CMD_REPLY_OVERHEAD;
 	rb->total = cs->total;
@@ -526,7 +518,7 @@ static void handle(struct tb_command_server *cs, struct rx_msg *m)
 		reply_dropped(cs, &reply, "the client went away");
 		goto out;
 	}
-	rc = body_send(cs, q, &reply, client.tmp);
+	rc = body_send(cs, q, &reply);
 	if (rc < 0) {
 		/* Only ENOMEM gets here, with the envelope taken: the message
 		 * must be ended. A reply this short is kept inside libzmq's

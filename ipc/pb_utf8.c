@@ -130,11 +130,10 @@ int tb_pb_repair_utf8(ProtobufCMessage *m, ProtobufCAllocator *allocator)
 	return rc < 0 ? rc : c.n;
 }
 
-long tb_pb_pack_utf8(const ProtobufCMessage *m, void *ctx, uint8_t *buf, size_t buf_size, uint8_t **out,
-		     unsigned *repaired)
+long tb_pb_pack_utf8_to(const ProtobufCMessage *m, tb_pb_buf_cb buf, void *data, unsigned *repaired)
 {
 	ProtobufCMessage *copy = NULL;
-	uint8_t *tmp = NULL;
+	uint8_t *out;
 	size_t len;
 	int n = 0;
 
@@ -142,13 +141,15 @@ long tb_pb_pack_utf8(const ProtobufCMessage *m, void *ctx, uint8_t *buf, size_t 
 		*repaired = 0;
 	if (tb_pb_invalid_utf8(m)) {
 		/* Rare: a copy through pack + unpack, repaired, packed again. */
+		uint8_t *tmp;
+
 		len = protobuf_c_message_get_packed_size(m);
-		tmp = talloc_size(ctx, len ? len : 1);
+		tmp = malloc(len ? len : 1);
 		if (!tmp)
 			return -ENOMEM;
 		protobuf_c_message_pack(m, tmp);
 		copy = protobuf_c_message_unpack(m->descriptor, NULL, len, tmp);
-		talloc_free(tmp);
+		free(tmp);
 		if (!copy)
 			return -ENOMEM;
 		n = tb_pb_repair_utf8(copy, NULL);
@@ -159,19 +160,39 @@ long tb_pb_pack_utf8(const ProtobufCMessage *m, void *ctx, uint8_t *buf, size_t 
 		m = copy;
 	}
 	len = protobuf_c_message_get_packed_size(m);
-	*out = buf;
-	if (len > buf_size) {
-		*out = talloc_size(ctx, len);
-		if (!*out) {
-			if (copy)
-				protobuf_c_message_free_unpacked(copy, NULL);
-			return -ENOMEM;
-		}
-	}
-	protobuf_c_message_pack(m, *out);
+	out = buf(len, data);
+	if (out)
+		protobuf_c_message_pack(m, out);
 	if (copy)
 		protobuf_c_message_free_unpacked(copy, NULL);
+	if (!out)
+		return -ENOMEM;
 	if (repaired)
 		*repaired = (unsigned)n;
 	return (long)len;
+}
+
+struct stack_or_ctx {
+	void *ctx;
+	uint8_t *buf;
+	size_t buf_size;
+	uint8_t *got;
+};
+
+static uint8_t *stack_or_ctx(size_t len, void *data)
+{
+	struct stack_or_ctx *sc = data;
+
+	sc->got = len <= sc->buf_size ? sc->buf : talloc_size(sc->ctx, len ? len : 1);
+	return sc->got;
+}
+
+long tb_pb_pack_utf8(const ProtobufCMessage *m, void *ctx, uint8_t *buf, size_t buf_size, uint8_t **out,
+		     unsigned *repaired)
+{
+	struct stack_or_ctx sc = { ctx, buf, buf_size, NULL };
+	long len = tb_pb_pack_utf8_to(m, stack_or_ctx, &sc, repaired);
+
+	*out = sc.got;
+	return len;
 }

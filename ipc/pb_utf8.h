@@ -41,3 +41,10 @@ int tb_pb_repair_utf8(ProtobufCMessage *m, ProtobufCAllocator *allocator);
  * replaced. Returns the packed length, or -ENOMEM. */
 long tb_pb_pack_utf8(const ProtobufCMessage *m, void *ctx, uint8_t *buf, size_t buf_size, uint8_t **out,
 		     unsigned *repaired);
+
+/* The same, into a buffer the caller provides once the size is known:
+ * buf(len, data) returns room for len bytes (or NULL: -ENOMEM). For a
+ * caller that keeps the packed message in a buffer of its own (the
+ * command server hands replies to libzmq without a copy). */
+typedef uint8_t *(*tb_pb_buf_cb)(size_t len, void *data);
+long tb_pb_pack_utf8_to(const ProtobufCMessage *m, tb_pb_buf_cb buf, void *data, unsigned *repaired);
