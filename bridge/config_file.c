@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <osmocom/core/talloc.h>
 
+#include "codecs/text.h"
+
 /* The file being run, for tb_config_file_line(). */
 struct config_run {
 	const char *text;	/* the checked file, every line ending in '\n' */
@@ -90,35 +92,6 @@ static ssize_t slurp(void *ctx, const char *path, char **out, char **errmsg)
 	return len;
 }
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_seq(const uint8_t *p, size_t left)
-{
-	size_t k;
-	uint32_t cp, min;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0)
-		k = 1, cp = p[0] & 0x1f, min = 0x80;
-	else if ((p[0] & 0xf0) == 0xe0)
-		k = 2, cp = p[0] & 0x0f, min = 0x800;
-	else if ((p[0] & 0xf8) == 0xf0)
-		k = 3, cp = p[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (left < k + 1)
-		return 0;
-	for (size_t j = 1; j <= k; j++) {
-		if ((p[j] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[j] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k + 1;
-}
-
 /* One line (without its '\n'): NULL if the VTY reads it as written, else
  * what is wrong with it. */
 static char *line_fault(void *ctx, const uint8_t *p, size_t len)
@@ -137,7 +110,7 @@ static char *line_fault(void *ctx, const uint8_t *p, size_t len)
 		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f)
 			return talloc_asprintf(ctx, "it has the control character 0x%02x (byte %zu); only spaces and "
 					       "tabs may separate the words", p[i], i + 1);
-		n = utf8_seq(p + i, len - i);
+		n = tetra_utf8_seq_len((const char *)p + i, len - i);
 		if (!n)
 			return talloc_asprintf(ctx, "it is not UTF-8 text (byte %zu); save the file as UTF-8",
 					       i + 1);

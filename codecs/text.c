@@ -460,6 +460,16 @@ uint8_t tetra_text_pick_coding(const char *utf8, size_t len)
 	return latin1 ? TETRA_TEXT_8859_1 : TETRA_TEXT_8859_15;
 }
 
+size_t tetra_utf8_seq_len(const char *str, size_t len)
+{
+	const uint8_t *s = (const uint8_t *)str;
+	size_t i = 0;
+
+	if (s[0] < 0x80)
+		return 1;
+	return utf8_next(s, len, &i) < 0 ? 0 : i;
+}
+
 bool tetra_utf8_valid(const char *str, size_t len)
 {
 	const uint8_t *s = (const uint8_t *)str;

@@ -78,6 +78,10 @@ uint8_t tetra_text_pick_coding(const char *utf8, size_t len);
 /* Details: invalid UTF-8 or U+0000 gives 26, and tetra_text_from_utf8()
  * then reports TETRA_E_UNENCODABLE. */
 
+/* The length of the valid UTF-8 sequence at s (at most len bytes, len > 0):
+ * 1..4, or 0 when s does not start one (same rules as tetra_utf8_valid). */
+size_t tetra_utf8_seq_len(const char *s, size_t len);
+
 /* Whether s[0..len) is valid UTF-8 (Unicode Table 3-7: no overlongs, no
  * surrogates, nothing above U+10FFFF, no truncated sequence). U+0000 is
  * valid. */

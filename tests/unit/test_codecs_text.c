@@ -698,6 +698,9 @@ static void test_utf8_valid_and_repair(void **state)
 	};
 
 	assert_true(tetra_utf8_valid("a\0b", 3));	/* U+0000 is a character */
+	assert_int_equal(tetra_utf8_seq_len("\xf0\x9f\x9a\x91x", 5), 4);
+	assert_int_equal(tetra_utf8_seq_len("\xf0\x9f\x9a", 3), 0);	/* cut short */
+	assert_int_equal(tetra_utf8_seq_len("\xed\xa0\x80", 3), 0);	/* a surrogate */
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char out[64];
 		size_t need = tetra_utf8_repair(cases[i].in, cases[i].len, out, sizeof(out));
