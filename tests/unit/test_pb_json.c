@@ -175,8 +175,8 @@ static void test_status(void **state)
 	assert_string_equal(s,
 		"{\"seq\":\"18446744073709551615\",\"timeUs\":\"1700000000123456\","
 		"\"bridge\":\"oslo-lv\",\"radio\":\"lvs-1\",\"status\":{\"calling\":"
-		"{\"type\":\"IDENTITY_SSI\",\"mcc\":0,\"mnc\":0,\"ssi\":2345678,\"digits\":\"\"},"
-		"\"value\":0}}");
+		"{\"type\":\"IDENTITY_SSI\",\"mcc\":0,\"mnc\":0,\"ssi\":2345678,\"digits\":\"\","
+		"\"name\":\"\"},\"value\":0,\"name\":\"\",\"meaning\":\"MEANING_NONE\"}}");
 	free(s);
 	json_decref(j);
 
