@@ -24,6 +24,8 @@ static const struct log_info_cat tb_log_cats[] = {
 		   .enabled = 1, .loglevel = LOGL_NOTICE },
 	[DJOURNAL] = { .name = "DJOURNAL", .description = "Journal and outgoing queue store (SQLite)",
 		       .enabled = 1, .loglevel = LOGL_NOTICE },
+	[DCALLOUT] = { .name = "DCALLOUT", .description = "Call-out tracking: responders, escalation",
+		       .enabled = 1, .loglevel = LOGL_NOTICE },
 };
 
 const struct log_info tb_log_info = {

@@ -18,6 +18,7 @@ enum tb_log_cat {
 	DSIM,		/* simulated terminals */
 	DUSB,		/* libusb transport */
 	DJOURNAL,	/* the journal (SQLite) and the outgoing queue's store */
+	DCALLOUT,	/* call-out tracking: responders, escalation */
 };
 
 extern const struct log_info tb_log_info;
