@@ -16,6 +16,7 @@
 
 #include "codecs/pei_urc.h"
 #include "common/logging.h"
+#include "radio-drivers/sim_responder.h"
 
 #define SIM_LINE_MAX	1024	/* longest command line accepted */
 #define SIM_DATA_MAX	1024	/* longest AT+CMGS user data (hex digits); 2047 bits = 512 */
@@ -93,7 +94,8 @@ struct tb_sim_terminal {
 	bool playing;
 	unsigned gen;		/* bumped when the scenario is stopped/replaced */
 	struct osmo_timer_list timer;
-	char load_error[96];
+	struct sim_responders *resp;	/* the scenario's responders, or NULL */
+	char load_error[128];
 };
 
 /* Output */
@@ -227,8 +229,10 @@ static void sent_report_cb(void *data)
 
 	snprintf(buf, sizeof(buf), "+CMGS: %u,%u", r->inst, r->fail ? 5 : 4);
 	emit_result(s, buf);
-	if (!r->fail && !s->silent)
+	if (!r->fail && !s->silent) {
 		air_deliver(s, r);
+		sim_responders_hear(s->resp, r->ai, r->called, r->called_type, r->bits, r->hex);
+	}
 	talloc_free(r);
 }
 
@@ -466,6 +470,12 @@ void tb_sim_inject(struct tb_sim_terminal *s, const char *line)
 
 /* Scenario player */
 
+/* A responder's reaction, printed as the terminal prints an incoming SDS. */
+static void resp_print(void *term, const char *line)
+{
+	emit_line(term, line);
+}
+
 static void scn_schedule(struct tb_sim_terminal *s, unsigned ms)
 {
 	osmo_timer_schedule(&s->timer, ms / 1000, (ms % 1000) * 1000);
@@ -519,6 +529,7 @@ void tb_sim_start(struct tb_sim_terminal *s)
 	s->playing = s->n_steps > 0;
 	if (s->playing && !s->silent)
 		scn_schedule(s, 0);
+	sim_responders_arm(s->resp, resp_print, s, s->own_tsi, &s->name);
 }
 
 void tb_sim_stop(struct tb_sim_terminal *s)
@@ -526,6 +537,7 @@ void tb_sim_stop(struct tb_sim_terminal *s)
 	osmo_timer_del(&s->timer);
 	s->gen++;
 	s->playing = false;
+	sim_responders_disarm(s->resp);
 }
 
 void tb_sim_set_silent(struct tb_sim_terminal *s, bool silent)
@@ -567,9 +579,10 @@ static bool directive_end(char *p)
 	return *p == '\0' || *p == '#';
 }
 
-/* Parse one line (already without its line end) into st. Returns 1 for a
- * step, 0 for nothing (blank/comment), -1 with *why set on error. */
-static int parse_line(void *ctx, char *line, struct scn_step *st, const char **why)
+/* Parse one line (already without its line end) into st, or a responder
+ * line into *resp. Returns 1 for a step, 0 for nothing to play (blank,
+ * comment, responder), -1 with *why set on error. */
+static int parse_line(void *ctx, char *line, struct scn_step *st, struct sim_responders **resp, const char **why)
 {
 	char *p = skip_blank(line);
 	size_t len = strlen(line);
@@ -631,6 +644,8 @@ static int parse_line(void *ctx, char *line, struct scn_step *st, const char **w
 		st->ms = (unsigned)n;
 		return 1;
 	}
+	if (!strncmp(p, "responder", 9) && (p[9] == '\0' || p[9] == ' ' || p[9] == '\t'))
+		return sim_responders_parse_line(ctx, resp, p + 9, why) < 0 ? -1 : 0;
 	if (!strncmp(p, "loop", 4) && (p[4] == '\0' || p[4] == ' ' || p[4] == '\t')) {
 		if (!directive_end(p + 4)) {
 			*why = "loop takes no argument";
@@ -661,9 +676,10 @@ static int parse_line(void *ctx, char *line, struct scn_step *st, const char **w
  * -errno / -EINVAL with why filled in and, for -EINVAL, *err_line the line
  * at fault (0 if none is). */
 static int scn_parse(void *ctx, const char *path, struct scn_step **steps_out, unsigned *n_out,
-		     unsigned *err_line, char *why_buf, size_t why_len)
+		     struct sim_responders **resp_out, unsigned *err_line, char *why_buf, size_t why_len)
 {
 	void *tmp;
+	struct sim_responders *resp = NULL;
 	struct scn_step *steps = NULL;
 	unsigned n = 0, lineno = 0;
 	bool can_loop = false, looped = false;
@@ -708,7 +724,7 @@ static int scn_parse(void *ctx, const char *path, struct scn_step **steps_out, u
 			rc = -EINVAL;
 			break;
 		}
-		r = parse_line(tmp, buf, &step, &why);
+		r = parse_line(tmp, buf, &step, &resp, &why);
 		if (r < 0) {
 			rc = -EINVAL;
 			break;
@@ -756,22 +772,26 @@ static int scn_parse(void *ctx, const char *path, struct scn_step **steps_out, u
 			if (steps[i].text)
 				talloc_steal(steps, steps[i].text);
 	}
+	if (resp)
+		talloc_steal(ctx, resp);
 	talloc_free(tmp);
 	*steps_out = steps;
 	*n_out = n;
+	*resp_out = resp;
 	return 0;
 }
 
 int tb_sim_check_scenario(const char *path, unsigned *err_line, char *why, size_t why_len)
 {
 	struct scn_step *steps = NULL;
+	struct sim_responders *resp = NULL;
 	unsigned n = 0, line;
 	void *ctx = talloc_new(NULL);
 	int rc;
 
 	if (!ctx)
 		return -ENOMEM;
-	rc = scn_parse(ctx, path, &steps, &n, &line, why, why_len);
+	rc = scn_parse(ctx, path, &steps, &n, &resp, &line, why, why_len);
 	if (err_line)
 		*err_line = line;
 	talloc_free(ctx);
@@ -781,8 +801,9 @@ int tb_sim_check_scenario(const char *path, unsigned *err_line, char *why, size_
 int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *err_line)
 {
 	struct scn_step *steps = NULL;
+	struct sim_responders *resp = NULL;
 	unsigned n = 0, line;
-	int rc = scn_parse(s, path, &steps, &n, &line, s->load_error, sizeof(s->load_error));
+	int rc = scn_parse(s, path, &steps, &n, &resp, &line, s->load_error, sizeof(s->load_error));
 
 	if (err_line)
 		*err_line = line;
@@ -793,10 +814,13 @@ int tb_sim_load_scenario(struct tb_sim_terminal *s, const char *path, unsigned *
 	s->steps = steps;
 	s->n_steps = n;
 	s->pc = 0;
+	sim_responders_free(s->resp);
+	s->resp = resp;
 	talloc_free(s->scn_path);
 	s->scn_path = talloc_strdup(s, path);
 	s->load_error[0] = '\0';
-	LOGSIM(s, LOGL_DEBUG, "scenario %s loaded: %u steps\n", path, n);
+	LOGSIM(s, LOGL_DEBUG, "scenario %s loaded: %u steps, %u responders\n", path, n,
+	       sim_responders_count(resp));
 	return 0;
 }
 

@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +18,11 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
 
 #include "codecs/pei_urc.h"
+#include "codecs/sds_encode.h"
+#include "codecs/sds_tl.h"
 #include "common/logging.h"
 #include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/transport.h"
@@ -665,6 +669,447 @@ static void test_example_scenarios(void **state)
 	}
 }
 
+/* Responders (scenario "responder" lines): what they print and exactly
+ * when, in fake time. Every reaction also decodes with the PEI codec as
+ * the bridge reads it. */
+
+/* The hex user data and bit length of a text alert (PID 0x82). */
+static unsigned text_alert(const char *text, uint8_t ref, uint8_t report_request, char *hex, size_t hex_size)
+{
+	struct tetra_sds_pdu pdu;
+
+	assert_int_equal(tetra_sds_encode_text(text, strlen(text), ref, report_request, ref, &pdu, 1), 1);
+	assert_true(tetra_sds_hex(&pdu, hex, hex_size) > 0);
+	return pdu.bits;
+}
+
+/* The host sends an SDS type 4 through s to called (an SSI, or a TSI when
+ * longer than 8 digits); what s answers at once is dropped. */
+static void host_sds(struct tb_sim_terminal *s, struct capture *c, const char *called, const char *hex, unsigned bits)
+{
+	char cmd[1200];
+
+	send(s, strlen(called) > 8 ? "AT+CTSDS=12,1,0,0,1\r" : "AT+CTSDS=12,0,0,0,1\r");
+	snprintf(cmd, sizeof(cmd), "AT+CMGS=%s,%u\r%s\x1a", called, bits, hex);
+	send(s, cmd);
+	assert_non_null(strstr(c->buf, "OK\r\n"));
+	capture_reset(c);
+}
+
+static void host_text(struct tb_sim_terminal *s, struct capture *c, const char *called, const char *text,
+		      uint8_t ref, uint8_t report_request)
+{
+	char hex[600];
+	unsigned bits = text_alert(text, ref, report_request, hex, sizeof(hex));
+
+	host_sds(s, c, called, hex, bits);
+}
+
+/* A call-out alert as captured on the air (SDS-TL PID 0xC3): lead 0x0D,
+ * kind 1, number, severity, sender sub-address 0x1111, no receiver
+ * sub-addresses, 0xFF, "Test". */
+static void host_callout(struct tb_sim_terminal *s, struct capture *c, const char *called, uint8_t ref,
+			 uint8_t report_request, uint8_t number, uint8_t severity)
+{
+	char hex[64];
+
+	snprintf(hex, sizeof(hex), "C3%02X%02X0D1%02X%X111100FF54657374", report_request << 2, ref, number, severity);
+	host_sds(s, c, called, hex, 4 * strlen(hex));
+}
+
+/* Nothing for ms - 10 ms, then exactly want within the last 10 ms step. */
+static void expect_after(struct capture *c, unsigned ms, const char *want)
+{
+	assert_int_equal(c->len, 0);
+	if (ms > 10) {
+		tb_fake_time_advance_ms(ms - 10);
+		if (c->len)
+			fail_msg("early, %u ms before it was due: %s", 10, c->buf);
+	}
+	tb_fake_time_advance_ms(ms > 10 ? 10 : ms);
+	assert_string_equal(c->buf, want);
+	capture_reset(c);
+}
+
+/* Nothing for ms. */
+static void expect_quiet(struct capture *c, unsigned ms)
+{
+	assert_int_equal(c->len, 0);
+	tb_fake_time_advance_ms(ms);
+	if (c->len)
+		fail_msg("unexpected: %s", c->buf);
+}
+
+/* Decode the reactions in buf ("+CTSDSR..." header and data line pairs)
+ * as the bridge would; returns how many, at most max. */
+static unsigned decode_reactions(const char *buf, struct tetra_prim *out, unsigned max)
+{
+	const char *p = buf;
+	unsigned n = 0;
+
+	while (*p) {
+		const char *e1 = strstr(p, "\r\n"), *d, *e2;
+
+		assert_non_null(e1);
+		assert_true(!strncmp(p, "+CTSDSR: ", 9));
+		d = e1 + 2;
+		e2 = strstr(d, "\r\n");
+		assert_non_null(e2);
+		assert_true(n < max);
+		if (tetra_pei_decode(p, e1 - p, d, e2 - d, &out[n]) != 0)
+			fail_msg("does not decode: %.*s / %.*s", (int)(e1 - p), p, (int)(e2 - d), d);
+		n++;
+		p = e2 + 2;
+	}
+	return n;
+}
+
+static struct tb_sim_terminal *responder_sim(struct capture *c, const char *file, const char *scn)
+{
+	struct tb_sim_terminal *s = new_sim(c);
+	unsigned line = 0;
+
+	if (tb_sim_load_scenario(s, write_file(file, scn), &line) != 0)
+		fail_msg("%s line %u: %s", file, line, tb_sim_load_error(s));
+	tb_sim_start(s);
+	send(s, "ATE0\r");
+	tb_fake_time_run_due();
+	capture_reset(c);
+	return s;
+}
+
+#define HDR(ai, calling, type, bits) "+CTSDSR: " #ai "," calling "," #type "," TSI ",1," #bits "\r\n"
+
+static void test_responder_reports(void **state)
+{
+	static struct capture c;
+	struct tb_sim_terminal *s = responder_sim(&c, "rep.scn",
+						  "responder 2002 at 2 received\n"
+						  "responder 2002 at 10 consumed\n"
+						  "responder 2002 at 45 accept status 0x8000\n");
+	struct tetra_prim prim[2];
+
+	/* Both reports asked: received at 2 s, consumed at 10 s, each with the
+	 * alert's PID and reference, counted from when the SDS went over the
+	 * air (300 ms after AT+CMGS). */
+	host_text(s, &c, "2002", "Rykk ut", 0x2A, TETRA_SDS_RR_BOTH);
+	expect_after(&c, 300, "\r\n+CMGS: 0,4\r\n");
+	expect_after(&c, 2000, HDR(12, "2002", 0, 32) "8210002A\r\n");
+	expect_after(&c, 8000, HDR(12, "2002", 0, 32) "8210022A\r\n");
+	expect_after(&c, 35000, HDR(13, "2002", 0, 16) "8000\r\n");
+	expect_quiet(&c, 100000);
+
+	/* What the bridge reads: a delivery report from SSI 2002 to us. */
+	assert_int_equal(decode_reactions(HDR(12, "2002", 0, 32) "8210022A\r\n", prim, 2), 1);
+	assert_int_equal(prim[0].oph.primitive, TETRA_TNSDS_REPORT);
+	assert_int_equal(prim[0].u.report.pid, 0x82);
+	assert_int_equal(prim[0].u.report.status, TETRA_SDS_ST_CONSUMED);
+	assert_int_equal(prim[0].u.report.msg_ref, 0x2A);
+	assert_int_equal(prim[0].u.report.hdr.calling.type, TETRA_ID_SSI);
+	assert_int_equal(prim[0].u.report.hdr.calling.ssi, 2002);
+	assert_int_equal(prim[0].u.report.hdr.called.ssi, 23404);
+
+	/* Only "received" asked: no consumed report; the answer still comes. */
+	host_text(s, &c, "2002", "Rykk ut", 0x2B, TETRA_SDS_RR_RECEIVED);
+	expect_after(&c, 300, "\r\n+CMGS: 1,4\r\n");
+	expect_after(&c, 2000, HDR(12, "2002", 0, 32) "8210002B\r\n");
+	expect_after(&c, 43000, HDR(13, "2002", 0, 16) "8000\r\n");
+	/* Only "consumed" asked. */
+	host_text(s, &c, "2002", "Rykk ut", 0x2C, TETRA_SDS_RR_CONSUMED);
+	expect_after(&c, 300, "\r\n+CMGS: 2,4\r\n");
+	expect_after(&c, 10000, HDR(12, "2002", 0, 32) "8210022C\r\n");
+	expect_after(&c, 35000, HDR(13, "2002", 0, 16) "8000\r\n");
+	/* None asked: no report at all. */
+	host_text(s, &c, "2002", "Rykk ut", 0x2D, TETRA_SDS_RR_NONE);
+	expect_after(&c, 300, "\r\n+CMGS: 3,4\r\n");
+	expect_after(&c, 45000, HDR(13, "2002", 0, 16) "8000\r\n");
+	expect_quiet(&c, 60000);
+
+	/* An SDS while it plays (here an immediate text, PID 0x89, at 20 s)
+	 * gets its reports but does not start the play over: one answer, at
+	 * 45 s after the first alert. */
+	host_text(s, &c, "2002", "Rykk ut", 0x2E, TETRA_SDS_RR_BOTH);
+	expect_after(&c, 300, "\r\n+CMGS: 4,4\r\n");
+	expect_after(&c, 2000, HDR(12, "2002", 0, 32) "8210002E\r\n");
+	expect_after(&c, 8000, HDR(12, "2002", 0, 32) "8210022E\r\n");
+	tb_fake_time_advance_ms(10000);
+	host_sds(s, &c, "2002", "890C33014A61", 48);
+	expect_after(&c, 300, "\r\n+CMGS: 5,4\r\n");
+	expect_after(&c, 2000, HDR(12, "2002", 0, 32) "89100033\r\n");
+	expect_after(&c, 8000, HDR(12, "2002", 0, 32) "89100233\r\n");
+	expect_after(&c, 14700, HDR(13, "2002", 0, 16) "8000\r\n");
+	expect_quiet(&c, 100000);
+
+	/* A status or an SDS-REPORT to the responder is no alert: nothing. */
+	send(s, "AT+CTSDS=13,0\r");
+	send(s, "AT+CMGS=2002,16\r8004\x1a");
+	host_sds(s, &c, "2002", "821000C9", 32);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_quiet(&c, 100000);
+	tb_sim_destroy(&s);
+}
+
+static void test_responder_text_and_callout(void **state)
+{
+	static struct capture c;
+	struct tb_sim_terminal *s = responder_sim(&c, "co.scn",
+						  "responder 02420001600002002 at 20 decline text nei\n"
+						  "responder 3004 at 2 received\n"
+						  "responder 3004 at 150 accept callout Kommer\n");
+	struct tetra_prim prim[2];
+	const char *nei = HDR(12, "02420001600002002", 1, 56) "820201016E6569\r\n";
+
+	/* A responder given as a TSI: reached by its SSI, and by its TSI. It
+	 * answers with an SDS-TL text (PID 0x82, no report asked, its own
+	 * message reference, ISO 8859-1). */
+	host_text(s, &c, "2002", "Rykk ut", 1, TETRA_SDS_RR_BOTH);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 20000, nei);
+	assert_int_equal(decode_reactions(nei, prim, 2), 1);
+	assert_int_equal(prim[0].oph.primitive, TETRA_TNSDS_TEXT);
+	assert_string_equal(prim[0].u.text.text, "nei");
+	assert_int_equal(prim[0].u.text.hdr.calling.type, TETRA_ID_TSI);
+	assert_int_equal(prim[0].u.text.hdr.calling.mcc, 242);
+	assert_int_equal(prim[0].u.text.hdr.calling.ssi, 2002);
+	host_text(s, &c, "02420001600002002", "Rykk ut", 2, TETRA_SDS_RR_NONE);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 20000, HDR(12, "02420001600002002", 1, 56) "820202016E6569\r\n");
+	/* Another network's 2002 is somebody else. */
+	host_text(s, &c, "02420001700002002", "Rykk ut", 3, TETRA_SDS_RR_NONE);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_quiet(&c, 60000);
+
+	/* A call-out alert (number 0x65, severity 7): the call-out answer
+	 * carries the number and severity back, then the text, after the
+	 * SDS-TL header C3 00 <ref>. The report has PID 0xC3. */
+	host_callout(s, &c, "3004", 0x11, TETRA_SDS_RR_RECEIVED, 0x65, 7);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 2000, HDR(12, "3004", 0, 32) "C3100011\r\n");
+	/* A re-alert (the same number) at 60 s: its report, no restart. */
+	tb_fake_time_advance_ms(57700);
+	host_callout(s, &c, "3004", 0x12, TETRA_SDS_RR_RECEIVED, 0x65, 7);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 2000, HDR(12, "3004", 0, 32) "C3100012\r\n");
+	expect_after(&c, 88000, HDR(12, "3004", 0, 96) "C300010D36574B6F6D6D6572\r\n");
+	expect_quiet(&c, 200000);
+
+	/* A new call-out (another number) while it plays starts over. */
+	host_callout(s, &c, "3004", 0x13, TETRA_SDS_RR_NONE, 0x65, 7);
+	tb_fake_time_advance_ms(100300);
+	host_callout(s, &c, "3004", 0x14, TETRA_SDS_RR_NONE, 0x66, 3);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 150000, HDR(12, "3004", 0, 96) "C300020D36634B6F6D6D6572\r\n");
+	expect_quiet(&c, 200000);
+
+	/* A text alert has no number: no call-out answer, the report only. */
+	host_text(s, &c, "3004", "Rykk ut", 0x15, TETRA_SDS_RR_RECEIVED);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 2000, HDR(12, "3004", 0, 32) "82100015\r\n");
+	expect_quiet(&c, 300000);
+	tb_sim_destroy(&s);
+}
+
+static void test_responder_progress(void **state)
+{
+	static struct capture c;
+	struct tb_sim_terminal *s = responder_sim(&c, "prog.scn",
+						  "responder 2003 at 15 accept status 0x8000\n"
+						  "responder 2003 at 30 status 0x8002\n"
+						  "responder 2003 at 30 move from 60.0000,5.0000 to 60.0100,5.0000 "
+						  "until 90 every 30\n"
+						  "responder 2003 at 90 status 0x8003\n"
+						  "responder 2003 at 900 status 0x8004\n");
+	static const double lat[3] = { 60.0, 60.005, 60.01 };
+	struct tetra_prim prim[4];
+	unsigned n;
+
+	host_text(s, &c, "2003", "Rykk ut", 7, TETRA_SDS_RR_NONE);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 15000, HDR(13, "2003", 0, 16) "8000\r\n");
+
+	/* At 30 s "en route" and the first position (line order), then a
+	 * position every 30 s along the line, the last one at "on scene". */
+	for (unsigned i = 0; i < 3; i++) {
+		tb_fake_time_advance_ms(i == 0 ? 15000 : 30000);
+		n = decode_reactions(c.buf, prim, 4);
+		assert_int_equal(n, i == 1 ? 1 : 2);
+		if (i == 0) {
+			assert_int_equal(prim[0].oph.primitive, TETRA_TNSDS_STATUS);
+			assert_int_equal(prim[0].u.status.value, 0x8002);
+		}
+		{
+			const struct tetra_location_param *l = &prim[i == 0 ? 1 : 0].u.location;
+
+			assert_int_equal(prim[i == 0 ? 1 : 0].oph.primitive, TETRA_TNSDS_LOCATION);
+			assert_int_equal(l->pid, 0x0A);
+			assert_int_equal(l->hdr.calling.ssi, 2003);
+			assert_true(fabs(l->latitude - lat[i]) < 0.0001);
+			assert_true(fabs(l->longitude - 5.0) < 0.0001);
+			/* 1.11 km north in 60 s: about 67 km/h, heading 0. */
+			assert_true(l->has_velocity && l->velocity_kmh > 60 && l->velocity_kmh < 75);
+			assert_true(l->has_direction && l->direction_deg == 0);
+			assert_true(l->has_reason && l->reason == 129);
+		}
+		if (i == 2) {
+			assert_int_equal(prim[1].oph.primitive, TETRA_TNSDS_STATUS);
+			assert_int_equal(prim[1].u.status.value, 0x8003);
+		}
+		assert_non_null(strstr(c.buf, HDR(12, "2003", 0, 84)));
+		capture_reset(&c);
+	}
+	expect_after(&c, 810000, HDR(13, "2003", 0, 16) "8004\r\n");
+	expect_quiet(&c, 1000000);
+	tb_sim_destroy(&s);
+}
+
+static void test_responder_never_and_fail(void **state)
+{
+	static struct capture c;
+	struct tb_sim_terminal *s = responder_sim(&c, "nf.scn",
+						  "responder 1002 at 2 received\n"
+						  "responder 1002 never\n"
+						  "responder 2005 at 1 fail 0x41\n");
+	struct tetra_prim prim[2];
+	const char *fail = HDR(12, "2005", 0, 32) "82104141\r\n";
+
+	/* The doctor's terminal reports "received"; nobody answers. */
+	host_text(s, &c, "1002", "Rykk ut", 0x40, TETRA_SDS_RR_BOTH);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 2000, HDR(12, "1002", 0, 32) "82100040\r\n");
+	expect_quiet(&c, 3600000);
+
+	/* Delivery fails: a negative report (0x41, not reachable) when one
+	 * was asked, and nothing else. */
+	host_text(s, &c, "2005", "Rykk ut", 0x41, TETRA_SDS_RR_BOTH);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 1000, fail);
+	expect_quiet(&c, 600000);
+	assert_int_equal(decode_reactions(fail, prim, 2), 1);
+	assert_int_equal(prim[0].oph.primitive, TETRA_TNSDS_REPORT);
+	assert_int_equal(prim[0].u.report.status, 0x41);
+	assert_int_equal(tetra_sds_status_class(prim[0].u.report.status), TETRA_SDS_CLASS_FAILED);
+	host_text(s, &c, "2005", "Rykk ut", 0x42, TETRA_SDS_RR_NONE);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_quiet(&c, 600000);
+	tb_sim_destroy(&s);
+}
+
+static void test_responder_group(void **state)
+{
+	static struct capture c;
+	struct tb_sim_terminal *s = responder_sim(&c, "grp.scn",
+						  "responder 2002 member 9201\n"
+						  "responder 2002 at 5 accept status 0x8000\n"
+						  "responder 2003 member 9201\n"
+						  "responder 2003 member 9202\n"
+						  "responder 2003 at 7 decline status 0x8001\n"
+						  "responder 2004 at 3 accept status 0x8000\n");
+
+	/* To group 9201: both members answer, 2004 (no member) does not. */
+	host_text(s, &c, "9201", "Rykk ut", 1, TETRA_SDS_RR_NONE);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 5000, HDR(13, "2002", 0, 16) "8000\r\n");
+	expect_after(&c, 2000, HDR(13, "2003", 0, 16) "8001\r\n");
+	expect_quiet(&c, 60000);
+	/* To group 9202: only 2003. */
+	host_text(s, &c, "9202", "Rykk ut", 2, TETRA_SDS_RR_NONE);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 7000, HDR(13, "2003", 0, 16) "8001\r\n");
+	expect_quiet(&c, 60000);
+	/* To 2004 alone. */
+	host_text(s, &c, "2004", "Rykk ut", 3, TETRA_SDS_RR_NONE);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 3000, HDR(13, "2004", 0, 16) "8000\r\n");
+	expect_quiet(&c, 60000);
+	tb_sim_destroy(&s);
+}
+
+static void test_responder_lifecycle(void **state)
+{
+	static const char scn[] = "responder 2002 at 1 received\nresponder 2002 at 5 accept status 0x8000\n";
+	static struct capture c, cb;
+	struct tb_sim_terminal *s = responder_sim(&c, "life.scn", scn);
+	struct tb_sim_terminal *b;
+
+	/* Stopped before the answer: it never comes, also not after a start. */
+	host_text(s, &c, "2002", "Rykk ut", 1, TETRA_SDS_RR_BOTH);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	tb_fake_time_advance_ms(1000);
+	assert_non_null(strstr(c.buf, "82100001"));
+	capture_reset(&c);
+	tb_sim_stop(s);
+	expect_quiet(&c, 10000);
+	tb_sim_start(s);
+	expect_quiet(&c, 10000);
+	/* Stopped, nobody listens. */
+	tb_sim_stop(s);
+	host_text(s, &c, "2002", "Rykk ut", 2, TETRA_SDS_RR_BOTH);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_quiet(&c, 10000);
+	tb_sim_start(s);
+
+	/* An SDS that failed on the air reaches nobody. */
+	tb_sim_set_airfail(s, 1);
+	host_text(s, &c, "2002", "Rykk ut", 3, TETRA_SDS_RR_BOTH);
+	expect_after(&c, 300, "\r\n+CMGS: 2,5\r\n");
+	expect_quiet(&c, 10000);
+
+	/* Another terminal's responders hear only their own terminal. */
+	capture_reset(&cb);
+	b = tb_sim_alloc(g_ctx, TSI_B, capture_out, &cb);
+	assert_non_null(b);
+	assert_int_equal(tb_sim_load_scenario(b, write_file("life-b.scn", scn), NULL), 0);
+	tb_sim_start(b);
+	host_text(s, &c, "2002", "Rykk ut", 4, TETRA_SDS_RR_NONE);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 5000, HDR(13, "2002", 0, 16) "8000\r\n");
+	assert_int_equal(cb.len, 0);
+
+	/* A silent terminal prints none of it; a new scenario drops what was
+	 * pending; freed with reactions pending, their timers go too. */
+	host_text(s, &c, "2002", "Rykk ut", 5, TETRA_SDS_RR_BOTH);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	tb_sim_set_silent(s, true);
+	tb_fake_time_advance_ms(10000);
+	tb_sim_set_silent(s, false);
+	expect_quiet(&c, 10000);
+	host_text(s, &c, "2002", "Rykk ut", 6, TETRA_SDS_RR_BOTH);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	assert_int_equal(tb_sim_load_scenario(s, write_file("life2.scn", "responder 2002 at 9 received\n"), NULL), 0);
+	expect_quiet(&c, 10000);
+	tb_sim_start(s);
+	host_text(s, &c, "2002", "Rykk ut", 7, TETRA_SDS_RR_BOTH);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 9000, HDR(12, "2002", 0, 32) "82100007\r\n");
+	host_text(s, &c, "2002", "Rykk ut", 8, TETRA_SDS_RR_BOTH);
+	host_text(b, &cb, "2002", "Rykk ut", 9, TETRA_SDS_RR_BOTH);
+	tb_fake_time_advance_ms(1300);
+	tb_sim_destroy(&s);
+	tb_sim_destroy(&b);
+	tb_fake_time_advance_ms(20000);
+}
+
 /* The transport */
 
 struct rx_log {
@@ -848,6 +1293,12 @@ int main(void)
 		cmocka_unit_test(test_set_silent_pauses),
 		cmocka_unit_test(test_scenario_errors),
 		cmocka_unit_test(test_example_scenarios),
+		cmocka_unit_test(test_responder_reports),
+		cmocka_unit_test(test_responder_text_and_callout),
+		cmocka_unit_test(test_responder_progress),
+		cmocka_unit_test(test_responder_never_and_fail),
+		cmocka_unit_test(test_responder_group),
+		cmocka_unit_test(test_responder_lifecycle),
 		cmocka_unit_test(test_transport_async),
 		cmocka_unit_test(test_transport_scenario),
 		cmocka_unit_test(test_transport_bad_scenario),
