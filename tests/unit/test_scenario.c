@@ -212,12 +212,12 @@ static void test_not_a_scenario(void **state)
 
 static void test_examples(void **state)
 {
-	const char *names[] = { "ambulance.scn", "lvs-doctor.scn", "nurse-satellite.scn" };
+	const char *names[] = { "ambulance.scn", "lvs-doctor.scn", "nurse-satellite.scn", "callout-demo.scn" };
 	const char *tail = "tests/unit/test_scenario.c";	/* the source tree from this file's path */
 	size_t flen = strlen(__FILE__), tlen = strlen(tail);
 
 	assert_true(flen >= tlen && !strcmp(&__FILE__[flen - tlen], tail));
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < 4; i++) {
 		char path[512], why[128] = "";
 		unsigned line = 99;
 

@@ -1110,6 +1110,107 @@ static void test_responder_lifecycle(void **state)
 	tb_fake_time_advance_ms(20000);
 }
 
+/* The demo's call-out: the nurses' group, the doctor on call, and later
+ * the ambulance, alerted by text asking for both reports; every reaction
+ * decoded, with the second of fake time it came. */
+struct heard_line {
+	unsigned t;		/* s after the first alert went over the air */
+	uint32_t ssi;
+	int prim;
+	unsigned value;		/* status value, report status, or 0 */
+};
+
+static void test_callout_demo_scenario(void **state)
+{
+	static struct capture c;
+	static struct heard_line log[64];
+	static const struct heard_line want[] = {
+		{ 1, 2003, TETRA_TNSDS_REPORT, 0 }, { 2, 2002, TETRA_TNSDS_REPORT, 0 },
+		{ 3, 1002, TETRA_TNSDS_REPORT, 0 }, { 6, 2003, TETRA_TNSDS_REPORT, 2 },
+		{ 12, 2002, TETRA_TNSDS_REPORT, 2 }, { 15, 2003, TETRA_TNSDS_STATUS, 0x8000 },
+		{ 20, 2002, TETRA_TNSDS_STATUS, 0x8001 }, { 30, 2003, TETRA_TNSDS_STATUS, 0x8002 },
+		{ 30, 2003, TETRA_TNSDS_LOCATION, 0 }, { 60, 2003, TETRA_TNSDS_LOCATION, 0 },
+		{ 90, 2003, TETRA_TNSDS_LOCATION, 0 }, { 120, 2003, TETRA_TNSDS_LOCATION, 0 },
+		{ 121, 3004, TETRA_TNSDS_REPORT, 0 }, { 140, 3004, TETRA_TNSDS_REPORT, 2 },
+		{ 150, 2003, TETRA_TNSDS_LOCATION, 0 }, { 180, 2003, TETRA_TNSDS_LOCATION, 0 },
+		{ 210, 2003, TETRA_TNSDS_LOCATION, 0 }, { 240, 2003, TETRA_TNSDS_LOCATION, 0 },
+		{ 270, 3004, TETRA_TNSDS_TEXT, 0 }, { 270, 2003, TETRA_TNSDS_LOCATION, 0 },
+		{ 300, 2003, TETRA_TNSDS_LOCATION, 0 }, { 300, 2003, TETRA_TNSDS_STATUS, 0x8003 },
+		{ 900, 2003, TETRA_TNSDS_STATUS, 0x8004 },
+	};
+	char root[512], path[600];
+	const char *tail = "tests/unit/test_sim_terminal.c";
+	size_t flen = strlen(__FILE__), tlen = strlen(tail);
+	struct tb_sim_terminal *s;
+	unsigned n = 0, line = 0;
+
+	snprintf(root, sizeof(root), "%.*s", (int)(flen - tlen), __FILE__);
+	snprintf(path, sizeof(path), "%sexamples/scenarios/callout-demo.scn", root);
+	capture_reset(&c);
+	s = tb_sim_alloc(g_ctx, "02420001600001001", capture_out, &c);
+	assert_non_null(s);
+	if (tb_sim_load_scenario(s, path, &line) != 0)
+		fail_msg("%s line %u: %s", path, line, tb_sim_load_error(s));
+	tb_sim_start(s);
+	send(s, "ATE0\r");
+	host_text(s, &c, "9201", "Rykk ut til pasient", 1, TETRA_SDS_RR_BOTH);
+	host_text(s, &c, "1002", "Rykk ut til pasient", 2, TETRA_SDS_RR_BOTH);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+
+	for (unsigned t = 1; t <= 1000; t++) {
+		struct tetra_prim prim[8];
+		unsigned k;
+
+		if (t == 120) {	/* nobody answered the doctor's alert: the next level */
+			host_text(s, &c, "3004", "Rykk ut til pasient", 3, TETRA_SDS_RR_BOTH);
+			tb_fake_time_advance_ms(300);
+			capture_reset(&c);
+			tb_fake_time_advance_ms(700);
+		} else {
+			tb_fake_time_advance_ms(1000);
+		}
+		k = decode_reactions(c.buf, prim, 8);
+		for (unsigned i = 0; i < k; i++) {
+			const struct tetra_prim *p = &prim[i];
+
+			assert_true(n < 64);
+			log[n].t = t;
+			log[n].prim = p->oph.primitive;
+			switch (p->oph.primitive) {
+			case TETRA_TNSDS_REPORT:
+				log[n].ssi = p->u.report.hdr.calling.ssi;
+				log[n].value = p->u.report.status;
+				break;
+			case TETRA_TNSDS_STATUS:
+				log[n].ssi = p->u.status.hdr.calling.ssi;
+				log[n].value = p->u.status.value;
+				break;
+			case TETRA_TNSDS_LOCATION:
+				log[n].ssi = p->u.location.hdr.calling.ssi;
+				break;
+			case TETRA_TNSDS_TEXT:
+				log[n].ssi = p->u.text.hdr.calling.ssi;
+				assert_string_equal(p->u.text.text, "ja");
+				break;
+			default:
+				fail_msg("unexpected primitive %d", p->oph.primitive);
+			}
+			n++;
+		}
+		capture_reset(&c);
+	}
+	for (unsigned i = 0; i < n && i < ARRAY_SIZE(want); i++) {
+		if (log[i].t != want[i].t || log[i].ssi != want[i].ssi || log[i].prim != want[i].prim ||
+		    log[i].value != want[i].value)
+			fail_msg("reaction %u: at %u s from %u: %d 0x%X; want at %u s from %u: %d 0x%X", i, log[i].t,
+				 log[i].ssi, log[i].prim, log[i].value, want[i].t, want[i].ssi, want[i].prim,
+				 want[i].value);
+	}
+	assert_int_equal(n, ARRAY_SIZE(want));
+	tb_sim_destroy(&s);
+}
+
 /* The transport */
 
 struct rx_log {
@@ -1299,6 +1400,7 @@ int main(void)
 		cmocka_unit_test(test_responder_never_and_fail),
 		cmocka_unit_test(test_responder_group),
 		cmocka_unit_test(test_responder_lifecycle),
+		cmocka_unit_test(test_callout_demo_scenario),
 		cmocka_unit_test(test_transport_async),
 		cmocka_unit_test(test_transport_scenario),
 		cmocka_unit_test(test_transport_bad_scenario),
