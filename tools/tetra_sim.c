@@ -6,14 +6,16 @@
  * stdout: one line "NAME /dev/pts/N" per terminal, then "ready"; after that
  * one reply ("ok" or "error: <why>") per control line read from stdin:
  *   NAME play FILE       load FILE as NAME's scenario and start it
- *   NAME stop            stop NAME's scenario
+ *   NAME stop            stop NAME's scenario (its responders too)
  *   NAME silent on|off   NAME stops / resumes answering (a dead terminal)
  *   busy NAME N          NAME answers its next N AT+CMGS "+CME ERROR: 42"
  *   airfail NAME N       NAME's next N SDS taken end "+CMGS: <inst>,5"
  *                        ("NAME busy N" and "NAME airfail N" work too)
  *   NAME LINE...         NAME prints LINE now (CR LF appended)
  * All terminals of one tetra-sim share a simulated air: an SDS one of them
- * sends reaches the others it is addressed to (see sim_terminal.h).
+ * sends reaches the others it is addressed to (see sim_terminal.h). The
+ * responders of a terminal's scenario answer the SDS the host sends
+ * through that terminal (call-outs without radios; docs/testing.md §3).
  * Blank lines are ignored. With --events, "event NAME cmd <command line>"
  * and "event NAME sds <AT+CMGS line> <hex>" lines report what the host sent.
  * EOF on stdin (unless --no-control), SIGINT or SIGTERM: exit 0.
@@ -516,14 +518,16 @@ static void usage(FILE *f)
 		"stdout: \"NAME /dev/pts/N\" per terminal, then \"ready\".\n"
 		"stdin, one command per line, each answered \"ok\" or \"error: WHY\":\n"
 		"  NAME play FILE       load and start a scenario\n"
-		"  NAME stop            stop the scenario\n"
+		"  NAME stop            stop the scenario (and its responders)\n"
 		"  NAME silent on|off   stop / resume answering\n"
 		"  busy NAME N          answer the next N AT+CMGS \"+CME ERROR: 42\" (busy)\n"
 		"  airfail NAME N       the next N SDS taken fail on the air (\"+CMGS: <inst>,5\")\n"
 		"                       (\"NAME busy N\" and \"NAME airfail N\" work too)\n"
 		"  NAME LINE...         the terminal prints LINE (CR LF appended)\n"
 		"Terminals share a simulated air: an SDS one sends (AT+CTSDS, AT+CMGS) reaches\n"
-		"the others whose identity it is addressed to, as +CTSDSR.\n"
+		"the others whose identity it is addressed to, as +CTSDSR. The \"responder\"\n"
+		"lines of a terminal's scenario answer the SDS the host sends through it\n"
+		"(reports, answers, statuses, positions; see examples/scenarios/callout-demo.scn).\n"
 		"EOF on stdin, SIGINT or SIGTERM: exit 0.\n");
 }
 
