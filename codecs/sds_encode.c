@@ -1,9 +1,11 @@
-/* SDS encoders: status, SDS-TL text (with user data header splitting),
- * SDS-REPORT, hex for AT+CMGS.
+/* SDS encoders: status, SDS-TL text (immediate or not, with user data
+ * header splitting), SDS-TL TRANSFER around given octets, SDS-REPORT, hex
+ * for AT+CMGS.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "codecs/sds_encode.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "codecs/bitio.h"
 #include "codecs/concat.h"
@@ -25,22 +27,30 @@ int tetra_status_encode(uint16_t value, struct tetra_sds_pdu *out)
 	return TETRA_OK;
 }
 
-static int text_header(struct tetra_bitwriter *bw, uint8_t pid, uint8_t ref, uint8_t report_request,
-		       uint8_t coding)
+/* SDS-TRANSFER header without a storage block (24 bits). */
+static int transfer_header(struct tetra_bitwriter *bw, uint8_t pid, uint8_t ref, uint8_t report_request,
+			   bool short_report_ok)
 {
 	struct tetra_sds_tl_hdr h;
-	int rc;
 
 	h.pid = pid;
 	h.type = TETRA_SDS_TL_TRANSFER;
 	tetra_sds_tl_clear(&h.tl);
 	h.tl.present = true;
 	h.tl.report_request = report_request;
-	h.tl.short_report_ok = true;
+	h.tl.short_report_ok = short_report_ok;
 	h.tl.msg_ref = ref;
 	h.ack_required = false;
 	h.status = 0;
-	if ((rc = tetra_sds_tl_write(bw, &h)))
+	return tetra_sds_tl_write(bw, &h);
+}
+
+static int text_header(struct tetra_bitwriter *bw, uint8_t pid, uint8_t ref, uint8_t report_request,
+		       uint8_t coding)
+{
+	int rc;
+
+	if ((rc = transfer_header(bw, pid, ref, report_request, true)))
 		return rc;
 	tetra_bw_put(bw, 0, 1);		/* no timestamp */
 	tetra_bw_put(bw, coding, 7);
@@ -64,8 +74,9 @@ static size_t coded_len(uint8_t coding, size_t utf8_bytes)
 	return 1;
 }
 
-int tetra_sds_encode_text(const char *utf8, size_t len, uint8_t msg_ref_first, uint8_t report_request,
-			  uint16_t concat_ref, struct tetra_sds_pdu *parts, unsigned max_parts)
+/* A text as one message of PID single_pid when it fits, else 0x8A parts. */
+static int encode_text(uint8_t single_pid, const char *utf8, size_t len, uint8_t msg_ref_first,
+		       uint8_t report_request, uint16_t concat_ref, struct tetra_sds_pdu *parts, unsigned max_parts)
 {
 	size_t bounds[TETRA_CONCAT_MAX_PARTS + 1];
 	struct tetra_bitwriter bw;
@@ -81,9 +92,9 @@ int tetra_sds_encode_text(const char *utf8, size_t len, uint8_t msg_ref_first, u
 		return TETRA_E_TOO_LONG;
 	coding = tetra_text_pick_coding(utf8 ? utf8 : "", len);
 
-	/* One PID 0x82 message when it fits. */
+	/* One message when it fits. */
 	tetra_bw_init(&bw, parts[0].data, sizeof(parts[0].data));
-	if ((rc = text_header(&bw, TETRA_PID_TEXT, msg_ref_first, report_request, coding)))
+	if ((rc = text_header(&bw, single_pid, msg_ref_first, report_request, coding)))
 		return rc;
 	cap = (TETRA_SDS_TYPE4_MAX_BITS - TEXT_HDR_BITS) / 8;
 	rc = tetra_text_from_utf8(utf8 ? utf8 : "", len, coding, parts[0].data + TEXT_HDR_BITS / 8, cap, &tbits);
@@ -139,6 +150,39 @@ int tetra_sds_encode_text(const char *utf8, size_t len, uint8_t msg_ref_first, u
 		p->bits = (uint16_t)(bw.pos + tbits);
 	}
 	return (int)n;
+}
+
+int tetra_sds_encode_text(const char *utf8, size_t len, uint8_t msg_ref_first, uint8_t report_request,
+			  uint16_t concat_ref, struct tetra_sds_pdu *parts, unsigned max_parts)
+{
+	return encode_text(TETRA_PID_TEXT, utf8, len, msg_ref_first, report_request, concat_ref, parts, max_parts);
+}
+
+int tetra_sds_encode_immediate_text(const char *utf8, size_t len, uint8_t msg_ref_first, uint8_t report_request,
+				    uint16_t concat_ref, struct tetra_sds_pdu *parts, unsigned max_parts)
+{
+	return encode_text(TETRA_PID_IMM_TEXT, utf8, len, msg_ref_first, report_request, concat_ref, parts,
+			   max_parts);
+}
+
+int tetra_sds_encode_transfer(uint8_t pid, uint8_t report_request, bool short_report_ok, uint8_t msg_ref,
+			      const uint8_t *payload, size_t payload_len, struct tetra_sds_pdu *out)
+{
+	struct tetra_bitwriter bw;
+	int rc;
+
+	if (!tetra_pid_has_tl(pid) || report_request > 3 || !out || (!payload && payload_len))
+		return TETRA_E_INVALID;
+	if (payload_len > TETRA_SDS_TRANSFER_MAX_OCTETS)
+		return TETRA_E_TOO_LONG;
+	tetra_bw_init(&bw, out->data, sizeof(out->data));
+	if ((rc = transfer_header(&bw, pid, msg_ref, report_request, short_report_ok)))
+		return rc;
+	/* The header is whole octets: the payload is copied as it is. */
+	if (payload_len)
+		memcpy(out->data + TETRA_SDS_TRANSFER_HDR_BITS / 8, payload, payload_len);
+	out->bits = (uint16_t)(TETRA_SDS_TRANSFER_HDR_BITS + 8 * payload_len);
+	return TETRA_OK;
 }
 
 int tetra_sds_encode_report(uint8_t pid, uint8_t delivery_status, uint8_t msg_ref, struct tetra_sds_pdu *out)

@@ -1,11 +1,13 @@
 /* What the bridge sends: status values, SDS-TL text messages (split into
- * user-data-header parts when long), SDS-REPORTs, and the hex form AT+CMGS
- * takes. Pure: no I/O, no allocation.
+ * user-data-header parts when long; immediate or not), any SDS-TL TRANSFER
+ * around given octets (call-out PDUs), SDS-REPORTs, and the hex form
+ * AT+CMGS takes. Pure: no I/O, no allocation.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +48,40 @@ int tetra_status_encode(uint16_t value, struct tetra_sds_pdu *out);
  *  report_request > 3 or NULL pointers. */
 int tetra_sds_encode_text(const char *utf8, size_t len, uint8_t msg_ref_first, uint8_t report_request,
 			  uint16_t concat_ref, struct tetra_sds_pdu *parts, unsigned max_parts);
+
+/*! As tetra_sds_encode_text(), as SDS-TL immediate text messaging: a text
+ *  that fits one SDS is one PID 0x89 message (terminals that support it
+ *  show it at once, without the user opening it), otherwise byte for byte
+ *  the same PID 0x8A parts as tetra_sds_encode_text(). There is no
+ *  immediate form of a message with a user data header; the concatenated
+ *  SDS (PID 0x8C, whose first part names the embedded PID) could carry one,
+ *  but its layout is unverified (docs/protocol.md §5.14), so a long text is
+ *  rather shown late than not at all. Tell the two apart by the count: 1
+ *  part is immediate. Arguments and results as tetra_sds_encode_text(). */
+int tetra_sds_encode_immediate_text(const char *utf8, size_t len, uint8_t msg_ref_first, uint8_t report_request,
+				    uint16_t concat_ref, struct tetra_sds_pdu *parts, unsigned max_parts);
+
+/* The SDS-TRANSFER header without a storage block: PID, flags, reference. */
+#define TETRA_SDS_TRANSFER_HDR_BITS 24
+/* Octets of user data one SDS-TRANSFER can carry: (2047 - 24) / 8. */
+#define TETRA_SDS_TRANSFER_MAX_OCTETS ((TETRA_SDS_TYPE4_MAX_BITS - TETRA_SDS_TRANSFER_HDR_BITS) / 8)
+
+/*! One SDS-TL SDS-TRANSFER of protocol pid around the given octets, in one
+ *  SDS: PID(8) | type 0(4) | report_request(2) | short_report_ok(1) |
+ *  storage 0(1) | msg_ref(8) | payload. E.g. a call-out PDU (PID 0xC3, the
+ *  octets from codecs/callout.h), no report, reference 0x11:
+ *  C3 00 11 <payload>.
+ *
+ *  \param short_report_ok  the service selection / short form report bit
+ *                          (docs/protocol.md §5.6: which value means what
+ *                          is unverified; texts send 1 as §11's examples,
+ *                          the captured call-out alert of §9 has 0)
+ *  \returns 0; TETRA_E_TOO_LONG when the SDS would be over 2047 bits (more
+ *  than TETRA_SDS_TRANSFER_MAX_OCTETS octets); TETRA_E_INVALID for pid <
+ *  0x80 (no SDS-TL), report_request > 3, a NULL out, or a NULL payload with
+ *  payload_len > 0. */
+int tetra_sds_encode_transfer(uint8_t pid, uint8_t report_request, bool short_report_ok, uint8_t msg_ref,
+			      const uint8_t *payload, size_t payload_len, struct tetra_sds_pdu *out);
 
 /*! SDS-REPORT answering an SDS-TRANSFER of PID pid with message reference
  *  msg_ref: ack not required, no storage, no user data (32 bits), e.g.

@@ -1,6 +1,7 @@
 /* SDS encoders: known vectors, hex, and round trips of thousands of
- * generated texts through encode -> hex -> +CTSDSR header -> decode ->
- * reassembly.
+ * generated texts (immediate or not) through encode -> hex -> +CTSDSR
+ * header -> decode -> reassembly; SDS-TL TRANSFERs around given octets
+ * (the captured call-out alert of docs/protocol.md §9).
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codecs/bitio.h"
 #include "codecs/concat.h"
 #include "codecs/sds.h"
 #include "codecs/sds_encode.h"
@@ -180,6 +182,124 @@ static void test_text_errors(void **state)
 	assert_memory_equal(hex_of(&parts[3]), "8A02030106080401001004", 22);
 }
 
+static void test_immediate_text_vector(void **state)
+{
+	static struct tetra_sds_pdu parts[2], plain[2];
+	static char big[253];
+	struct tetra_prim p;
+
+	/* 6.2's example as immediate text: only the PID differs. */
+	assert_int_equal(tetra_sds_encode_immediate_text("testmessage", 11, 0x9C, 0, 0, parts, 2), 1);
+	assert_int_equal(parts[0].bits, 120);
+	assert_string_equal(hex_of(&parts[0]), "89029C01746573746D657373616765");
+	decode_pdu(TETRA_AI_SDS_TYPE4, &parts[0], &p);
+	assert_int_equal(p.oph.primitive, TETRA_TNSDS_TEXT);
+	assert_int_equal(p.u.text.pid, TETRA_PID_IMM_TEXT);
+	assert_true(p.u.text.immediate);
+	assert_string_equal(p.u.text.text, "testmessage");
+
+	/* "received" and "consumed" asked: flags 0E, as for PID 0x82. */
+	assert_int_equal(tetra_sds_encode_immediate_text("\xC3\xB8", 2, 0x01, 3, 0, parts, 2), 1);
+	assert_string_equal(hex_of(&parts[0]), "890E0101F8");
+
+	/* 251 octets fit one immediate message, 252 go as the 0x8A parts. */
+	memset(big, 'a', sizeof(big) - 1);
+	assert_int_equal(tetra_sds_encode_immediate_text(big, 251, 7, 1, 7, parts, 2), 1);
+	assert_int_equal(parts[0].data[0], TETRA_PID_IMM_TEXT);
+	assert_int_equal(parts[0].bits, 32 + 251 * 8);
+	assert_int_equal(tetra_sds_encode_immediate_text(big, 252, 7, 1, 7, parts, 2), 2);
+	assert_int_equal(tetra_sds_encode_text(big, 252, 7, 1, 7, plain, 2), 2);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(parts[i].data[0], TETRA_PID_TEXT_UDH);
+		assert_int_equal(parts[i].bits, plain[i].bits);
+		assert_memory_equal(parts[i].data, plain[i].data, (plain[i].bits + 7u) / 8u);
+	}
+
+	/* The same refusals as tetra_sds_encode_text(). */
+	assert_int_equal(tetra_sds_encode_immediate_text("a\xC3", 2, 0, 0, 0, parts, 2), TETRA_E_UNENCODABLE);
+	assert_int_equal(tetra_sds_encode_immediate_text("a", 1, 0, 4, 0, parts, 2), TETRA_E_INVALID);
+	assert_int_equal(tetra_sds_encode_immediate_text("a", 1, 0, 0, 0, NULL, 2), TETRA_E_INVALID);
+	assert_int_equal(tetra_sds_encode_immediate_text(big, 252, 0, 0, 0, parts, 1), TETRA_E_TOO_LONG);
+}
+
+static size_t unhex(const char *hex, uint8_t *out)
+{
+	size_t n = strlen(hex) / 2;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
+		out[i] = (uint8_t)v;
+	}
+	return n;
+}
+
+/* The call-out alert captured from German traffic (docs/protocol.md §9):
+ * SDS-TL header C3 00 11, then the call-out octets. */
+static const char callout_alert[] =
+	"C300110D1657111104144C155DFF54657374FE0A546573745465737454657374546573745465737454657374"
+	"5465737454657374546573740A5465737454657374546573740A5465737454657374546573745465737454657374"
+	"54657374546573740A54657374";
+
+static void test_transfer(void **state)
+{
+	static uint8_t payload[TETRA_SDS_MAX_BYTES + 1];
+	static struct tetra_sds_pdu pdu;
+	struct tetra_bitreader br;
+	struct tetra_sds_tl_hdr h;
+	size_t n;
+
+	/* Wrapping the capture's octets after its header gives the capture. */
+	n = unhex(callout_alert + 6, payload);
+	assert_int_equal(tetra_sds_encode_transfer(0xC3, 0, false, 0x11, payload, n, &pdu), 0);
+	assert_int_equal(pdu.bits, 24 + 8 * n);
+	assert_int_equal(pdu.bits, 824);	/* the length in the capture's +CTSDSR header */
+	assert_string_equal(hex_of(&pdu), callout_alert);
+
+	/* Every report request and flag reads back as written. */
+	for (unsigned rr = 0; rr < 4; rr++)
+		for (unsigned ss = 0; ss < 2; ss++) {
+			assert_int_equal(tetra_sds_encode_transfer(0xC3, (uint8_t)rr, ss, (uint8_t)(0xF0 + rr), payload,
+								   n, &pdu), 0);
+			tetra_br_init(&br, pdu.data, pdu.bits);
+			assert_int_equal(tetra_sds_tl_read(&br, &h), 0);
+			assert_int_equal(h.pid, 0xC3);
+			assert_int_equal(h.type, TETRA_SDS_TL_TRANSFER);
+			assert_int_equal(h.tl.report_request, rr);
+			assert_int_equal(h.tl.short_report_ok, ss);
+			assert_false(h.tl.storage);
+			assert_int_equal(h.tl.msg_ref, 0xF0 + rr);
+			assert_int_equal(br.pos, 24);
+			assert_memory_equal(pdu.data + 3, payload, n);
+		}
+	/* "both" asked, short form report bit 0: flags 0C. */
+	assert_int_equal(tetra_sds_encode_transfer(0xC3, 3, false, 0x65, (const uint8_t *)"\x01\x02", 2, &pdu), 0);
+	assert_string_equal(hex_of(&pdu), "C30C650102");
+
+	/* Any SDS-TL PID; no payload is a header alone. */
+	assert_int_equal(tetra_sds_encode_transfer(0x80, 1, true, 0, NULL, 0, &pdu), 0);
+	assert_string_equal(hex_of(&pdu), "800600");
+	assert_int_equal(tetra_sds_encode_transfer(0xFF, 0, false, 0xAB, payload, 1, &pdu), 0);
+	assert_int_equal(pdu.bits, 32);
+
+	/* One SDS: 252 octets are 2040 bits, 253 would be 2048. */
+	memset(payload, 0x5A, sizeof(payload));
+	assert_int_equal(TETRA_SDS_TRANSFER_MAX_OCTETS, 252);
+	assert_int_equal(tetra_sds_encode_transfer(0xC3, 0, false, 1, payload, 252, &pdu), 0);
+	assert_int_equal(pdu.bits, 2040);
+	assert_true(pdu.bits <= TETRA_SDS_TYPE4_MAX_BITS);
+	assert_int_equal(pdu.data[254], 0x5A);
+	assert_int_equal(tetra_sds_encode_transfer(0xC3, 0, false, 1, payload, 253, &pdu), TETRA_E_TOO_LONG);
+	assert_int_equal(tetra_sds_encode_transfer(0xC3, 0, false, 1, payload, sizeof(payload), &pdu),
+			 TETRA_E_TOO_LONG);
+
+	/* Refused. */
+	assert_int_equal(tetra_sds_encode_transfer(0x43, 0, false, 1, payload, 4, &pdu), TETRA_E_INVALID);
+	assert_int_equal(tetra_sds_encode_transfer(0xC3, 4, false, 1, payload, 4, &pdu), TETRA_E_INVALID);
+	assert_int_equal(tetra_sds_encode_transfer(0xC3, 0, false, 1, NULL, 4, &pdu), TETRA_E_INVALID);
+	assert_int_equal(tetra_sds_encode_transfer(0xC3, 0, false, 1, payload, 4, NULL), TETRA_E_INVALID);
+}
+
 /* ---- round trips --------------------------------------------------------- */
 
 static struct tb_rng g_rng = { 1 };
@@ -219,8 +339,10 @@ static size_t gen_text(char *out, unsigned chars, unsigned flavour)
 	return n;
 }
 
-static void round_trip(const char *text, size_t len, uint16_t concat_ref, struct tetra_concat_table *t)
+static void round_trip(const char *text, size_t len, uint16_t concat_ref, bool immediate,
+		       struct tetra_concat_table *t)
 {
+	static struct tetra_sds_pdu plain[TETRA_CONCAT_MAX_PARTS];
 	static struct tetra_sds_pdu parts[TETRA_CONCAT_MAX_PARTS];
 	static struct tetra_concat_message whole;
 	static struct tetra_prim p;
@@ -229,7 +351,18 @@ static void round_trip(const char *text, size_t len, uint16_t concat_ref, struct
 	unsigned order[TETRA_CONCAT_MAX_PARTS];
 	int n;
 
-	n = tetra_sds_encode_text(text, len, ref0, rr, concat_ref, parts, TETRA_CONCAT_MAX_PARTS);
+	if (immediate) {
+		n = tetra_sds_encode_immediate_text(text, len, ref0, rr, concat_ref, parts, TETRA_CONCAT_MAX_PARTS);
+		/* Parts of a long one are those of the plain text, octet for octet. */
+		assert_int_equal(tetra_sds_encode_text(text, len, ref0, rr, concat_ref, plain, TETRA_CONCAT_MAX_PARTS),
+				 n);
+		for (int i = 1; n > 1 && i <= n; i++) {
+			assert_int_equal(plain[i - 1].bits, parts[i - 1].bits);
+			assert_memory_equal(plain[i - 1].data, parts[i - 1].data, (parts[i - 1].bits + 7u) / 8u);
+		}
+	} else {
+		n = tetra_sds_encode_text(text, len, ref0, rr, concat_ref, parts, TETRA_CONCAT_MAX_PARTS);
+	}
 	if (n == TETRA_E_TOO_LONG) {
 		/* must really need more than 16 parts: more than 16 * 245 octets coded */
 		size_t coded = coding == TETRA_TEXT_UTF16BE ? 2 * len : len;
@@ -243,7 +376,8 @@ static void round_trip(const char *text, size_t len, uint16_t concat_ref, struct
 	if (n == 1) {
 		decode_pdu(TETRA_AI_SDS_TYPE4, &parts[0], &p);
 		assert_int_equal(p.oph.primitive, TETRA_TNSDS_TEXT);
-		assert_int_equal(p.u.text.pid, 0x82);
+		assert_int_equal(p.u.text.pid, immediate ? 0x89 : 0x82);
+		assert_int_equal(p.u.text.immediate, immediate);
 		assert_int_equal(p.u.text.coding, coding);
 		assert_int_equal(p.u.text.tl.msg_ref, ref0);
 		assert_int_equal(p.u.text.tl.report_request, rr);
@@ -267,6 +401,7 @@ static void round_trip(const char *text, size_t len, uint16_t concat_ref, struct
 		decode_pdu(TETRA_AI_SDS_TYPE4, &parts[i], &p);
 		assert_int_equal(p.oph.primitive, TETRA_TNSDS_TEXT);
 		assert_int_equal(p.u.text.pid, 0x8A);
+		assert_false(p.u.text.immediate);
 		assert_int_equal(p.u.text.coding, coding);
 		assert_int_equal(p.u.text.tl.msg_ref, (uint8_t)(ref0 + i));
 		assert_int_equal(p.u.text.replaced, 0);	/* no pair or character split */
@@ -292,7 +427,7 @@ static void test_text_round_trip(void **state)
 {
 	static char text[4 * 1400 + 1];
 	struct tetra_concat_table *t = malloc(tetra_concat_table_size(2));
-	unsigned multi = 0, utf16 = 0;
+	unsigned multi = 0, utf16 = 0, imm = 0;
 
 	tetra_concat_table_init(t, 2);
 	for (int it = 0; it < 4000; it++) {
@@ -300,7 +435,10 @@ static void test_text_round_trip(void **state)
 		unsigned chars = it % 8 == 0 ? rnd(1400) : rnd(300);
 		size_t len = gen_text(text, chars, flavour);
 		uint16_t ref = rnd(3) ? (uint16_t)rnd(256) : (uint16_t)(256 + rnd(65280));
-		round_trip(text, len, ref, t);
+		bool immediate = rnd(4) == 0;
+
+		round_trip(text, len, ref, immediate, t);
+		imm += immediate;
 		if (tetra_text_pick_coding(text, len) == TETRA_TEXT_UTF16BE)
 			utf16++;
 		if (len > 245)
@@ -308,6 +446,7 @@ static void test_text_round_trip(void **state)
 	}
 	assert_true(multi > 300);
 	assert_true(utf16 > 500);
+	assert_true(imm > 500);
 	free(t);
 }
 
@@ -327,7 +466,7 @@ static void test_split_boundaries(void **state)
 			memcpy(text + n, "\xF0\x9F\x98\x80", 4);
 			n += 4;
 		}
-		round_trip(text, n, 0x42, t);
+		round_trip(text, n, 0x42, pad % 2, t);
 		/* 8859-1 with two-byte UTF-8 characters across the 245-octet split */
 		n = 0;
 		for (unsigned i = 0; i < pad; i++)
@@ -336,7 +475,7 @@ static void test_split_boundaries(void **state)
 			memcpy(text + n, "\xC3\xB8", 2);
 			n += 2;
 		}
-		round_trip(text, n, 0x1234, t);
+		round_trip(text, n, 0x1234, pad % 2 == 0, t);
 	}
 	free(t);
 }
@@ -349,6 +488,8 @@ int main(void)
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_text_vector),
 		cmocka_unit_test(test_text_errors),
+		cmocka_unit_test(test_immediate_text_vector),
+		cmocka_unit_test(test_transfer),
 		cmocka_unit_test(test_text_round_trip),
 		cmocka_unit_test(test_split_boundaries),
 	};
