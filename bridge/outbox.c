@@ -68,7 +68,7 @@ static __attribute__((constructor)) void outbox_tdefs_reset(void)
 
 struct out_msg {
 	struct llist_head list;		/* in o->msgs or o->answers */
-	struct tb_outbox_row r;		/* r.text and r.client point to talloc children */
+	struct tb_outbox_row r;		/* r.text, r.payload and r.client point to talloc children */
 	bool answer;			/* an SDS-REPORT answering an incoming message */
 	uint8_t answer_pid;
 	uint8_t answer_ref;
@@ -156,10 +156,17 @@ static int rank(unsigned state)
 	}
 }
 
+/* Kinds sent as SDS-TL TRANSFERs of the bridge's own: they have message
+ * references, may ask for delivery reports, and reports are matched to them. */
+static bool is_sds_tl(uint8_t kind)
+{
+	return kind == TB_OUT_TEXT || kind == TB_OUT_CALLOUT;
+}
+
 /* The state at which a message is done. */
 static unsigned final_state(const struct out_msg *m)
 {
-	if (m->r.kind != TB_OUT_TEXT || m->r.report_request == 0)
+	if (!is_sds_tl(m->r.kind) || m->r.report_request == 0)
 		return ST(SENT);
 	if (m->r.report_request == 1)
 		return ST(DELIVERED);
@@ -168,7 +175,7 @@ static unsigned final_state(const struct out_msg *m)
 
 static bool wants_report(const struct out_msg *m)
 {
-	return m->r.kind == TB_OUT_TEXT && m->r.report_request != 0;
+	return is_sds_tl(m->r.kind) && m->r.report_request != 0;
 }
 
 /* Lowest part not yet taken, or -1. */
@@ -217,7 +224,7 @@ static void publish(struct tb_outbox *o, const struct out_msg *m, unsigned state
 	og.kind = (Tetrabridge__V1__Outgoing__Kind)m->r.kind;
 	og.state = (Tetrabridge__V1__Outgoing__State)state;
 	og.to = &to;
-	if (m->r.kind == TB_OUT_TEXT) {
+	if (is_sds_tl(m->r.kind)) {
 		for (unsigned i = 0; i < m->r.parts; i++)
 			refs[i] = m->r.msg_refs[i];
 		og.n_message_references = m->r.parts;
@@ -360,6 +367,17 @@ static void msg_retry(struct tb_outbox *o, struct out_msg *m, const char *reason
 
 /* ---- sending ----------------------------------------------------------------- */
 
+/* A text message's PDUs, immediate or not, starting at message reference
+ * ref (also its concatenation reference). Returns the number of parts or a
+ * codec error (tetra_sds_encode_text()). */
+static int encode_text(const struct tb_outbox_row *r, uint8_t ref, struct tetra_sds_pdu *pdus)
+{
+	if (r->immediate)
+		return tetra_sds_encode_immediate_text(r->text, r->text_len, ref, r->report_request, ref, pdus,
+						       TB_OUTBOX_MAX_PARTS);
+	return tetra_sds_encode_text(r->text, r->text_len, ref, r->report_request, ref, pdus, TB_OUTBOX_MAX_PARTS);
+}
+
 /* A part's user data as a send request: fills req's ai_service, bits and
  * data. Returns NULL or a sentence. */
 static const char *encode_part(struct tb_outbox *o, const struct out_msg *m, unsigned part,
@@ -401,13 +419,18 @@ static const char *encode_part(struct tb_outbox *o, const struct out_msg *m, uns
 			pdus = talloc_array(o, struct tetra_sds_pdu, TB_OUTBOX_MAX_PARTS);
 			if (!pdus)
 				return "out of memory";
-			rc = tetra_sds_encode_text(m->r.text, m->r.text_len, m->r.msg_refs[0], m->r.report_request,
-						   m->r.msg_refs[0], pdus, TB_OUTBOX_MAX_PARTS);
+			rc = encode_text(&m->r, m->r.msg_refs[0], pdus);
 			if (rc != (int)m->r.parts) {
 				why = "the text no longer encodes as it did when it was queued";
 				goto out;
 			}
 			p = &pdus[part];
+			break;
+		case TB_OUT_CALLOUT:
+			/* Short form report bit 0, as in the captured alert. */
+			if (tetra_sds_encode_transfer(TB_OUT_CALLOUT_PID, m->r.report_request, false, m->r.msg_refs[0],
+						      m->r.payload, m->r.payload_len, &one) < 0 || !m->r.payload)
+				return "the call-out PDU could not be encoded";
 			break;
 		default:
 			return "unknown kind of message";
@@ -655,7 +678,7 @@ static void on_report(struct tb_outbox *o, uint32_t ssi, uint8_t ref, int level,
 	struct out_msg *m;
 
 	llist_for_each_entry(m, &o->msgs, list) {
-		if (m->r.kind != TB_OUT_TEXT || m->r.to.ssi != ssi)
+		if (!is_sds_tl(m->r.kind) || m->r.to.ssi != ssi)
 			continue;
 		for (unsigned i = 0; i < m->r.parts; i++) {
 			uint16_t bit = 1u << i;
@@ -890,14 +913,15 @@ static int restore_row(const struct tb_outbox_row *row, void *data)
 	struct out_msg *m;
 	uint16_t full;
 
-	if (row->kind == TB_OUT_TEXT) {
+	if (is_sds_tl(row->kind)) {
 		/* Continue past the newest message's references. */
 		rc->ref = (uint8_t)(row->msg_refs[row->parts - 1] + 1);
 		rc->have_ref = true;
 	}
 	if (find_id(o, row->id))
 		return 0;	/* restored already */
-	if (row->kind != TB_OUT_STATUS && row->kind != TB_OUT_TEXT && row->kind != TB_OUT_LOCATION_REQUEST) {
+	if (row->kind != TB_OUT_STATUS && row->kind != TB_OUT_TEXT && row->kind != TB_OUT_LOCATION_REQUEST &&
+	    row->kind != TB_OUT_CALLOUT) {
 		LOGP(DSDS, LOGL_ERROR, "%s: stored message %" PRIu64 " is of an unknown kind; skipped\n", o->name,
 		     row->id);
 		return 0;
@@ -913,6 +937,7 @@ static int restore_row(const struct tb_outbox_row *row, void *data)
 		return 0;
 	}
 	m->r.text = NULL;
+	m->r.payload = NULL;
 	m->r.client = talloc_strdup(m, row->client ? row->client : "");
 	if (row->text) {
 		char *t = talloc_memdup(m, row->text, row->text_len + 1);
@@ -921,7 +946,11 @@ static int restore_row(const struct tb_outbox_row *row, void *data)
 			t[row->text_len] = '\0';
 		m->r.text = t;
 	}
-	if (!m->r.client || (row->text && !m->r.text)) {
+	if (row->payload && row->payload_len)
+		m->r.payload = talloc_memdup(m, row->payload, row->payload_len);
+	else
+		m->r.payload_len = 0;
+	if (!m->r.client || (row->text && !m->r.text) || (row->payload_len && !m->r.payload)) {
 		talloc_free(m);
 		return -ENOMEM;
 	}
@@ -1010,9 +1039,22 @@ static int check_request(void *ctx, const struct tb_out_request *req, char **err
 			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
 				       "the report request must be none, received, consumed or both");
 		return RC(OK);
+	case TB_OUT_CALLOUT:
+		if (!req->payload || req->payload_len == 0)
+			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+				       "the call-out PDU is empty; there is nothing to send");
+		if (req->report_request > 3)
+			return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
+				       "the report request must be none, received, consumed or both");
+		if (req->payload_len > TETRA_SDS_TRANSFER_MAX_OCTETS)
+			return invalid(ctx, errmsg, RC(TEXT_TOO_LONG),
+				       "the call-out PDU is %zu octets and one SDS carries at most %u after the SDS-TL "
+				       "header; shorten its text", req->payload_len, TETRA_SDS_TRANSFER_MAX_OCTETS);
+		return RC(OK);
 	default:
 		return invalid(ctx, errmsg, RC(INVALID_ARGUMENT),
-			       "unknown kind of message: a status, a text or a location request can be sent");
+			       "unknown kind of message: a status, a text, a location request or a call-out PDU "
+			       "can be sent");
 	}
 }
 
@@ -1022,12 +1064,13 @@ static int count_text_parts(struct tb_outbox *o, void *ctx, const struct tb_out_
 			    char **errmsg)
 {
 	struct tetra_sds_pdu *pdus = talloc_array(ctx, struct tetra_sds_pdu, TB_OUTBOX_MAX_PARTS);
+	const struct tb_outbox_row r = { .text = req->text, .text_len = req->text_len, .immediate = req->immediate,
+					 .report_request = req->report_request };
 	int rc;
 
 	if (!pdus)
 		return invalid(ctx, errmsg, RC(BUSY), "the bridge is out of memory; try again later");
-	rc = tetra_sds_encode_text(req->text, req->text_len, o->next_ref, req->report_request, o->next_ref, pdus,
-				   TB_OUTBOX_MAX_PARTS);
+	rc = encode_text(&r, o->next_ref, pdus);
 	talloc_free(pdus);
 	if (rc == TETRA_E_TOO_LONG)
 		return invalid(ctx, errmsg, RC(TEXT_TOO_LONG),
@@ -1066,9 +1109,20 @@ static struct out_msg *msg_new(struct tb_outbox *o, const struct tb_out_request 
 		t[req->text_len] = '\0';
 		m->r.text = t;
 		m->r.text_len = req->text_len;
+		m->r.immediate = req->immediate;
 		m->r.report_request = req->report_request;
 		for (unsigned i = 0; i < parts; i++)
 			m->r.msg_refs[i] = (uint8_t)(o->next_ref + i);
+	}
+	if (req->kind == TB_OUT_CALLOUT) {
+		uint8_t *p = talloc_memdup(m, req->payload, req->payload_len);
+
+		if (!p)
+			goto nomem;
+		m->r.payload = p;
+		m->r.payload_len = req->payload_len;
+		m->r.report_request = req->report_request;
+		m->r.msg_refs[0] = o->next_ref;
 	}
 	m->r.long_report = req->kind == TB_OUT_LOCATION_REQUEST && req->long_report;
 	m->r.created_us = now;
@@ -1119,7 +1173,7 @@ int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request
 	} else {
 		m->r.id = o->next_local_id++;
 	}
-	if (req->kind == TB_OUT_TEXT)
+	if (is_sds_tl(req->kind))
 		o->next_ref = (uint8_t)(o->next_ref + parts);
 	llist_add_tail(&m->list, &o->msgs);
 	o->n_msgs++;
@@ -1132,6 +1186,7 @@ int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request
 		q->message_id = m->r.id;
 		q->parts = parts;
 		memcpy(q->msg_refs, m->r.msg_refs, sizeof(q->msg_refs));
+		q->immediate = m->r.kind == TB_OUT_TEXT && m->r.immediate && parts == 1;
 	}
 	schedule(o);
 	return RC(OK);

@@ -1,5 +1,6 @@
-/* The outgoing queue of one radio: statuses, texts and location requests
- * that clients asked the bridge to send, one SDS in flight per terminal.
+/* The outgoing queue of one radio: statuses, texts, location requests and
+ * call-out PDUs that clients (and the call-out tracker) asked the bridge to
+ * send, one SDS in flight per terminal.
  *
  * Each message (each part of a long text) is handed to the radio's link as
  * a TNSDS-SEND request primitive; the radio layer does the PEI exchange
@@ -21,11 +22,24 @@
  *   deadline allows (then FAILED "not sent within <n> s (deadline)").
  *   Every transition is exactly one Outgoing event; the last has final set.
  *
- * A status, a location request, and a text asking for no report end at
- * SENT. A text that asked "received" ends at DELIVERED, one that asked
- * "consumed" (or both) at CONSUMED. A text too long for one SDS is split
- * into parts (up to 16), each with its own message reference; the message
- * reaches a state when all its parts have.
+ * A status, a location request, and a text or call-out PDU asking for no
+ * report end at SENT. A text or call-out PDU that asked "received" ends at
+ * DELIVERED, one that asked "consumed" (or both) at CONSUMED. A text too
+ * long for one SDS is split into parts (up to 16), each with its own
+ * message reference; the message reaches a state when all its parts have.
+ *
+ * Immediate texts go as SDS-TL immediate text messaging (PID 0x89) when
+ * they fit one SDS; a longer one goes as the same PID 0x8A parts as any
+ * text (codecs/sds_encode.h says why), and the terminal shows it as an
+ * ordinary text. tb_out_queued.immediate says which it was.
+ *
+ * Call-out PDUs (TB_OUT_CALLOUT): the caller gives the octets after the
+ * SDS-TL header (codecs/callout.h builds them); the queue sends them as one
+ * SDS-TL TRANSFER with PID 0xC3: C3 | flags (the report request; service
+ * selection / short form report 0, as the captured alert of
+ * docs/protocol.md §9) | message reference | payload. One SDS only: more
+ * than 252 octets are refused. The message reference comes from the same
+ * counter as the texts', and reports are matched as for texts.
  *
  * In flight: from the request until the radio layer says the part went over
  * the air (or failed), at most X15 after it was taken (terminals that never
@@ -51,8 +65,8 @@
  * not yet taken -> sent again; taken -> waiting for its reports (a part
  * taken but not known to be sent counts as SENT after X15). Message ids
  * come from the store (never reused); SDS-TL message references go on
- * after those of the newest stored text. An unplugged radio keeps its
- * queue and goes on when the link is back.
+ * after those of the newest stored text or call-out PDU. An unplugged
+ * radio keeps its queue and goes on when the link is back.
  *
  * Health data: logs name messages by id and state only.
  *
@@ -90,7 +104,12 @@ enum tb_out_kind {
 	TB_OUT_STATUS = TETRABRIDGE__V1__OUTGOING__KIND__STATUS,
 	TB_OUT_TEXT = TETRABRIDGE__V1__OUTGOING__KIND__TEXT,
 	TB_OUT_LOCATION_REQUEST = TETRABRIDGE__V1__OUTGOING__KIND__LOCATION_REQUEST,
+	TB_OUT_CALLOUT = TETRABRIDGE__V1__OUTGOING__KIND__CALLOUT,
 };
+
+/* The SDS-TL protocol identifier call-out PDUs are sent with (TCCA Simple
+ * Call-Out, docs/protocol.md §9). */
+#define TB_OUT_CALLOUT_PID 0xC3
 
 struct tb_out_request {
 	enum tb_out_kind kind;
@@ -98,7 +117,10 @@ struct tb_out_request {
 	uint16_t status_value;		/* STATUS */
 	const char *text;		/* TEXT: UTF-8, text_len bytes */
 	size_t text_len;
-	uint8_t report_request;		/* TEXT: 0 none, 1 received, 2 consumed, 3 both */
+	bool immediate;			/* TEXT: immediate text (PID 0x89) when it fits one SDS */
+	const uint8_t *payload;		/* CALLOUT: the octets after the SDS-TL header (copied) */
+	size_t payload_len;		/* CALLOUT: 1..252 */
+	uint8_t report_request;		/* TEXT, CALLOUT: 0 none, 1 received, 2 consumed, 3 both */
 	bool long_report;		/* LOCATION_REQUEST: ask for a long report */
 	uint32_t deadline_s;		/* 0: X11 */
 	const char *client;		/* who asked ("" or NULL: nobody named) */
@@ -108,7 +130,8 @@ struct tb_out_request {
 struct tb_out_queued {
 	uint64_t message_id;
 	unsigned parts;
-	uint8_t msg_refs[16];		/* SDS-TL message reference per part (texts) */
+	uint8_t msg_refs[16];		/* SDS-TL message reference per part (texts, call-outs) */
+	bool immediate;			/* TEXT: goes as immediate text (asked, and one SDS) */
 };
 
 /* Publish one Outgoing event for the radio (the outbox fills ev's body;
@@ -138,8 +161,9 @@ void tb_outbox_set_link(struct tb_outbox *o, struct tb_radio_link *link);
  * brought back (0 without a store), or -EIO. */
 int tb_outbox_restore(struct tb_outbox *o);
 
-/* Queue a message. Returns a Reply code (TETRABRIDGE__V1__REPLY__CODE__OK,
- * INVALID_ARGUMENT, TEXT_TOO_LONG, BUSY) and, when not OK, a sentence for
+/* Queue a message (req's text and payload are copied). Returns a Reply
+ * code (TETRABRIDGE__V1__REPLY__CODE__OK, INVALID_ARGUMENT, TEXT_TOO_LONG
+ * (also a call-out PDU over one SDS), BUSY) and, when not OK, a sentence for
  * people in *errmsg (talloc'ed under ctx). On OK the QUEUED event has been
  * published and *q is filled. */
 int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request *req,

@@ -48,12 +48,25 @@ static const char schema_sql[] =
 	" delivered INTEGER NOT NULL DEFAULT 0,"
 	" consumed INTEGER NOT NULL DEFAULT 0,"
 	" attempts INTEGER NOT NULL DEFAULT 0,"
-	" report_due_us INTEGER NOT NULL DEFAULT 0);"
+	" report_due_us INTEGER NOT NULL DEFAULT 0,"
+	" immediate INTEGER NOT NULL DEFAULT 0,"
+	" payload BLOB);"
 	"CREATE INDEX IF NOT EXISTS outbox_radio ON outbox(radio, id);";
+
+/* Columns newer than the table's first version: a database an older
+ * version wrote has the table without them, and CREATE TABLE IF NOT EXISTS
+ * leaves it so. Added at open; the defaults are what the old rows meant. */
+static const struct {
+	const char *name;
+	const char *add_sql;
+} added_columns[] = {
+	{ "immediate", "ALTER TABLE outbox ADD COLUMN immediate INTEGER NOT NULL DEFAULT 0" },
+	{ "payload", "ALTER TABLE outbox ADD COLUMN payload BLOB" },
+};
 
 #define COLS "id, kind, to_type, to_mcc, to_mnc, to_ssi, status_value, text, report_request, long_report, " \
 	     "deadline_us, created_us, client, state, parts, msg_refs, taken, sent, delivered, consumed, " \
-	     "attempts, report_due_us"
+	     "attempts, report_due_us, immediate, payload"
 
 static int store_destructor(struct tb_outbox_store *s)
 {
@@ -70,6 +83,41 @@ static int prepare(struct tb_outbox_store *s, sqlite3_stmt **st, const char *sql
 {
 	/* PERSISTENT: these live as long as the store. */
 	return sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+}
+
+/* Does the outbox table have column name? 1, 0, or -EIO. */
+static int has_column(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('outbox') WHERE name = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+/* Bring a table an older version created up to this one's columns. A
+ * migration cut short (the daemon killed between two columns) goes on at
+ * the next open: each ALTER TABLE is atomic on its own. */
+static int add_missing_columns(sqlite3 *db)
+{
+	for (size_t i = 0; i < sizeof(added_columns) / sizeof(added_columns[0]); i++) {
+		int has = has_column(db, added_columns[i].name);
+
+		if (has < 0)
+			return -EIO;
+		if (has)
+			continue;
+		if (sqlite3_exec(db, added_columns[i].add_sql, NULL, NULL, NULL) != SQLITE_OK)
+			return -EIO;
+		LOGP(DJOURNAL, LOGL_NOTICE, "outgoing queue: the stored table gets column %s (written by an "
+		     "older version)\n", added_columns[i].name);
+	}
+	return 0;
 }
 
 struct tb_outbox_store *tb_outbox_store_open(void *ctx, struct sqlite3 *db, char **errmsg)
@@ -95,12 +143,19 @@ struct tb_outbox_store *tb_outbox_store_open(void *ctx, struct sqlite3 *db, char
 		talloc_free(s);
 		return NULL;
 	}
+	if (add_missing_columns(db) < 0) {
+		*errmsg = talloc_asprintf(ctx, "cannot add the new columns to the outgoing queue's table in the "
+					  "journal database: %s; check the state directory (disk full? "
+					  "permissions?)", sqlite3_errmsg(db));
+		talloc_free(s);
+		return NULL;
+	}
 	if (prepare(s, &s->st_insert,
 		    "INSERT INTO outbox (radio, kind, to_type, to_mcc, to_mnc, to_ssi, status_value, text, "
 		    "report_request, long_report, deadline_us, created_us, client, state, parts, msg_refs, taken, "
-		    "sent, delivered, consumed, attempts, report_due_us) "
+		    "sent, delivered, consumed, attempts, report_due_us, immediate, payload) "
 		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-		    "?20, ?21, ?22)") != SQLITE_OK ||
+		    "?20, ?21, ?22, ?23, ?24)") != SQLITE_OK ||
 	    prepare(s, &s->st_update,
 		    "UPDATE outbox SET state = ?2, msg_refs = ?3, taken = ?4, sent = ?5, delivered = ?6, "
 		    "consumed = ?7, attempts = ?8, report_due_us = ?9 WHERE id = ?1") != SQLITE_OK ||
@@ -174,6 +229,11 @@ int tb_outbox_store_insert(struct tb_outbox_store *s, const char *radio, struct 
 	sqlite3_bind_int(st, 20, row->consumed);
 	sqlite3_bind_int64(st, 21, row->attempts);
 	sqlite3_bind_int64(st, 22, (sqlite3_int64)row->report_due_us);
+	sqlite3_bind_int(st, 23, row->immediate);
+	if (row->payload)
+		sqlite3_bind_blob(st, 24, row->payload, (int)row->payload_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 24);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		row->id = (uint64_t)sqlite3_last_insert_rowid(s->db);
@@ -265,6 +325,9 @@ int tb_outbox_store_load(struct tb_outbox_store *s, const char *radio, tb_outbox
 		row.consumed = col_mask(st, 19);
 		row.attempts = (uint32_t)sqlite3_column_int64(st, 20);
 		row.report_due_us = (uint64_t)sqlite3_column_int64(st, 21);
+		row.immediate = sqlite3_column_int(st, 22) != 0;
+		row.payload = sqlite3_column_blob(st, 23);
+		row.payload_len = row.payload ? (size_t)sqlite3_column_bytes(st, 23) : 0;
 		r = cb(&row, data);
 		if (r) {
 			sqlite3_reset(st);

@@ -10,7 +10,12 @@
  *          to_type, to_mcc, to_mnc, to_ssi, status_value, text TEXT,
  *          report_request, long_report, deadline_us, created_us,
  *          client TEXT, state, parts, msg_refs BLOB, taken, sent,
- *          delivered, consumed, attempts, report_due_us)
+ *          delivered, consumed, attempts, report_due_us,
+ *          immediate, payload BLOB)
+ *
+ * immediate and payload (a call-out PDU's octets) came with call-outs: a
+ * table an older version created gets them with ALTER TABLE when the store
+ * opens (its rows stay, as texts that are not immediate and no payload).
  *
  * AUTOINCREMENT: a message id is never handed out twice, even when the
  * newest message was deleted before a restart (clients keep ids).
@@ -44,6 +49,9 @@ struct tb_outbox_row {
 	uint16_t status_value;
 	const char *text;		/* UTF-8, text_len bytes (NULL: none) */
 	size_t text_len;
+	bool immediate;			/* text: immediate text */
+	const uint8_t *payload;		/* call-out PDU: payload_len octets (NULL: none) */
+	size_t payload_len;
 	uint8_t report_request;
 	bool long_report;
 	uint64_t deadline_us;		/* absolute, microseconds since the epoch */
@@ -57,7 +65,8 @@ struct tb_outbox_row {
 	uint64_t report_due_us;		/* 0: not waiting for a report */
 };
 
-/* Create the table in db if missing and prepare the statements. Returns
+/* Create the table in db if missing (add the columns an older version's
+ * table lacks) and prepare the statements. Returns
  * NULL and a sentence for people in *errmsg (talloc'ed under ctx).
  * Ownership: a talloc child of ctx; tb_outbox_store_destroy() frees it, and
  * so does freeing ctx. */

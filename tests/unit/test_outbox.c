@@ -1,4 +1,5 @@
-/* bridge/outbox.c and bridge/outbox_store.c: the outgoing queue of a radio.
+/* bridge/outbox.c and bridge/outbox_store.c: the outgoing queue of a radio:
+ * statuses, texts (immediate or not), location requests, call-out PDUs.
  *
  * Two real radio links (A and B) over the in-process simulated transport:
  * the simulated terminals share one simulated air, so what A sends reaches
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/time.h>
 #include <cmocka.h>
 
 #include <sqlite3.h>
@@ -57,6 +59,7 @@ static unsigned g_db_no;
 struct evrec {
 	char radio;
 	uint64_t id;
+	unsigned kind;
 	unsigned state;
 	bool final;
 	char reason[200];
@@ -77,6 +80,8 @@ struct radio {
 	unsigned n_status, n_text, n_report, n_send_result, n_loc_control;
 	uint8_t last_loc_request;
 	uint16_t last_status;
+	uint8_t last_text_pid;
+	bool last_text_immediate;
 };
 
 static struct radio A = { .tag = 'A', .tsi = TSI_A }, B = { .tag = 'B', .tsi = TSI_B };
@@ -99,6 +104,7 @@ static void publish_cb(Tetrabridge__V1__Event *ev, void *data)
 	memset(e, 0, sizeof(*e));
 	e->radio = r->tag;
 	e->id = og->message_id;
+	e->kind = og->kind;
 	e->state = og->state;
 	e->final = og->final;
 	snprintf(e->reason, sizeof(e->reason), "%s", og->reason ? og->reason : "");
@@ -127,6 +133,8 @@ static void prim_cb(struct tb_radio_link *rl, const struct tetra_prim *prim, voi
 			break;
 		case TETRA_TNSDS_TEXT:
 			r->n_text++;
+			r->last_text_pid = prim->u.text.pid;
+			r->last_text_immediate = prim->u.text.immediate;
 			break;
 		case TETRA_TNSDS_REPORT:
 			r->n_report++;
@@ -396,6 +404,8 @@ static void test_text_received(void **state)
 	assert_int_equal(e->delivery_status, 0);
 	assert_int_equal(e->n_refs, 1);
 	assert_int_equal(B.n_text, 1);
+	assert_int_equal(B.last_text_pid, 0x82);
+	assert_false(B.last_text_immediate);
 	assert_int_equal(A.n_report, 1);
 	/* B answered without events of its own and without its store. */
 	assert_int_equal(events_of('B'), 0);
@@ -760,6 +770,401 @@ static void test_restart(void **state)
 	RUN_UNTIL(is_final(id4), 10000);
 }
 
+/* ---- immediate texts and call-out PDUs ------------------------------------------ */
+
+#define KIND_CALLOUT TETRABRIDGE__V1__OUTGOING__KIND__CALLOUT
+
+/* A call-out PDU's octets after the SDS-TL header, as codecs/callout.h
+ * builds them (here the captured alert's fields of docs/protocol.md §9),
+ * then a text: health data, never logged. */
+static size_t callout_payload(uint8_t *out)
+{
+	static const uint8_t head[] = { 0x0D, 0x16, 0x57, 0x11, 0x11, 0x04, 0x14, 0x4C, 0x15, 0x5D, 0xFF };
+
+	memcpy(out, head, sizeof(head));
+	memcpy(out + sizeof(head), SECRET, strlen(SECRET));
+	return sizeof(head) + strlen(SECRET);
+}
+
+static struct tb_out_request callout_req(uint32_t ssi, const uint8_t *payload, size_t len, uint8_t report)
+{
+	struct tb_out_request r = { .kind = TB_OUT_CALLOUT, .payload = payload, .payload_len = len,
+				    .report_request = report, .client = "callout" };
+
+	r.to.type = TETRA_ID_SSI;
+	r.to.ssi = ssi;
+	return r;
+}
+
+/* What A's terminal is given with AT+CMGS, in order (hex digits). */
+static char g_sent[8][600];
+static unsigned g_nsent;
+
+static void capture_cb(const char *cmd, const char *user_data, void *data)
+{
+	if (user_data && g_nsent < 8)
+		snprintf(g_sent[g_nsent++], sizeof(g_sent[0]), "%s", user_data);
+}
+
+static void capture_start(void)
+{
+	g_nsent = 0;
+	tb_sim_set_cmd_cb(tb_sim_find(TSI_A), capture_cb, NULL);
+}
+
+/* The SDS a call-out PDU must be: C3 | flags | message reference | payload. */
+static const char *callout_sds(uint8_t flags, uint8_t ref, const uint8_t *payload, size_t n)
+{
+	static char buf[600];
+	int k = snprintf(buf, sizeof(buf), "C3%02X%02X", flags, ref);
+
+	for (size_t i = 0; i < n; i++)
+		k += snprintf(buf + k, sizeof(buf) - (size_t)k, "%02X", payload[i]);
+	return buf;
+}
+
+/* An SDS-REPORT to A from SSI from with status and reference. */
+static void inject_report(uint32_t from, uint8_t status, uint8_t ref)
+{
+	struct tetra_prim p;
+
+	memset(&p, 0, sizeof(p));
+	osmo_prim_init(&p.oph, TETRA_SAP_TNSDS, TETRA_TNSDS_REPORT, PRIM_OP_INDICATION, NULL);
+	p.u.report.hdr.calling.type = TETRA_ID_SSI;
+	p.u.report.hdr.calling.ssi = from;
+	p.u.report.pid = TB_OUT_CALLOUT_PID;
+	p.u.report.kind = TETRA_REPORT_SDS_REPORT;
+	p.u.report.status = status;
+	p.u.report.msg_ref = ref;
+	tb_outbox_on_prim(A.ob, &p);
+}
+
+static void inject_short_report(uint32_t from, uint8_t type, uint8_t ref)
+{
+	struct tetra_prim p;
+
+	memset(&p, 0, sizeof(p));
+	osmo_prim_init(&p.oph, TETRA_SAP_TNSDS, TETRA_TNSDS_SHORT_REPORT, PRIM_OP_INDICATION, NULL);
+	p.u.short_report.hdr.calling.type = TETRA_ID_SSI;
+	p.u.short_report.hdr.calling.ssi = from;
+	p.u.short_report.report_type = type;
+	p.u.short_report.msg_ref = ref;
+	tb_outbox_on_prim(A.ob, &p);
+}
+
+static void assert_all_kind(uint64_t id, unsigned kind)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < g_nev; i++)
+		if (g_ev[i].radio == 'A' && g_ev[i].id == id) {
+			assert_int_equal(g_ev[i].kind, kind);
+			n++;
+		}
+	assert_true(n > 0);
+}
+
+static void test_immediate_text(void **state)
+{
+	struct tb_out_request req = text_req(SSI_B, SECRET, 1);
+	struct tb_out_queued q;
+	char text[700];
+	uint64_t id;
+
+	req.immediate = true;
+	id = submit_ok(A.ob, &req, &q);
+	assert_true(q.immediate);
+	assert_int_equal(q.parts, 1);
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED*");
+	assert_all_kind(id, TETRABRIDGE__V1__OUTGOING__KIND__TEXT);
+	/* B's terminal got it as immediate text (and B answered "received"). */
+	assert_int_equal(B.n_text, 1);
+	assert_int_equal(B.last_text_pid, 0x89);
+	assert_true(B.last_text_immediate);
+
+	/* Too long for one SDS: the ordinary 0x8A parts, and q says so. */
+	for (size_t i = 0; i < sizeof(text) - 1; i++)
+		text[i] = 'a' + i % 26;
+	text[sizeof(text) - 1] = '\0';
+	req = text_req(SSI_B, text, 1);
+	req.immediate = true;
+	id = submit_ok(A.ob, &req, &q);
+	assert_false(q.immediate);
+	assert_int_equal(q.parts, 3);
+	RUN_UNTIL(is_final(id), 20000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED*");
+	assert_int_equal(B.n_text, 4);
+	assert_int_equal(B.last_text_pid, 0x8A);
+	assert_false(B.last_text_immediate);
+
+	/* Not asked: PID 0x82. */
+	req = text_req(SSI_B, SECRET, 0);
+	id = submit_ok(A.ob, &req, &q);
+	assert_false(q.immediate);
+	RUN_UNTIL(is_final(id), 10000);
+	RUN_UNTIL(B.n_text == 5, 1000);
+	assert_int_equal(B.last_text_pid, 0x82);
+	assert_false(B.last_text_immediate);
+}
+
+/* Queued, taken, sent, delivered, consumed: the reports come by hand from
+ * a destination no simulated terminal plays, so only they move it. */
+static void test_callout(void **state)
+{
+	uint8_t payload[64], want[64];
+	size_t n = callout_payload(payload);
+	struct tb_out_request req = callout_req(SSI_NOBODY, payload, n, 3);
+	struct tb_out_queued q, q2;
+	sqlite3_stmt *st;
+	uint64_t id, id2;
+
+	callout_payload(want);
+	capture_start();
+	id = submit_ok(A.ob, &req, &q);
+	memset(payload, 0, sizeof(payload));	/* the queue has its own copy */
+	assert_int_equal(q.parts, 1);
+	assert_false(q.immediate);
+	assert_string_equal(states(id), "QUEUED");
+	assert_int_equal(last_ev(id)->n_refs, 1);
+
+	/* Stored with its payload as a BLOB. */
+	assert_int_equal(sqlite3_prepare_v2(g_db, "SELECT kind, payload, report_request FROM outbox WHERE id = ?1",
+					    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), TB_OUT_CALLOUT);
+	assert_int_equal(sqlite3_column_type(st, 1), SQLITE_BLOB);
+	assert_int_equal(sqlite3_column_bytes(st, 1), n);
+	assert_memory_equal(sqlite3_column_blob(st, 1), want, n);
+	assert_int_equal(sqlite3_column_int(st, 2), 3);
+	sqlite3_finalize(st);
+
+	RUN_UNTIL(last_ev(id)->state == ST(SENT), 10000);
+	/* One SDS-TL TRANSFER: C3, "received" and "consumed" asked (0C), the
+	 * queue's message reference, the payload. */
+	assert_int_equal(g_nsent, 1);
+	assert_string_equal(g_sent[0], callout_sds(0x0C, q.msg_refs[0], want, n));
+	assert_false(is_final(id));
+
+	/* Reports with another reference or from another party are not its. */
+	inject_report(SSI_NOBODY, TETRA_SDS_ST_RECEIVED, (uint8_t)(q.msg_refs[0] + 1));
+	inject_report(SSI_B, TETRA_SDS_ST_RECEIVED, q.msg_refs[0]);
+	assert_int_equal(last_ev(id)->state, ST(SENT));
+	inject_report(SSI_NOBODY, TETRA_SDS_ST_RECEIVED, q.msg_refs[0]);
+	assert_int_equal(last_ev(id)->state, ST(DELIVERED));
+	assert_false(is_final(id));
+	assert_int_equal(stored(), 1);
+	inject_short_report(SSI_NOBODY, 3, q.msg_refs[0]);
+	assert_true(is_final(id));
+	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED CONSUMED*");
+	assert_int_equal(last_ev(id)->delivery_status, TETRA_SDS_ST_CONSUMED);
+	assert_all_kind(id, KIND_CALLOUT);
+	assert_int_equal(stored(), 0);
+
+	/* No report asked: done when sent; flags 00 as in the captured alert;
+	 * the message reference is the next one. */
+	n = callout_payload(payload);
+	req = callout_req(SSI_B, payload, n, 0);
+	id2 = submit_ok(A.ob, &req, &q2);
+	assert_true(id2 > id);
+	assert_int_equal(q2.msg_refs[0], (uint8_t)(q.msg_refs[0] + 1));
+	RUN_UNTIL(is_final(id2), 10000);
+	assert_string_equal(states(id2), "QUEUED TAKEN SENT*");
+	assert_int_equal(g_nsent, 2);
+	assert_string_equal(g_sent[1], callout_sds(0x00, q2.msg_refs[0], want, n));
+	assert_all_kind(id2, KIND_CALLOUT);
+	tb_sim_set_cmd_cb(tb_sim_find(TSI_A), NULL, NULL);
+}
+
+/* A negative report fails it at once, with the report's status; so does
+ * "protocol not supported" (a terminal without the call-out service); no
+ * report within X12 too. */
+static void test_callout_failed(void **state)
+{
+	uint8_t payload[64];
+	size_t n = callout_payload(payload);
+	struct tb_out_request req = callout_req(SSI_NOBODY, payload, n, 1);
+	struct tb_out_queued q;
+	uint64_t id;
+
+	id = submit_ok(A.ob, &req, &q);
+	RUN_UNTIL(last_ev(id)->state == ST(SENT), 10000);
+	inject_report(SSI_NOBODY, 0x4B, q.msg_refs[0]);
+	assert_true(is_final(id));
+	assert_string_equal(states(id), "QUEUED TAKEN SENT FAILED*");
+	assert_int_equal(last_ev(id)->delivery_status, 0x4B);
+	assert_non_null(strstr(last_ev(id)->reason, "not registered"));
+	assert_all_kind(id, KIND_CALLOUT);
+
+	id = submit_ok(A.ob, &req, &q);
+	RUN_UNTIL(last_ev(id)->state == ST(SENT), 10000);
+	inject_short_report(SSI_NOBODY, 0, q.msg_refs[0]);
+	assert_true(is_final(id));
+	assert_string_equal(states(id), "QUEUED TAKEN SENT FAILED*");
+	assert_int_equal(last_ev(id)->delivery_status, TETRA_SDS_ST_PROTOCOL_NOT_SUPPORTED);
+	assert_non_null(strstr(last_ev(id)->reason, "protocol not supported"));
+
+	id = submit_ok(A.ob, &req, &q);
+	RUN_UNTIL(is_final(id), 20000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT FAILED*");
+	assert_string_equal(last_ev(id)->reason, "no delivery report from the destination within 5 s");
+	assert_int_equal(stored(), 0);
+}
+
+/* Across a restart: a call-out PDU waiting for its report, one not sent
+ * yet, an immediate text not sent yet. */
+static void test_callout_restart(void **state)
+{
+	uint8_t payload[64];
+	size_t n = callout_payload(payload);
+	struct tb_out_request c1 = callout_req(SSI_NOBODY, payload, n, 1);
+	struct tb_out_request c2 = callout_req(SSI_NOBODY, payload, n, 2);
+	struct tb_out_request t = text_req(SSI_B, SECRET, 1);
+	struct tb_out_queued q1, q2, qt, q4;
+	uint64_t id1, id2, idt, id4;
+
+	t.immediate = true;
+	id1 = submit_ok(A.ob, &c1, &q1);
+	RUN_UNTIL(last_ev(id1)->state == ST(SENT), 10000);
+	tb_radio_link_stop(A.link, NULL);
+	id2 = submit_ok(A.ob, &c2, &q2);
+	idt = submit_ok(A.ob, &t, &qt);
+	assert_int_equal(stored(), 3);
+
+	tb_outbox_destroy(&A.ob);
+	close_db();
+	memset(payload, 0, sizeof(payload));
+	open_db(g_db_path);
+	A.ob = tb_outbox_alloc(g_ctx, "radio-A", g_store, publish_cb, &A);
+	assert_non_null(A.ob);
+	assert_int_equal(tb_outbox_restore(A.ob), 3);
+	/* The link first: its simulated terminal exists only while it is open. */
+	tb_radio_link_start(A.link);
+	RUN_UNTIL(A.up, 10000);
+	capture_start();
+	tb_outbox_set_link(A.ob, A.link);
+	RUN_UNTIL(last_ev(id2)->state == ST(SENT) && is_final(idt), 20000);
+	/* The stored payload, as it was queued; "consumed" asked: flags 08. */
+	n = callout_payload(payload);
+	assert_int_equal(g_nsent, 2);
+	assert_string_equal(g_sent[0], callout_sds(0x08, q2.msg_refs[0], payload, n));
+	assert_string_equal(states(idt), "QUEUED TAKEN SENT DELIVERED*");
+	assert_int_equal(B.last_text_pid, 0x89);
+
+	/* Reports still find both call-outs. */
+	inject_report(SSI_NOBODY, TETRA_SDS_ST_RECEIVED, q1.msg_refs[0]);
+	assert_string_equal(states(id1), "QUEUED TAKEN SENT DELIVERED*");
+	inject_report(SSI_NOBODY, TETRA_SDS_ST_CONSUMED, q2.msg_refs[0]);
+	assert_string_equal(states(id2), "QUEUED TAKEN SENT CONSUMED*");
+	assert_all_kind(id1, KIND_CALLOUT);
+	assert_all_kind(id2, KIND_CALLOUT);
+	assert_int_equal(stored(), 0);
+
+	/* References go on after the newest stored message's. */
+	assert_int_equal(q2.msg_refs[0], (uint8_t)(q1.msg_refs[0] + 1));
+	id4 = submit_ok(A.ob, &c1, &q4);
+	assert_true(id4 > idt);
+	assert_int_equal(q4.msg_refs[0], (uint8_t)(qt.msg_refs[0] + 1));
+	RUN_UNTIL(last_ev(id4)->state == ST(SENT), 10000);
+	tb_sim_set_cmd_cb(tb_sim_find(TSI_A), NULL, NULL);
+}
+
+/* The outbox table as the version before call-outs created it. */
+static const char old_schema[] =
+	"CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, radio TEXT NOT NULL, kind INTEGER NOT NULL,"
+	" to_type INTEGER NOT NULL, to_mcc INTEGER NOT NULL DEFAULT 0, to_mnc INTEGER NOT NULL DEFAULT 0,"
+	" to_ssi INTEGER NOT NULL, status_value INTEGER NOT NULL DEFAULT 0, text TEXT,"
+	" report_request INTEGER NOT NULL DEFAULT 0, long_report INTEGER NOT NULL DEFAULT 0,"
+	" deadline_us INTEGER NOT NULL, created_us INTEGER NOT NULL, client TEXT NOT NULL DEFAULT '',"
+	" state INTEGER NOT NULL, parts INTEGER NOT NULL, msg_refs BLOB, taken INTEGER NOT NULL DEFAULT 0,"
+	" sent INTEGER NOT NULL DEFAULT 0, delivered INTEGER NOT NULL DEFAULT 0,"
+	" consumed INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+	" report_due_us INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX outbox_radio ON outbox(radio, id);";
+
+static int count_columns(const char *names)
+{
+	char sql[200];
+	sqlite3_stmt *st;
+	int n;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pragma_table_info('outbox') WHERE name IN (%s)", names);
+	assert_int_equal(sqlite3_prepare_v2(g_db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* A database the previous version wrote, with a text waiting in it: it
+ * opens, the table gets the new columns, the text goes out. */
+static void test_store_from_older_version(void **state)
+{
+	uint8_t payload[64];
+	size_t n = callout_payload(payload);
+	struct tb_out_request c = callout_req(SSI_B, payload, n, 0);
+	char path[160];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct timeval tv;
+	uint64_t now, id;
+
+	snprintf(path, sizeof(path), "%s/old-%u.db", g_dir, g_db_no++);
+	osmo_gettimeofday(&tv, NULL);
+	now = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, old_schema, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO outbox (radio, kind, to_type, to_ssi, text, report_request,"
+					    " deadline_us, created_us, client, state, parts, msg_refs) VALUES ('radio-A',"
+					    " 1, 0, ?1, ?2, 1, ?3, ?4, 'lvs', 0, 1, X'2A')", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, SSI_B);
+	sqlite3_bind_text(st, 2, SECRET, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)(now + 300000000u));
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	/* This version starts on it. */
+	tb_outbox_destroy(&A.ob);
+	close_db();
+	open_db(path);
+	assert_int_equal(count_columns("'immediate', 'payload'"), 2);
+	assert_non_null(strstr(tb_log_capture_text(), "gets column payload"));
+	assert_int_equal(stored(), 1);
+	A.ob = tb_outbox_alloc(g_ctx, "radio-A", g_store, publish_cb, &A);
+	assert_non_null(A.ob);
+	assert_int_equal(tb_outbox_restore(A.ob), 1);
+	tb_outbox_set_link(A.ob, A.link);
+	RUN_UNTIL(is_final(1), 10000);
+	assert_string_equal(states(1), "TAKEN SENT DELIVERED*");
+	assert_int_equal(B.last_text_pid, 0x82);
+
+	/* A call-out PDU is stored in it; opening it again changes nothing. */
+	tb_radio_link_stop(A.link, NULL);
+	id = submit_ok(A.ob, &c, NULL);
+	assert_int_equal(id, 2);
+	tb_outbox_destroy(&A.ob);
+	close_db();
+	tb_log_capture_clear();
+	open_db(path);
+	assert_null(strstr(tb_log_capture_text(), "gets column"));
+	assert_int_equal(count_columns("'immediate', 'payload'"), 2);
+	A.ob = tb_outbox_alloc(g_ctx, "radio-A", g_store, publish_cb, &A);
+	assert_int_equal(tb_outbox_restore(A.ob), 1);
+	tb_radio_link_start(A.link);
+	RUN_UNTIL(A.up, 10000);
+	capture_start();
+	tb_outbox_set_link(A.ob, A.link);
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT*");
+	assert_int_equal(g_nsent, 1);
+	assert_string_equal(g_sent[0], callout_sds(0x00, 0x2B, payload, n));
+	assert_int_equal(stored(), 0);
+	tb_sim_set_cmd_cb(tb_sim_find(TSI_A), NULL, NULL);
+}
+
 static void expect_error(struct tb_outbox *o, const struct tb_out_request *req, int code, const char *words)
 {
 	struct tb_out_queued q;
@@ -802,6 +1207,18 @@ static void test_submit_errors(void **state)
 	r = status_req(SSI_B, 0x8004);
 	r.to.type = TETRA_ID_SNA;
 	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "SSI or a TSI");
+	memset(big, 'x', sizeof(big) - 1);
+	r = callout_req(SSI_B, (const uint8_t *)big, 0, 0);
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "empty");
+	r = callout_req(SSI_B, NULL, 5, 0);
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "empty");
+	r = callout_req(SSI_B, (const uint8_t *)big, 253, 0);
+	expect_error(A.ob, &r, RC(TEXT_TOO_LONG), "at most 252");
+	r = callout_req(SSI_B, (const uint8_t *)big, 10, 4);
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "report request");
+	r = status_req(SSI_B, 0x8004);
+	r.kind = (enum tb_out_kind)9;
+	expect_error(A.ob, &r, RC(INVALID_ARGUMENT), "call-out PDU");
 	assert_int_equal(stored(), before);
 	assert_int_equal(tb_outbox_waiting(A.ob), 0);
 
@@ -812,6 +1229,12 @@ static void test_submit_errors(void **state)
 		assert_int_equal(submit_ok(mem, &r, NULL), i + 1);
 	expect_error(mem, &r, RC(BUSY), "full");
 	assert_int_equal(tb_outbox_waiting(mem), TB_OUTBOX_MAX);
+	tb_outbox_destroy(&mem);
+
+	/* 252 octets are one SDS. */
+	mem = tb_outbox_alloc(g_ctx, "mem", NULL, publish_cb, &B);
+	r = callout_req(SSI_B, (const uint8_t *)big, 252, 0);
+	assert_int_equal(submit_ok(mem, &r, NULL), 1);
 	tb_outbox_destroy(&mem);
 
 	/* The store fails: BUSY, nothing queued. */
@@ -898,6 +1321,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_immediate_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callout_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callout_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_from_older_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_submit_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_privacy, setup, teardown),
 	};
