@@ -170,6 +170,7 @@ static void send_text(struct tb_bridge *b, const Tetrabridge__V1__SendText *c, c
 		return;
 	req.text = c->text;
 	req.text_len = strlen(c->text);
+	req.immediate = c->immediate;
 	req.report_request = c->report;
 	submit(r, &req, reply, tmp);
 }

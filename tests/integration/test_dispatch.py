@@ -192,6 +192,18 @@ class Dispatch(unittest.TestCase):
         self.assertEqual([s.state for s in steps][-1], pb.Outgoing.DELIVERED, steps)
         self.assertEqual(steps[-1].delivery_status, 0)
 
+    def test_immediate_text(self):
+        sub = self.synced_subscriber()
+        r = self.client().request(text("a", B_SSI, "Rykk ut: Storgata 1", report=pb.REPORT_RECEIVED,
+                                       immediate=True))
+        self.assertEqual(r.code, pb.Reply.OK, r.error)
+        steps = self.follow(sub, r.queued.message_id)
+        self.assertEqual(steps[-1].state, pb.Outgoing.DELIVERED, steps)
+        # b's terminal got it as immediate text (PID 0x89)
+        ev = self.heard(sub, lambda t, e: t == "text.b" and e.text.text == "Rykk ut: Storgata 1")
+        self.assertTrue(ev.text.immediate)
+        self.assertEqual(ev.text.protocol_id, 0x89)
+
     def test_text_to_nobody_fails(self):
         sub = self.synced_subscriber()
         r = self.client().request(text("a", 9999, "hallo", report=pb.REPORT_RECEIVED))
