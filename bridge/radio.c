@@ -258,6 +258,7 @@ int tb_radio_setup(struct tb_radio *r, char **errmsg)
 	static const struct tb_radio_link_callbacks cbs = { .prim = radio_prim_cb };
 	struct tb_transport *t = NULL;
 	struct tetra_identity want = { .type = TETRA_ID_NONE };
+	struct tb_profile *init;
 
 	if (r->transport != TB_RADIO_USB && radio_has_usb_options(r)) {
 		*errmsg = talloc_asprintf(r, "radio %s: its 'usb ...' lines need 'transport usb' (it has "
@@ -298,11 +299,21 @@ int tb_radio_setup(struct tb_radio *r, char **errmsg)
 					  tb_radio_transport_name(r->transport));
 		return -EINVAL;
 	}
-	r->link = tb_radio_link_alloc(r, r->name, t, r->profile, &cbs, r);
-	if (!r->link) {
+	/* The call-out registration goes into a copy of the init sequence
+	 * that lives as long as the link. */
+	init = r->callout_service ? tb_profile_with_callout(r, r->profile) : NULL;
+	if (r->callout_service && !init) {
 		*errmsg = talloc_asprintf(r, "radio %s: out of memory", r->name);
 		return -ENOMEM;
 	}
+	r->link = tb_radio_link_alloc(r, r->name, t, init ? init : r->profile, &cbs, r);
+	if (!r->link) {
+		talloc_free(init);
+		*errmsg = talloc_asprintf(r, "radio %s: out of memory", r->name);
+		return -ENOMEM;
+	}
+	if (init)
+		talloc_steal(r->link, init);
 	if (r->match_identity)
 		tb_radio_link_match_identity(r->link, &want);
 	if (!r->outbox) {

@@ -48,6 +48,7 @@ struct tb_radio {
 	char *sim_identity;		/* sim: own TSI, 17 digits */
 	const struct tb_profile *profile;	/* the PEI init sequence */
 	bool profile_set;		/* `profile` given; usb: else from the usb profile */
+	bool callout_service;		/* `callout-service`: the init registers PID 195 (call-out) */
 	/* usb: which terminal (zero / NULL: any) */
 	uint16_t usb_vid, usb_pid;
 	char *usb_serial;

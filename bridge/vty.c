@@ -24,6 +24,7 @@
  *    simulate SCENARIO-FILE    (sim)
  *    sim-identity TSI          (sim: 17 digits)
  *    match identity TSI        (only the terminal reporting this TSI)
+ *    callout-service           (register for call-out PDUs: AT+CTSP=1,3,195)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "bridge/vty.h"
@@ -476,6 +477,27 @@ DEFUN(cfg_radio_profile, cfg_radio_profile_cmd, "profile (motorola|sepura|generi
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_radio_callout_service, cfg_radio_callout_service_cmd, "callout-service",
+      "Register the terminal for the TCCA call-out service (SDS-TL PID 195): its init then sends "
+      "AT+CTSP=1,3,195, so that call-out PDUs (answers to call-outs) reach the bridge. Needed to alert "
+      "with call-out PDUs; whether a terminal has the service is model and codeplug dependent "
+      "(read when the radio starts)\n")
+{
+	struct tb_radio *r = vty->index;
+
+	r->callout_service = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_radio_no_callout_service, cfg_radio_no_callout_service_cmd, "no callout-service",
+      NO_STR "Do not register the terminal for the call-out service (the default)\n")
+{
+	struct tb_radio *r = vty->index;
+
+	r->callout_service = false;
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_radio_match_identity, cfg_radio_match_identity_cmd, "match identity TSI",
       "Which terminal is this radio's\n"
       "The one whose own identity (AT+CNUMF?) is this TSI, whatever port or order it comes in: "
@@ -586,6 +608,8 @@ static int config_write_radios(struct vty *vty)
 			vty_out(vty, " sim-identity %s%s", r->sim_identity, VTY_NEWLINE);
 		if (r->match_identity)
 			vty_out(vty, " match identity %s%s", r->match_identity, VTY_NEWLINE);
+		if (r->callout_service)
+			vty_out(vty, " callout-service%s", VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }
@@ -830,6 +854,8 @@ void tb_vty_init(void)
 	install_element(RADIO_NODE, &cfg_radio_no_usb_cmd);
 	install_element(RADIO_NODE, &cfg_radio_match_identity_cmd);
 	install_element(RADIO_NODE, &cfg_radio_no_match_identity_cmd);
+	install_element(RADIO_NODE, &cfg_radio_callout_service_cmd);
+	install_element(RADIO_NODE, &cfg_radio_no_callout_service_cmd);
 	install_element(RADIO_NODE, &cfg_radio_profile_cmd);
 	install_element(RADIO_NODE, &cfg_radio_simulate_cmd);
 	install_element(RADIO_NODE, &cfg_radio_sim_identity_cmd);

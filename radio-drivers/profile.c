@@ -9,9 +9,11 @@
 #include "radio-drivers/profile.h"
 
 #include <string.h>
+#include <osmocom/core/talloc.h>
 
 /* Registrations that are model dependent are optional: a terminal that
- * refuses one still serves the rest. */
+ * refuses one still serves the rest. The call-out service (PID 195) is
+ * registered only for radios that want it: tb_profile_with_callout(). */
 static const struct tb_init_step motorola_init[] = {
 	{ "AT", true },
 	{ "ATE0", true },
@@ -56,4 +58,42 @@ const struct tb_profile *tb_profile_find(const char *name)
 const struct tb_profile *tb_profile_default(void)
 {
 	return &tb_profiles[2];
+}
+
+struct tb_profile *tb_profile_with_callout(void *ctx, const struct tb_profile *base)
+{
+	static const struct tb_init_step callout = { TB_CTSP_CALLOUT, false };
+	struct tb_profile *p;
+	struct tb_init_step *steps;
+	size_t n = 0, at = 0;
+
+	/* Every profile gets the registration, motorola too, although its
+	 * AT+CTSP=1,3,25 routes all of PIDs 128-255 already: that step is
+	 * optional and only some models have it (docs/protocol.md §4.1), and
+	 * when it is refused the init goes on and PID 195 would never reach
+	 * the PEI. Registering 195 again where the range was taken is
+	 * redundant at worst, and a refusal costs nothing. */
+	while (base->init[n].cmd) {
+		if (!strncmp(base->init[n].cmd, "AT+CTSP=", 8))
+			at = n + 1;
+		n++;
+	}
+	if (at == 0)
+		at = n;
+	p = talloc_zero(ctx, struct tb_profile);
+	if (!p)
+		return NULL;
+	steps = talloc_array(p, struct tb_init_step, n + 2);
+	if (!steps) {
+		talloc_free(p);
+		return NULL;
+	}
+	memcpy(steps, base->init, at * sizeof(*steps));
+	steps[at] = callout;
+	memcpy(steps + at + 1, base->init + at, (n - at) * sizeof(*steps));
+	steps[n + 1] = (struct tb_init_step){ 0 };
+	p->name = base->name;
+	p->description = base->description;
+	p->init = steps;
+	return p;
 }

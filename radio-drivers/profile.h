@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct tb_init_step {
 	const char *cmd;	/* without CR */
@@ -28,3 +29,17 @@ const struct tb_profile *tb_profile_find(const char *name);
 
 /* The profile used when the config names none. */
 const struct tb_profile *tb_profile_default(void);
+
+/* Routes the TCCA Simple Call-Out service (SDS-TL PID 195 = 0xC3) to the
+ * PEI: a terminal delivers call-out PDUs (answers, alerts) to the PEI only
+ * when registered for them (docs/protocol.md §4.1, §9). */
+#define TB_CTSP_CALLOUT "AT+CTSP=1,3,195"
+
+/*! base with the call-out registration (TB_CTSP_CALLOUT, an optional step:
+ *  a terminal without the service still serves the rest) after its last
+ *  AT+CTSP step, for radios configured with `callout-service`. Every
+ *  profile gets it, motorola too (profile.c says why). Name and
+ *  description are base's.
+ *  Ownership: a talloc child of ctx, its step table a child of it; the
+ *  strings are base's (static). NULL when out of memory. */
+struct tb_profile *tb_profile_with_callout(void *ctx, const struct tb_profile *base);

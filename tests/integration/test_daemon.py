@@ -230,6 +230,8 @@ class RunningDaemon(unittest.TestCase):
         for name, tsi, s in radios:
             cfg += [f"radio {name}", " transport sim", f" sim-identity {tsi}",
                     f" simulate {os.path.join(scen, s)}"]
+            if name == "nurse-satellite":
+                cfg.append(" callout-service")  # its init registers PID 195 too
         cls.cfg_path = os.path.join(cls.dir, "bridge.cfg")
         with open(cls.cfg_path, "w") as f:
             f.write("\n".join(cfg) + "\n")
@@ -269,8 +271,9 @@ class RunningDaemon(unittest.TestCase):
         out = self.vty("write terminal")
         for line in ["bridge", " id test-site", f" events bind {self.endpoint}", "radio nurse-satellite",
                      " transport sim", " sim-identity 02420001600002001", " profile generic",
-                     f" bind 127.0.0.1 {self.vty_port}"]:
+                     " callout-service", f" bind 127.0.0.1 {self.vty_port}"]:
             self.assertIn(line + "\r\n", out)
+        self.assertEqual(out.count(" callout-service\r\n"), 1, out)
         # What the daemon wrote starts a daemon: feed it back (other endpoints).
         text = out[out.index("!"):]
         text = text.replace(self.endpoint, self.endpoint + "2")
