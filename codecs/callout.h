@@ -1,21 +1,31 @@
-/* Call-out (alarm) messages: TCCA Call-Out service as used in Norway and
- * Germany (docs/protocol.md §9). Alerts go to a terminal (ISSI) or group
- * (GSSI); the terminal answers accept / standby / reject, or "test OK" to a
- * test alert.
+/* TCCA Simple Call-Out messages (SDS-TL, PID 195 = 0xC3): alerts a
+ * control room sends to terminals, and the answers they send back
+ * (docs/protocol.md §9 and §14).
  *
- * UNVERIFIED: no public source gives the protocol identifier or the bit
- * layout. Both are therefore configuration, not code: struct
- * tetra_callout_cfg holds the PID, the codes of the message types, alert
- * types and responses, and each message's layout as an ordered list of
- * fields with their widths. The default (tetra_callout_default_cfg, PID
- * 0xC3 as public decoders report, docs/protocol.md §9) is a placeholder to be replaced by the real
- * layout once it is known; nothing else in the tree depends on it.
+ * No specification is public (TCCA TTR 001-21 is for members). The layout
+ * is the one public decoders of captured German traffic give; the captured
+ * alert in docs/protocol.md §14 decodes to the values stated there. The
+ * SDS is an ordinary SDS-TL TRANSFER, `C3 | flags | msgref | payload`; this
+ * codec works on the payload after that header (the SDS-TL header is
+ * codecs/sds_tl.h's business, as for LIP). Payload, MSB first:
  *
- * Like the LIP codec, encode and decode work on the call-out payload only:
- * without the PID octet and without the SDS-TL TRANSFER header. The caller
- * routes incoming SDS whose PID is cfg->pid here, and wraps outgoing
- * payloads with the PID (plus an SDS-TL TRANSFER header when pid >= 0x80,
- * EN 300 392-2 §29.4.3.9). Pure functions: no I/O, no allocation.
+ *   lead(8) | kind(4) | number(8) | severity(4) | ...
+ *   kind 1, alert:  sender sub-address(16) | receiver octets(8) = 2 x n |
+ *                   n receiver sub-addresses(16 each) | 0xFF | text
+ *   kind 3, answer: [0xFF] | text
+ *   other kinds:    nothing more is known: the octets after the number and
+ *                   severity are kept as rest
+ *
+ * lead: one octet of unknown meaning (0x0D in one source, 0x01 in another),
+ * kept as data. The text is ISO 8859-1 to the end of the payload and may
+ * hold any octet (LF and 0xFE are seen); it is kept as octets, converting
+ * it is the caller's business. Unverified beyond the number and the
+ * severity: the answer's layout (a fixed or a free text; an 0xFF right
+ * after the severity is taken for a separator, as in the alert).
+ *
+ * Nothing is dropped: octets the layout does not explain end up in rest
+ * (an alert whose receivers are not followed by 0xFF: everything after
+ * them). Pure functions: no I/O, no allocation, no globals.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -27,122 +37,53 @@
 
 #include "codecs/codec_err.h"
 
-#define TETRA_CALLOUT_PID_DEFAULT 0xC3	/* a guess inside the SDS-TL user range */
-#define TETRA_CALLOUT_TEXT_MAX 94	/* user characters (ISO 8859-1 octets) */
-#define TETRA_CALLOUT_MAX_SUBADDR 8	/* sub-addresses one alert can carry */
-#define TETRA_CALLOUT_MAX_FIELDS 16	/* fields in one layout, TETRA_CO_F_END included */
+#define TETRA_CALLOUT_PID 0xC3
 
-enum tetra_callout_kind {
-	TETRA_CALLOUT_ALERT = 0,	/* control room -> terminal */
-	TETRA_CALLOUT_ACK = 1,		/* terminal -> control room: the user's answer */
-};
+enum { TETRA_CALLOUT_KIND_ALERT = 1, TETRA_CALLOUT_KIND_ANSWER = 3 };
 
-enum tetra_callout_alert_type {
-	TETRA_CALLOUT_NORMAL = 0,	/* answer accept / standby / reject */
-	TETRA_CALLOUT_STORM = 1,	/* storm plan: repeated, no answer possible */
-	TETRA_CALLOUT_FALLBACK = 2,
-	TETRA_CALLOUT_TEST = 3,		/* answered "test OK" */
-	_TETRA_CALLOUT_ALERT_TYPES
-};
-
-enum tetra_callout_response {
-	TETRA_CALLOUT_ACCEPT = 0,
-	TETRA_CALLOUT_STANDBY = 1,
-	TETRA_CALLOUT_REJECT = 2,
-	TETRA_CALLOUT_TEST_OK = 3,
-	_TETRA_CALLOUT_RESPONSES
-};
-
-/* Fields a layout can list. The message type is not one of them: it is
- * always first (cfg->msg_type_bits wide) since it selects the layout. */
-enum tetra_callout_field_id {
-	TETRA_CO_F_END = 0,		/* ends the list */
-	TETRA_CO_F_NUMBER,		/* call-out number: pairs answers with the alert (width 1..16) */
-	TETRA_CO_F_SEVERITY,		/* severity level (width 1..8) */
-	TETRA_CO_F_ALERT_TYPE,		/* alert type, coded by cfg->alert_type_code (width 1..8) */
-	TETRA_CO_F_RESPONSE,		/* answer, coded by cfg->response_code (width 1..8) */
-	TETRA_CO_F_SUBADDR_COUNT,	/* how many sub-addresses follow (width 1..8) */
-	TETRA_CO_F_SUBADDRS,		/* that many sub-addresses, each `width` bits (1..16) */
-	TETRA_CO_F_RESERVED,		/* width bits: zero when encoding, ignored when decoding (1..32) */
-	TETRA_CO_F_TEXT_LEN,		/* octet count of the text that follows (width 1..8) */
-	TETRA_CO_F_TEXT,		/* ISO 8859-1 octets: TEXT_LEN of them, else the rest of the PDU (width 0) */
-	_TETRA_CO_F_COUNT
-};
-
-struct tetra_callout_field {
-	uint8_t id;			/* enum tetra_callout_field_id */
-	uint8_t width;			/* bits */
-};
-
-struct tetra_callout_cfg {
-	uint8_t pid;			/* SDS protocol identifier of call-out messages */
-	uint8_t msg_type_bits;		/* width of the leading message type field (1..8) */
-	uint8_t msg_type_code[2];	/* wire code of each enum tetra_callout_kind */
-	uint8_t alert_type_code[_TETRA_CALLOUT_ALERT_TYPES];	/* wire code per alert type */
-	uint8_t response_code[_TETRA_CALLOUT_RESPONSES];	/* wire code per response */
-	/* layout after the message type, per kind; ends at TETRA_CO_F_END */
-	struct tetra_callout_field layout[2][TETRA_CALLOUT_MAX_FIELDS];
-};
-
-/* The default: PID 0xC3 and this (invented, unverified) layout:
- *   alert: type(4)=0 | number(16) | severity(4) | alert type(4) | sub-address
- *          count(4) | sub-addresses(16 each) | text length(8) | text(8 each)
- *   ack:   type(4)=1 | number(16) | response(4)
- * with alert types normal 0, storm 1, fallback 2, test 3 and responses
- * accept 0, standby 1, reject 2, test OK 3. Copy it and change what the
- * real system uses. */
-extern const struct tetra_callout_cfg tetra_callout_default_cfg;
-
-struct tetra_callout_alert {
-	uint16_t number;		/* call-out number */
-	uint8_t severity;
-	uint8_t alert_type;		/* enum tetra_callout_alert_type */
-	uint8_t n_subaddr;
-	uint16_t subaddr[TETRA_CALLOUT_MAX_SUBADDR];
-	uint8_t text_len;		/* octets in text, <= TETRA_CALLOUT_TEXT_MAX */
-	uint8_t text[TETRA_CALLOUT_TEXT_MAX]; /* ISO 8859-1, not NUL-terminated */
-};
-
-struct tetra_callout_ack {
-	uint16_t number;		/* the alert's call-out number */
-	uint8_t response;		/* enum tetra_callout_response */
-};
+#define TETRA_CALLOUT_MAX_RECEIVERS 32
+#define TETRA_CALLOUT_SEPARATOR 0xFF
+#define TETRA_CALLOUT_LEAD_DEFAULT 0x0D	/* what the bridge sends unless configured */
+#define TETRA_CALLOUT_TEXT_MAX 94	/* text octets an alert may carry when encoded */
+#define TETRA_CALLOUT_OCTETS_MAX 65535	/* text or rest octets encode takes at most */
 
 struct tetra_callout_msg {
-	uint8_t kind;			/* enum tetra_callout_kind */
-	struct tetra_callout_alert alert; /* kind ALERT */
-	struct tetra_callout_ack ack;	/* kind ACK */
+	uint8_t lead;		/* unknown octet before the kind */
+	uint8_t kind;		/* 4 bits */
+	uint8_t number;		/* 8 bits */
+	uint8_t severity;	/* 4 bits */
+	bool has_sender; uint16_t sender_subaddr;		/* alert */
+	uint8_t n_receivers; uint16_t receivers[TETRA_CALLOUT_MAX_RECEIVERS];
+	const uint8_t *text; size_t text_len;	/* ISO 8859-1 octets; decode: points into the payload */
+	const uint8_t *rest; size_t rest_len;	/* octets the layout does not explain */
 };
 
-/*! Check a configuration: widths within the limits above, TEXT last,
- *  SUBADDRS after SUBADDR_COUNT, codes fitting their fields and distinct.
- *  \returns 0 or TETRA_E_INVALID. The codec calls it on every use too. */
-int tetra_callout_cfg_check(const struct tetra_callout_cfg *cfg);
+/*! Encode a call-out payload (after the SDS-TL header) into out.
+ *  The layout above, as decode reads it:
+ *   - alert (has_sender required): the text after 0xFF; or, with rest_len >
+ *     0 and no text, the rest instead of 0xFF and text (rest must not start
+ *     with 0xFF: it would read back as a separator). So decode(encode(m))
+ *     gives m back; an alert that ended right after its receivers is
+ *     encoded with an 0xFF (and an empty text) added;
+ *   - answer: 0xFF before a non-empty text (unverified, see above), no rest;
+ *   - other kinds: the rest after the severity; no text.
+ *  \returns octets written; TETRA_E_INVALID (NULL, kind or severity over 4
+ *  bits, more than TETRA_CALLOUT_MAX_RECEIVERS receivers, a field the kind
+ *  does not have: sender or receivers on a non-alert, text on another kind,
+ *  text and rest together, rest on an answer), TETRA_E_TOO_LONG (an alert
+ *  text over TETRA_CALLOUT_TEXT_MAX octets, any text or rest over
+ *  TETRA_CALLOUT_OCTETS_MAX), TETRA_E_NO_SPACE. */
+int tetra_callout_encode(const struct tetra_callout_msg *m, uint8_t *out, size_t out_size);
 
-/*! Encode an alert as the call-out payload (no PID, no SDS-TL header).
- *  \param[out] bits bits written
- *  \returns 0, TETRA_E_INVALID (bad cfg, or a value that does not fit its
- *  field, text over 94 octets), TETRA_E_NO_SPACE. */
-int tetra_callout_encode_alert(const struct tetra_callout_cfg *cfg, const struct tetra_callout_alert *alert,
-			       uint8_t *out, size_t out_size, size_t *bits);
+/*! Decode a call-out payload (the octets after the SDS-TL header; longer
+ *  than one SDS when it came in a concatenated one). text and rest point
+ *  into payload.
+ *  \returns 0; TETRA_E_TRUNCATED when the payload ends inside the fields
+ *  before the text (lead, kind, number, severity; an alert's sender, count
+ *  and receivers); TETRA_E_RANGE for an alert whose receiver octet count is
+ *  odd or names more than TETRA_CALLOUT_MAX_RECEIVERS; TETRA_E_INVALID for
+ *  NULL arguments. On failure *out is untouched. */
+int tetra_callout_decode(const uint8_t *payload, size_t len, struct tetra_callout_msg *out);
 
-/*! Encode an acknowledgement (what a terminal sends; for the simulator and tests). */
-int tetra_callout_encode_ack(const struct tetra_callout_cfg *cfg, const struct tetra_callout_ack *ack,
-			     uint8_t *out, size_t out_size, size_t *bits);
-
-/*! Decode a call-out payload (bytes after the PID and any SDS-TL header;
- *  bit_len counts only those). Nothing past bit_len is read.
- *  \returns 0, TETRA_E_TRUNCATED, TETRA_E_PDU_TYPE (unknown message type),
- *  TETRA_E_RANGE (unknown alert type / response code, too many
- *  sub-addresses, text over 94 octets), TETRA_E_INVALID (bad cfg).
- *  On failure *out is untouched. */
-int tetra_callout_decode(const struct tetra_callout_cfg *cfg, const uint8_t *pdu, size_t bit_len,
-			 struct tetra_callout_msg *out);
-
-/* Names for config files and people ("number", "sub-addresses" ...; "accept"
- * ...; "storm plan" ...). Constant strings, "unlisted" when out of range. */
-const char *tetra_callout_field_name(uint8_t id);
-/*! Field id by name as tetra_callout_field_name() spells it, or -1. */
-int tetra_callout_field_by_name(const char *name);
-const char *tetra_callout_alert_type_name(uint8_t type);
-const char *tetra_callout_response_name(uint8_t response);
+/*! "alert", "answer" or "unknown". Never NULL. */
+const char *tetra_callout_kind_name(uint8_t kind);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codecs/bitio.h"
+#include "codecs/callout.h"
 #include "codecs/lip.h"
 #include "codecs/sds_tl.h"
 #include "codecs/text.h"
@@ -197,6 +198,43 @@ static int dec_lip(const struct tetra_sds_header *h, const struct tetra_bitreade
 	return tetra_lip_decode(h, pid, src, bits, out);
 }
 
+/* TCCA Simple Call-Out after the SDS-TRANSFER header: the payload as
+ * whole octets to the call-out codec, its fields and octets copied. */
+static int dec_callout(const struct tetra_sds_header *h, const struct tetra_bitreader *br,
+		       const struct tetra_sds_tl_hdr *th, struct tetra_prim *out)
+{
+	struct tetra_callout_param *p = &out->u.callout;
+	uint8_t tmp[TETRA_SDS_MAX_BYTES];
+	struct tetra_callout_msg m;
+	size_t bits;
+	const uint8_t *src = rest_aligned(br, tmp, &bits);
+	int rc;
+
+	if (bits % 8)	/* the payload is octets: the last one is cut */
+		return TETRA_E_TRUNCATED;
+	if ((rc = tetra_callout_decode(src, bits / 8, &m)) < 0)
+		return rc;
+	init_ind(out, TETRA_TNSDS_CALLOUT);
+	p->hdr = *h;
+	p->tl = th->tl;
+	p->lead = m.lead;
+	p->kind = m.kind;
+	p->number = m.number;
+	p->severity = m.severity;
+	p->has_sender = m.has_sender;
+	p->sender_subaddr = m.sender_subaddr;
+	p->n_receivers = m.n_receivers;
+	memcpy(p->receivers, m.receivers, sizeof(p->receivers));
+	/* text and rest together are at most the payload: they fit */
+	p->text_len = (uint16_t)m.text_len;
+	if (m.text_len)
+		memmove(p->text, m.text, m.text_len);
+	p->rest_len = (uint16_t)m.rest_len;
+	if (m.rest_len)
+		memmove(p->rest, m.rest, m.rest_len);
+	return TETRA_OK;
+}
+
 static bool known_tl_pid(uint8_t pid)
 {
 	switch (pid) {
@@ -205,6 +243,7 @@ static bool known_tl_pid(uint8_t pid)
 	case TETRA_PID_IMM_TEXT:
 	case TETRA_PID_TEXT_UDH:
 	case TETRA_PID_CONCAT_TL:
+	case TETRA_CALLOUT_PID:
 		return true;
 	default:
 		return false;
@@ -269,6 +308,8 @@ static int dec_type4(const struct tetra_sds_header *h, const uint8_t *data, stru
 		if (out->oph.primitive == TETRA_TNSDS_LOCATION)
 			out->u.location.tl = th.tl;
 		return TETRA_OK;
+	case TETRA_CALLOUT_PID:
+		return dec_callout(h, &br, &th, out);
 	case TETRA_PID_CONCAT_TL:
 	default:
 		rc = tetra_sds_concat_hdr_read(&br, &ch);
@@ -375,6 +416,7 @@ const char *tetra_sds_pid_name(uint8_t pid)
 	case 0x89: return "immediate text messaging";
 	case 0x8A: return "message with user data header";
 	case 0x8C: return "concatenated SDS message (SDS-TL)";
+	case TETRA_CALLOUT_PID: return "simple call-out (TCCA)";
 	default:
 		if ((pid >= 0x40 && pid <= 0x7E) || (pid >= 0xC0 && pid <= 0xFE))
 			return "user application";

@@ -36,24 +36,27 @@
  *                                    concat from the user data header)
  *     0x83 SDS-TRANSFER + LIP                 -> LOCATION (tl filled) /
  *                                                LOCATION_CONTROL
+ *     0xC3 SDS-TRANSFER + call-out            -> TETRA_TNSDS_CALLOUT
+ *                                    (codecs/callout.h; tl filled)
  *     SDS-REPORT, SDS-ACK, any PID >= 0x80    -> TETRA_TNSDS_REPORT
  *     0x03 simple location (NMEA), 0x0C / 0x8C concatenated SDS, other
- *     PIDs (0x40-0x7E, 0xC0-0xFE, anything unknown)
+ *     PIDs (0x40-0x7E, 0xC0-0xFE but 0xC3, anything unknown)
  *                                             -> TETRA_TNSDS_UNITDATA,
  *                                                decode_error 0
  *   other AI services                          -> UNITDATA, decode_error
  *                                                TETRA_E_RANGE
  *  A known PID that does not decode (truncated, reserved field values, a
  *  coding scheme text.h does not know, a concatenation header of 0x0C/0x8C
- *  that does not parse) gives TETRA_TNSDS_UNITDATA with the raw bytes and
+ *  that does not parse, a call-out cut short or with an odd receiver count)
+ *  gives TETRA_TNSDS_UNITDATA with the raw bytes and
  *  decode_error set to why: the message is never lost. Likewise a status
  *  whose length is not 16 bits (decode_error TETRA_E_LENGTH).
  *
  *  Why 0x0C / 0x8C stay raw: each part is a byte slice of an embedded SDS
  *  whose PID (and so its text coding) only part 1 carries, so a part cannot
  *  be decoded as text on its own; the header layout is also unverified (see
- *  tetra_sds_concat_hdr_read() in codecs/sds_tl.h, which the caller may use
- *  to reassemble the raw parts).
+ *  tetra_sds_concat_hdr_read() in codecs/sds_tl.h). The caller reassembles
+ *  the raw parts with codecs/concat.h (tetra_concat_add_sds()).
  *
  *  Unverified: for 0x8A with GSM 7-bit text (coding 0) the text is taken to
  *  start at the octet after the user data header, with no septet fill bits

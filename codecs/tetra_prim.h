@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <osmocom/core/prim.h>
 
+#include "codecs/callout.h"
+
 enum tetra_sap {
 	TETRA_SAP_TNCC = _SAP_TETRA_BASE + 1,	/* circuit mode call control */
 	TETRA_SAP_TNSDS,			/* status and short data */
@@ -44,6 +46,8 @@ enum tetra_tnsds_prim {
 				   * CONF: what became of it (struct tetra_sds_send_cnf) */
 	TETRA_TNSDS_SEND_RELEASE, /* REQ: the requester needs no further answer about an SDS
 				   * (struct tetra_sds_send_release) */
+	TETRA_TNSDS_CALLOUT,	  /* IND: TCCA Simple Call-Out message, SDS-TL PID 0xC3 (struct
+				   * tetra_callout_param) */
 };
 
 /* TNMM primitives (EN 300 392-2 §15.3), terminal information via PEI. */
@@ -307,6 +311,29 @@ struct tetra_report_param {
 	uint8_t msg_ref;
 };
 
+/* TCCA Simple Call-Out message (codecs/callout.h) as one SDS-TL TRANSFER
+ * with PID 0xC3 carried it. The fields as decoded; the text and the octets
+ * the layout does not explain are copied here as they came (the text is
+ * ISO 8859-1: converting it is the event builder's business). A call-out
+ * that came in a concatenated SDS is longer than one SDS and is never one
+ * of these: it is reassembled (codecs/concat.h) and decoded there. */
+struct tetra_callout_param {
+	struct tetra_sds_header hdr;
+	struct tetra_sds_tl tl;	/* the SDS-TL TRANSFER header (present) */
+	uint8_t lead;		/* the octet before the kind, meaning unknown */
+	uint8_t kind;		/* 4 bits: TETRA_CALLOUT_KIND_ALERT, _ANSWER, others as sent */
+	uint8_t number;		/* the call-out number (answers quote the alert's) */
+	uint8_t severity;	/* 4 bits */
+	bool has_sender;	/* alert */
+	uint16_t sender_subaddr;
+	uint8_t n_receivers;
+	uint16_t receivers[TETRA_CALLOUT_MAX_RECEIVERS];
+	uint16_t text_len;
+	uint8_t text[TETRA_SDS_MAX_BYTES];	/* ISO 8859-1 octets, not NUL-terminated */
+	uint16_t rest_len;
+	uint8_t rest[TETRA_SDS_MAX_BYTES];	/* octets the layout does not explain */
+};
+
 /* +CMGS: <sds instance>[,<sds status>[,<message reference>]] */
 struct tetra_send_result_param {
 	uint8_t sds_inst;
@@ -481,6 +508,7 @@ struct tetra_prim {
 		struct tetra_location_param location;
 		struct tetra_location_control_param location_control;
 		struct tetra_report_param report;
+		struct tetra_callout_param callout;
 		struct tetra_send_result_param send_result;
 		struct tetra_sds_send_req sds_send_req;
 		struct tetra_sds_send_cnf sds_send_cnf;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "codecs/callout.h"
 #include "codecs/lip.h"
 #include "codecs/sds_tl.h"
 #include "codecs/tetra_names.h"
@@ -199,6 +200,80 @@ void tb_event_from_text_incomplete(struct tb_event_buf *b, const struct tetra_co
 	b->ev.text_incomplete = t;
 }
 
+/* ---- call-out ----------------------------------------------------------- */
+
+/* A CalloutPdu from a decoded call-out; the text converted into b, the
+ * rest pointing at m's octets. */
+static void callout_pdu(struct tb_event_buf *b, const struct tetra_sds_header *hdr, const struct tetra_sds_tl *tl,
+			const struct tetra_callout_msg *m, unsigned parts)
+{
+	static const Tetrabridge__V1__CalloutPdu init = TETRABRIDGE__V1__CALLOUT_PDU__INIT;
+	Tetrabridge__V1__CalloutPdu *c = &b->body.callout_pdu;
+	unsigned n = m->n_receivers < TETRA_CALLOUT_MAX_RECEIVERS ? m->n_receivers : TETRA_CALLOUT_MAX_RECEIVERS;
+
+	*c = init;
+	c->calling = identity(b, 0, &hdr->calling);
+	c->called = identity(b, 1, &hdr->called);
+	c->kind = m->kind;
+	c->number = m->number;
+	c->severity = m->severity;
+	c->lead_octet = m->lead;
+	c->has_sender_subaddress = m->has_sender;
+	c->sender_subaddress = m->has_sender ? m->sender_subaddr : 0;
+	for (unsigned i = 0; i < n; i++)
+		b->receivers[i] = m->receivers[i];
+	c->n_receiver_subaddresses = n;
+	c->receiver_subaddresses = b->receivers;
+	/* ISO 8859-1 maps every octet (0xFE is U+00FE, LF stays LF; NUL becomes
+	 * U+FFFD): the room is enough for the longest, and on a shortfall the
+	 * buffer would still hold a valid prefix. */
+	b->callout_text[0] = '\0';
+	if (m->text_len)
+		tetra_text_to_utf8(TETRA_TEXT_8859_1, m->text, m->text_len * 8, b->callout_text,
+				   sizeof(b->callout_text), NULL);
+	c->text = b->callout_text;
+	c->message_reference = tl->present ? tl->msg_ref : 0;
+	c->report_request = report_request(tl);
+	c->parts = parts;
+	c->rest.data = (uint8_t *)m->rest;
+	c->rest.len = m->rest_len;
+	b->ev.body_case = TETRABRIDGE__V1__EVENT__BODY_CALLOUT_PDU;
+	b->ev.callout_pdu = c;
+}
+
+static void callout_from_param(struct tb_event_buf *b, const struct tetra_callout_param *p)
+{
+	struct tetra_callout_msg m = {
+		.lead = p->lead, .kind = p->kind, .number = p->number, .severity = p->severity,
+		.has_sender = p->has_sender, .sender_subaddr = p->sender_subaddr,
+		.n_receivers = p->n_receivers,
+		.text = p->text, .text_len = p->text_len < sizeof(p->text) ? p->text_len : sizeof(p->text),
+		.rest = p->rest, .rest_len = p->rest_len < sizeof(p->rest) ? p->rest_len : sizeof(p->rest),
+	};
+
+	memcpy(m.receivers, p->receivers, sizeof(m.receivers));
+	callout_pdu(b, &p->hdr, &p->tl, &m, 1);
+}
+
+static void sds_raw_from_param(struct tb_event_buf *b, const struct tetra_sds_unitdata_param *p, int decode_error)
+{
+	static const Tetrabridge__V1__SdsRaw init = TETRABRIDGE__V1__SDS_RAW__INIT;
+	Tetrabridge__V1__SdsRaw *s = &b->body.sds_raw;
+
+	*s = init;
+	s->calling = identity(b, 0, &p->hdr.calling);
+	s->called = identity(b, 1, &p->hdr.called);
+	s->ai_service = p->hdr.ai_service;
+	s->bit_length = p->hdr.bit_len;
+	s->data.data = (uint8_t *)p->data;
+	s->data.len = p->len;
+	if (p->hdr.ai_service == TETRA_AI_SDS_TYPE4 && p->len > 0)
+		s->protocol_id = p->data[0];
+	s->decode_error = str(decode_error ? tetra_codec_strerror(decode_error) : "");
+	b->ev.body_case = TETRABRIDGE__V1__EVENT__BODY_SDS_RAW;
+	b->ev.sds_raw = s;
+}
+
 static void location_from_param(struct tb_event_buf *b, const struct tetra_location_param *p)
 {
 	static const Tetrabridge__V1__Location init = TETRABRIDGE__V1__LOCATION__INIT;
@@ -341,24 +416,12 @@ static int from_tnsds(struct tb_event_buf *b, const struct tetra_prim *prim)
 		b->ev.short_report = s;
 		return 0;
 	}
-	case TETRA_TNSDS_UNITDATA: {
-		static const Tetrabridge__V1__SdsRaw init = TETRABRIDGE__V1__SDS_RAW__INIT;
-		const struct tetra_sds_unitdata_param *p = &prim->u.unitdata;
-		Tetrabridge__V1__SdsRaw *s = &b->body.sds_raw;
-		*s = init;
-		s->calling = identity(b, 0, &p->hdr.calling);
-		s->called = identity(b, 1, &p->hdr.called);
-		s->ai_service = p->hdr.ai_service;
-		s->bit_length = p->hdr.bit_len;
-		s->data.data = (uint8_t *)p->data;
-		s->data.len = p->len;
-		if (p->hdr.ai_service == TETRA_AI_SDS_TYPE4 && p->len > 0)
-			s->protocol_id = p->data[0];
-		s->decode_error = str(p->decode_error ? tetra_codec_strerror(p->decode_error) : "");
-		b->ev.body_case = TETRABRIDGE__V1__EVENT__BODY_SDS_RAW;
-		b->ev.sds_raw = s;
+	case TETRA_TNSDS_UNITDATA:
+		sds_raw_from_param(b, &prim->u.unitdata, prim->u.unitdata.decode_error);
 		return 0;
-	}
+	case TETRA_TNSDS_CALLOUT:
+		callout_from_param(b, &prim->u.callout);
+		return 0;
 	case TETRA_TNSDS_TEXT:
 		text_from_param(b, &prim->u.text);
 		return 0;

@@ -17,6 +17,10 @@
 /* Room for the missing part numbers of a TextIncomplete (parts are 1..255). */
 #define TB_EVENT_MAX_PARTS 255
 
+/* Room for a call-out's text in UTF-8: an ISO 8859-1 octet takes at most 2
+ * bytes, but a NUL octet 3 (it becomes U+FFFD). */
+#define TB_EVENT_CALLOUT_TEXT_MAX (3 * TETRA_SDS_MAX_BYTES)
+
 /* Storage for one Event and everything it points to; no allocation.
  * Initialise with tb_event_buf_init() before each use. */
 struct tb_event_buf {
@@ -38,6 +42,7 @@ struct tb_event_buf {
 		Tetrabridge__V1__SendResult send_result;
 		Tetrabridge__V1__RadioInfo radio_info;
 		Tetrabridge__V1__LinkError link_error;
+		Tetrabridge__V1__CalloutPdu callout_pdu;
 	} body;
 	union {			/* the member of RadioInfo.info */
 		Tetrabridge__V1__RadioInfo__OperatingMode operating_mode;
@@ -58,6 +63,8 @@ struct tb_event_buf {
 	Tetrabridge__V1__SdsStorage storage;
 	Tetrabridge__V1__LocationTime location_time;
 	uint32_t missing_parts[TB_EVENT_MAX_PARTS];
+	uint32_t receivers[TETRA_CALLOUT_MAX_RECEIVERS];	/* CalloutPdu.receiver_subaddresses */
+	char callout_text[TB_EVENT_CALLOUT_TEXT_MAX + 1];	/* CalloutPdu.text */
 	Tetrabridge__V1__Identity id[3];
 	Tetrabridge__V1__Undecoded undecoded[3];
 	char digits[3][25];
@@ -72,7 +79,9 @@ void tb_event_buf_init(struct tb_event_buf *b);
  * ev.seq/time/bridge/radio are left to the caller. transport and reason are
  * used by LINK_UP/LINK_DOWN only (may be NULL).
  * A TEXT primitive that is one part of a concatenated message is mapped as
- * it is (parts 1): reassemble first (tb_event_from_text_message). */
+ * it is (parts 1): reassemble first (tb_event_from_text_message).
+ * A CALLOUT primitive becomes a CalloutPdu, its ISO 8859-1 text converted
+ * to UTF-8 (into b) and its unexplained octets as rest. */
 int tb_event_from_prim(struct tb_event_buf *b, const struct tetra_prim *prim, const char *transport,
 		       const char *reason);
 
@@ -82,3 +91,4 @@ void tb_event_from_text_message(struct tb_event_buf *b, const struct tetra_conca
 /* A concatenated message given up before every part came -> TextIncomplete
  * (the parts received, in order, and the numbers of the missing ones). */
 void tb_event_from_text_incomplete(struct tb_event_buf *b, const struct tetra_concat_message *m);
+

@@ -233,6 +233,44 @@ static void print_text_incomplete(FILE *out, const Tetrabridge__V1__TextIncomple
 	fprintf(out, " (%s, concat ref %u)", nonempty(t->coding_name, "coding"), t->reference);
 }
 
+/* A call-out message heard: " calling->called alert number 101 severity 7
+ * sender 0x1111 receivers 0x144C,0x155D "text" (ref 17, lead 0x0D)". */
+static void print_callout_pdu(FILE *out, const Tetrabridge__V1__CalloutPdu *c)
+{
+	const char *kind = c->kind == 1 ? "alert" : c->kind == 3 ? "answer" : NULL;
+
+	print_parties(out, c->calling, c->called);
+	if (kind)
+		fprintf(out, " %s", kind);
+	else
+		fprintf(out, " kind %u", c->kind);
+	fprintf(out, " number %u severity %u", c->number, c->severity);
+	if (c->has_sender_subaddress)
+		fprintf(out, " sender 0x%04X", c->sender_subaddress);
+	for (size_t i = 0; i < c->n_receiver_subaddresses; i++)
+		fprintf(out, "%s0x%04X", i ? "," : " receivers ", c->receiver_subaddresses[i]);
+	if (c->text && c->text[0]) {
+		fputc(' ', out);
+		print_quoted(out, c->text);
+	}
+	fprintf(out, " (ref %u, lead 0x%02X", c->message_reference, c->lead_octet);
+	if (c->parts > 1)
+		fprintf(out, ", %u parts", c->parts);
+	fputc(')', out);
+	if (c->report_request != TETRABRIDGE__V1__REPORT_REQUEST__REPORT_NONE)
+		fprintf(out, " report %s", tetra_report_request_name(c->report_request));
+	if (c->meaning != TETRABRIDGE__V1__ANSWER_MEANING__MEANING_NONE) {
+		const ProtobufCEnumValue *v =
+			protobuf_c_enum_descriptor_get_value(&tetrabridge__v1__answer_meaning__descriptor, c->meaning);
+		fprintf(out, " meaning %s", v ? v->name : "?");
+	}
+	if (c->rest.data && c->rest.len) {
+		fprintf(out, " rest ");
+		for (size_t i = 0; i < c->rest.len; i++)
+			fprintf(out, "%02X", c->rest.data[i]);
+	}
+}
+
 /* "55.73393 N 37.65033 E" */
 static void print_position(FILE *out, double lat, double lon)
 {
@@ -600,6 +638,9 @@ static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 		break;
 	case TETRABRIDGE__V1__EVENT__BODY_OUTGOING:
 		print_outgoing(out, ev->outgoing);
+		break;
+	case TETRABRIDGE__V1__EVENT__BODY_CALLOUT_PDU:
+		print_callout_pdu(out, ev->callout_pdu);
 		break;
 	case TETRABRIDGE__V1__EVENT__BODY_LOST:
 		fprintf(out, " seq %" PRIu64 "-%" PRIu64 " cannot be replayed: %s", ev->lost->first_seq,

@@ -12,10 +12,12 @@
  *                  time_elapsed(8, & 3) position_error(8, & 7)
  *                  velocity(16: / 64 km/h; 0xffff unknown) direction(16:
  *                  / 65536 * 360) additional data type(8, & 1) value(8)
- *  3 call-out      kind(8, & 1); alert: number(16) severity(8) type(8)
- *                  subaddr count(8) subaddrs(16 each) text...; ack:
- *                  number(16) response(8). Default configuration; values
- *                  beyond their fields must give TETRA_E_INVALID.
+ *  3 call-out      flags(8: bit 0 answer else alert, bits 1-2 report
+ *                  request) lead(8) number(8) severity(8) sender(16)
+ *                  receiver count(8, & 63) receivers(16 each; alert only)
+ *                  text...; severity over 4 bits or more than 32 receivers
+ *                  must give TETRA_E_INVALID, an alert text over 94 octets
+ *                  TETRA_E_TOO_LONG.
  *  4 SDS-REPORT    pid(8) delivery status(8) msg_ref(8)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -211,65 +213,61 @@ static void rt_lip_short(const uint8_t *d, size_t n)
 	FUZZ_CHECK(in.has_reason ? o->reason == in.reason : o->user_data == in.user_data);
 }
 
+/* An alert or answer as the bridge would send it: the payload from
+ * tetra_callout_encode() after `C3 | flags | msgref`, received as a
+ * terminal prints it: the CALLOUT primitive gives the values back. */
 static void rt_callout(const uint8_t *d, size_t n)
 {
-	const struct tetra_callout_cfg *cfg = &tetra_callout_default_cfg;
-	struct tetra_callout_msg out;
-	uint8_t enc[512];
-	size_t bits = 0;
-	int rc;
+	struct tetra_callout_msg m = { 0 };
+	struct tetra_sds_pdu pdu;
+	const struct tetra_callout_param *p = &prim.u.callout;
+	size_t i = 7;
+	int len, rc;
 
-	if (n < 4)
+	if (n < 7)
 		return;
-	memset(&out, 0, sizeof(out));
-	if ((d[0] & 1) == TETRA_CALLOUT_ACK) {
-		struct tetra_callout_ack ack = { .number = (uint16_t)(d[1] << 8 | d[2]), .response = d[3] };
-		rc = tetra_callout_encode_ack(cfg, &ack, enc, sizeof(enc), &bits);
-		if (ack.response >= _TETRA_CALLOUT_RESPONSES) {
-			FUZZ_CHECK(rc == TETRA_E_INVALID);
-			return;
-		}
-		FUZZ_CHECK(rc == TETRA_OK);
-		FUZZ_CHECK(tetra_callout_decode(cfg, enc, bits, &out) == TETRA_OK);
-		FUZZ_CHECK(out.kind == TETRA_CALLOUT_ACK);
-		FUZZ_CHECK(out.ack.number == ack.number && out.ack.response == ack.response);
-		return;
+	m.lead = d[1];
+	m.kind = d[0] & 1 ? TETRA_CALLOUT_KIND_ANSWER : TETRA_CALLOUT_KIND_ALERT;
+	m.number = d[2];
+	m.severity = d[3];	/* over 4 bits must be refused */
+	if (m.kind == TETRA_CALLOUT_KIND_ALERT) {
+		m.has_sender = true;
+		m.sender_subaddr = (uint16_t)(d[4] << 8 | d[5]);
+		m.n_receivers = d[6] & 0x3f;	/* over 32 must be refused */
+		for (unsigned k = 0; k < m.n_receivers && k < TETRA_CALLOUT_MAX_RECEIVERS; k++, i += 2)
+			m.receivers[k] = i + 1 < n ? (uint16_t)(d[i] << 8 | d[i + 1]) : 0;
 	}
-
-	struct tetra_callout_alert a;
-	size_t i = 6;
-	if (n < 6)
-		return;
-	memset(&a, 0, sizeof(a));
-	a.number = (uint16_t)(d[1] << 8 | d[2]);
-	a.severity = d[3];
-	a.alert_type = d[4];
-	a.n_subaddr = d[5] & 0x0f;
-	if (a.n_subaddr > TETRA_CALLOUT_MAX_SUBADDR)
-		a.n_subaddr = TETRA_CALLOUT_MAX_SUBADDR;
-	for (unsigned k = 0; k < a.n_subaddr; k++, i += 2)
-		a.subaddr[k] = i + 1 < n ? (uint16_t)(d[i] << 8 | d[i + 1]) : 0;
 	if (i < n) {
-		size_t tl = n - i;
-		a.text_len = (uint8_t)(tl > TETRA_CALLOUT_TEXT_MAX ? TETRA_CALLOUT_TEXT_MAX : tl);
-		memcpy(a.text, d + i, a.text_len);
+		m.text = d + i;
+		m.text_len = n - i;
 	}
-	rc = tetra_callout_encode_alert(cfg, &a, enc, sizeof(enc), &bits);
-	/* the default layout: severity(4), alert type(4) */
-	if (a.severity > 15 || a.alert_type >= _TETRA_CALLOUT_ALERT_TYPES) {
-		FUZZ_CHECK(rc == TETRA_E_INVALID);
+	pdu.data[0] = TETRA_CALLOUT_PID;
+	pdu.data[1] = (uint8_t)((d[0] >> 1 & 3) << 2 | 2);	/* TRANSFER, report request, short form */
+	pdu.data[2] = d[1] ^ d[2];
+	len = tetra_callout_encode(&m, pdu.data + 3, sizeof(pdu.data) - 3);
+	if (m.severity > 15 || m.n_receivers > TETRA_CALLOUT_MAX_RECEIVERS) {
+		FUZZ_CHECK(len == TETRA_E_INVALID);
 		return;
 	}
+	if (m.kind == TETRA_CALLOUT_KIND_ALERT && m.text_len > TETRA_CALLOUT_TEXT_MAX) {
+		FUZZ_CHECK(len == TETRA_E_TOO_LONG);
+		return;
+	}
+	if (len == TETRA_E_NO_SPACE || 8 * (3 + len) > TETRA_SDS_TYPE4_MAX_BITS)
+		return;	/* an answer text longer than one SDS */
+	FUZZ_CHECK(len >= 3);
+	pdu.bits = (uint16_t)(8 * (3 + len));
+	rc = receive(TETRA_AI_SDS_TYPE4, &pdu);
 	FUZZ_CHECK(rc == TETRA_OK);
-	uint8_t *e = fuzz_dup(enc, (bits + 7) / 8);
-	rc = tetra_callout_decode(cfg, e, bits, &out);
-	free(e);
-	FUZZ_CHECK(rc == TETRA_OK);
-	FUZZ_CHECK(out.kind == TETRA_CALLOUT_ALERT);
-	FUZZ_CHECK(out.alert.number == a.number && out.alert.severity == a.severity &&
-		   out.alert.alert_type == a.alert_type && out.alert.n_subaddr == a.n_subaddr);
-	FUZZ_CHECK(memcmp(out.alert.subaddr, a.subaddr, a.n_subaddr * sizeof(a.subaddr[0])) == 0);
-	FUZZ_CHECK(out.alert.text_len == a.text_len && memcmp(out.alert.text, a.text, a.text_len) == 0);
+	FUZZ_CHECK(prim.oph.primitive == TETRA_TNSDS_CALLOUT);
+	FUZZ_CHECK(p->tl.present && p->tl.msg_ref == (uint8_t)(d[1] ^ d[2]) &&
+		   p->tl.report_request == (d[0] >> 1 & 3));
+	FUZZ_CHECK(p->lead == m.lead && p->kind == m.kind && p->number == m.number &&
+		   p->severity == m.severity && p->has_sender == m.has_sender &&
+		   p->sender_subaddr == m.sender_subaddr && p->n_receivers == m.n_receivers);
+	FUZZ_CHECK(memcmp(p->receivers, m.receivers, m.n_receivers * sizeof(m.receivers[0])) == 0);
+	FUZZ_CHECK(p->text_len == m.text_len && (!m.text_len || memcmp(p->text, m.text, m.text_len) == 0));
+	FUZZ_CHECK(p->rest_len == 0);
 }
 
 static void rt_report(const uint8_t *d, size_t n)

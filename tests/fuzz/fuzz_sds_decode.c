@@ -1,5 +1,5 @@
 /* libFuzzer target: tetra_sds_decode() (codecs/sds.h): the PID dispatch to
- * the text, LIP and SDS-TL decoders.
+ * the text, LIP, call-out and SDS-TL decoders.
  *
  * Input: byte 0 picks the AI service: 9 + (b & 3) (SDS types 1-4), 13
  * (status) when b & 8, and b >> 5 (0..7, not an SDS service) when b & 0x10;
@@ -60,6 +60,16 @@ static void same_result(const struct tetra_prim *a, const struct tetra_prim *b)
 		FUZZ_CHECK(a->u.report.kind == b->u.report.kind && a->u.report.status == b->u.report.status &&
 			   a->u.report.msg_ref == b->u.report.msg_ref);
 		break;
+	case TETRA_TNSDS_CALLOUT: {
+		const struct tetra_callout_param *x = &a->u.callout, *y = &b->u.callout;
+		FUZZ_CHECK(x->lead == y->lead && x->kind == y->kind && x->number == y->number &&
+			   x->severity == y->severity && x->n_receivers == y->n_receivers);
+		FUZZ_CHECK(x->text_len == y->text_len && memcmp(x->text, y->text, x->text_len) == 0);
+		FUZZ_CHECK(x->rest_len == y->rest_len && memcmp(x->rest, y->rest, x->rest_len) == 0);
+		FUZZ_CHECK(x->tl.msg_ref == y->tl.msg_ref);
+		FUZZ_CHECK(fuzz_same_sds_header(&x->hdr, &y->hdr));
+		break;
+	}
 	}
 }
 
@@ -73,6 +83,7 @@ static const struct tetra_sds_header *result_hdr(const struct tetra_prim *p)
 	case TETRA_TNSDS_LOCATION: return &p->u.location.hdr;
 	case TETRA_TNSDS_LOCATION_CONTROL: return &p->u.location_control.hdr;
 	case TETRA_TNSDS_REPORT: return &p->u.report.hdr;
+	case TETRA_TNSDS_CALLOUT: return &p->u.callout.hdr;
 	default: return NULL;
 	}
 }

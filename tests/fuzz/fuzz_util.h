@@ -245,6 +245,21 @@ static inline void fuzz_check_prim(const struct tetra_prim *p)
 			fuzz_check_sds_header(&p->u.report.hdr);
 			FUZZ_CHECK(p->u.report.kind <= TETRA_REPORT_SDS_ACK);
 			return;
+		case TETRA_TNSDS_CALLOUT: {
+			const struct tetra_callout_param *c = &p->u.callout;
+			fuzz_check_sds_header(&c->hdr);
+			FUZZ_CHECK(c->hdr.ai_service == TETRA_AI_SDS_TYPE4);
+			FUZZ_CHECK(c->tl.present);
+			FUZZ_CHECK(c->kind <= 15 && c->severity <= 15);
+			FUZZ_CHECK(c->n_receivers <= TETRA_CALLOUT_MAX_RECEIVERS);
+			FUZZ_CHECK(c->has_sender == (c->kind == TETRA_CALLOUT_KIND_ALERT));
+			if (c->kind != TETRA_CALLOUT_KIND_ALERT)
+				FUZZ_CHECK(c->n_receivers == 0);
+			/* lead, kind ... severity, the SDS-TL header: 6 octets besides */
+			FUZZ_CHECK((size_t)c->text_len + c->rest_len + 6 <= (c->hdr.bit_len + 7u) / 8u);
+			FUZZ_CHECK(!(c->text_len && c->rest_len));
+			return;
+		}
 		case TETRA_TNSDS_SEND_RESULT:
 			return;
 		default:

@@ -19,8 +19,8 @@
 #                  LIP PDU without its PID
 #   text_to_utf8   byte 0: coding scheme; byte 1: small output buffer size;
 #                  byte 2 low 3 bits: bits cut off the end; then the text
-#   callout_decode byte 0: b & 0x80 a configuration follows (else the
-#                  default), b & 7 bits cut; [config bytes]; then the payload
+#   callout_decode byte 0: the SDS-TL flags octet; then the call-out payload
+#                  (after the SDS-TL header)
 #   concat         byte 0: slots; byte 1: timeout; then 5-byte operations
 #   roundtrip      byte 0: which encoder; then the values it encodes
 import os
@@ -45,6 +45,12 @@ SDS = [
     ("0A0088BD4247F737FFE810", 84, "lip_short_unknown"),
     ("0A4E73DDA841F55809493CC081", 104, "lip_long"),
 ]
+
+# The captured call-out alert (docs/protocol.md §11, §14): SDS-TL header
+# C3 00 11, then the payload.
+CALLOUT_CAPTURED = ("C300110D1657111104144C155DFF54657374FE0A5465737454657374546573745465737454657374"
+                    "546573745465737454657374546573740A5465737454657374546573740A5465737454657374546573"
+                    "745465737454657374546573745465737454657374546573740A54657374")
 
 NORWEGIAN = ("Pasient 84 år, falt i hjemmet på Førde. Mistanke om hoftebrudd. "
              "Ambulanse på vei, ETA 15 min. Ring legevakta 116117 ved endring.")
@@ -138,6 +144,8 @@ def seeds_pei_decode():
     nor = tl_text(NORWEGIAN.encode("latin-1"), 1)
     write(t, "sds_tl_text_norwegian", (HDR + str(len(nor) * 8) + "\n" + nor.hex().upper()).encode())
     write(t, "sds_type1", b"+CTSDSR: 9,1234567,0,2345678,0,16\nBEEF")
+    write(t, "sds_callout_captured",
+          ("+CTSDSR: 12,262100101234567,1,262100102345678,1,824,1\n" + CALLOUT_CAPTURED).encode())
     # TSIs as German and Norwegian terminals print them (15 digits), and a
     # 16-digit one with a leading 0
     write(t, "status_tsi15", b"+CTSDSR: 13,262100101234567,1,242100102345678,1,16\n8004")
@@ -193,7 +201,14 @@ def seeds_sds():
     gsm, nbits = gsm7_pack([0x68, 0x65, 0x6C, 0x6C, 0x6F, 0x00, 0x01, 0x1B, 0x65])
     d = bytes([0x82, 0x02, 0x10, 0x00]) + gsm
     write(t, "tl_text_gsm7", bytes([0x07]) + struct.pack(">H", 32 + nbits) + d)
-    write(t, "callout_pid", bytes([0x07]) + struct.pack(">H", 8 + 24) + bytes([0xC3]) + callout_ack()[0])
+    captured = hexbytes(CALLOUT_CAPTURED)
+    write(t, "callout_captured", bytes([0x07]) + struct.pack(">H", len(captured) * 8) + captured)
+    answer = bytes([0xC3, 0x04, 0x22]) + callout_answer(text="Ja".encode())
+    write(t, "callout_answer", bytes([0x07]) + struct.pack(">H", len(answer) * 8) + answer)
+    write(t, "callout_truncated", bytes([0x07]) + struct.pack(">H", 40) + hexbytes("C302270D16"))
+    # a concatenated call-out, part 1 of 2 (PID 0x8C)
+    part = hexbytes("8C0030050201C3") + hexbytes(CALLOUT_CAPTURED)[3:20]
+    write(t, "concat_tl_callout_part1", bytes([0x07]) + struct.pack(">H", len(part) * 8) + part)
 
 
 def seeds_lip():
@@ -245,32 +260,36 @@ def seeds_text():
     w("nul", 1, b"a\x00b")
 
 
-def callout_alert(number=4711, severity=2, alert_type=0, subaddrs=(17, 4242), text="Brann i Florø sentrum".encode("latin-1")):
-    b = Bits().put(0, 4).put(number, 16).put(severity, 4).put(alert_type, 4).put(len(subaddrs), 4)
-    for s in subaddrs:
-        b.put(s, 16)
-    b.put(len(text), 8)
-    for c in text:
-        b.put(c, 8)
-    return b.bytes()
+def callout_head(lead=0x0D, kind=1, number=0x65, severity=7):
+    return bytes([lead, kind << 4 | number >> 4, (number & 0x0F) << 4 | severity])
 
 
-def callout_ack(number=4711, response=0):
-    return Bits().put(1, 4).put(number, 16).put(response, 4).bytes()
+def callout_alert(sender=0x1111, receivers=(0x144C, 0x155D), text="Brann i Florø sentrum".encode("latin-1"),
+                  sep=True, **head):
+    b = callout_head(**head) + struct.pack(">HB", sender, 2 * len(receivers))
+    b += b"".join(struct.pack(">H", r) for r in receivers)
+    return b + (b"\xff" if sep else b"") + text
+
+
+def callout_answer(text=b"", sep=True, **head):
+    head.setdefault("kind", 3)
+    return callout_head(**head) + (b"\xff" if sep else b"") + text
 
 
 def seeds_callout():
     t = "callout_decode"
-    data, pad = callout_alert()
-    write(t, "alert", bytes([pad]) + data)
-    data, pad = callout_alert(alert_type=3, subaddrs=(), text=b"TEST")
-    write(t, "alert_test", bytes([pad]) + data)
-    data, pad = callout_alert(alert_type=1, subaddrs=tuple(range(8)), text=b"x" * 94)
-    write(t, "alert_storm_max", bytes([pad]) + data)
-    data, pad = callout_ack()
-    write(t, "ack_accept", bytes([pad]) + data)
-    data, pad = callout_ack(response=3)
-    write(t, "ack_test_ok", bytes([pad]) + data)
+    # byte 0: the SDS-TL flags octet (report request in bits 2-3)
+    write(t, "captured", bytes([0x00]) + hexbytes(CALLOUT_CAPTURED)[3:])
+    write(t, "alert_norwegian", bytes([0x04]) + callout_alert())
+    write(t, "alert_max", bytes([0x0C]) + callout_alert(receivers=tuple(range(32)), text=b"x" * 94))
+    write(t, "alert_no_separator", bytes([0x00]) + callout_alert(text=b"AB", sep=False))
+    write(t, "alert_odd_count", bytes([0x00]) + callout_head() + b"\x11\x11\x03\x14\x4c\x15\xff")
+    write(t, "alert_long_text", bytes([0x00]) + callout_alert(text=NORWEGIAN.encode("latin-1") * 3))
+    write(t, "answer_ja", bytes([0x04]) + callout_answer(text=b"Ja", lead=0x01, severity=2))
+    write(t, "answer_no_separator", bytes([0x00]) + callout_answer(text=b"Nei", sep=False))
+    write(t, "answer_empty", bytes([0x00]) + callout_answer(sep=False))
+    write(t, "other_kind", bytes([0x00]) + callout_head(kind=2) + b"\x12\x34\xff")
+    write(t, "truncated", bytes([0x00]) + b"\x0d\x16")
 
 
 def seeds_roundtrip():
@@ -294,12 +313,14 @@ def seeds_roundtrip():
     write(t, "lip_short_forde", lip(5.8553, 61.4522, 1, 2, 64 * 80, 337.5, 0, 129))
     write(t, "lip_short_edges", lip(179.9999999, 89.9999999, 3, 7, 0xffff, 359.99, 1, 0xff))
     write(t, "lip_short_west", lip(-179.9999, -89.9999, 2, 5, 64 * 1000, 11.25, 0, 2))
-    alert, _ = callout_alert()
-    write(t, "callout_alert", bytes([3, 0]) + struct.pack(">HBBB", 4711, 2, 0, 2) +
-          struct.pack(">HH", 17, 4242) + "Brann i Florø sentrum".encode("latin-1"))
-    write(t, "callout_alert_bad_severity", bytes([3, 0]) + struct.pack(">HBBB", 1, 16, 0, 0))
-    write(t, "callout_ack", bytes([3, 1]) + struct.pack(">HB", 4711, 0))
-    write(t, "callout_ack_test_ok", bytes([3, 1]) + struct.pack(">HB", 1, 3))
+    # call-out: flags (bit 0 answer, bits 1-2 report request), lead, number,
+    # severity, sender, receiver count, receivers, text
+    write(t, "callout_alert", bytes([3, 0, 0x0D, 0x65, 7]) + struct.pack(">HBHH", 0x1111, 2, 0x144C, 0x155D) +
+          "Brann i Florø sentrum".encode("latin-1"))
+    write(t, "callout_alert_bad_severity", bytes([3, 0, 0x0D, 1, 16]) + struct.pack(">HB", 1, 0))
+    write(t, "callout_alert_too_many", bytes([3, 2, 0x0D, 1, 1]) + struct.pack(">HB", 1, 33))
+    write(t, "callout_alert_long_text", bytes([3, 0, 0x0D, 2, 3]) + struct.pack(">HB", 1, 0) + b"y" * 95)
+    write(t, "callout_answer", bytes([3, 3, 0x01, 0x65, 2, 0, 0, 0]) + b"Ja, kommer")
     write(t, "report_received", bytes([4, 0x82, 0x00, 0xC9]))
     write(t, "report_lip_tl", bytes([4, 0x83, 0x02, 0x01]))
     write(t, "report_no_tl", bytes([4, 0x0A, 0x00, 0x01]))

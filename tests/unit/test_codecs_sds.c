@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "codecs/bitio.h"
+#include "codecs/callout.h"
 #include "codecs/lip.h"
 #include "codecs/pei_urc.h"
 #include "codecs/sds.h"
@@ -504,6 +505,110 @@ static void test_lip(void **state)
 	assert_true(p.u.unitdata.decode_error < 0);
 }
 
+/* ---- call-out (PID 0xC3) -------------------------------------------------- */
+
+/* The captured alert of docs/protocol.md §14, as the terminal printed it. */
+#define CAPTURED_HDR "+CTSDSR: 12,262100101234567,1,262100102345678,1,824,1"
+#define CAPTURED_ALERT "C300110D1657111104144C155DFF54657374FE0A546573745465737454657374546573745465737454" \
+		       "657374546573745465737454657374" "0A5465737454657374546573740A5465737454657374546573" \
+		       "74546573745465737454657374546573740A54657374"
+#define CAPTURED_TEXT "Test\xFE\nTestTestTestTestTestTestTestTestTest\nTestTestTest\n" \
+		      "TestTestTestTestTestTestTest\nTest"
+
+static void test_callout(void **state)
+{
+	const struct tetra_callout_param *c;
+	struct tetra_prim p;
+	uint8_t raw[TETRA_SDS_MAX_BYTES];
+	size_t n;
+
+	/* the PEI decoder hands the SDS here: a CALLOUT with every field */
+	assert_int_equal(tetra_pei_decode(CAPTURED_HDR, strlen(CAPTURED_HDR), CAPTURED_ALERT, strlen(CAPTURED_ALERT),
+					  &p), 0);
+	assert_prim(&p, TETRA_TNSDS_CALLOUT);
+	c = &p.u.callout;
+	assert_int_equal(c->hdr.bit_len, 824);
+	assert_int_equal(c->hdr.calling.type, TETRA_ID_TSI);
+	assert_int_equal(c->hdr.calling.mcc, 262);
+	assert_int_equal(c->hdr.calling.mnc, 1001);
+	assert_int_equal(c->hdr.calling.ssi, 1234567);
+	assert_int_equal(c->hdr.called.ssi, 2345678);
+	assert_true(c->hdr.e2ee);
+	assert_true(c->tl.present);
+	assert_int_equal(c->tl.msg_ref, 0x11);
+	assert_int_equal(c->tl.report_request, 0);
+	assert_false(c->tl.storage);
+	assert_int_equal(c->lead, 0x0D);
+	assert_int_equal(c->kind, TETRA_CALLOUT_KIND_ALERT);
+	assert_int_equal(c->number, 0x65);
+	assert_int_equal(c->severity, 7);
+	assert_true(c->has_sender);
+	assert_int_equal(c->sender_subaddr, 0x1111);
+	assert_int_equal(c->n_receivers, 2);
+	assert_int_equal(c->receivers[0], 0x144C);
+	assert_int_equal(c->receivers[1], 0x155D);
+	assert_int_equal(c->text_len, strlen(CAPTURED_TEXT));
+	assert_memory_equal(c->text, CAPTURED_TEXT, c->text_len);
+	assert_int_equal(c->rest_len, 0);
+	assert_string_equal(tetra_prim_name(&p.oph), "TNSDS-CALLOUT.ind");
+	assert_string_equal(tetra_sds_pid_name(TETRA_CALLOUT_PID), "simple call-out (TCCA)");
+
+	/* in place: the UNITDATA's own bytes decoded into the same primitive */
+	memset(&p, 0, sizeof(p));
+	p.u.unitdata.hdr = mkhdr(TETRA_AI_SDS_TYPE4, 824);
+	p.u.unitdata.len = (uint16_t)unhex(CAPTURED_ALERT, p.u.unitdata.data);
+	assert_int_equal(tetra_sds_decode(&p.u.unitdata.hdr, p.u.unitdata.data, p.u.unitdata.len, &p), 0);
+	assert_prim(&p, TETRA_TNSDS_CALLOUT);
+	assert_int_equal(p.u.callout.number, 0x65);
+	assert_memory_equal(p.u.callout.text, CAPTURED_TEXT, strlen(CAPTURED_TEXT));
+
+	/* an answer asking for a "received" report */
+	n = unhex("C3042201365" "2FF4A61", raw);
+	assert_int_equal(decode_exact(TETRA_AI_SDS_TYPE4, raw, n * 8, &p), 0);
+	assert_prim(&p, TETRA_TNSDS_CALLOUT);
+	assert_int_equal(p.u.callout.tl.report_request, 1);
+	assert_int_equal(p.u.callout.tl.msg_ref, 0x22);
+	assert_int_equal(p.u.callout.kind, TETRA_CALLOUT_KIND_ANSWER);
+	assert_int_equal(p.u.callout.number, 0x65);
+	assert_int_equal(p.u.callout.severity, 2);
+	assert_false(p.u.callout.has_sender);
+	assert_int_equal(p.u.callout.text_len, 2);
+	assert_memory_equal(p.u.callout.text, "Ja", 2);
+	{
+		/* behind a storage block whose forward address is an odd number
+		 * of digits the payload starts off an octet boundary: it still
+		 * decodes. Validity 0, forward type 3 (external), "112". */
+		struct tetra_bitwriter bw;
+		size_t bits = 0;
+		tetra_bw_init(&bw, raw, sizeof(raw));
+		tetra_bw_put(&bw, 0xC3, 8);
+		tetra_bw_put(&bw, 0x01, 8);	/* TRANSFER, storage */
+		tetra_bw_put(&bw, 0x23, 8);
+		tetra_bw_put(&bw, 0, 5);
+		tetra_bw_put(&bw, 3, 3);
+		tetra_bw_put(&bw, 3, 8);
+		tetra_bw_put(&bw, 0x112, 12);
+		tetra_bw_put_bytes(&bw, (const uint8_t *)"\x01\x30\x13\xFFNei", 7);
+		assert_int_equal(tetra_bw_finish(&bw, &bits), 0);
+		assert_int_equal(decode_exact(TETRA_AI_SDS_TYPE4, raw, bits, &p), 0);
+		assert_prim(&p, TETRA_TNSDS_CALLOUT);
+		assert_true(p.u.callout.tl.storage);
+		assert_string_equal(p.u.callout.tl.forward.digits, "112");
+		assert_int_equal(p.u.callout.number, 0x01);
+		assert_int_equal(p.u.callout.text_len, 3);
+		assert_memory_equal(p.u.callout.text, "Nei", 3);
+		/* 4 bits short of the last octet: the payload is not whole octets */
+		assert_int_equal(decode_exact(TETRA_AI_SDS_TYPE4, raw, bits - 4, &p), 0);
+		assert_unitdata(&p, raw, bits - 4, TETRA_E_TRUNCATED);
+	}
+	/* a SDS-REPORT about a call-out stays a report */
+	n = unhex("C3100011", raw);
+	assert_int_equal(decode_exact(TETRA_AI_SDS_TYPE4, raw, n * 8, &p), 0);
+	assert_prim(&p, TETRA_TNSDS_REPORT);
+	assert_int_equal(p.u.report.pid, TETRA_CALLOUT_PID);
+	assert_int_equal(p.u.report.msg_ref, 0x11);
+}
+
 /* ---- unknown and raw ----------------------------------------------------- */
 
 static void test_unknown_pids(void **state)
@@ -513,10 +618,10 @@ static void test_unknown_pids(void **state)
 		"7EAABBCC",
 		"0300112233",			/* simple location (NMEA) */
 		"0104",				/* OTAK */
-		"C3029C01AABB",			/* user application SDS-TRANSFER */
+		"C4029C01AABB",			/* user application SDS-TRANSFER */
 		"FE3000",			/* user application, message type 3 */
 		"FF",				/* reserved, too short for a type */
-		"C3",
+		"C4",
 		"84029C01",			/* WAP over SDS-TL: not decoded */
 		"0C030201" "C3" "AABB",		/* concatenated SDS, part 1 of 2 */
 		"0C1ABC0202" "AABB",		/* 12-bit reference 0xABC, part 2 */
@@ -544,6 +649,12 @@ static void test_known_pid_malformed(void **state)
 		{ "0C030103C3AA", TETRA_E_RANGE },	/* part 3 of 1 */
 		{ "8C02B9030002AA", TETRA_E_RANGE },	/* total 0 */
 		{ "8C02B90302", TETRA_E_TRUNCATED },
+		{ "C3", TETRA_E_TRUNCATED },		/* call-out: no message type */
+		{ "C3309C0D1657", TETRA_E_PDU_TYPE },	/* message type 3 */
+		{ "C3029C0D16", TETRA_E_TRUNCATED },	/* number and severity cut */
+		{ "C3029C0D16571111", TETRA_E_TRUNCATED },	/* no receiver count */
+		{ "C3029C0D165711110414", TETRA_E_TRUNCATED },	/* receivers cut */
+		{ "C3029C0D16571111031415FF41", TETRA_E_RANGE },	/* odd receiver octets */
 		{ "82", TETRA_E_TRUNCATED },
 		{ "02", TETRA_E_TRUNCATED },
 		{ "", TETRA_E_TRUNCATED },		/* not even a PID */
@@ -673,8 +784,9 @@ static void test_truncated_prefixes(void **state)
 		{ "83029C01AC608A7A20D8000000", 100, 100 },
 		{ "8C02B9030201C3AABB", 72, 56 },
 		{ "0C030201C3AABB", 56, 40 },
+		{ CAPTURED_ALERT, 824, 104 },
 	};
-	uint8_t buf[64];
+	uint8_t buf[128];
 	struct tetra_prim p;
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
@@ -731,6 +843,14 @@ static void test_random(void **state)
 			assert_int_equal(strlen(p.u.text.text), p.u.text.text_len);
 			assert_true(p.u.text.text_len <= TETRA_TEXT_MAX);
 			break;
+		case TETRA_TNSDS_CALLOUT:
+			assert_int_equal(buf[0], TETRA_CALLOUT_PID);
+			assert_true(p.u.callout.n_receivers <= TETRA_CALLOUT_MAX_RECEIVERS);
+			/* nothing dropped: 3 octets of SDS-TL header (no storage
+			 * here), 3 of lead, kind ... severity at least */
+			assert_true(p.u.callout.tl.storage ||
+				    (size_t)p.u.callout.text_len + p.u.callout.rest_len + 6 <= bits / 8);
+			break;
 		case TETRA_TNSDS_REPORT:
 		case TETRA_TNSDS_LOCATION:
 		case TETRA_TNSDS_LOCATION_CONTROL:
@@ -755,6 +875,7 @@ int main(void)
 		cmocka_unit_test(test_storage_reserved),
 		cmocka_unit_test(test_storage_write_invalid),
 		cmocka_unit_test(test_lip),
+		cmocka_unit_test(test_callout),
 		cmocka_unit_test(test_unknown_pids),
 		cmocka_unit_test(test_known_pid_malformed),
 		cmocka_unit_test(test_ai_services),

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "codecs/callout.h"
 #include "codecs/lip.h"
 #include "codecs/pei_urc.h"
 #include "ipc/event_build.h"
@@ -330,6 +331,91 @@ static void test_concat(void **state)
 	free(m);
 }
 
+/* ---- call-out ------------------------------------------------------------ */
+
+#define CAPTURED_HDR "+CTSDSR: 12,262100101234567,1,262100102345678,1,824,1"
+#define CAPTURED_ALERT "C300110D1657111104144C155DFF54657374FE0A546573745465737454657374546573745465737454" \
+		       "657374546573745465737454657374" "0A5465737454657374546573740A5465737454657374546573" \
+		       "74546573745465737454657374546573740A54657374"
+
+/* The captured alert: a CalloutPdu, the text in UTF-8 (0xFE is U+00FE). */
+static void test_callout_pdu(void **state)
+{
+	struct tetra_prim *p = prim_new(0, 0);
+	const Tetrabridge__V1__CalloutPdu *c;
+	struct tb_event_buf *b;
+	uint8_t packed[2048];
+	Tetrabridge__V1__Event *back;
+
+	assert_int_equal(tetra_pei_decode(CAPTURED_HDR, strlen(CAPTURED_HDR), CAPTURED_ALERT, strlen(CAPTURED_ALERT), p),
+			 0);
+	b = build(p, 0);
+	assert_string_equal(tb_event_kind(&b->ev), "callout_pdu");
+	c = b->ev.callout_pdu;
+	assert_int_equal(c->calling->mcc, 262);
+	assert_int_equal(c->calling->mnc, 1001);
+	assert_int_equal(c->calling->ssi, 1234567);
+	assert_int_equal(c->called->ssi, 2345678);
+	assert_int_equal(c->kind, 1);
+	assert_int_equal(c->number, 0x65);
+	assert_int_equal(c->severity, 7);
+	assert_int_equal(c->lead_octet, 0x0D);
+	assert_true(c->has_sender_subaddress);
+	assert_int_equal(c->sender_subaddress, 0x1111);
+	assert_int_equal(c->n_receiver_subaddresses, 2);
+	assert_int_equal(c->receiver_subaddresses[0], 0x144C);
+	assert_int_equal(c->receiver_subaddresses[1], 0x155D);
+	assert_string_equal(c->text, "Test\xC3\xBE\nTestTestTestTestTestTestTestTestTest\nTestTestTest\n"
+				     "TestTestTestTestTestTestTest\nTest");
+	assert_int_equal(c->message_reference, 0x11);
+	assert_int_equal(c->report_request, TETRABRIDGE__V1__REPORT_REQUEST__REPORT_NONE);
+	assert_int_equal(c->parts, 1);
+	assert_int_equal(c->meaning, TETRABRIDGE__V1__ANSWER_MEANING__MEANING_NONE);
+	assert_int_equal(c->rest.len, 0);
+
+	/* it packs, and unpacks to the same */
+	assert_true(tetrabridge__v1__event__get_packed_size(&b->ev) <= sizeof(packed));
+	size_t n = tetrabridge__v1__event__pack(&b->ev, packed);
+	back = tetrabridge__v1__event__unpack(NULL, n, packed);
+	assert_non_null(back);
+	assert_int_equal(back->body_case, TETRABRIDGE__V1__EVENT__BODY_CALLOUT_PDU);
+	assert_int_equal(back->callout_pdu->number, 0x65);
+	assert_string_equal(back->callout_pdu->text, c->text);
+	tetrabridge__v1__event__free_unpacked(back, NULL);
+
+	/* an answer of an unknown kind with octets the layout does not explain
+	 * (rest) and a report request; a NUL octet in a text is U+FFFD */
+	memset(p, 0, sizeof(*p));
+	osmo_prim_init(&p->oph, TETRA_SAP_TNSDS, TETRA_TNSDS_CALLOUT, PRIM_OP_INDICATION, NULL);
+	ssi(&p->u.callout.hdr.calling, 1234567);
+	p->u.callout.hdr.called.type = TETRA_ID_NONE;
+	p->u.callout.tl.present = true;
+	p->u.callout.tl.msg_ref = 9;
+	p->u.callout.tl.report_request = 3;
+	p->u.callout.kind = 5;
+	p->u.callout.number = 200;
+	p->u.callout.rest_len = 3;
+	memcpy(p->u.callout.rest, "\x00\xFF\x01", 3);
+	b = build(p, 0);
+	c = b->ev.callout_pdu;
+	assert_int_equal(c->kind, 5);
+	assert_int_equal(c->number, 200);
+	assert_false(c->has_sender_subaddress);
+	assert_int_equal(c->n_receiver_subaddresses, 0);
+	assert_string_equal(c->text, "");
+	assert_null(c->called);
+	assert_int_equal(c->report_request, TETRABRIDGE__V1__REPORT_REQUEST__REPORT_BOTH);
+	assert_int_equal(c->rest.len, 3);
+	assert_memory_equal(c->rest.data, "\x00\xFF\x01", 3);
+	p->u.callout.kind = TETRA_CALLOUT_KIND_ANSWER;
+	p->u.callout.rest_len = 0;
+	p->u.callout.text_len = 4;
+	memcpy(p->u.callout.text, "J\x00\xE5\n", 4);
+	b = build(p, 0);
+	assert_string_equal(b->ev.callout_pdu->text, "J\xEF\xBF\xBD\xC3\xA5\n");
+	free(p);
+}
+
 static void test_location(void **state)
 {
 	struct tetra_prim *p = prim_new(TETRA_SAP_TNSDS, TETRA_TNSDS_LOCATION);
@@ -507,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_identity_entry),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_concat),
+		cmocka_unit_test(test_callout_pdu),
 		cmocka_unit_test(test_location),
 		cmocka_unit_test(test_location_control),
 		cmocka_unit_test(test_reports),
