@@ -25,8 +25,8 @@
 
 struct osmo_tdef tb_sds_tdefs[] = {
 	{ .T = TB_T_CONCAT_TIMEOUT, .default_val = 60, .unit = OSMO_TDEF_S,
-	  .desc = "Time the parts of a concatenated text have to arrive; then the parts that came "
-		  "are published as text_incomplete" },
+	  .desc = "Time the parts of a concatenated text or SDS have to arrive; then the parts that "
+		  "came are published (text_incomplete; an SDS's parts as sds events)" },
 	{}
 };
 
@@ -80,7 +80,8 @@ struct tb_radio *tb_radio_alloc(struct tb_bridge *b, const char *name)
 	r->usb_interface = -1;
 	r->concat = talloc_size(r, tetra_concat_table_size(TB_RADIO_CONCAT_SLOTS));
 	r->concat_msg = talloc_zero(r, struct tetra_concat_message);
-	if (!r->name || !r->concat || !r->concat_msg) {
+	r->concat_sds = talloc_zero(r, struct tetra_concat_sds);
+	if (!r->name || !r->concat || !r->concat_msg || !r->concat_sds) {
 		talloc_free(r);
 		return NULL;
 	}
@@ -116,7 +117,7 @@ static void outbox_publish_cb(Tetrabridge__V1__Event *ev, void *data)
 	tb_radio_publish(data, ev, DSDS);
 }
 
-/* ---- concatenated texts ------------------------------------------------- */
+/* ---- concatenated texts and SDS ----------------------------------------- */
 
 static uint64_t now_ms(void)
 {
@@ -157,11 +158,24 @@ static void publish_incomplete(const struct tetra_concat_message *partial, void 
 	publish(r, &buf, DSDS);
 }
 
+static void publish_buf_cb(struct tb_event_buf *buf, void *data)
+{
+	publish(data, buf, DSDS);
+}
+
+/* A concatenated SDS given up: its parts, as they came. */
+static void publish_sds_incomplete(const struct tetra_concat_sds *partial, void *data)
+{
+	struct tb_event_buf buf;
+
+	tb_events_from_concat_sds(&buf, partial, publish_buf_cb, data);
+}
+
 static void concat_timer_cb(void *data)
 {
 	struct tb_radio *r = data;
 
-	tetra_concat_expire(r->concat, now_ms(), concat_timeout_ms(), publish_incomplete, r);
+	tetra_concat_expire(r->concat, now_ms(), concat_timeout_ms(), publish_incomplete, publish_sds_incomplete, r);
 	concat_timer_schedule(r);
 }
 
@@ -190,6 +204,39 @@ static void concat_part(struct tb_radio *r, const struct tetra_prim *prim)
 	concat_timer_schedule(r);
 }
 
+/* One part of a concatenated SDS (PID 0x0C / 0x8C): held until the message
+ * is whole, then a call-out it carries is one event, anything else its
+ * parts as they came. A part the table cannot take is published on its
+ * own; a repeat of a part it already has is dropped. */
+static void concat_sds_part(struct tb_radio *r, const struct tetra_prim *prim)
+{
+	struct tb_event_buf buf;
+	int rc;
+
+	rc = tetra_concat_add_sds(r->concat, &prim->u.unitdata, now_ms(), r->concat_sds);
+	if (rc == 1) {
+		tb_events_from_concat_sds(&buf, r->concat_sds, publish_buf_cb, r);
+	} else if (rc < 0) {
+		LOGP(DSDS, LOGL_NOTICE, "%s: a part of a concatenated SDS was not reassembled (%s)%s\n", r->name,
+		     tetra_codec_strerror(rc), rc == TETRA_E_DUPLICATE ? ": a repeat, dropped" : "");
+		if (rc != TETRA_E_DUPLICATE) {
+			tb_event_buf_init(&buf);
+			if (tb_event_from_prim(&buf, prim, NULL, NULL) == 0)
+				publish(r, &buf, DSDS);
+		}
+	}
+	concat_timer_schedule(r);
+}
+
+static bool is_concat_part(const struct tetra_prim *prim)
+{
+	if (prim->oph.sap != TETRA_SAP_TNSDS)
+		return false;
+	if (prim->oph.primitive == TETRA_TNSDS_TEXT)
+		return prim->u.text.concat.present;
+	return prim->oph.primitive == TETRA_TNSDS_UNITDATA && tetra_concat_sds_is_part(&prim->u.unitdata);
+}
+
 static void radio_prim_cb(struct tb_radio_link *rl, const struct tetra_prim *prim, void *data)
 {
 	struct tb_radio *r = data;
@@ -197,9 +244,11 @@ static void radio_prim_cb(struct tb_radio_link *rl, const struct tetra_prim *pri
 	const char *reason = NULL;
 	int subsys;
 
-	if (prim->oph.sap == TETRA_SAP_TNSDS && prim->oph.primitive == TETRA_TNSDS_TEXT &&
-	    prim->u.text.concat.present) {
-		concat_part(r, prim);
+	if (is_concat_part(prim)) {
+		if (prim->oph.primitive == TETRA_TNSDS_TEXT)
+			concat_part(r, prim);
+		else
+			concat_sds_part(r, prim);
 		if (r->outbox)	/* each part that asks for a report is answered */
 			tb_outbox_on_prim(r->outbox, prim);
 		return;
@@ -379,5 +428,5 @@ void tb_radio_stop(struct tb_radio *r)
 	tb_radio_link_destroy(&r->link);
 	/* Give up every waiting text now: the end of time with no timeout. */
 	osmo_timer_del(&r->concat_timer);
-	tetra_concat_expire(r->concat, UINT64_MAX, 0, publish_incomplete, r);
+	tetra_concat_expire(r->concat, UINT64_MAX, 0, publish_incomplete, publish_sds_incomplete, r);
 }

@@ -20,13 +20,13 @@ struct tb_outbox;
 
 /* Short data timers (group "sds" in the VTY: `timer sds X10 60`). */
 enum {
-	TB_T_CONCAT_TIMEOUT = -10,	/* s: how long the parts of a concatenated text may take */
+	TB_T_CONCAT_TIMEOUT = -10,	/* s: how long the parts of a concatenated text or SDS may take */
 };
 
 /* Timer table of the radios' short data handling; the VTY may change the values. */
 extern struct osmo_tdef tb_sds_tdefs[];
 
-/* Concatenated texts being reassembled at once, per radio. */
+/* Concatenated texts and SDS being reassembled at once, per radio. */
 #define TB_RADIO_CONCAT_SLOTS 8
 
 enum tb_radio_transport {
@@ -63,10 +63,13 @@ struct tb_radio {
 	struct tb_outbox *outbox;	/* what clients asked this radio to send */
 	uint64_t events;		/* events published for this radio */
 
-	/* Concatenated texts: parts wait here until the message is whole (one
-	 * Text event) or the timer gives up on it (one TextIncomplete event). */
+	/* Concatenated texts and SDS: parts wait here until the message is
+	 * whole (one Text event; a call-out's one CalloutPdu, another SDS its
+	 * parts) or the timer gives up on it (one TextIncomplete event; an
+	 * SDS's parts as SdsRaw). */
 	struct tetra_concat_table *concat;
 	struct tetra_concat_message *concat_msg;	/* scratch: the message being published */
+	struct tetra_concat_sds *concat_sds;		/* scratch: the SDS being published */
 	struct osmo_timer_list concat_timer;		/* at the oldest message's deadline */
 };
 

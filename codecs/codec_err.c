@@ -21,6 +21,7 @@ const char *tetra_codec_strerror(int err)
 	case TETRA_E_UNENCODABLE:	return "unencodable";
 	case TETRA_E_INVALID:		return "invalid";
 	case TETRA_E_DUPLICATE:		return "duplicate";
+	case TETRA_E_INCOMPLETE:	return "incomplete";
 	default:			return "unknown_error";
 	}
 }

@@ -23,6 +23,7 @@ enum tetra_codec_err {
 	TETRA_E_UNENCODABLE = -14,	/* input that no allowed encoding can carry */
 	TETRA_E_INVALID = -15,		/* an argument outside what the encoder accepts */
 	TETRA_E_DUPLICATE = -16,	/* a concatenation part that was already received (ignored) */
+	TETRA_E_INCOMPLETE = -17,	/* a concatenated message given up before all its parts came */
 };
 
 /* Stable short name of an error code, e.g. "hex" for TETRA_E_HEX. */

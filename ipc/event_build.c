@@ -274,6 +274,36 @@ static void sds_raw_from_param(struct tb_event_buf *b, const struct tetra_sds_un
 	b->ev.sds_raw = s;
 }
 
+unsigned tb_events_from_concat_sds(struct tb_event_buf *b, const struct tetra_concat_sds *m,
+				   void (*emit)(struct tb_event_buf *b, void *data), void *data)
+{
+	int why = TETRA_E_INCOMPLETE;
+	unsigned n = 0;
+
+	if (m->received == m->total) {
+		why = 0;	/* whole, of a protocol not reassembled */
+		if (m->has_pid && m->pid == TETRA_CALLOUT_PID) {
+			struct tetra_callout_msg msg;
+			why = tetra_callout_decode(m->data, m->len, &msg);
+			if (why == 0) {
+				tb_event_buf_init(b);
+				callout_pdu(b, &m->hdr, &m->tl, &msg, m->total);
+				emit(b, data);
+				return 1;
+			}
+		}
+	}
+	for (unsigned i = 0; i < m->total && i < TETRA_CONCAT_MAX_PARTS; i++) {
+		if (!(m->have_mask & (UINT32_C(1) << i)))
+			continue;
+		tb_event_buf_init(b);
+		sds_raw_from_param(b, &m->part[i], why);
+		emit(b, data);
+		n++;
+	}
+	return n;
+}
+
 static void location_from_param(struct tb_event_buf *b, const struct tetra_location_param *p)
 {
 	static const Tetrabridge__V1__Location init = TETRABRIDGE__V1__LOCATION__INIT;

@@ -18,8 +18,9 @@
 #define TB_EVENT_MAX_PARTS 255
 
 /* Room for a call-out's text in UTF-8: an ISO 8859-1 octet takes at most 2
- * bytes, but a NUL octet 3 (it becomes U+FFFD). */
-#define TB_EVENT_CALLOUT_TEXT_MAX (3 * TETRA_SDS_MAX_BYTES)
+ * bytes, but a NUL octet 3 (it becomes U+FFFD). A reassembled call-out is
+ * at most TETRA_CONCAT_SDS_MAX octets. */
+#define TB_EVENT_CALLOUT_TEXT_MAX (3 * TETRA_CONCAT_SDS_MAX)
 
 /* Storage for one Event and everything it points to; no allocation.
  * Initialise with tb_event_buf_init() before each use. */
@@ -79,7 +80,8 @@ void tb_event_buf_init(struct tb_event_buf *b);
  * ev.seq/time/bridge/radio are left to the caller. transport and reason are
  * used by LINK_UP/LINK_DOWN only (may be NULL).
  * A TEXT primitive that is one part of a concatenated message is mapped as
- * it is (parts 1): reassemble first (tb_event_from_text_message).
+ * it is (parts 1): reassemble first (tb_event_from_text_message); likewise
+ * an UNITDATA that is a part of a concatenated SDS (tb_events_from_concat_sds).
  * A CALLOUT primitive becomes a CalloutPdu, its ISO 8859-1 text converted
  * to UTF-8 (into b) and its unexplained octets as rest. */
 int tb_event_from_prim(struct tb_event_buf *b, const struct tetra_prim *prim, const char *transport,
@@ -92,3 +94,16 @@ void tb_event_from_text_message(struct tb_event_buf *b, const struct tetra_conca
  * (the parts received, in order, and the numbers of the missing ones). */
 void tb_event_from_text_incomplete(struct tb_event_buf *b, const struct tetra_concat_message *m);
 
+/* The events of a concatenated SDS (PID 0x0C / 0x8C) the reassembly table
+ * handed over, whole or given up (codecs/concat.h): emit is called with b
+ * filled, once per event, in order; returns how many.
+ *  - whole, carrying a call-out (embedded PID 0xC3) that decodes: one
+ *    CalloutPdu (parts = the parts joined; message reference and report
+ *    request of the lowest part's SDS-TL header);
+ *  - anything else: each part received, in part order, as the SdsRaw it
+ *    came as, decode_error saying why it comes alone: "incomplete" (given
+ *    up before every part came), the call-out's decode error, or "" for a
+ *    whole message of a protocol not reassembled (it is passed on as today).
+ * Nothing is lost either way. */
+unsigned tb_events_from_concat_sds(struct tb_event_buf *b, const struct tetra_concat_sds *m,
+				   void (*emit)(struct tb_event_buf *b, void *data), void *data);

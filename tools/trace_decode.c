@@ -39,6 +39,8 @@ struct tb_trace_decoder {
 
 	struct tetra_concat_table *concat;
 	struct tetra_concat_message msg;	/* the message being reported */
+	struct tetra_concat_sds sds;		/* the concatenated SDS being reported */
+	unsigned long emit_line;		/* line given with the events of a concatenated SDS */
 	struct tetra_prim prim;
 	struct tb_event_buf buf;
 	uint64_t seq;
@@ -92,17 +94,39 @@ static void give_up_cb(const struct tetra_concat_message *partial, void *data)
 	emit(d, d->give_up_line);
 }
 
-/* A part of a concatenated text: an event only when it completes the
- * message. A part the table cannot hold is reported on its own, as the
- * daemon does; a repeat of a part it has is dropped. */
+/* Each event of a concatenated SDS (the buffer is d->buf). */
+static void sds_event_cb(struct tb_event_buf *b, void *data)
+{
+	struct tb_trace_decoder *d = data;
+
+	emit(d, d->emit_line);
+}
+
+static void give_up_sds_cb(const struct tetra_concat_sds *partial, void *data)
+{
+	struct tb_trace_decoder *d = data;
+
+	d->emit_line = d->give_up_line;
+	tb_events_from_concat_sds(&d->buf, partial, sds_event_cb, d);
+}
+
+/* A part of a concatenated text or SDS: events only when it completes the
+ * message (a text; a call-out, or an SDS's parts). A part the table cannot
+ * hold is reported on its own, as the daemon does; a repeat of a part it
+ * has is dropped. */
 static void concat_part(struct tb_trace_decoder *d, unsigned long line)
 {
-	int rc = tetra_concat_add(d->concat, &d->prim.u.text, line, &d->msg);
+	bool text = d->prim.oph.primitive == TETRA_TNSDS_TEXT;
+	int rc = text ? tetra_concat_add(d->concat, &d->prim.u.text, line, &d->msg)
+		      : tetra_concat_add_sds(d->concat, &d->prim.u.unitdata, line, &d->sds);
 
-	if (rc == 1) {
+	if (rc == 1 && text) {
 		tb_event_buf_init(&d->buf);
 		tb_event_from_text_message(&d->buf, &d->msg);
 		emit(d, line);
+	} else if (rc == 1) {
+		d->emit_line = line;
+		tb_events_from_concat_sds(&d->buf, &d->sds, sds_event_cb, d);
 	} else if (rc < 0 && rc != TETRA_E_DUPLICATE) {
 		tb_event_buf_init(&d->buf);
 		if (tb_event_from_prim(&d->buf, &d->prim, NULL, NULL) == 0)
@@ -110,7 +134,16 @@ static void concat_part(struct tb_trace_decoder *d, unsigned long line)
 	}
 	/* a message evicted to make room is reported now, not at the end */
 	d->give_up_line = line;
-	tetra_concat_expire(d->concat, line, NO_TIMEOUT, give_up_cb, d);
+	tetra_concat_expire(d->concat, line, NO_TIMEOUT, give_up_cb, give_up_sds_cb, d);
+}
+
+static bool is_concat_part(const struct tetra_prim *p)
+{
+	if (p->oph.sap != TETRA_SAP_TNSDS)
+		return false;
+	if (p->oph.primitive == TETRA_TNSDS_TEXT)
+		return p->u.text.concat.present;
+	return p->oph.primitive == TETRA_TNSDS_UNITDATA && tetra_concat_sds_is_part(&p->u.unitdata);
 }
 
 /* Decode one result code (with its data line, for +CTSDSR). */
@@ -123,8 +156,7 @@ static void decode(struct tb_trace_decoder *d, unsigned long line, const char *t
 		report_error(d, line, text, len, rc);
 		return;
 	}
-	if (d->prim.oph.sap == TETRA_SAP_TNSDS && d->prim.oph.primitive == TETRA_TNSDS_TEXT &&
-	    d->prim.u.text.concat.present) {
+	if (is_concat_part(&d->prim)) {
 		concat_part(d, line);
 		return;
 	}
@@ -239,7 +271,7 @@ void tb_trace_finish(struct tb_trace_decoder *d)
 	flush_held(d);
 	/* The end of time: every text still waiting is given up. */
 	d->give_up_line = 0;
-	tetra_concat_expire(d->concat, UINT64_MAX, 0, give_up_cb, d);
+	tetra_concat_expire(d->concat, UINT64_MAX, 0, give_up_cb, give_up_sds_cb, d);
 }
 
 const struct tb_trace_stats *tb_trace_stats(const struct tb_trace_decoder *d)

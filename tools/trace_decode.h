@@ -5,7 +5,8 @@
  * (codecs/pei_framer.h); a +CTSDSR header and its hex user-data line
  * are paired as the AT engine pairs them; every result code goes through
  * tetra_pei_decode() and ipc/event_build, and the parts of concatenated
- * texts through a reassembly table (codecs/concat.h), in line order.
+ * texts and SDS through a reassembly table (codecs/concat.h), in line
+ * order.
  *
  * Ignored, as the AT engine ignores them: command echo ("AT..."), final
  * results OK / ERROR, the SDS prompt "> " and the echo of the user data
@@ -29,10 +30,10 @@
 
 struct tb_trace_callbacks {
 	/* One event. line: the trace line it starts on (a +CTSDSR header's
-	 * line; for a reassembled text, the line of the part that completed
-	 * it); 0 for a text given up at the end of the input (a text evicted
-	 * earlier, when more than 16 wait at once, gets the line that pushed
-	 * it out). The event is valid only during the call. */
+	 * line; for a reassembled text or SDS, the line of the part that
+	 * completed it); 0 for a message given up at the end of the input (a
+	 * message evicted earlier, when more than 16 wait at once, gets the
+	 * line that pushed it out). The event is valid only during the call. */
 	void (*event)(const Tetrabridge__V1__Event *ev, unsigned long line, void *data);
 	/* A line that did not decode. urc is the result code's name ("+CTICN")
 	 * or "" when the line does not start like one; err is the codec error
@@ -61,8 +62,9 @@ void tb_trace_decoder_destroy(struct tb_trace_decoder **d);
 void tb_trace_line(struct tb_trace_decoder *d, const char *buf, size_t len);
 
 /* End of input: a +CTSDSR header still waiting for its data line becomes
- * an sds_raw event with decode_error no_data, and texts still waiting for
- * parts are given up (text_incomplete events, line 0). */
+ * an sds_raw event with decode_error no_data, and messages still waiting
+ * for parts are given up (text_incomplete events; a concatenated SDS's
+ * parts as sds events with decode_error incomplete; line 0). */
 void tb_trace_finish(struct tb_trace_decoder *d);
 
 const struct tb_trace_stats *tb_trace_stats(const struct tb_trace_decoder *d);

@@ -1,11 +1,16 @@
-/* libFuzzer target: reassembly of concatenated text (codecs/concat.h), a
- * stateful table driven by a fuzzed sequence of parts, clock steps and
- * expiries.
+/* libFuzzer target: reassembly of concatenated texts and SDS
+ * (codecs/concat.h), a stateful table driven by a fuzzed sequence of parts,
+ * clock steps and expiries.
  *
  * Input: byte 0: slots (b % 5, 0 meaning 1); byte 1: timeout (b * 100 ms);
  * then operations of 5 bytes: op, sender, ref, total, part.
- *   op % 4 == 0..1  add the part (sender % 4 picks one of four callers;
- *                   total and part are & 31, so 0 and > 16 occur)
+ *   op % 4 == 0     add the part as a text (sender % 4 picks one of four
+ *                   callers; total and part are & 31, so 0 and > 16 occur)
+ *   op % 4 == 1     the same as a part of a concatenated SDS (PID 0x8C,
+ *                   12-bit reference, embedded PID 0xC3 in part 1; the
+ *                   payload the part's text, cut at SDS_PAYLOAD_MAX octets):
+ *                   a text and an SDS of the same sender, reference and
+ *                   total are two messages
  *   op % 4 == 2     advance the clock by (ref << 8 | total) ms, then expire
  *   op % 4 == 3     expire without advancing
  * A part's text is a pure function of (sender, ref, total, part): its
@@ -18,6 +23,7 @@
  *  - a completed message has all `total` parts and its text is their
  *    texts in order; a given-up one has the parts of have_mask, in order;
  *    received = popcount(have_mask); text NUL-terminated, valid UTF-8;
+ *    an SDS likewise with its payloads, each part kept as it came;
  *  - pending() <= slots; after an expiry, nothing is overdue:
  *    next_deadline() > now;
  *  - every part added that was not a duplicate is handed over exactly once
@@ -50,6 +56,36 @@ static size_t part_text(uint8_t sender, uint8_t ref, uint8_t total, uint8_t part
 	}
 	out[len] = '\0';
 	return len;
+}
+
+#define SDS_PAYLOAD_MAX 240
+
+/* A part of a concatenated SDS as the SDS decoder passes it on. */
+static void sds_part(struct tetra_sds_unitdata_param *u, uint8_t sender, uint8_t ref, uint8_t total, uint8_t part)
+{
+	static char text[TETRA_TEXT_MAX + 1];
+	size_t n = part_text(sender, ref, total, part, text), k = 0;
+
+	if (n > SDS_PAYLOAD_MAX)
+		n = SDS_PAYLOAD_MAX;
+	memset(u, 0, sizeof(*u));
+	u->hdr.ai_service = TETRA_AI_SDS_TYPE4;
+	u->hdr.calling.type = TETRA_ID_TSI;
+	u->hdr.calling.ssi = senders[sender];
+	u->hdr.called.type = TETRA_ID_SSI;
+	u->hdr.called.ssi = 1;
+	u->data[k++] = 0x8C;
+	u->data[k++] = 0x06;	/* TRANSFER, "received" report requested */
+	u->data[k++] = part;
+	u->data[k++] = 0x10;	/* PDU type 0, reference extension, reference bits 11-8: 0 */
+	u->data[k++] = ref;
+	u->data[k++] = total;
+	u->data[k++] = part;
+	if (part == 1)
+		u->data[k++] = 0xC3;
+	memcpy(u->data + k, text, n);
+	u->len = (uint16_t)(k + n);
+	u->hdr.bit_len = (uint16_t)(8 * u->len);
 }
 
 struct run {
@@ -93,10 +129,53 @@ static void on_expired(const struct tetra_concat_message *m, void *data)
 	check_message(m, false, data);
 }
 
+static void check_sds(const struct tetra_concat_sds *m, bool complete, struct run *r)
+{
+	static char part[TETRA_TEXT_MAX + 1];
+	size_t off = 0;
+	unsigned received = 0, sender;
+
+	FUZZ_CHECK(m->total >= 1 && m->total <= TETRA_CONCAT_MAX_PARTS);
+	FUZZ_CHECK((m->have_mask >> m->total) == 0);
+	FUZZ_CHECK(m->len <= TETRA_CONCAT_SDS_MAX);
+	FUZZ_CHECK(m->outer_pid == 0x8C && m->tl.present);
+	if (complete)
+		FUZZ_CHECK(m->have_mask == (1u << m->total) - 1);
+	FUZZ_CHECK(m->has_pid == (m->have_mask & 1));
+	if (m->has_pid)
+		FUZZ_CHECK(m->pid == 0xC3);
+	for (sender = 0; sender < 4; sender++)
+		if (senders[sender] == m->hdr.calling.ssi)
+			break;
+	FUZZ_CHECK(sender < 4);
+	for (unsigned i = 0; i < m->total; i++) {
+		if (!(m->have_mask & (1u << i)))
+			continue;
+		size_t n = part_text((uint8_t)sender, (uint8_t)m->ref, m->total, (uint8_t)(i + 1), part);
+		if (n > SDS_PAYLOAD_MAX)
+			n = SDS_PAYLOAD_MAX;
+		FUZZ_CHECK(off + n <= m->len && memcmp(m->data + off, part, n) == 0);
+		off += n;
+		/* the part as it came */
+		FUZZ_CHECK(m->part[i].data[0] == 0x8C && m->part[i].data[2] == i + 1);
+		FUZZ_CHECK(m->part[i].hdr.calling.ssi == m->hdr.calling.ssi);
+		received++;
+	}
+	FUZZ_CHECK(m->received == received && m->len == off);
+	r->handed_parts += received;
+}
+
+static void on_sds_expired(const struct tetra_concat_sds *m, void *data)
+{
+	check_sds(m, false, data);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct tetra_text_param p;
 	static struct tetra_concat_message whole;
+	static struct tetra_sds_unitdata_param u;
+	static struct tetra_concat_sds sds_whole;
 	struct tetra_concat_table *t;
 	unsigned slots;
 	uint64_t timeout, added = 0;
@@ -118,8 +197,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int rc;
 
 		switch (op[0] % 4) {
-		case 0:
 		case 1:
+			sds_part(&u, sender, ref, total, part);
+			FUZZ_CHECK(tetra_concat_sds_is_part(&u));
+			rc = tetra_concat_add_sds(t, &u, r.now, &sds_whole);
+			if (part == 0 || part > total || total > TETRA_CONCAT_MAX_PARTS) {
+				FUZZ_CHECK(rc == TETRA_E_RANGE);
+				break;
+			}
+			FUZZ_CHECK(rc == 1 || rc == 0 || rc == TETRA_E_DUPLICATE);
+			if (rc != TETRA_E_DUPLICATE)
+				added++;
+			if (rc == 1) {
+				check_sds(&sds_whole, true, &r);
+				FUZZ_CHECK(sds_whole.ref == ref && sds_whole.total == total);
+			}
+			break;
+		case 0:
 			memset(&p, 0, sizeof(p));
 			p.hdr.ai_service = TETRA_AI_SDS_TYPE4;
 			p.hdr.calling.type = TETRA_ID_TSI;
@@ -150,7 +244,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r.now += (uint64_t)ref << 8 | total;
 			/* fall through */
 		case 3:
-			tetra_concat_expire(t, r.now, timeout, on_expired, &r);
+			tetra_concat_expire(t, r.now, timeout, on_expired, on_sds_expired, &r);
 			FUZZ_CHECK(tetra_concat_next_deadline(t, timeout) > r.now);
 			break;
 		}
@@ -158,7 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* the end of time: everything still pending is handed over */
-	tetra_concat_expire(t, UINT64_MAX / 2, timeout, on_expired, &r);
+	tetra_concat_expire(t, UINT64_MAX / 2, timeout, on_expired, on_sds_expired, &r);
 	FUZZ_CHECK(tetra_concat_pending(t) == 0);
 	FUZZ_CHECK(tetra_concat_next_deadline(t, timeout) == UINT64_MAX);
 	/* dropped messages take their parts with them: parts handed over can

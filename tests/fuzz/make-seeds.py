@@ -22,6 +22,7 @@
 #   callout_decode byte 0: the SDS-TL flags octet; then the call-out payload
 #                  (after the SDS-TL header)
 #   concat         byte 0: slots; byte 1: timeout; then 5-byte operations
+#                  (op 0 a text part, 1 an SDS part, 2-3 time and expiry)
 #   roundtrip      byte 0: which encoder; then the values it encodes
 import os
 import struct
@@ -343,6 +344,11 @@ def seeds_concat():
     write(t, "long_16_parts", bytes([4, 200]) + ops(*[(1, 3, 0x90, 16, i) for i in range(16, 0, -1)]))
     write(t, "bad_parts", bytes([0, 0]) + ops((0, 0, 0, 0, 0), (0, 0, 0, 2, 3), (0, 0, 0, 17, 1),
                                               (0, 0, 0, 1, 1)))
+    # op 1: parts of a concatenated SDS; a text and an SDS with one key are two messages
+    write(t, "sds_and_text", bytes([2, 50]) + ops((1, 2, 0x30, 2, 2), (0, 2, 0x30, 2, 1), (1, 2, 0x30, 2, 2),
+                                                  (1, 2, 0x30, 2, 1), (0, 2, 0x30, 2, 2)))
+    write(t, "sds_given_up", bytes([1, 1]) + ops((1, 0, 0x85, 3, 1), (1, 0, 0x85, 3, 3), (2, 0, 1, 0, 0),
+                                                 (1, 1, 0x86, 17, 1), (1, 1, 0x86, 1, 1)))
 
 
 def main():

@@ -1,5 +1,7 @@
 /* Concatenated text reassembly: in order, reverse, shuffled, duplicates,
- * interleaved senders, expiry, eviction, deadlines, argument checks.
+ * interleaved senders, expiry, eviction, deadlines, argument checks; and
+ * the same for the binary parts of concatenated SDS (PID 0x0C / 0x8C), as
+ * the SDS decoder passes them on.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codecs/bitio.h"
 #include "codecs/concat.h"
+#include "codecs/sds.h"
 
 static struct tetra_concat_table *new_table(unsigned slots)
 {
@@ -219,8 +223,8 @@ static void test_expiry(void **state)
 
 	/* the first part to arrive sets the deadline */
 	assert_int_equal(tetra_concat_next_deadline(t, 30000), 40001);
-	assert_int_equal(tetra_concat_expire(t, 40000, 30000, on_expired, &s), 0);
-	assert_int_equal(tetra_concat_expire(t, 40001, 30000, on_expired, &s), 1);
+	assert_int_equal(tetra_concat_expire(t, 40000, 30000, on_expired, NULL, &s), 0);
+	assert_int_equal(tetra_concat_expire(t, 40001, 30000, on_expired, NULL, &s), 1);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.text[0], "two four");	/* in part order, gaps skipped */
 	assert_int_equal(s.mask[0], 0xA);
@@ -234,15 +238,15 @@ static void test_expiry(void **state)
 	assert_int_equal(tetra_concat_pending(t), 2);
 
 	/* a clock going backwards gives nothing up */
-	assert_int_equal(tetra_concat_expire(t, 5, 0, on_expired, &s), 0);
+	assert_int_equal(tetra_concat_expire(t, 5, 0, on_expired, NULL, &s), 0);
 	/* both, oldest first; NULL callback allowed */
-	assert_int_equal(tetra_concat_expire(t, 100000, 30000, on_expired, &s), 2);
+	assert_int_equal(tetra_concat_expire(t, 100000, 30000, on_expired, NULL, &s), 2);
 	assert_string_equal(s.text[1], "other");
 	assert_string_equal(s.text[2], "one ");
 	assert_int_equal(tetra_concat_pending(t), 0);
 	mkpart(&p, 3, 1, 2, 1, "x");
 	assert_int_equal(tetra_concat_add(t, &p, 0, &whole), 0);
-	assert_int_equal(tetra_concat_expire(t, 10, 5, NULL, NULL), 1);
+	assert_int_equal(tetra_concat_expire(t, 10, 5, NULL, NULL, NULL), 1);
 	/* huge timeouts saturate */
 	mkpart(&p, 3, 1, 2, 1, "x");
 	assert_int_equal(tetra_concat_add(t, &p, 100, &whole), 0);
@@ -271,7 +275,7 @@ static void test_eviction(void **state)
 	/* m1's second part no longer joins it */
 	mkpart(&p, 1, 1, 2, 2, "m1b");
 	assert_int_equal(tetra_concat_add(t, &p, 400, &whole), 0);	/* evicts m2 */
-	assert_int_equal(tetra_concat_expire(t, 500, 60000, on_expired, &s), 2);
+	assert_int_equal(tetra_concat_expire(t, 500, 60000, on_expired, NULL, &s), 2);
 	assert_string_equal(s.text[0], "m1 ");
 	assert_int_equal(s.ssi[0], 1);
 	assert_string_equal(s.text[1], "m2");
@@ -292,7 +296,7 @@ static void test_eviction(void **state)
 	}
 	assert_int_equal(tetra_concat_dropped(t), 2);
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(tetra_concat_expire(t, 10, 60000, on_expired, &s), 1);
+	assert_int_equal(tetra_concat_expire(t, 10, 60000, on_expired, NULL, &s), 1);
 	assert_int_equal(s.ssi[0], 12);
 	assert_int_equal(tetra_concat_pending(t), 1);
 	free(t);
@@ -346,6 +350,271 @@ static void test_full_size(void **state)
 	free(t);
 }
 
+/* ---- concatenated SDS ------------------------------------------------------ */
+
+/* One part of a concatenated SDS as the SDS decoder passes it on: the PDU
+ * built field by field, then through tetra_sds_decode() (an UNITDATA with
+ * no decode_error). outer 0x8C: SDS-TL TRANSFER, "received" report
+ * requested, message reference 0x40 + part. ref > 15: the 12-bit form. */
+static void mksds(struct tetra_prim *prim, uint32_t ssi, uint8_t outer, uint16_t ref, uint8_t total,
+		  uint8_t part, uint8_t pid, const uint8_t *payload, size_t len)
+{
+	struct tetra_sds_header h = { .ai_service = TETRA_AI_SDS_TYPE4 };
+	uint8_t buf[TETRA_SDS_MAX_BYTES];
+	struct tetra_bitwriter bw;
+	size_t bits = 0;
+
+	tetra_bw_init(&bw, buf, sizeof(buf));
+	tetra_bw_put(&bw, outer, 8);
+	if (outer == 0x8C)
+		tetra_bw_put(&bw, (0u << 4 | 1u << 2 | 1u << 1) << 8 | (0x40u + part), 16);
+	if (ref > 15)
+		tetra_bw_put(&bw, 1u << 12 | ref, 16);
+	else
+		tetra_bw_put(&bw, ref, 8);
+	tetra_bw_put(&bw, total, 8);
+	tetra_bw_put(&bw, part, 8);
+	if (part == 1)
+		tetra_bw_put(&bw, pid, 8);
+	tetra_bw_put_bytes(&bw, payload, len);
+	assert_int_equal(tetra_bw_finish(&bw, &bits), 0);
+	h.calling.type = TETRA_ID_SSI;
+	h.calling.ssi = ssi;
+	h.called.type = TETRA_ID_SSI;
+	h.called.ssi = 2345678;
+	h.bit_len = (uint16_t)bits;
+	assert_int_equal(tetra_sds_decode(&h, buf, (bits + 7) / 8, prim), 0);
+	assert_int_equal(prim->oph.primitive, TETRA_TNSDS_UNITDATA);
+	assert_int_equal(prim->u.unitdata.decode_error, 0);
+	assert_true(tetra_concat_sds_is_part(&prim->u.unitdata));
+}
+
+/* Part k's payload: k copies of 'a' + k (k octets). */
+static size_t payload_of(unsigned k, uint8_t *out)
+{
+	memset(out, 'a' + (int)k, k);
+	return k;
+}
+
+static void expect_sds_whole(const struct tetra_concat_sds *m, unsigned total, uint32_t ssi, uint8_t outer)
+{
+	size_t off = 0;
+
+	assert_int_equal(m->total, total);
+	assert_int_equal(m->received, total);
+	assert_int_equal(m->have_mask, (1u << total) - 1);
+	assert_true(m->has_pid);
+	assert_int_equal(m->pid, 0xC3);
+	assert_int_equal(m->outer_pid, outer);
+	assert_int_equal(m->hdr.calling.ssi, ssi);
+	assert_int_equal(m->tl.present, outer == 0x8C);
+	if (outer == 0x8C) {
+		assert_int_equal(m->tl.msg_ref, 0x41);	/* the lowest part's */
+		assert_int_equal(m->tl.report_request, 1);
+	}
+	for (unsigned k = 1; k <= total; k++) {
+		for (unsigned i = 0; i < k; i++)
+			assert_int_equal(m->data[off + i], 'a' + (int)k);
+		off += k;
+		/* the part as it came */
+		assert_int_equal(m->part[k - 1].data[0], outer);
+		assert_int_equal(m->part[k - 1].hdr.calling.ssi, ssi);
+	}
+	assert_int_equal(m->len, off);
+}
+
+static void test_sds_orders(void **state)
+{
+	static const unsigned orders[][5] = { { 1, 2, 3, 4, 5 }, { 5, 4, 3, 2, 1 }, { 3, 5, 1, 4, 2 } };
+	static struct tetra_concat_sds whole;
+	struct tetra_concat_table *t = new_table(2);
+	struct tetra_prim p;
+	uint8_t pay[16];
+
+	for (unsigned o = 0; o < 3; o++) {
+		for (unsigned outer = 0; outer < 2; outer++) {
+			for (unsigned i = 0; i < 5; i++) {
+				unsigned k = orders[o][i];
+				size_t n = payload_of(k, pay);
+				mksds(&p, 23404, outer ? 0x8C : 0x0C, (uint16_t)(outer ? 0xABC : 7), 5, (uint8_t)k, 0xC3,
+				      pay, n);
+				assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, i, &whole), i == 4 ? 1 : 0);
+			}
+			expect_sds_whole(&whole, 5, 23404, outer ? 0x8C : 0x0C);
+			assert_int_equal(whole.ref, outer ? 0xABC : 7);
+			assert_int_equal(tetra_concat_pending(t), 0);
+		}
+	}
+	/* one part: whole at once, no slot */
+	payload_of(3, pay);
+	mksds(&p, 1, 0x8C, 1, 1, 1, 0x82, pay, 3);
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 0, &whole), 1);
+	assert_int_equal(whole.total, 1);
+	assert_int_equal(whole.pid, 0x82);
+	assert_int_equal(whole.len, 3);
+	assert_memory_equal(whole.data, "ddd", 3);
+	assert_int_equal(tetra_concat_pending(t), 0);
+	free(t);
+}
+
+/* Repeats are dropped; a text and an SDS with the same sender, reference
+ * and total are two messages. */
+static void test_sds_duplicates_and_kinds(void **state)
+{
+	static struct tetra_concat_sds whole;
+	static struct tetra_concat_message text_whole;
+	struct tetra_concat_table *t = new_table(4);
+	struct tetra_text_param tp;
+	struct tetra_prim p;
+	uint8_t pay[4];
+
+	payload_of(2, pay);
+	mksds(&p, 9, 0x8C, 5, 2, 2, 0, pay, 2);
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 0, &whole), 0);
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 1, &whole), TETRA_E_DUPLICATE);
+	mkpart(&tp, 9, 5, 2, 1, "Alpha ");
+	assert_int_equal(tetra_concat_add(t, &tp, 2, &text_whole), 0);
+	assert_int_equal(tetra_concat_pending(t), 2);
+	payload_of(1, pay);
+	mksds(&p, 9, 0x8C, 5, 2, 1, 0xC3, pay, 1);
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 3, &whole), 1);
+	expect_sds_whole(&whole, 2, 9, 0x8C);
+	mkpart(&tp, 9, 5, 2, 2, "bravo ");
+	assert_int_equal(tetra_concat_add(t, &tp, 4, &text_whole), 1);
+	expect_whole(&text_whole, 2, 9);
+	free(t);
+}
+
+struct sds_seen {
+	unsigned texts, sds;
+	uint32_t mask;
+	size_t len;
+	bool has_pid;
+};
+
+static void on_text(const struct tetra_concat_message *m, void *data)
+{
+	((struct sds_seen *)data)->texts++;
+}
+
+static void on_sds(const struct tetra_concat_sds *m, void *data)
+{
+	struct sds_seen *s = data;
+
+	s->sds++;
+	s->mask = m->have_mask;
+	s->len = m->len;
+	s->has_pid = m->has_pid;
+	assert_int_equal(m->received, __builtin_popcount(m->have_mask));
+	for (unsigned i = 0; i < m->total; i++)
+		if (m->have_mask & (1u << i))
+			assert_int_equal(m->part[i].data[0], 0x0C);
+}
+
+/* Given up by time and by eviction: the parts received go to the SDS
+ * callback, texts to the text one. */
+static void test_sds_give_up(void **state)
+{
+	static struct tetra_concat_sds whole;
+	static struct tetra_concat_message text_whole;
+	struct tetra_concat_table *t = new_table(1);
+	struct sds_seen seen = { 0 };
+	struct tetra_text_param tp;
+	struct tetra_prim p;
+	uint8_t pay[8];
+
+	payload_of(2, pay);
+	mksds(&p, 1, 0x0C, 3, 3, 2, 0, pay, 2);
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 100, &whole), 0);
+	payload_of(3, pay);
+	mksds(&p, 1, 0x0C, 3, 3, 3, 0, pay, 3);
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 200, &whole), 0);
+	assert_int_equal(tetra_concat_next_deadline(t, 1000), 1101);
+	assert_int_equal(tetra_concat_expire(t, 1100, 1000, on_text, on_sds, &seen), 0);
+	assert_int_equal(tetra_concat_expire(t, 1101, 1000, on_text, on_sds, &seen), 1);
+	assert_int_equal(seen.sds, 1);
+	assert_int_equal(seen.texts, 0);
+	assert_int_equal(seen.mask, 6);
+	assert_int_equal(seen.len, 5);
+	assert_false(seen.has_pid);	/* part 1 never came */
+
+	/* one slot: a text evicts the SDS in progress */
+	memset(&seen, 0, sizeof(seen));
+	payload_of(1, pay);
+	mksds(&p, 1, 0x0C, 4, 2, 1, 0xC3, pay, 1);
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 2000, &whole), 0);
+	mkpart(&tp, 1, 4, 2, 1, "Alpha ");
+	assert_int_equal(tetra_concat_add(t, &tp, 2001, &text_whole), 0);
+	assert_int_equal(tetra_concat_next_deadline(t, 1000), 0);
+	assert_int_equal(tetra_concat_expire(t, 2002, 1000, on_text, on_sds, &seen), 1);
+	assert_int_equal(seen.sds, 1);
+	assert_true(seen.has_pid);
+	assert_int_equal(seen.mask, 1);
+	/* the end of time: the text goes to its callback; NULL callbacks drop */
+	assert_int_equal(tetra_concat_expire(t, UINT64_MAX, 0, on_text, NULL, &seen), 1);
+	assert_int_equal(seen.texts, 1);
+	mksds(&p, 1, 0x0C, 4, 2, 1, 0xC3, pay, 1);
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 3000, &whole), 0);
+	assert_int_equal(tetra_concat_expire(t, UINT64_MAX, 0, on_text, NULL, &seen), 1);
+	assert_int_equal(seen.sds, 1);
+	assert_int_equal(tetra_concat_pending(t), 0);
+	free(t);
+}
+
+/* What is not a part, or not one the table can hold. */
+static void test_sds_refused(void **state)
+{
+	static struct tetra_concat_sds whole;
+	struct tetra_concat_table *t = new_table(2);
+	struct tetra_prim p;
+	uint8_t pay[4] = { 1, 2, 3, 4 };
+
+	mksds(&p, 1, 0x0C, 1, 17, 1, 0xC3, pay, 4);	/* more parts than the table holds */
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 0, &whole), TETRA_E_RANGE);
+	mksds(&p, 1, 0x0C, 1, 2, 1, 0xC3, pay, 4);
+	p.u.unitdata.hdr.bit_len -= 4;	/* the payload is not whole octets */
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 0, &whole), TETRA_E_TRUNCATED);
+	p.u.unitdata.hdr.bit_len += 4;
+	p.u.unitdata.decode_error = TETRA_E_TRUNCATED;
+	assert_false(tetra_concat_sds_is_part(&p.u.unitdata));
+	assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 0, &whole), TETRA_E_INVALID);
+	p.u.unitdata.decode_error = 0;
+	p.u.unitdata.data[0] = 0x41;
+	assert_false(tetra_concat_sds_is_part(&p.u.unitdata));
+	p.u.unitdata.data[0] = 0x0C;
+	p.u.unitdata.hdr.ai_service = TETRA_AI_SDS_TYPE3;
+	assert_false(tetra_concat_sds_is_part(&p.u.unitdata));
+	p.u.unitdata.hdr.ai_service = TETRA_AI_SDS_TYPE4;
+	p.u.unitdata.len = 0;
+	assert_false(tetra_concat_sds_is_part(&p.u.unitdata));
+	assert_int_equal(tetra_concat_pending(t), 0);
+	free(t);
+}
+
+/* The largest message: 16 parts of a whole SDS each. */
+static void test_sds_full_size(void **state)
+{
+	static struct tetra_concat_sds whole;
+	static uint8_t pay[TETRA_SDS_MAX_BYTES];
+	struct tetra_concat_table *t = new_table(1);
+	struct tetra_prim p;
+	size_t total = 0;
+
+	for (unsigned k = 16; k >= 1; k--) {
+		/* 2047 bits: 0x8C, 2 octets of SDS-TL, 3 of header (+ the PID in part 1) */
+		size_t n = 255 - 6 - (k == 1);
+		memset(pay, k, n);
+		mksds(&p, 1, 0x8C, 2, 16, (uint8_t)k, 0xC3, pay, n);
+		assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 0, &whole), k == 1 ? 1 : 0);
+		total += n;
+	}
+	assert_int_equal(whole.len, total);
+	assert_true(whole.len <= TETRA_CONCAT_SDS_MAX);
+	assert_int_equal(whole.data[0], 1);
+	assert_int_equal(whole.data[total - 1], 16);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +626,11 @@ int main(void)
 		cmocka_unit_test(test_eviction),
 		cmocka_unit_test(test_arguments),
 		cmocka_unit_test(test_full_size),
+		cmocka_unit_test(test_sds_orders),
+		cmocka_unit_test(test_sds_duplicates_and_kinds),
+		cmocka_unit_test(test_sds_give_up),
+		cmocka_unit_test(test_sds_refused),
+		cmocka_unit_test(test_sds_full_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* ipc/event_build: every primitive -> its Event body (the contract's
- * mapping), and reassembled / given-up concatenated texts.
+ * mapping), reassembled / given-up concatenated texts, and concatenated
+ * SDS: a call-out whole, anything else as its parts.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "codecs/callout.h"
+#include "codecs/concat.h"
 #include "codecs/lip.h"
 #include "codecs/pei_urc.h"
 #include "ipc/event_build.h"
@@ -416,6 +418,97 @@ static void test_callout_pdu(void **state)
 	free(p);
 }
 
+/* A concatenated call-out (PID 0x8C, embedded PID 0xC3) in two parts. */
+static const char *const concat_alert[2][2] = {
+	{ "+CTSDSR: 12,1234567,0,2345678,0,216", "8C0030050201C30D1657111104144C155DFF50617369656E742038" },
+	{ "+CTSDSR: 12,1234567,0,2345678,0,392",
+	  "8C00310502023420E5722C2066616C74206920686A656D6D65742E2052696E67203131332076656420656E6472696E672E" },
+};
+
+struct collected {
+	unsigned n;
+	char kinds[4][24];
+	char decode_error[4][24];
+	uint32_t protocol_id[4];
+	uint32_t parts, number, message_reference;
+	char text[128];
+};
+
+static void collect(struct tb_event_buf *b, void *data)
+{
+	struct collected *c = data;
+
+	assert_true(c->n < 4);
+	strcpy(c->kinds[c->n], tb_event_kind(&b->ev));
+	if (b->ev.body_case == TETRABRIDGE__V1__EVENT__BODY_SDS_RAW) {
+		strcpy(c->decode_error[c->n], b->ev.sds_raw->decode_error);
+		c->protocol_id[c->n] = b->ev.sds_raw->protocol_id;
+	} else if (b->ev.body_case == TETRABRIDGE__V1__EVENT__BODY_CALLOUT_PDU) {
+		c->parts = b->ev.callout_pdu->parts;
+		c->number = b->ev.callout_pdu->number;
+		c->message_reference = b->ev.callout_pdu->message_reference;
+		strcpy(c->text, b->ev.callout_pdu->text);
+	}
+	c->n++;
+}
+
+static void test_concat_sds(void **state)
+{
+	struct tetra_concat_table *t = malloc(tetra_concat_table_size(2));
+	struct tetra_concat_sds *whole = calloc(1, sizeof(*whole));
+	static struct tb_event_buf b;
+	struct tetra_prim p;
+	struct collected c;
+
+	assert_non_null(t);
+	assert_non_null(whole);
+	tetra_concat_table_init(t, 2);
+
+	/* whole: one CalloutPdu of two parts */
+	for (int i = 1; i >= 0; i--) {
+		assert_int_equal(tetra_pei_decode(concat_alert[i][0], strlen(concat_alert[i][0]), concat_alert[i][1],
+						  strlen(concat_alert[i][1]), &p), 0);
+		assert_int_equal(p.oph.primitive, TETRA_TNSDS_UNITDATA);
+		assert_int_equal(tetra_concat_add_sds(t, &p.u.unitdata, 0, whole), i == 0 ? 1 : 0);
+	}
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(tb_events_from_concat_sds(&b, whole, collect, &c), 1);
+	assert_string_equal(c.kinds[0], "callout_pdu");
+	assert_int_equal(c.parts, 2);
+	assert_int_equal(c.number, 0x65);
+	assert_int_equal(c.message_reference, 0x30);	/* part 1's */
+	assert_string_equal(c.text, "Pasient 84 \xC3\xA5r, falt i hjemmet. Ring 113 ved endring.");
+
+	/* given up with part 2 only: that part as it came, "incomplete" */
+	whole->have_mask = 2;
+	whole->received = 1;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(tb_events_from_concat_sds(&b, whole, collect, &c), 1);
+	assert_string_equal(c.kinds[0], "sds");
+	assert_string_equal(c.decode_error[0], "incomplete");
+	assert_int_equal(c.protocol_id[0], 0x8C);
+
+	/* whole, but the call-out does not decode: the parts, with why */
+	whole->have_mask = 3;
+	whole->received = 2;
+	whole->len = 4;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(tb_events_from_concat_sds(&b, whole, collect, &c), 2);
+	assert_string_equal(c.kinds[0], "sds");
+	assert_string_equal(c.kinds[1], "sds");
+	assert_string_equal(c.decode_error[0], "truncated");
+	assert_string_equal(c.decode_error[1], "truncated");
+
+	/* whole, of another protocol: the parts as today */
+	whole->pid = 0x82;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(tb_events_from_concat_sds(&b, whole, collect, &c), 2);
+	assert_string_equal(c.decode_error[0], "");
+	assert_string_equal(c.decode_error[1], "");
+	free(whole);
+	free(t);
+}
+
 static void test_location(void **state)
 {
 	struct tetra_prim *p = prim_new(TETRA_SAP_TNSDS, TETRA_TNSDS_LOCATION);
@@ -594,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_concat),
 		cmocka_unit_test(test_callout_pdu),
+		cmocka_unit_test(test_concat_sds),
 		cmocka_unit_test(test_location),
 		cmocka_unit_test(test_location_control),
 		cmocka_unit_test(test_reports),

@@ -1,6 +1,9 @@
 /* bridge/radio.c: concatenated texts are reassembled per radio; one Text
  * event for the whole message, a TextIncomplete when the parts do not all
  * come within the sds X10 timeout, and at shutdown for what still waits.
+ * Concatenated SDS likewise: a call-out in two parts is one CalloutPdu, a
+ * part whose message never completes comes out as it came (sds, decode
+ * error "incomplete"); a call-out in one SDS is a CalloutPdu at once.
  *
  * A simulated terminal plays the parts; fake time (osmo_clock_override)
  * drives the radio's timers, and a real ZeroMQ SUB socket receives what
@@ -48,8 +51,20 @@ static const char scenario[] =
 	"020173696E676C65\n"					/* "single" */
 	HDR96 "8A023201050003100302422E\n"			/* "B." part 2: complete */
 	HDR96 "8A0241010500031102015131\n"			/* "Q1" part 1 of 2 */
+	/* the captured alert (docs/protocol.md §14) */
+	"+CTSDSR: 12,262100101234567,1,262100102345678,1,824,1\n"
+	"C300110D1657111104144C155DFF54657374FE0A5465737454657374546573745465737454657374546573745465"
+	"737454657374546573740A5465737454657374546573740A54657374546573745465737454657374546573745465"
+	"7374546573740A54657374\n"
+	/* a call-out in a concatenated SDS: part 2, then part 1 */
+	"+CTSDSR: 12,02420001600002001,1,02420001600003001,1,392\n"
+	"8C00310502023420E5722C2066616C74206920686A656D6D65742E2052696E67203131332076656420656E6472696E672E\n"
+	"+CTSDSR: 12,02420001600002001,1,02420001600003001,1,216\n"
+	"8C0030050201C30D1657111104144C155DFF50617369656E742038\n"
 	"wait 10000\n"
 	HDR96 "8A0251010500031202015231\n"			/* "R1" part 1 of 2 */
+	"+CTSDSR: 12,02420001600002001,1,02420001600003001,1,216\n"	/* SDS ref 6, part 1 of 2 */
+	"8C0032060201C30D1657111104144C155DFF50617369656E742038\n"
 	"wait 3600000\n";
 
 /* The next event on sub (waiting up to RECV_TIMEOUT_MS for it). */
@@ -166,6 +181,20 @@ static void test_reassembly(void **state)
 	assert_int_equal(ev->text->concat_reference, 0x10);
 	assert_int_equal(ev->text->calling->ssi, 2001);
 	tetrabridge__v1__event__free_unpacked(ev, NULL);
+	expect_kind(sub, "callout_pdu", &ev);
+	assert_int_equal(ev->callout_pdu->number, 0x65);
+	assert_int_equal(ev->callout_pdu->severity, 7);
+	assert_int_equal(ev->callout_pdu->parts, 1);
+	assert_int_equal(ev->callout_pdu->n_receiver_subaddresses, 2);
+	assert_string_equal(ev->callout_pdu->text, "Test\xC3\xBE\nTestTestTestTestTestTestTestTestTest\nTestTestTest\n"
+						   "TestTestTestTestTestTestTest\nTest");
+	tetrabridge__v1__event__free_unpacked(ev, NULL);
+	expect_kind(sub, "callout_pdu", &ev);
+	assert_int_equal(ev->callout_pdu->parts, 2);
+	assert_int_equal(ev->callout_pdu->message_reference, 0x30);
+	assert_int_equal(ev->callout_pdu->calling->ssi, 2001);
+	assert_string_equal(ev->callout_pdu->text, "Pasient 84 \xC3\xA5r, falt i hjemmet. Ring 113 ved endring.");
+	tetrabridge__v1__event__free_unpacked(ev, NULL);
 
 	/* Q1 came at t = 0.1 s: not given up before 5 s have passed ... */
 	tb_fake_time_advance_ms(3900);
@@ -192,6 +221,11 @@ static void test_reassembly(void **state)
 	expect_kind(sub, "text_incomplete", &ev);
 	assert_int_equal(ev->text_incomplete->reference, 0x12);
 	assert_string_equal(ev->text_incomplete->text, "R1");
+	tetrabridge__v1__event__free_unpacked(ev, NULL);
+	expect_kind(sub, "sds", &ev);
+	assert_int_equal(ev->sds_raw->protocol_id, 0x8C);
+	assert_int_equal(ev->sds_raw->bit_length, 216);
+	assert_string_equal(ev->sds_raw->decode_error, "incomplete");
 	tetrabridge__v1__event__free_unpacked(ev, NULL);
 
 	zmq_close(sub);
