@@ -321,3 +321,80 @@ ven = [
     hdr(12, 104), "0201746573746D6573736167650",
 ]
 write("vendor.pei", ven)
+
+# ---- call-out (TCCA simple call-out, PID 0xC3; docs/protocol.md §14) -------------
+def callout_head(lead, kind, number, severity):
+    return Bits().put(lead, 8).put(kind, 4).put(number, 8).put(severity, 4)
+
+def callout_alert(b, sender, receivers, text, sep=True):
+    b.put(sender, 16).put(2 * len(receivers), 8)
+    for r in receivers: b.put(r, 16)
+    if sep: b.put(0xFF, 8)
+    return b.bytes_(text)
+
+def octets(b):
+    assert b.n % 8 == 0
+    return list(b.v.to_bytes(b.n // 8, "big"))
+
+def concat_parts(outer, ref, pid, payload, sizes, tl_ref=0x30):
+    """The parts of a concatenated SDS (PID 0x0C, or 0x8C with SDS-TL):
+    header PDU type 0, 4-bit reference, total, part; part 1 carries the
+    embedded PID; the payload cut into pieces of the given sizes."""
+    parts, off = [], 0
+    for i, n in enumerate(sizes):
+        b = transfer(0x8C, tl_ref + i) if outer == 0x8C else Bits().put(0x0C, 8)
+        b.put(0, 3).put(0, 1).put(ref, 4).put(len(sizes), 8).put(i + 1, 8)
+        if i == 0: b.put(pid, 8)
+        parts.append(b.bytes_(payload[off:off + n]))
+        off += n
+    assert off == len(payload)
+    return parts
+
+CO_FROM, CO_TO = "262100101234567", "262100102345678"
+long_text = l1("Pasient 84 år, falt i hjemmet på Førde. Mistanke om hoftebrudd. Ambulanse på vei, "
+               "ETA 15 min. Ring legevakta 116117 ved endring. Nøkkel i postkassen, hund i huset. "
+               "Pårørende (datter) varslet og på vei, ankommer om ca. 30 min. Pasienten er orientert, "
+               "smerter i venstre hofte, ingen hodeskade.")
+long_alert = octets(callout_alert(callout_head(0x0D, 1, 0x2A, 3), 0x1111, [0x144C], long_text))
+co = ["AT+CTSP=1,3,195", "OK"]
+# captured (the alert of docs/protocol.md §14, as the terminal printed it)
+CAPTURED = ("C300110D1657111104144C155DFF54657374FE0A5465737454657374546573745465737454657374546573745465"
+            "737454657374546573740A5465737454657374546573740A54657374546573745465737454657374546573745465"
+            "7374546573740A54657374")
+assert len(CAPTURED) == 824 // 4
+co += ["+CTSDSR: 12,262100101234567,1,262100102345678,1,824,1", CAPTURED]
+# answers: with an 0xFF before the text, asking for a "received" report; without it
+co += sds(transfer(0xC3, 0x22, rr=1).bytes_(octets(callout_head(0x01, 3, 0x65, 2))).put(0xFF, 8)
+          .bytes_(l1("Ja, kommer")), CO_TO, 1, CO_FROM, 1)
+co += sds(transfer(0xC3, 0x23).bytes_(octets(callout_head(0x0D, 3, 0x65, 2))).bytes_(l1("Nei")),
+          CO_TO, 1, CO_FROM, 1)
+# a kind nobody described (2): number and severity, the rest kept
+co += sds(transfer(0xC3, 0x24).bytes_(octets(callout_head(0x0D, 2, 0x66, 1))).bytes_([0x12, 0x34, 0xFF]))
+# an alert without the 0xFF: what follows the receivers is kept as rest
+co += sds(transfer(0xC3, 0x25).bytes_(octets(callout_alert(callout_head(0x0D, 1, 0x67, 15), 0x0001,
+                                                            [0x0002, 0x0003], [0x41, 0x42], sep=False))))
+# an alert to nobody, without text
+co += sds(transfer(0xC3, 0x26).bytes_(octets(callout_alert(callout_head(0x01, 1, 0x00, 0), 0xFFFF, [], []))))
+# a long alert in a concatenated SDS with SDS-TL: part 2 comes first, a status between
+p = concat_parts(0x8C, 5, 0xC3, long_alert, [200, len(long_alert) - 200])
+co += sds(p[1], CO_FROM, 1, CO_TO, 1)
+co += [hdr(13, 16), "8004"]
+co += sds(p[0], CO_FROM, 1, CO_TO, 1)
+# the same without SDS-TL (PID 0x0C) in three parts, part 2 repeated
+p = concat_parts(0x0C, 6, 0xC3, long_alert, [100, 100, len(long_alert) - 200])
+co += sds(p[0]) + sds(p[1]) + sds(p[1]) + sds(p[2])
+# call-outs that do not decode stay raw with the reason: cut short; an odd
+# receiver octet count; a concatenated one whole but cut short
+co += sds(transfer(0xC3, 0x27).put(0x0D, 8).put(0x16, 8))
+co += sds(transfer(0xC3, 0x28).bytes_([0x0D, 0x16, 0x57, 0x11, 0x11, 0x03, 0x14, 0x4C, 0x15, 0xFF]))
+p = concat_parts(0x8C, 7, 0xC3, [0x0D, 0x16, 0x57, 0x11], [2, 2])
+co += sds(p[0]) + sds(p[1])
+# a concatenated SDS of another protocol, whole: its parts as they came
+p = concat_parts(0x8C, 8, 0x82, [0x01] + l1("lang tekst i to deler"), [10, 12])
+co += sds(p[1]) + sds(p[0])
+# a delivery report about a call-out
+co += sds(Bits().put(0xC3, 8).put(1, 4).put(0, 4).put(0x00, 8).put(0x11, 8), CO_TO, 1, CO_FROM, 1)
+# part 1 of 3 of a call-out that never completes: given up at the end
+p = concat_parts(0x8C, 9, 0xC3, long_alert, [120, 120, len(long_alert) - 240])
+co += sds(p[0], CO_FROM, 1, CO_TO, 1)
+write("callout.pei", co)
