@@ -1,10 +1,10 @@
 /* TCCA Simple Call-Out messages (SDS-TL, PID 195 = 0xC3): alerts a
  * control room sends to terminals, and the answers they send back
- * (docs/protocol.md §9 and §14).
+ * (docs/protocol.md §9 and §15).
  *
  * No specification is public (TCCA TTR 001-21 is for members). The layout
  * is the one public decoders of captured German traffic give; the captured
- * alert in docs/protocol.md §14 decodes to the values stated there. The
+ * alert in docs/protocol.md §15 decodes to the values stated there. The
  * SDS is an ordinary SDS-TL TRANSFER, `C3 | flags | msgref | payload`; this
  * codec works on the payload after that header (the SDS-TL header is
  * codecs/sds_tl.h's business, as for LIP). Payload, MSB first:

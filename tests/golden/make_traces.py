@@ -322,7 +322,7 @@ ven = [
 ]
 write("vendor.pei", ven)
 
-# ---- call-out (TCCA simple call-out, PID 0xC3; docs/protocol.md §14) -------------
+# ---- call-out (TCCA simple call-out, PID 0xC3; docs/protocol.md §15) -------------
 def callout_head(lead, kind, number, severity):
     return Bits().put(lead, 8).put(kind, 4).put(number, 8).put(severity, 4)
 
@@ -357,7 +357,7 @@ long_text = l1("Pasient 84 år, falt i hjemmet på Førde. Mistanke om hoftebrud
                "smerter i venstre hofte, ingen hodeskade.")
 long_alert = octets(callout_alert(callout_head(0x0D, 1, 0x2A, 3), 0x1111, [0x144C], long_text))
 co = ["AT+CTSP=1,3,195", "OK"]
-# captured (the alert of docs/protocol.md §14, as the terminal printed it)
+# captured (the alert of docs/protocol.md §15, as the terminal printed it)
 CAPTURED = ("C300110D1657111104144C155DFF54657374FE0A5465737454657374546573745465737454657374546573745465"
             "737454657374546573740A5465737454657374546573740A54657374546573745465737454657374546573745465"
             "7374546573740A54657374")

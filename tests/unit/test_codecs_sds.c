@@ -507,7 +507,7 @@ static void test_lip(void **state)
 
 /* ---- call-out (PID 0xC3) -------------------------------------------------- */
 
-/* The captured alert of docs/protocol.md §14, as the terminal printed it. */
+/* The captured alert of docs/protocol.md §15, as the terminal printed it. */
 #define CAPTURED_HDR "+CTSDSR: 12,262100101234567,1,262100102345678,1,824,1"
 #define CAPTURED_ALERT "C300110D1657111104144C155DFF54657374FE0A546573745465737454657374546573745465737454" \
 		       "657374546573745465737454657374" "0A5465737454657374546573740A5465737454657374546573" \
