@@ -1,5 +1,6 @@
 /* Call-out configuration: severities, escalation plans and defaults (the
- * VTY's `callout` node), and the call-out timers (group "callout").
+ * VTY's `callout` node, bridge/vty_callout.c), and the call-out timers
+ * (group "callout": `timer callout X20 120` in the bridge node).
  *
  *   callout
  *    alert-method (text|callout)        default text
@@ -7,6 +8,9 @@
  *    realerts <0-10>                    default 2 (each after X23)
  *    severity <1-15> name NAME [deadline <10-86400>] [on-scene <0-86400>] [plan NAME]
  *    plan NAME level <1-8> deadline <10-86400> responder ID [responder ID ...]
+                                       (more lines for one level, with the same
+                                        deadline, add responders: a config line
+                                        holds at most 510 bytes)
  *    retention days <1-36500>           call-out texts, notes and positions (default 90)
  *    board-keep <0-86400>               closed call-outs stay on the board (s, default 600)
  *
@@ -40,6 +44,7 @@ extern struct osmo_tdef tb_callout_tdefs[];
 #define TB_PLAN_MAX_LEVELS 8
 #define TB_PLAN_MAX_RESPONDERS 64	/* per level */
 #define TB_PLANS_MAX 100
+#define TB_CALLOUT_NAME_MAX 32		/* bytes of a severity's or a plan's name */
 
 struct tb_severity {
 	bool configured;
@@ -48,9 +53,12 @@ struct tb_severity {
 	uint32_t on_scene_s;		/* 0 with on_scene_set: no target; else X21 when unset */
 	bool on_scene_set;
 	char *plan;			/* default plan name, NULL: none */
+	unsigned line;			/* config line it came from (0: typed) */
 };
 
 struct tb_plan_level {
+	bool configured;
+	unsigned line;			/* config line of its first line (0: typed) */
 	uint32_t deadline_s;
 	unsigned n_responders;
 	struct tetra_identity responders[TB_PLAN_MAX_RESPONDERS];
@@ -59,7 +67,7 @@ struct tb_plan_level {
 struct tb_plan {
 	struct llist_head entry;	/* in tb_callout_config.plans */
 	char *name;
-	unsigned n_levels;		/* levels 1..n_levels */
+	unsigned n_levels;		/* the highest level given; levels 1..n_levels */
 	struct tb_plan_level levels[TB_PLAN_MAX_LEVELS];	/* [0] is level 1 */
 };
 
@@ -78,6 +86,18 @@ struct tb_callout_config *tb_callout_config_alloc(void *ctx);
 
 /* A plan by name, NULL when not configured. */
 const struct tb_plan *tb_callout_plan(const struct tb_callout_config *c, const char *name);
+/* A new plan without levels (a talloc child of c, last in c->plans): NULL
+ * when TB_PLANS_MAX plans exist, name is not an identifier of at most
+ * TB_CALLOUT_NAME_MAX bytes, or out of memory. */
+struct tb_plan *tb_callout_plan_add(struct tb_callout_config *c, const char *name);
+/* Remove a plan: 0, or -ENOENT. */
+int tb_callout_plan_remove(struct tb_callout_config *c, const char *name);
+
+/* The severity configured with this name (1..15); -1 when none. */
+int tb_severity_by_name(const struct tb_callout_config *c, const char *name);
+/* "text" / "callout"; by that name (-1 when unknown). */
+const char *tb_alert_method_name(Tetrabridge__V1__AlertMethod m);
+int tb_alert_method_by_name(const char *name);
 
 /* The severity's name ("red"), or "severity <n>" when unnamed (a static
  * buffer per call: use it before the next call). */
