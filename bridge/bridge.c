@@ -20,10 +20,12 @@
 #include <zmq.h>
 #include <osmocom/core/talloc.h>
 
+#include "bridge/callout_config.h"
 #include "bridge/commands.h"
 #include "bridge/journal.h"
 #include "bridge/outbox_store.h"
 #include "bridge/radio.h"
+#include "bridge/roster.h"
 #include "common/logging.h"
 #include "ipc/command_server.h"
 #include "ipc/endpoint.h"
@@ -62,6 +64,12 @@ struct tb_bridge *tb_bridge_alloc(void *ctx)
 	b->next_seq = 1;
 	b->lock_fd = -1;
 	INIT_LLIST_HEAD(&b->radios);
+	b->roster = tb_roster_alloc(b);
+	b->callout_cfg = tb_callout_config_alloc(b);
+	if (!b->roster || !b->callout_cfg) {
+		talloc_free(b);
+		return NULL;
+	}
 	g_bridge = b;
 	return b;
 }
@@ -349,6 +357,9 @@ uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev)
 	ev->seq = b->next_seq++;
 	ev->time_us = (uint64_t)tv.tv_sec * 1000000u + tv.tv_usec;
 	ev->bridge = b->id;
+	/* Names beside the raw values; they point into the roster, which
+	 * outlives the packing below. */
+	tb_roster_name_event(b->roster, ev, NULL);
 
 	/* Strings from terminals, clients and files may be anything; what is
 	 * stored and published is valid UTF-8 (ipc/pb_utf8.h). */

@@ -19,6 +19,8 @@ struct tb_security;
 struct tb_journal;
 struct tb_outbox_store;
 struct tb_command_server;
+struct tb_roster;
+struct tb_callout_config;
 
 struct tb_bridge {
 	char *id;			/* bridge id in every event */
@@ -46,6 +48,8 @@ struct tb_bridge {
 	size_t trim_low;			/* the least free heap seen since the last trim */
 
 	struct llist_head radios;	/* struct tb_radio.entry */
+	struct tb_roster *roster;	/* names and meanings (config `roster`) */
+	struct tb_callout_config *callout_cfg;	/* config `callout` */
 
 	bool usb;			/* libusb started (a radio has transport usb) */
 	struct tb_usb_watch *usb_watch;	/* arrivals reopen waiting radios */
@@ -69,7 +73,8 @@ int tb_bridge_start(struct tb_bridge *b, char **errmsg);
  * then stop libusb. Does not free the bridge or its radios. */
 void tb_bridge_stop(struct tb_bridge *b);
 
-/* Give ev its seq, time and bridge id, store it in the journal, then
- * publish it. ev->radio must be set by the caller. Returns the seq given,
+/* Give ev its seq, time and bridge id, the roster's names and meanings
+ * (bridge/roster.h: they are in the journal too), store it in the journal,
+ * then publish it. ev->radio must be set by the caller. Returns the seq given,
  * or 0 when the event could not be packed (out of memory; no seq used). */
 uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev);
