@@ -13,9 +13,11 @@
 #include <osmocom/vty/vty.h>
 
 #include "bridge/bridge.h"
+#include "bridge/callout_config.h"
 #include "bridge/config_file.h"
 #include "ipc/endpoint.h"
 #include "bridge/radio.h"
+#include "bridge/roster.h"
 
 /* The lines one object's settings came from. */
 struct origin {
@@ -267,6 +269,55 @@ static int check_radio(struct tb_bridge *b, struct tb_radio *r, unsigned *line, 
 	return 0;
 }
 
+/* ---- call-outs ------------------------------------------------------------ */
+
+/* What the callout node refers to, given anywhere in the file: a
+ * severity's plan, a plan's levels before its highest, its responders in
+ * the roster (a mistyped number would alert a stranger's terminal). No
+ * identity in the sentences: they may end up in a log. */
+static int check_callout(struct tb_bridge *b, unsigned *line, char **errmsg)
+{
+	const struct tb_callout_config *c = b->callout_cfg;
+	const struct tb_plan *p;
+
+	llist_for_each_entry(p, &c->plans, entry) {
+		for (unsigned lv = 1; lv <= p->n_levels; lv++) {
+			const struct tb_plan_level *l = &p->levels[lv - 1];
+
+			if (!l->configured) {
+				*line = p->levels[p->n_levels - 1].line;
+				*errmsg = talloc_asprintf(b, "plan %s has level %u but no level %u: levels are alerted "
+							  "one after the other from level 1; give every level up to "
+							  "the highest", p->name, p->n_levels, lv);
+				return -EINVAL;
+			}
+			for (unsigned k = 0; k < l->n_responders; k++) {
+				if (tb_roster_name(b->roster, &l->responders[k]))
+					continue;
+				*line = l->line;
+				*errmsg = talloc_asprintf(b, "plan %s level %u names a responder the roster does not list "
+							  "(responder %u of the level): list every responder of a plan in "
+							  "the roster node (identity ID name NAME, or group ID name "
+							  "NAME), so that a mistyped number cannot alert a stranger",
+							  p->name, lv, k + 1);
+				return -EINVAL;
+			}
+		}
+	}
+	for (unsigned s = 1; s <= TB_SEVERITY_MAX; s++) {
+		const struct tb_severity *sev = &c->severity[s];
+
+		if (!sev->configured || !sev->plan || tb_callout_plan(c, sev->plan))
+			continue;
+		*line = sev->line;
+		*errmsg = talloc_asprintf(b, "severity %u (%s) names plan %s, which the callout node does not have; "
+					  "give its levels (plan %s level 1 deadline SECONDS responder ID) or name "
+					  "another", s, sev->name, sev->plan, sev->plan);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int tb_config_check(struct tb_bridge *b, unsigned *line, char **errmsg)
 {
 	struct tb_radio *r;
@@ -284,5 +335,5 @@ int tb_config_check(struct tb_bridge *b, unsigned *line, char **errmsg)
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	return check_callout(b, line, errmsg);
 }

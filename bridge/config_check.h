@@ -3,7 +3,9 @@
  * the first (two `radio` blocks of one name merged, one radio gone without a
  * word); two sockets on one address; half a CURVE setup (a key without
  * a clients file); a radio without a transport, with settings of another
- * transport, or on another radio's terminal.
+ * transport, or on another radio's terminal; a call-out severity naming a
+ * plan the config does not have, a plan with a gap in its levels, a plan
+ * naming a responder the roster does not list.
  *
  * The VTY commands note the line each setting comes from while the file is
  * read (tb_config_file_line()); tb_config_check() looks at the whole once
@@ -15,7 +17,9 @@
 
 struct tb_bridge;
 
-/* Settings whose line is noted: of the bridge, and of each radio. */
+/* Settings whose line is noted: of the bridge, of each radio, and of the
+ * call-out config. (The roster's entries and the call-out severities and
+ * plan levels keep their lines themselves.) */
 enum tb_config_setting {
 	TB_CFG_ID,
 	TB_CFG_EVENTS_BIND,
@@ -36,6 +40,11 @@ enum tb_config_setting {
 	TB_CFG_SIMULATE,
 	TB_CFG_SIM_IDENTITY,
 	TB_CFG_MATCH_IDENTITY,
+	TB_CFG_CALLOUT_METHOD,		/* of the callout config (g_bridge->callout_cfg) */
+	TB_CFG_CALLOUT_REQUIRED,
+	TB_CFG_CALLOUT_REALERTS,
+	TB_CFG_CALLOUT_RETENTION,
+	TB_CFG_CALLOUT_BOARD_KEEP,
 	_TB_CFG_NUM
 };
 

@@ -14,6 +14,7 @@
  *    timer radio X1..X4 ...    (link timers, see `show timer`)
  *    timer sds X10 ...         (concatenated text reassembly timeout)
  *    timer outgoing X11..X15   (deadline, report wait, busy retry, air wait)
+ *    timer callout X20..X23    (call-out deadlines, bridge/callout_config.h)
  *   radio NAME
  *    transport sim | transport tty DEVICE [BAUD] | transport usb [VID:PID]
  *    usb profile motorola|airbus|cdc-acm   (usb: descriptors layout, PEI profile)
@@ -25,6 +26,8 @@
  *    sim-identity TSI          (sim: 17 digits)
  *    match identity TSI        (only the terminal reporting this TSI)
  *    callout-service           (register for call-out PDUs: AT+CTSP=1,3,195)
+ *   roster                     (names and meanings: bridge/vty_roster.c)
+ *   callout                    (call-out settings: bridge/vty_callout.c)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "bridge/vty.h"
@@ -50,6 +53,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "bridge/bridge.h"
+#include "bridge/callout_config.h"
 #include "bridge/config_check.h"
 #include "bridge/config_file.h"
 #include "ipc/endpoint.h"
@@ -64,11 +68,6 @@
 #include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/usb.h"
 #include "radio-drivers/usb_profile.h"
-
-enum tb_vty_node {
-	BRIDGE_NODE = _LAST_OSMOVTY_NODE + 1,
-	RADIO_NODE,
-};
 
 /* Relative file names in the config are relative to the config file. */
 static char *g_config_dir;
@@ -795,6 +794,7 @@ static struct osmo_tdef_group tb_tdef_groups[] = {
 	{ .name = "radio", .desc = "Radio link timers", .tdefs = tb_radio_link_tdefs },
 	{ .name = "sds", .desc = "Short data timers", .tdefs = tb_sds_tdefs },
 	{ .name = "outgoing", .desc = "Outgoing queue timers", .tdefs = tb_outbox_tdefs },
+	{ .name = "callout", .desc = "Call-out timers", .tdefs = tb_callout_tdefs },
 	{}
 };
 
@@ -859,6 +859,9 @@ void tb_vty_init(void)
 	install_element(RADIO_NODE, &cfg_radio_profile_cmd);
 	install_element(RADIO_NODE, &cfg_radio_simulate_cmd);
 	install_element(RADIO_NODE, &cfg_radio_sim_identity_cmd);
+
+	tb_vty_roster_init();
+	tb_vty_callout_init();
 
 	install_element_ve(&show_radios_cmd);
 	install_element_ve(&show_usb_cmd);
