@@ -304,6 +304,38 @@ static void test_long_level_written_on_lines(void **state)
 	assert_non_null(strstr(g_out, "plan big level 1 would have more than 64 responders, the most a level may have"));
 }
 
+/* The demo's config (make run) reads and checks. */
+static void test_demo_config(void **state)
+{
+	static const char tail[] = "tests/unit/test_roster_vty.c";
+	size_t flen = strlen(__FILE__), tlen = strlen(tail);
+	char path[512];
+	char *text;
+	struct tetra_identity g = ssi(9001);
+	const struct tetra_identity *m;
+
+	assert_true(flen >= tlen && !strcmp(&__FILE__[flen - tlen], tail));
+	snprintf(path, sizeof(path), "%.*sexamples/demo.cfg", (int)(flen - tlen), __FILE__);
+	text = slurp(path);
+	/* scenarios are relative to the config: point them at examples/ */
+	snprintf(path, sizeof(path), "simulate %.*sexamples/scenarios/", (int)(flen - tlen), __FILE__);
+	for (char *s; (s = strstr(text, "simulate scenarios/"));) {
+		*s = '\0';
+		text = talloc_asprintf(g_ctx, "%s%s%s", text, path, s + strlen("simulate scenarios/"));
+	}
+	assert_int_equal(read_config(text, strlen(text)), 0);
+	assert_string_equal(name_of(tsi(242, 16, 2002)), "Sykepleier Nord");
+	assert_string_equal(name_of(tsi(242, 16, 1002)), "Lege i vakt");
+	assert_string_equal(tb_roster_status_name(g_bridge->roster, 0x8002), "på vei");
+	assert_int_equal(tb_roster_status_meaning(g_bridge->roster, 0x8003), M(ON_SCENE));
+	assert_int_equal(tb_roster_text_meaning(g_bridge->roster, "Nei", 3), M(DECLINE));
+	assert_int_equal(tb_roster_members(g_bridge->roster, &g, &m), 4);
+	assert_string_equal(tb_severity_name(g_bridge->callout_cfg, 1), "red");
+	assert_string_equal(tb_severity_name(g_bridge->callout_cfg, 2), "yellow");
+	assert_string_equal(tb_severity_name(g_bridge->callout_cfg, 3), "green");
+	assert_non_null(tb_callout_plan(g_bridge->callout_cfg, g_bridge->callout_cfg->severity[1].plan));
+}
+
 /* The file may give what refers to something before it. */
 static void test_any_order(void **state)
 {
@@ -499,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_good_config),
 		cmocka_unit_test(test_written_reads_back),
 		cmocka_unit_test(test_long_level_written_on_lines),
+		cmocka_unit_test(test_demo_config),
 		cmocka_unit_test(test_any_order),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_bounds),
