@@ -14,9 +14,12 @@
 #include "ipc/event_kind.h"
 #include "ipc/pb_json.h"
 
-/* Identities print in at most this many bytes (an undecoded field with its
- * reason is the longest). */
-#define ID_BUF 64
+/* Identities print in at most this many bytes (a TSI with the roster's
+ * name, or an undecoded field with its reason, is the longest). */
+#define ID_BUF 96
+
+/* " (name)" after a value the roster names: three %s. */
+#define NAMED(n) (n) && (n)[0] ? " (" : "", (n) && (n)[0] ? (n) : "", (n) && (n)[0] ? ")" : ""
 
 static const char *nonempty_reason(const char *r)
 {
@@ -25,7 +28,8 @@ static const char *nonempty_reason(const char *r)
 
 /* An identity as a 17-digit TSI (MCC 4, MNC 5, SSI 8 digits), a plain SSI
  * (also for a "TSI" the terminal gave without MCC and MNC), or the external
- * number; "-" when absent; a field that did not decode as "?<field as
+ * number, with the roster's name after it ("1001 (Sykepleier Nord)"); "-"
+ * when absent; a field that did not decode as "?<field as
  * sent>(<reason>)", e.g. "?262100101234567890(identity)". */
 const char *tb_fmt_identity(const Tetrabridge__V1__Identity *id, char *buf, size_t len)
 {
@@ -42,7 +46,7 @@ const char *tb_fmt_identity(const Tetrabridge__V1__Identity *id, char *buf, size
 	case TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_PABX:
 	case TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_PSTN:
 		if (id->digits && id->digits[0]) {
-			snprintf(buf, len, "%s", id->digits);
+			snprintf(buf, len, "%s%s%s%s", id->digits, NAMED(id->name));
 			return buf;
 		}
 		break;
@@ -50,9 +54,9 @@ const char *tb_fmt_identity(const Tetrabridge__V1__Identity *id, char *buf, size
 		break;
 	}
 	if (id->mcc || id->mnc)
-		snprintf(buf, len, "%04u%05u%08u", id->mcc, id->mnc, id->ssi);
+		snprintf(buf, len, "%04u%05u%08u%s%s%s", id->mcc, id->mnc, id->ssi, NAMED(id->name));
 	else
-		snprintf(buf, len, "%u", id->ssi);
+		snprintf(buf, len, "%u%s%s%s", id->ssi, NAMED(id->name));
 	return buf;
 }
 
@@ -545,7 +549,8 @@ static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 	}
 	case TETRABRIDGE__V1__EVENT__BODY_STATUS: {
 		const Tetrabridge__V1__Status *s = ev->status;
-		fprintf(out, " 0x%04X%s", s->value, s->value == 0 ? " (emergency)" : "");
+		fprintf(out, " 0x%04X%s%s%s", s->value, s->value == 0 ? " (emergency)" : "",
+			s->name && s->name[0] ? " " : "", s->name ? s->name : "");
 		print_parties(out, s->calling, s->called);
 		break;
 	}
