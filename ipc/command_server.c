@@ -147,10 +147,21 @@ static enum tb_role min_role(Tetrabridge__V1__Command__CommandCase c)
 	switch (c) {
 	case TETRABRIDGE__V1__COMMAND__COMMAND_LIST_RADIOS:
 	case TETRABRIDGE__V1__COMMAND__COMMAND_REPLAY:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_BOARD:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_SHOW:
+	/* pseudonymous for observers; names are the handler's check (admin) */
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REPORT:
 		return TB_ROLE_OBSERVER;
 	case TETRABRIDGE__V1__COMMAND__COMMAND_SEND_STATUS:
 	case TETRABRIDGE__V1__COMMAND__COMMAND_SEND_TEXT:
 	case TETRABRIDGE__V1__COMMAND__COMMAND_REQUEST_LOCATION:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CREATE:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CANCEL:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_ADD:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REALERT:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_SET:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CLOSE:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_ACK:
 		return TB_ROLE_DISPATCHER;
 	default:
 		return TB_ROLE_ADMIN;
@@ -177,6 +188,26 @@ const char *tb_command_name(Tetrabridge__V1__Command__CommandCase c)
 		return "list_radios";
 	case TETRABRIDGE__V1__COMMAND__COMMAND_REPLAY:
 		return "replay";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CREATE:
+		return "callout_create";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CANCEL:
+		return "callout_cancel";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_ADD:
+		return "callout_add";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REALERT:
+		return "callout_realert";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_SET:
+		return "callout_set";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CLOSE:
+		return "callout_close";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_ACK:
+		return "callout_ack";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_BOARD:
+		return "callout_board";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_SHOW:
+		return "callout_show";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REPORT:
+		return "callout_report";
 	default:
 		return "unknown";
 	}

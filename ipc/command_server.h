@@ -26,8 +26,10 @@
  *
  * Roles: with CURVE the ZAP handler (ipc/security.h) gives each connection
  * a User-Id "<role>:<name>"; without CURVE (a loopback-only bridge) every
- * client is TB_ROLE_ADMIN. observer: ListRadios, Replay; dispatcher:
- * also SendStatus, SendText, RequestLocation; admin: everything.
+ * client is TB_ROLE_ADMIN. observer: ListRadios, Replay, CalloutBoard,
+ * CalloutShow, CalloutReport (the handler refuses its names to all but
+ * admin); dispatcher: also SendStatus, SendText, RequestLocation and the
+ * call-out commands (CalloutCreate ... CalloutAck); admin: everything.
  *
  * Nothing here blocks the loop: a reply that cannot be sent at once is
  * dropped and counted, and a flood of commands is handled in slices.
