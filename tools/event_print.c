@@ -647,6 +647,9 @@ static void print_body(FILE *out, const Tetrabridge__V1__Event *ev)
 	case TETRABRIDGE__V1__EVENT__BODY_CALLOUT_PDU:
 		print_callout_pdu(out, ev->callout_pdu);
 		break;
+	case TETRABRIDGE__V1__EVENT__BODY_CALLOUT:
+		tb_print_callout_change(out, ev->callout);
+		break;
 	case TETRABRIDGE__V1__EVENT__BODY_LOST:
 		fprintf(out, " seq %" PRIu64 "-%" PRIu64 " cannot be replayed: %s", ev->lost->first_seq,
 			ev->lost->last_seq, nonempty(ev->lost->reason, "no reason given"));

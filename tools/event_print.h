@@ -35,5 +35,10 @@ const char *tb_outgoing_state_name(Tetrabridge__V1__Outgoing__State s);
  * Returns 0 or -ENOMEM. */
 int tb_print_event_json(FILE *out, const Tetrabridge__V1__Event *ev);
 
+/* The body of a callout event, one line without its end: " callout 12
+ * 1001 (Sykepleier Nord) sent -> delivered: <cause>, by radio". Never the
+ * call-out's text or a note's (tools/event_print_callout.c). */
+void tb_print_callout_change(FILE *out, const Tetrabridge__V1__CalloutChange *c);
+
 /* "online", "offline" or "unknown". */
 const char *tb_radio_state_name(Tetrabridge__V1__RadioState__State s);
