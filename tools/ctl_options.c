@@ -62,6 +62,43 @@ bool ctl_parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
+#define TSI_DIGITS 17
+#define SSI_MAX 0xFFFFFFu	/* 24 bits */
+#define MCC_MAX 1023u		/* 10 bits */
+#define MNC_MAX 16383u		/* 14 bits */
+
+/* A digit string of n characters as a number (n <= 9: no overflow). */
+static uint32_t digits_value(const char *s, size_t n)
+{
+	uint32_t v = 0;
+
+	while (n--)
+		v = v * 10 + (uint32_t)(*s++ - '0');
+	return v;
+}
+
+bool ctl_parse_identity(const char *s, Tetrabridge__V1__Identity *id)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	if (n >= 1 && n <= 8) {
+		id->type = TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_SSI;
+		id->ssi = digits_value(s, n);
+		return id->ssi <= SSI_MAX;
+	}
+	if (n == TSI_DIGITS) {
+		id->type = TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_TSI;
+		id->mcc = digits_value(s, 4);
+		id->mnc = digits_value(s + 4, 5);
+		id->ssi = digits_value(s + 9, 8);
+		return id->mcc <= MCC_MAX && id->mnc <= MNC_MAX && id->ssi <= SSI_MAX;
+	}
+	return false;
+}
+
 int ctl_option_error(const char *cmd, int c, char **argv)
 {
 	if (c == ':')

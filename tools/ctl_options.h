@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ipc/tetra_bridge.pb-c.h"
+
 #define CTL_DEFAULT_EVENTS	"tcp://127.0.0.1:5560"
 #define CTL_DEFAULT_COMMANDS	"tcp://127.0.0.1:5561"
 #define CTL_ENV_EVENTS		"TETRA_BRIDGE_EVENTS"
@@ -51,6 +53,11 @@ bool ctl_parse_seconds(const char *s, double *out);
 
 /* A whole number that starts with a digit (no sign, no blanks). */
 bool ctl_parse_u64(const char *s, uint64_t *out);
+
+/* A party as tetractl takes one (TO, RESPONDER): an SSI (1-8 digits, at
+ * most 16777215) or a 17-digit TSI (MCC 4, MNC 5, SSI 8 digits). Sets
+ * type, mcc, mnc and ssi of *id; false when s is neither. */
+bool ctl_parse_identity(const char *s, Tetrabridge__V1__Identity *id);
 
 /* ---- connection options -------------------------------------------------- */
 

@@ -19,44 +19,6 @@
 #include "tools/ctl_stream.h"
 #include "tools/event_print.h"
 
-#define TSI_DIGITS 17
-#define SSI_MAX 0xFFFFFFu	/* 24 bits */
-#define MCC_MAX 1023u		/* 10 bits */
-#define MNC_MAX 16383u		/* 14 bits */
-
-/* A digit string of n characters as a number (n <= 9: no overflow). */
-static uint32_t digits_value(const char *s, size_t n)
-{
-	uint32_t v = 0;
-
-	while (n--)
-		v = v * 10 + (uint32_t)(*s++ - '0');
-	return v;
-}
-
-/* TO: an SSI (1-8 digits) or a 17-digit TSI (MCC 4, MNC 5, SSI 8 digits). */
-static bool parse_to(const char *s, Tetrabridge__V1__Identity *id)
-{
-	size_t n = strlen(s), i;
-
-	for (i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	if (n >= 1 && n <= 8) {
-		id->type = TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_SSI;
-		id->ssi = digits_value(s, n);
-		return id->ssi <= SSI_MAX;
-	}
-	if (n == TSI_DIGITS) {
-		id->type = TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_TSI;
-		id->mcc = digits_value(s, 4);
-		id->mnc = digits_value(s + 4, 5);
-		id->ssi = digits_value(s + 9, 8);
-		return id->mcc <= MCC_MAX && id->mnc <= MNC_MAX && id->ssi <= SSI_MAX;
-	}
-	return false;
-}
-
 enum {
 	OPT_DEADLINE = CTL_OPT_FIRST_FREE,
 	OPT_QUEUE_IF_OFFLINE,
@@ -354,7 +316,7 @@ static int radio_and_to(const char *cmd, int argc, char **argv, Tetrabridge__V1_
 							 : "to whom? TO is missing");
 	if (!argv[optind][0])
 		return ctl_usage_error(cmd, "RADIO is empty: give the name of one of the bridge's radios");
-	if (!parse_to(argv[optind + 1], to))
+	if (!ctl_parse_identity(argv[optind + 1], to))
 		return ctl_usage_error(cmd, "TO \"%s\" is neither an SSI (up to 8 digits, at most 16777215) nor a "
 				       "17-digit TSI", argv[optind + 1]);
 	return 0;
