@@ -15,3 +15,6 @@ int ctl_cmd_locate(int argc, char **argv);
 int ctl_cmd_replay(int argc, char **argv);
 int ctl_cmd_keygen(int argc, char **argv);
 int ctl_cmd_decode(int argc, char **argv);
+/* callout create|cancel|add|realert|set|close|ack|board|show|report
+ * (ctl_callout*.c, tools/ctl_callout.h) */
+int ctl_cmd_callout(int argc, char **argv);

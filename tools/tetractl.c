@@ -4,6 +4,7 @@
  *   tetractl radios       list the bridge's radios
  *   tetractl send-status  send a status; send-text a text; locate asks for a position
  *   tetractl replay       print events from the bridge's journal
+ *   tetractl callout      call-outs: create, change, board, show, report
  *   tetractl keygen       make a CURVE key pair
  *   tetractl decode       decode a raw PEI trace into the events the bridge
  *                         would publish (offline, no daemon)
@@ -43,6 +44,7 @@ static const struct subcommand subcommands[] = {
 	{ "send-text", "send a text message from a radio", ctl_cmd_send_text },
 	{ "locate", "ask a terminal for its position", ctl_cmd_locate },
 	{ "replay", "print events from the bridge's journal", ctl_cmd_replay },
+	{ "callout", "alert responders and follow them; board, show, report", ctl_cmd_callout },
 	{ "keygen", "make a CURVE key pair (BASE.key, BASE.pub)", ctl_cmd_keygen },
 	{ "decode", "decode a raw PEI trace into events, offline", ctl_cmd_decode },
 };
