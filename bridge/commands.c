@@ -1,5 +1,6 @@
 /* The bridge's commands: send status / text / location request through a
- * radio's outgoing queue, list the radios, replay the journal.
+ * radio's outgoing queue, list the radios, replay the journal; the
+ * call-out commands are bridge/callout_commands.c's.
  *
  * Every error is a sentence a dispatcher can act on; nothing of a message's
  * content or destination goes into the log.
@@ -13,6 +14,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "bridge/bridge.h"
+#include "bridge/callout_commands.h"
 #include "bridge/journal.h"
 #include "bridge/outbox.h"
 #include "bridge/radio.h"
@@ -341,6 +343,20 @@ static void replay(struct tb_bridge *b, const Tetrabridge__V1__Replay *c, Tetrab
 	reply->replay = batch;
 }
 
+/* The ten call-out commands, with what they need of the bridge. */
+static void callout(struct tb_bridge *b, const Tetrabridge__V1__Command *cmd, const struct tb_command_client *client,
+		    Tetrabridge__V1__Reply *reply)
+{
+	struct tb_callout_cmd_env env = {
+		.tracker = b->callouts,
+		.config = b->callout_cfg,
+		.state_dir = b->state_dir,
+		.newest_seq = b->next_seq - 1,
+	};
+
+	tb_callout_command(&env, cmd, client, reply);
+}
+
 void tb_bridge_command(const Tetrabridge__V1__Command *cmd, const struct tb_command_client *client,
 		       Tetrabridge__V1__Reply *reply, void *data)
 {
@@ -362,6 +378,18 @@ void tb_bridge_command(const Tetrabridge__V1__Command *cmd, const struct tb_comm
 		break;
 	case TETRABRIDGE__V1__COMMAND__COMMAND_REPLAY:
 		replay(b, cmd->replay, reply, client->tmp);
+		break;
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CREATE:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CANCEL:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_ADD:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REALERT:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_SET:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CLOSE:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_ACK:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_BOARD:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_SHOW:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REPORT:
+		callout(b, cmd, client, reply);
 		break;
 	default:
 		fail(reply, client->tmp, CODE(UNKNOWN_COMMAND), "this bridge does not know that command");

@@ -17,6 +17,7 @@
 /* Lost ranges (SeqRange) one ReplayBatch names at most (about 40 bytes each). */
 #define TB_REPLAY_MAX_LOST 1024
 
-/* The command handler; data is the struct tb_bridge. */
+/* The command handler; data is the struct tb_bridge. The call-out
+ * commands go to tb_callout_command() (bridge/callout_commands.h). */
 void tb_bridge_command(const Tetrabridge__V1__Command *cmd, const struct tb_command_client *client,
 		       Tetrabridge__V1__Reply *reply, void *data);
