@@ -20,6 +20,7 @@
 #include <zmq.h>
 #include <osmocom/core/talloc.h>
 
+#include "bridge/callout.h"
 #include "bridge/callout_config.h"
 #include "bridge/commands.h"
 #include "bridge/journal.h"
@@ -300,6 +301,16 @@ int tb_bridge_start(struct tb_bridge *b, char **errmsg)
 		return rc;
 	/* Seqs published before the last stop that no journal holds. */
 	announce_lost(b);
+	/* Call-outs that were open come back before the radios start, so
+	 * that what the radios say first finds them. */
+	b->callouts = tb_callout_tracker_alloc(b, b);
+	if (!b->callouts) {
+		*errmsg = talloc_strdup(b, "out of memory");
+		return -ENOMEM;
+	}
+	rc = tb_callout_tracker_start(b->callouts, errmsg);
+	if (rc < 0)
+		return rc;
 
 	usb_start(b);
 	llist_for_each_entry(r, &b->radios, entry) {
@@ -319,6 +330,9 @@ void tb_bridge_stop(struct tb_bridge *b)
 {
 	struct tb_radio *r;
 
+	/* The tracker goes first: radios going offline on a shutdown fail
+	 * no alert, and every call-out stays stored as it is. */
+	tb_callout_tracker_destroy(&b->callouts);
 	llist_for_each_entry(r, &b->radios, entry)
 		tb_radio_stop(r);
 	/* The radios' USB transports are closed: now libusb can go. */
@@ -387,5 +401,9 @@ uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev)
 	/* A run of events lost to a full backlog ended: say so. */
 	if (stored >= 0)
 		announce_lost(b);
+	/* What a radio says about a responder moves their call-out (its own
+	 * changes move nothing). */
+	if (b->callouts && ev->body_case != TETRABRIDGE__V1__EVENT__BODY_CALLOUT)
+		tb_callout_on_event(b->callouts, ev);
 	return ev->seq;
 }

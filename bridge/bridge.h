@@ -21,6 +21,7 @@ struct tb_outbox_store;
 struct tb_command_server;
 struct tb_roster;
 struct tb_callout_config;
+struct tb_callout_tracker;
 
 struct tb_bridge {
 	char *id;			/* bridge id in every event */
@@ -50,6 +51,7 @@ struct tb_bridge {
 	struct llist_head radios;	/* struct tb_radio.entry */
 	struct tb_roster *roster;	/* names and meanings (config `roster`) */
 	struct tb_callout_config *callout_cfg;	/* config `callout` */
+	struct tb_callout_tracker *callouts;	/* call-out tracking; NULL until started */
 
 	bool usb;			/* libusb started (a radio has transport usb) */
 	struct tb_usb_watch *usb_watch;	/* arrivals reopen waiting radios */

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/timer.h>
 
 #include "codecs/tetra_prim.h"
 #include "ipc/tetra_bridge.pb-c.h"
@@ -88,6 +89,8 @@ struct tb_callout {
 	uint8_t air_number;
 	uint64_t answer_deadline_us;	/* the current level's deadline (0: none running) */
 	uint64_t on_scene_due_us;	/* 0: no target */
+	struct osmo_timer_list overdue_timer;	/* at on_scene_due_us */
+	bool ending;			/* being closed or cancelled: its responders' changes escalate nothing */
 	unsigned n_responders;
 	struct llist_head responders;	/* struct tb_responder */
 };

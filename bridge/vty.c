@@ -31,6 +31,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "bridge/vty.h"
+#include "bridge/callout_vty.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -862,6 +863,7 @@ void tb_vty_init(void)
 
 	tb_vty_roster_init();
 	tb_vty_callout_init();
+	tb_callout_vty_init();
 
 	install_element_ve(&show_radios_cmd);
 	install_element_ve(&show_usb_cmd);

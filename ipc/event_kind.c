@@ -47,6 +47,8 @@ const char *tb_event_kind(const Tetrabridge__V1__Event *ev)
 		return "lost";
 	case TETRABRIDGE__V1__EVENT__BODY_CALLOUT_PDU:
 		return "callout_pdu";
+	case TETRABRIDGE__V1__EVENT__BODY_CALLOUT:
+		return "callout";
 	case TETRABRIDGE__V1__EVENT__BODY__NOT_SET:
 	default:
 		return "event";
