@@ -61,17 +61,12 @@ void ctl_print_quoted(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* "1001 Sykepleier Nord" (flat: one line whatever the name holds). */
+/* "1001 (Sykepleier Nord)" (flat: one line whatever the name holds). */
 static void fmt_responder(const Tetrabridge__V1__Identity *id, char *buf, size_t len)
 {
-	char digits[64];
 	size_t n;
 
-	tb_fmt_identity(id, digits, sizeof(digits));
-	if (id && id->name && id->name[0])
-		snprintf(buf, len, "%s %s", digits, id->name);
-	else
-		snprintf(buf, len, "%s", digits);
+	tb_fmt_identity(id, buf, len);
 	for (n = 0; buf[n]; n++)
 		if ((unsigned char)buf[n] < 0x20)
 			buf[n] = '?';

@@ -31,12 +31,8 @@ static void print_responder(FILE *out, const Tetrabridge__V1__Identity *id)
 
 	if (!id)
 		return;
+	/* with the roster's name after the number */
 	fprintf(out, " %s", tb_fmt_identity(id, buf, sizeof(buf)));
-	if (id->name && id->name[0]) {
-		fputs(" (", out);
-		print_flat(out, id->name);
-		fputc(')', out);
-	}
 }
 
 static bool same_party(const Tetrabridge__V1__Identity *a, const Tetrabridge__V1__Identity *b)

@@ -9,8 +9,7 @@ Run by ctest: test_callout_ctl.py BUILD_DIR SOURCE_DIR
 (Debian's /usr/bin/python3 with python3-zmq and python3-protobuf).
 
 Radio a alerts the terminal of radio b (SSI 2001). The config's roster
-names 2001 and maps status 0x8001 to accept; the `roster` and `callout`
-lines below follow bridge/roster.h and bridge/callout_config.h.
+names 2001 and maps status 0x8001 to accept.
 
 Every wait is bounded and waits for an event (a SUB socket subscribed
 before the command); endpoints are ipc:// in a temp dir.
@@ -41,8 +40,8 @@ TEXT = "Brystsmerter, Storgata 5"
 # The roster and the call-out config (see the module's docstring).
 CALLOUT_CONFIG = [
     "roster",
-    f" identity {B_SSI} name \"Sykepleier Nord\"",
-    " status 0x8001 name kommer meaning accept",
+    f" identity {B_SSI} name Sykepleier Nord",
+    " status 0x8001 meaning accept name kommer",
     "callout",
     " severity 1 name red deadline 120 on-scene 1200",
 ]

@@ -202,7 +202,7 @@ class Scripted(unittest.TestCase):
                                    r"\(dispatcher\), alert by text$")
         self.assertRegex(lines[3], r"^  1 of 1 required accepted, answers by ")
         self.assertRegex(lines[4], r"^  RESPONDER\s+STATE\s+SINCE\s+ALERTS\s+ANSWER BY\s+CAUSE$")
-        self.assertRegex(lines[5], r'^  1001 Sykepleier Nord\s+accepted\s+\S.*\s1\s+\S+\s+"status 0x8001 kommer"$')
+        self.assertRegex(lines[5], r'^  1001 \(Sykepleier Nord\)\s+accepted\s+\S.*\s1\s+\S+\s+"status 0x8001 kommer"$')
         self.assertRegex(lines[6], r'^  1002\s+delivered\s')
         self.assertNotIn(NOTE, r.stdout)     # notes only with show
 
