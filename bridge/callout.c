@@ -586,6 +586,28 @@ static struct tb_radio *radio_for(struct tb_callout_tracker *t, const char *name
 	return radio;
 }
 
+/* As many as must accept can: the responders named, a group counting its
+ * members in the roster. */
+static int check_required(struct tb_callout_tracker *t, const struct tb_callout_new *req, void *ctx, char **errmsg)
+{
+	const struct tb_roster *roster = t->bridge->roster;
+	unsigned required = req->required ? req->required : cfg_of(t)->required, can = 0;
+
+	for (unsigned i = 0; i < req->n_responders; i++) {
+		const struct tetra_identity *members;
+
+		if (roster && tb_roster_is_group(roster, &req->responders[i]))
+			can += tb_roster_members(roster, &req->responders[i], &members);
+		else
+			can++;
+	}
+	if (required > can)
+		return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "%u must accept, but the responders named (a "
+			    "group with the members the roster lists) are %u: ask for at most %u, or name more",
+			    required, can, can);
+	return CODE(OK);
+}
+
 int tb_callout_create(struct tb_callout_tracker *t, const struct tb_callout_new *req,
 		      const struct tb_callout_who *who, struct tb_callout **out, void *ctx, char **errmsg)
 {
@@ -597,6 +619,7 @@ int tb_callout_create(struct tb_callout_tracker *t, const struct tb_callout_new 
 	uint32_t on_scene;
 	const char *plan = req->plan && *req->plan ? req->plan : NULL;
 	const char *by = by_of(ctx, who);
+	Tetrabridge__V1__AlertMethod method;
 	bool offline;
 	int code = CODE(OK);
 	uint8_t air = 0;
@@ -616,6 +639,8 @@ int tb_callout_create(struct tb_callout_tracker *t, const struct tb_callout_new 
 			if (same_party(&req->responders[i], &req->responders[j]))
 				return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "%s is named twice",
 					    party(ctx, t, &req->responders[i]));
+	if ((code = check_required(t, req, ctx, errmsg)) != CODE(OK))
+		return code;
 	if (plan && !tb_callout_plan(cfg, plan))
 		return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "there is no escalation plan '%s' in the config; "
 			    "`show callout config` in the VTY lists them", plan);
@@ -626,12 +651,20 @@ int tb_callout_create(struct tb_callout_tracker *t, const struct tb_callout_new 
 		return code;
 	if (!req->override && (code = check_busy(t, req->responders, req->n_responders, NULL, ctx, errmsg)) != CODE(OK))
 		return code;
-	if ((req->method == TETRABRIDGE__V1__ALERT_METHOD__ALERT_CALLOUT ||
-	     (req->method == TETRABRIDGE__V1__ALERT_METHOD__ALERT_DEFAULT &&
-	      cfg->method == TETRABRIDGE__V1__ALERT_METHOD__ALERT_CALLOUT)) &&
-	    air_number_take(t, &air) < 0)
-		return fail(ctx, errmsg, CODE(BUSY), "all 255 call-out numbers are in use or in their grace period "
-			    "(timer callout X22); alert by text (method text) or close call-outs");
+	method = req->method != TETRABRIDGE__V1__ALERT_METHOD__ALERT_DEFAULT ? req->method : cfg->method;
+	if (method == TETRABRIDGE__V1__ALERT_METHOD__ALERT_CALLOUT) {
+		uint8_t latin1[TB_CALLOUT_TEXT_MAX];
+		size_t bits;
+
+		if (tetra_text_from_utf8(req->text ? req->text : "", req->text ? strlen(req->text) : 0,
+					 TETRA_TEXT_8859_1, latin1, sizeof(latin1), &bits) < 0)
+			return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "a call-out PDU carries at most %u "
+				    "characters of ISO 8859-1 (Latin-1); write the text without other characters, or "
+				    "alert by text (method text)", TB_CALLOUT_TEXT_MAX);
+		if (air_number_take(t, &air) < 0)
+			return fail(ctx, errmsg, CODE(BUSY), "all 255 call-out numbers are in use or in their grace "
+				    "period (timer callout X22); alert by text (method text) or close call-outs");
+	}
 	if (tb_callout_store_new(t->store, now, &id) < 0) {
 		if (air)
 			t->air_free_at[air] = 0;
@@ -647,7 +680,7 @@ int tb_callout_create(struct tb_callout_tracker *t, const struct tb_callout_new 
 	co->severity = (uint8_t)req->severity;
 	co->text = talloc_strdup(co, req->text ? req->text : "");
 	co->radio = talloc_strdup(co, radio->name);
-	co->method = req->method != TETRABRIDGE__V1__ALERT_METHOD__ALERT_DEFAULT ? req->method : cfg->method;
+	co->method = method;
 	co->required = req->required ? req->required : cfg->required;
 	co->plan = plan ? talloc_strdup(co, plan) : NULL;
 	co->test = req->test;

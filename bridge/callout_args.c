@@ -124,10 +124,11 @@ int tb_callout_arg_create(const Tetrabridge__V1__CalloutCreate *c, struct tb_cal
 				return refuse(ctx, why, "responders %zu and %zu are the same; name each once",
 					      k + 1, i + 1);
 	}
-	if (c->required > c->n_responders)
-		return refuse(ctx, why, "%u must accept, but only %zu responder%s named: ask for at most %zu, "
-			      "or name more", c->required, c->n_responders, c->n_responders == 1 ? " is" : "s are",
-			      c->n_responders);
+	/* Whether that many can accept depends on the groups' members: the
+	 * tracker knows the roster and checks it. */
+	if (c->required > TB_CALLOUT_MAX_RESPONDERS)
+		return refuse(ctx, why, "%u must accept: a call-out has at most %u responders", c->required,
+			      TB_CALLOUT_MAX_RESPONDERS);
 	switch (c->method) {
 	case TETRABRIDGE__V1__ALERT_METHOD__ALERT_DEFAULT:
 	case TETRABRIDGE__V1__ALERT_METHOD__ALERT_TEXT:

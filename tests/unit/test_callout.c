@@ -639,6 +639,111 @@ static void test_responder_table(void **state)
 	log_target_destroy(tgt);
 }
 
+/* `required` counts a group's members in the roster. */
+static void test_required_counts_group_members(void **state)
+{
+	struct fixture *f = *state;
+	struct tetra_identity id = ssi(9001);
+	struct tb_callout_new req = {
+		.radio = "r1", .severity = 1, .text = "x", .n_responders = 1, .responders = &id, .required = 2,
+	};
+	struct tb_callout *co = NULL;
+	char *errmsg = NULL;
+
+	assert_int_equal(tb_callout_create(f->t, &req, &g_dispatcher, &co, f->ctx, &errmsg), CODE(OK));
+	req.required = 3;
+	assert_int_equal(tb_callout_create(f->t, &req, &g_dispatcher, &co, f->ctx, &errmsg), CODE(INVALID_ARGUMENT));
+	assert_non_null(strstr(errmsg, "3 must accept"));
+}
+
+/* A call-out PDU alert: the text must be Latin-1; the answer PDU quoting
+ * the call-out number moves the responder; numbers are not given twice
+ * while in use. */
+static void test_callout_pdu_alert_and_answer(void **state)
+{
+	struct fixture *f = *state;
+	struct tetra_identity id = ssi(1001);
+	struct tb_callout_new req = {
+		.radio = "r1", .severity = 4, .text = "Brystsmerter \xe2\x82\xac", .n_responders = 1, .responders = &id,
+		.method = TETRABRIDGE__V1__ALERT_METHOD__ALERT_CALLOUT,
+	};
+	Tetrabridge__V1__Event ev = TETRABRIDGE__V1__EVENT__INIT;
+	Tetrabridge__V1__CalloutPdu pdu = TETRABRIDGE__V1__CALLOUT_PDU__INIT;
+	Tetrabridge__V1__Identity calling = TETRABRIDGE__V1__IDENTITY__INIT;
+	struct tb_callout *co = NULL, *co2 = NULL;
+	char *errmsg = NULL;
+
+	/* the euro sign is not ISO 8859-1 */
+	assert_int_equal(tb_callout_create(f->t, &req, &g_dispatcher, &co, f->ctx, &errmsg), CODE(INVALID_ARGUMENT));
+	assert_non_null(strstr(errmsg, "ISO 8859-1"));
+	req.text = "Brystsmerter, Storgata 5";
+	assert_int_equal(tb_callout_create(f->t, &req, &g_dispatcher, &co, f->ctx, &errmsg), CODE(OK));
+	assert_true(co->has_air_number);
+	req.override = true;
+	assert_int_equal(tb_callout_create(f->t, &req, &g_dispatcher, &co2, f->ctx, &errmsg), CODE(OK));
+	assert_int_not_equal(co2->air_number, co->air_number);
+
+	/* the answer to the first call-out, by its number */
+	calling.type = TETRABRIDGE__V1__IDENTITY_TYPE__IDENTITY_SSI;
+	calling.ssi = 1001;
+	pdu.calling = &calling;
+	pdu.kind = 3;
+	pdu.number = co->air_number;
+	pdu.severity = 4;
+	pdu.text = (char *)"ja";
+	ev.radio = (char *)"r1";
+	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_CALLOUT_PDU;
+	ev.callout_pdu = &pdu;
+	assert_true(tb_bridge_publish(f->b, &ev) > 0);
+	assert_int_equal(rstate(co, 1001), ST(ACCEPTED));
+	assert_int_equal(rstate(co2, 1001), ST(QUEUED));
+	/* an answer quoting a number no open call-out has */
+	pdu.number = (co->air_number + 100) % 256;
+	assert_true(tb_bridge_publish(f->b, &ev) > 0);
+	assert_int_equal(count_kind(f, 0, KIND(UNMATCHED)), 1);
+}
+
+/* The call-out's own table: every state against every event. */
+static void test_callout_table(void **state)
+{
+	static const char *const takes[] = {
+		[CST(OPEN)] = "STAFFED ON_SCENE CLOSE CANCEL",
+		[CST(STAFFED)] = "UNSTAFFED ON_SCENE CLOSE CANCEL",
+		[CST(ON_SCENE)] = "CLOSE CANCEL",
+		[CST(CLOSED)] = "",
+		[CST(CANCELLED)] = "",
+	};
+	static const char *const names[] = { "STAFFED", "UNSTAFFED", "ON_SCENE", "CLOSE", "CANCEL" };
+	struct fixture *f = *state;
+	const uint32_t who[] = { 1001 };
+
+	for (unsigned s = 0; s <= CST(CANCELLED); s++) {
+		for (unsigned e = C_EV_STAFFED; e <= C_EV_CANCEL; e++) {
+			struct tb_c_input in = { .cause = "test", .by = "test" };
+			struct tb_callout *co = create(f, 1, who, 1, NULL);
+			uint64_t refused;
+			bool want = listed(takes[s], names[e]);
+			int rc;
+
+			co->override = true;
+			tb_callout_fsm_restore(co, s);
+			refused = f->t->stats.refused_inputs;
+			rc = tb_callout_input(co, e, &in);
+			if (want != (rc == 0))
+				fail_msg("state %s, event %s: %s", tb_cstate_name(s), names[e],
+					 want ? "refused but the issue's table takes it" : "taken but not in the table");
+			if (!want) {
+				assert_int_equal(co->fi->state, s);
+				assert_int_equal(f->t->stats.refused_inputs, refused + 1);
+			}
+			/* out of the way of the next one (the responder is
+			 * accepted nowhere: no override needed) */
+			tb_callout_free(co);
+			f->t->n_open--;
+		}
+	}
+}
+
 static int group_setup(void **state)
 {
 	g_root = talloc_named_const(NULL, 0, "test_callout");
@@ -671,6 +776,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ids_not_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_privacy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_responder_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callout_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_required_counts_group_members, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callout_pdu_alert_and_answer, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
