@@ -1,6 +1,7 @@
-/* The call-out tracker: the board, the commands, and what a change of one
- * responder means for the call-out as a whole (staffed, on scene,
- * escalation). See callout.h.
+/* The call-out tracker: the board, publishing and storing changes, and
+ * what a change of one responder means for the call-out as a whole
+ * (staffed, on scene, escalation). See callout.h; the commands are
+ * callout_ops.c's.
  *
  * Escalation: a call-out escalates when its level's answer deadline passes
  * with fewer than `required` accepted, or at once when the responders that
@@ -27,16 +28,12 @@
 #include "bridge/callout_int.h"
 #include "bridge/callout_store.h"
 #include "bridge/journal.h"
-#include "bridge/radio.h"
 #include "bridge/roster.h"
-#include "codecs/text.h"
 #include "common/logging.h"
-#include "radio-drivers/radio_link.h"
 
 #define ST(x) TETRABRIDGE__V1__RESPONDER_STATE__RESPONDER_##x
 #define CST(x) TETRABRIDGE__V1__CALLOUT_STATE__CALLOUT_##x
 #define KIND(x) TETRABRIDGE__V1__CALLOUT_CHANGE__KIND__##x
-#define CODE(x) TETRABRIDGE__V1__REPLY__CODE__##x
 
 /* Closed call-outs leave the board, and retention runs, this often. */
 #define TB_CALLOUT_SWEEP_S 60
@@ -51,30 +48,19 @@ uint64_t tb_callout_now_us(void)
 	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
 }
 
-static const struct tb_callout_config *cfg_of(const struct tb_callout_tracker *t)
+const struct tb_callout_config *tb_callout_cfg(const struct tb_callout_tracker *t)
 {
 	return t->bridge->callout_cfg;
 }
 
 unsigned tb_callout_realerts(const struct tb_callout_tracker *t)
 {
-	return cfg_of(t)->realerts;
+	return tb_callout_cfg(t)->realerts;
 }
 
-static bool is_closed(const struct tb_callout *co)
+bool tb_callout_is_closed(const struct tb_callout *co)
 {
 	return co->fi->state == CST(CLOSED) || co->fi->state == CST(CANCELLED);
-}
-
-static int fail(void *ctx, char **errmsg, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int fail(void *ctx, char **errmsg, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	*errmsg = talloc_vasprintf(ctx, fmt, ap);
-	va_end(ap);
-	return code;
 }
 
 /* ---- publishing and storing ----------------------------------------- */
@@ -88,14 +74,14 @@ static void save(struct tb_callout *co, const Tetrabridge__V1__Callout *snap)
 	if (!buf || !t->store)
 		goto out;
 	tetrabridge__v1__callout__pack(snap, buf);
-	tb_callout_store_save(t->store, co->id, !is_closed(co), co->closed_us, buf, len);
+	tb_callout_store_save(t->store, co->id, !tb_callout_is_closed(co), co->closed_us, buf, len);
 out:
 	talloc_free(buf);
 }
 
 /* Publish ch (its snapshot is made here), add it to the history, store
  * the call-out. */
-static void publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *ch, void *tmp)
+void tb_callout_publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *ch, void *tmp)
 {
 	struct tb_callout_tracker *t = co->t;
 	Tetrabridge__V1__Event ev = TETRABRIDGE__V1__EVENT__INIT;
@@ -131,7 +117,7 @@ static void publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *ch, v
 	save(co, snap);
 }
 
-static void change_init(Tetrabridge__V1__CalloutChange *ch, Tetrabridge__V1__CalloutChange__Kind kind,
+void tb_callout_change_init(Tetrabridge__V1__CalloutChange *ch, Tetrabridge__V1__CalloutChange__Kind kind,
 			const struct tb_callout *co, const char *cause, const char *by, uint64_t input_seq)
 {
 	tetrabridge__v1__callout_change__init(ch);
@@ -149,13 +135,13 @@ void tb_callout_note_change(struct tb_callout *co, struct tb_responder *r, Tetra
 	void *tmp = talloc_new(NULL);
 	Tetrabridge__V1__CalloutChange ch;
 
-	change_init(&ch, kind, co, cause, by, input_seq);
+	tb_callout_change_init(&ch, kind, co, cause, by, input_seq);
 	if (r) {
 		ch.responder = tb_callout_identity_pb(co->t, &r->id, tmp);
 		ch.old_responder_state = r->fi->state;
 		ch.new_responder_state = r->fi->state;
 	}
-	publish(co, &ch, tmp);
+	tb_callout_publish(co, &ch, tmp);
 	talloc_free(tmp);
 }
 
@@ -182,10 +168,6 @@ static void count(const struct tb_callout *co, struct counts *c)
 	}
 }
 
-static struct tb_responder *find_responder(struct tb_callout *co, const struct tetra_identity *id);
-static bool same_party(const struct tetra_identity *a, const struct tetra_identity *b);
-static int add_responder(struct tb_callout *co, const struct tetra_identity *id, uint8_t level, const char *by,
-			 struct tb_responder **out);
 static void escalate(struct tb_callout *co, const char *cause);
 
 /* Look at the call-out after one of its responders changed. */
@@ -194,7 +176,7 @@ static void evaluate(struct tb_callout *co, const char *by, uint64_t input_seq)
 	struct tb_c_input in = { .by = by, .input_seq = input_seq };
 	struct counts c;
 
-	if (is_closed(co) || co->ending)
+	if (tb_callout_is_closed(co) || co->ending)
 		return;
 	count(co, &c);
 	if (c.on_scene && co->fi->state != CST(ON_SCENE)) {
@@ -223,11 +205,11 @@ void tb_callout_responder_changed(struct tb_responder *r, tb_rstate old, const s
 	void *tmp = talloc_new(NULL);
 	Tetrabridge__V1__CalloutChange ch;
 
-	change_init(&ch, kind, co, in->cause ? in->cause : r->cause, in->by, in->input_seq);
+	tb_callout_change_init(&ch, kind, co, in->cause ? in->cause : r->cause, in->by, in->input_seq);
 	ch.responder = tb_callout_identity_pb(co->t, &r->id, tmp);
 	ch.old_responder_state = old;
 	ch.new_responder_state = r->fi->state;
-	publish(co, &ch, tmp);
+	tb_callout_publish(co, &ch, tmp);
 	talloc_free(tmp);
 	evaluate(co, in->by, in->input_seq);
 }
@@ -255,13 +237,13 @@ void tb_callout_state_changed(struct tb_callout *co, tb_cstate old, const struct
 	Tetrabridge__V1__CalloutChange ch;
 	struct counts c;
 
-	change_init(&ch, KIND(STATE), co, in->cause, in->by, in->input_seq);
+	tb_callout_change_init(&ch, KIND(STATE), co, in->cause, in->by, in->input_seq);
 	ch.old_state = old;
-	publish(co, &ch, tmp);
+	tb_callout_publish(co, &ch, tmp);
 	talloc_free(tmp);
 
 	count(co, &c);
-	if (co->fi->state == CST(ON_SCENE) || is_closed(co))
+	if (co->fi->state == CST(ON_SCENE) || tb_callout_is_closed(co))
 		osmo_timer_del(&co->overdue_timer);
 	if ((co->fi->state == CST(STAFFED) || co->fi->state == CST(ON_SCENE)) && c.accepted >= co->required)
 		stand_down_unneeded(co, in->by);
@@ -272,7 +254,7 @@ void tb_callout_state_changed(struct tb_callout *co, tb_cstate old, const struct
 /* Alert the plan's next level, or turn the alarm on after the last. */
 static void escalate(struct tb_callout *co, const char *cause)
 {
-	const struct tb_callout_config *cfg = cfg_of(co->t);
+	const struct tb_callout_config *cfg = tb_callout_cfg(co->t);
 	const struct tb_plan *plan = co->plan ? tb_callout_plan(cfg, co->plan) : NULL;
 	void *tmp = talloc_new(NULL);
 	Tetrabridge__V1__CalloutChange ch;
@@ -285,16 +267,16 @@ static void escalate(struct tb_callout *co, const char *cause)
 		co->level++;
 		co->escalated = true;
 		co->answer_deadline_us = tb_callout_now_us() + (uint64_t)lv->deadline_s * 1000000u;
-		change_init(&ch, KIND(LEVEL), co, cause, "timer", 0);
-		publish(co, &ch, tmp);
+		tb_callout_change_init(&ch, KIND(LEVEL), co, cause, "timer", 0);
+		tb_callout_publish(co, &ch, tmp);
 		for (unsigned i = 0; i < lv->n_responders; i++) {
 			/* Nobody already in the call-out is alerted again:
 			 * not who answered, not who declined. */
-			if (find_responder(co, &lv->responders[i]))
+			if (tb_callout_find_responder(co, &lv->responders[i]))
 				continue;
 			if (co->n_responders >= TB_CALLOUT_MAX_RESPONDERS)
 				break;
-			if (add_responder(co, &lv->responders[i], co->level, "timer", &added[n]) == 0)
+			if (tb_callout_add_responder(co, &lv->responders[i], co->level, "timer", &added[n]) == 0)
 				n++;
 		}
 		for (unsigned i = 0; i < n; i++)
@@ -313,8 +295,8 @@ static void escalate(struct tb_callout *co, const char *cause)
 		co->alarm = true;
 		co->answer_deadline_us = 0;
 		tb_callout_arm_deadline(co);
-		change_init(&ch, KIND(ALARM), co, cause, "timer", 0);
-		publish(co, &ch, tmp);
+		tb_callout_change_init(&ch, KIND(ALARM), co, cause, "timer", 0);
+		tb_callout_publish(co, &ch, tmp);
 		LOGP(DCALLOUT, LOGL_NOTICE, "call-out %" PRIu64 ": escalation alarm on\n", co->id);
 	}
 	talloc_free(tmp);
@@ -326,7 +308,7 @@ void tb_callout_deadline_passed(struct tb_callout *co)
 	char *cause;
 
 	count(co, &c);
-	if (is_closed(co) || c.accepted >= co->required)
+	if (tb_callout_is_closed(co) || c.accepted >= co->required)
 		return;
 	cause = talloc_asprintf(co, "answer deadline passed with %u of %u accepted", c.accepted, co->required);
 	escalate(co, cause);
@@ -339,20 +321,20 @@ static void overdue_cb(void *data)
 	void *tmp;
 	Tetrabridge__V1__CalloutChange ch;
 
-	if (is_closed(co) || co->fi->state == CST(ON_SCENE) || co->overdue)
+	if (tb_callout_is_closed(co) || co->fi->state == CST(ON_SCENE) || co->overdue)
 		return;
 	co->overdue = true;
 	tmp = talloc_new(NULL);
-	change_init(&ch, KIND(OVERDUE), co, "nobody on scene within the target", "timer", 0);
-	publish(co, &ch, tmp);
+	tb_callout_change_init(&ch, KIND(OVERDUE), co, "nobody on scene within the target", "timer", 0);
+	tb_callout_publish(co, &ch, tmp);
 	talloc_free(tmp);
 }
 
-static void arm_overdue(struct tb_callout *co)
+void tb_callout_arm_overdue(struct tb_callout *co)
 {
 	uint64_t now = tb_callout_now_us(), wait;
 
-	if (!co->on_scene_due_us || co->overdue || is_closed(co) || co->fi->state == CST(ON_SCENE))
+	if (!co->on_scene_due_us || co->overdue || tb_callout_is_closed(co) || co->fi->state == CST(ON_SCENE))
 		return;
 	wait = co->on_scene_due_us > now ? co->on_scene_due_us - now : 1000;
 	osmo_timer_schedule(&co->overdue_timer, (long)(wait / 1000000u), (long)(wait % 1000000u));
@@ -420,7 +402,7 @@ void tb_callout_stats(const struct tb_callout_tracker *t, struct tb_callout_stat
 	s->open = s->on_board = s->escalated = s->alarms = s->overdue = 0;
 	llist_for_each_entry(co, &t->board, entry) {
 		s->on_board++;
-		if (is_closed(co))
+		if (tb_callout_is_closed(co))
 			continue;
 		s->open++;
 		s->escalated += co->escalated;
@@ -429,7 +411,7 @@ void tb_callout_stats(const struct tb_callout_tracker *t, struct tb_callout_stat
 	}
 }
 
-static bool same_party(const struct tetra_identity *a, const struct tetra_identity *b)
+bool tb_callout_same_party(const struct tetra_identity *a, const struct tetra_identity *b)
 {
 	if (a->ssi != b->ssi)
 		return false;
@@ -438,46 +420,17 @@ static bool same_party(const struct tetra_identity *a, const struct tetra_identi
 	return true;
 }
 
-static struct tb_responder *find_responder(struct tb_callout *co, const struct tetra_identity *id)
+struct tb_responder *tb_callout_find_responder(struct tb_callout *co, const struct tetra_identity *id)
 {
 	struct tb_responder *r;
 
 	llist_for_each_entry(r, &co->responders, entry)
-		if (same_party(&r->id, id))
+		if (tb_callout_same_party(&r->id, id))
 			return r;
 	return NULL;
 }
 
-/* An open call-out other than except in which id has accepted (or is
- * further on); NULL when none. */
-static struct tb_callout *busy_elsewhere(struct tb_callout_tracker *t, const struct tetra_identity *id,
-					 const struct tb_callout *except, struct tb_responder **which)
-{
-	struct tb_callout *co;
-
-	llist_for_each_entry(co, &t->board, entry) {
-		struct tb_responder *r;
-
-		if (co == except || is_closed(co))
-			continue;
-		r = find_responder(co, id);
-		if (r && tb_rstate_accepted(r->fi->state) && r->fi->state != ST(DONE)) {
-			*which = r;
-			return co;
-		}
-	}
-	return NULL;
-}
-
-/* "Sykepleier Nord (1001)" or "1001": for replies to dispatchers, never logs. */
-static char *party(void *ctx, const struct tb_callout_tracker *t, const struct tetra_identity *id)
-{
-	const char *name = t->bridge->roster ? tb_roster_name(t->bridge->roster, id) : NULL;
-
-	return name ? talloc_asprintf(ctx, "%s (%u)", name, id->ssi) : talloc_asprintf(ctx, "%u", id->ssi);
-}
-
-static int add_responder(struct tb_callout *co, const struct tetra_identity *id, uint8_t level, const char *by,
+int tb_callout_add_responder(struct tb_callout *co, const struct tetra_identity *id, uint8_t level, const char *by,
 			 struct tb_responder **out)
 {
 	const struct tb_roster *roster = co->t->bridge->roster;
@@ -489,9 +442,9 @@ static int add_responder(struct tb_callout *co, const struct tetra_identity *id,
 	if (!r)
 		return -ENOMEM;
 	tmp = talloc_new(NULL);
-	change_init(&ch, KIND(RESPONDER_ADDED), co, level ? "alerted by the escalation plan" : "added", by, 0);
+	tb_callout_change_init(&ch, KIND(RESPONDER_ADDED), co, level ? "alerted by the escalation plan" : "added", by, 0);
 	ch.responder = tb_callout_identity_pb(co->t, id, tmp);
-	publish(co, &ch, tmp);
+	tb_callout_publish(co, &ch, tmp);
 	talloc_free(tmp);
 	if (out)
 		*out = r;
@@ -517,7 +470,7 @@ struct tb_responder *tb_callout_join_group(struct tb_callout *co, struct tb_resp
 
 /* ---- air numbers -------------------------------------------------------- */
 
-static int air_number_take(struct tb_callout_tracker *t, uint8_t *n)
+int tb_callout_air_take(struct tb_callout_tracker *t, uint8_t *n)
 {
 	uint64_t now = tb_callout_now_us();
 
@@ -534,388 +487,12 @@ static int air_number_take(struct tb_callout_tracker *t, uint8_t *n)
 	return -EBUSY;
 }
 
-static void air_number_release(struct tb_callout *co)
+void tb_callout_air_release(struct tb_callout *co)
 {
 	uint64_t grace = osmo_tdef_get(tb_callout_tdefs, TB_T_AIR_NUMBER_GRACE, OSMO_TDEF_US, 3600000000ull);
 
 	if (co->has_air_number)
 		co->t->air_free_at[co->air_number] = co->closed_us + grace;
-}
-
-/* ---- commands ----------------------------------------------------------- */
-
-static const char *by_of(void *ctx, const struct tb_callout_who *who)
-{
-	return talloc_asprintf(ctx, "%s:%s", who->role ? who->role : "", who->name ? who->name : "");
-}
-
-/* Refuse responders that are busy in another open call-out (unless
- * override). */
-static int check_busy(struct tb_callout_tracker *t, const struct tetra_identity *ids, unsigned n,
-		      const struct tb_callout *except, void *ctx, char **errmsg)
-{
-	for (unsigned i = 0; i < n; i++) {
-		struct tb_responder *r;
-		struct tb_callout *other = busy_elsewhere(t, &ids[i], except, &r);
-
-		if (other)
-			return fail(ctx, errmsg, CODE(CONFLICT),
-				    "%s is %s in call-out %" PRIu64 "; nothing was alerted. Say override to alert "
-				    "them all the same", party(ctx, t, &ids[i]), tb_rstate_name(r->fi->state),
-				    other->id);
-	}
-	return CODE(OK);
-}
-
-static struct tb_radio *radio_for(struct tb_callout_tracker *t, const char *name, bool queue_if_offline, void *ctx,
-				  char **errmsg, int *code)
-{
-	struct tb_radio *radio = name && *name ? tb_radio_find(t->bridge, name) : NULL;
-
-	if (!radio || !radio->outbox) {
-		*code = fail(ctx, errmsg, CODE(UNKNOWN_RADIO), "this bridge has no radio named '%s' that can send; "
-			     "`tetractl radios` lists the radios it has", name ? name : "");
-		return NULL;
-	}
-	if (!queue_if_offline && !(radio->link && tb_radio_link_is_up(radio->link))) {
-		*code = fail(ctx, errmsg, CODE(RADIO_OFFLINE), "radio %s is offline; nothing was alerted. Alert "
-			     "through another radio, or say queue_if_offline to alert when it is back (the call-out "
-			     "then escalates at once: the alerts cannot go out now)", radio->name);
-		return NULL;
-	}
-	return radio;
-}
-
-/* As many as must accept can: the responders named, a group counting its
- * members in the roster. */
-static int check_required(struct tb_callout_tracker *t, const struct tb_callout_new *req, void *ctx, char **errmsg)
-{
-	const struct tb_roster *roster = t->bridge->roster;
-	unsigned required = req->required ? req->required : cfg_of(t)->required, can = 0;
-
-	for (unsigned i = 0; i < req->n_responders; i++) {
-		const struct tetra_identity *members;
-
-		if (roster && tb_roster_is_group(roster, &req->responders[i]))
-			can += tb_roster_members(roster, &req->responders[i], &members);
-		else
-			can++;
-	}
-	if (required > can)
-		return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "%u must accept, but the responders named (a "
-			    "group with the members the roster lists) are %u: ask for at most %u, or name more",
-			    required, can, can);
-	return CODE(OK);
-}
-
-int tb_callout_create(struct tb_callout_tracker *t, const struct tb_callout_new *req,
-		      const struct tb_callout_who *who, struct tb_callout **out, void *ctx, char **errmsg)
-{
-	const struct tb_callout_config *cfg = cfg_of(t);
-	struct tb_radio *radio;
-	struct tb_callout *co;
-	struct tb_responder *r;
-	uint64_t id, now = tb_callout_now_us();
-	uint32_t on_scene;
-	const char *plan = req->plan && *req->plan ? req->plan : NULL;
-	const char *by = by_of(ctx, who);
-	Tetrabridge__V1__AlertMethod method;
-	bool offline;
-	int code = CODE(OK);
-	uint8_t air = 0;
-
-	if (!t->store)
-		return fail(ctx, errmsg, CODE(INTERNAL), "call-outs cannot be stored now (the journal is not open)");
-	if (t->n_open >= TB_CALLOUT_MAX_OPEN)
-		return fail(ctx, errmsg, CODE(BUSY), "%u call-outs are open, the most this bridge keeps; close "
-			    "some first", TB_CALLOUT_MAX_OPEN);
-	if (req->severity < 1 || req->severity > TB_SEVERITY_MAX)
-		return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "severity must be 1-15");
-	if (!req->n_responders || req->n_responders > TB_CALLOUT_MAX_RESPONDERS)
-		return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "a call-out needs 1-%u responders",
-			    TB_CALLOUT_MAX_RESPONDERS);
-	for (unsigned i = 0; i < req->n_responders; i++)
-		for (unsigned j = 0; j < i; j++)
-			if (same_party(&req->responders[i], &req->responders[j]))
-				return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "%s is named twice",
-					    party(ctx, t, &req->responders[i]));
-	if ((code = check_required(t, req, ctx, errmsg)) != CODE(OK))
-		return code;
-	if (plan && !tb_callout_plan(cfg, plan))
-		return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "there is no escalation plan '%s' in the config; "
-			    "`show callout config` in the VTY lists them", plan);
-	if (!plan && cfg->severity[req->severity].plan)
-		plan = cfg->severity[req->severity].plan;
-	radio = radio_for(t, req->radio, req->queue_if_offline, ctx, errmsg, &code);
-	if (!radio)
-		return code;
-	if (!req->override && (code = check_busy(t, req->responders, req->n_responders, NULL, ctx, errmsg)) != CODE(OK))
-		return code;
-	method = req->method != TETRABRIDGE__V1__ALERT_METHOD__ALERT_DEFAULT ? req->method : cfg->method;
-	if (method == TETRABRIDGE__V1__ALERT_METHOD__ALERT_CALLOUT) {
-		uint8_t latin1[TB_CALLOUT_TEXT_MAX];
-		size_t bits;
-
-		if (tetra_text_from_utf8(req->text ? req->text : "", req->text ? strlen(req->text) : 0,
-					 TETRA_TEXT_8859_1, latin1, sizeof(latin1), &bits) < 0)
-			return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "a call-out PDU carries at most %u "
-				    "characters of ISO 8859-1 (Latin-1); write the text without other characters, or "
-				    "alert by text (method text)", TB_CALLOUT_TEXT_MAX);
-		if (air_number_take(t, &air) < 0)
-			return fail(ctx, errmsg, CODE(BUSY), "all 255 call-out numbers are in use or in their grace "
-				    "period (timer callout X22); alert by text (method text) or close call-outs");
-	}
-	if (tb_callout_store_new(t->store, now, &id) < 0) {
-		if (air)
-			t->air_free_at[air] = 0;
-		return fail(ctx, errmsg, CODE(BUSY), "the call-out could not be stored (see the daemon's log); "
-			    "nothing was alerted, try again");
-	}
-	co = tb_callout_new_empty(t, id);
-	if (!co) {
-		if (air)
-			t->air_free_at[air] = 0;
-		return fail(ctx, errmsg, CODE(INTERNAL), "out of memory");
-	}
-	co->severity = (uint8_t)req->severity;
-	co->text = talloc_strdup(co, req->text ? req->text : "");
-	co->radio = talloc_strdup(co, radio->name);
-	co->method = method;
-	co->required = req->required ? req->required : cfg->required;
-	co->plan = plan ? talloc_strdup(co, plan) : NULL;
-	co->test = req->test;
-	co->override = req->override;
-	co->created_by = talloc_strdup(co, who->name ? who->name : "");
-	co->created_role = talloc_strdup(co, who->role ? who->role : "");
-	co->created_us = now;
-	co->has_air_number = air != 0;
-	co->air_number = air;
-	co->answer_deadline_us = now + (uint64_t)tb_severity_deadline_s(cfg, co->severity) * 1000000u;
-	on_scene = tb_severity_on_scene_s(cfg, co->severity);
-	co->on_scene_due_us = on_scene ? now + (uint64_t)on_scene * 1000000u : 0;
-	for (unsigned i = 0; i < req->n_responders; i++) {
-		const struct tb_roster *roster = t->bridge->roster;
-
-		if (!tb_responder_alloc(co, &req->responders[i],
-					roster && tb_roster_is_group(roster, &req->responders[i]), 0)) {
-			tb_callout_free(co);
-			return fail(ctx, errmsg, CODE(INTERNAL), "out of memory");
-		}
-	}
-	t->n_open++;
-	t->stats.created++;
-	{
-		void *tmp = talloc_new(NULL);
-		Tetrabridge__V1__CalloutChange ch;
-
-		change_init(&ch, KIND(CREATED), co, "created", by, 0);
-		publish(co, &ch, tmp);
-		talloc_free(tmp);
-	}
-	LOGP(DCALLOUT, LOGL_NOTICE, "call-out %" PRIu64 " created (severity %u, %u responders)\n", co->id,
-	     co->severity, co->n_responders);
-	tb_callout_arm_deadline(co);
-	arm_overdue(co);
-	offline = !(radio->link && tb_radio_link_is_up(radio->link));
-	llist_for_each_entry(r, &co->responders, entry) {
-		if (r->fi->state != ST(QUEUED) || r->alerts || r->level)
-			continue;
-		tb_responder_start(r);
-		if (offline && r->fi->state == ST(QUEUED)) {
-			struct tb_r_input in = { .cause = "the radio is offline", .by = "radio" };
-
-			tb_responder_input(r, R_EV_FAILED, &in);
-		}
-		if (is_closed(co))
-			break;
-	}
-	*out = co;
-	return CODE(OK);
-}
-
-static struct tb_callout *open_callout(struct tb_callout_tracker *t, uint64_t id, void *ctx, char **errmsg, int *code)
-{
-	struct tb_callout *co = tb_callout_find(t, id);
-
-	if (!co) {
-		*code = fail(ctx, errmsg, CODE(UNKNOWN_CALLOUT), "there is no call-out %" PRIu64 " on the board; "
-			     "`tetractl callout board` lists them", id);
-		return NULL;
-	}
-	if (is_closed(co)) {
-		*code = fail(ctx, errmsg, CODE(CONFLICT), "call-out %" PRIu64 " is %s already", id,
-			     tb_cstate_name(co->fi->state));
-		return NULL;
-	}
-	return co;
-}
-
-/* End a call-out: every responder still open is cancelled or stood down
- * (and told so over the radio), then the call-out itself. */
-static void end_callout(struct tb_callout *co, enum tb_c_event ev, const char *cause, const char *by)
-{
-	struct tb_c_input cin = { .cause = cause, .by = by };
-	struct tb_r_input rin = { .cause = cause, .by = by };
-	enum tb_r_event rev = ev == C_EV_CANCEL ? R_EV_CANCEL : R_EV_STAND_DOWN;
-	struct tb_responder *r, *tmp;
-
-	co->ending = true;
-	co->closed_us = tb_callout_now_us();
-	co->closed_by = talloc_strdup(co, by);
-	co->alarm = false;
-	co->answer_deadline_us = 0;
-	llist_for_each_entry_safe(r, tmp, &co->responders, entry) {
-		tb_rstate s = r->fi->state;
-		bool tell = r->alerts && !tb_rstate_final(s);
-
-		if (s == ST(NO_ANSWER))
-			tell = true;	/* its radio may still be in call-out mode */
-		if (!tb_rstate_final(s))
-			tb_responder_input(r, rev, &rin);
-		if (tell)
-			tb_callout_send_stand_down(r, ev == C_EV_CANCEL ? "cancelled" : "closed");
-	}
-	tb_callout_input(co, ev, &cin);
-	co->ending = false;
-	air_number_release(co);
-	co->t->n_open--;
-	LOGP(DCALLOUT, LOGL_NOTICE, "call-out %" PRIu64 " %s\n", co->id, tb_cstate_name(co->fi->state));
-}
-
-int tb_callout_cancel(struct tb_callout_tracker *t, uint64_t id, const char *reason,
-		      const struct tb_callout_who *who, struct tb_callout **out, void *ctx, char **errmsg)
-{
-	int code = CODE(OK);
-	struct tb_callout *co = open_callout(t, id, ctx, errmsg, &code);
-	char *cause;
-
-	if (!co)
-		return code;
-	cause = talloc_asprintf(ctx, "cancelled%s%s", reason && *reason ? ": " : "", reason ? reason : "");
-	end_callout(co, C_EV_CANCEL, cause, by_of(ctx, who));
-	*out = co;
-	return CODE(OK);
-}
-
-int tb_callout_close(struct tb_callout_tracker *t, uint64_t id, Tetrabridge__V1__CalloutOutcome outcome,
-		     const char *reason, const struct tb_callout_who *who, struct tb_callout **out, void *ctx,
-		     char **errmsg)
-{
-	int code = CODE(OK);
-	struct tb_callout *co;
-	char *cause;
-
-	if (outcome == TETRABRIDGE__V1__CALLOUT_OUTCOME__OUTCOME_NONE ||
-	    outcome > TETRABRIDGE__V1__CALLOUT_OUTCOME__OUTCOME_NOT_NEEDED)
-		return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "closing needs an outcome: treated on site, handed "
-			    "over to ambulance, to the doctor, transported, or not needed");
-	co = open_callout(t, id, ctx, errmsg, &code);
-	if (!co)
-		return code;
-	co->outcome = outcome;
-	cause = talloc_asprintf(ctx, "closed: %s%s%s", tb_outcome_name(outcome), reason && *reason ? "; " : "",
-				reason ? reason : "");
-	end_callout(co, C_EV_CLOSE, cause, by_of(ctx, who));
-	*out = co;
-	return CODE(OK);
-}
-
-int tb_callout_ack(struct tb_callout_tracker *t, uint64_t id, const char *reason, const struct tb_callout_who *who,
-		   struct tb_callout **out, void *ctx, char **errmsg)
-{
-	int code = CODE(OK);
-	struct tb_callout *co = tb_callout_find(t, id);
-	Tetrabridge__V1__CalloutChange ch;
-
-	if (!co)
-		return fail(ctx, errmsg, CODE(UNKNOWN_CALLOUT), "there is no call-out %" PRIu64 " on the board", id);
-	if (!co->alarm)
-		return fail(ctx, errmsg, CODE(CONFLICT), "call-out %" PRIu64 " has no escalation alarm on", id);
-	co->alarm = false;
-	change_init(&ch, KIND(ALARM_ACK), co, reason && *reason ? reason : "acknowledged", by_of(ctx, who), 0);
-	publish(co, &ch, ctx);
-	LOGP(DCALLOUT, LOGL_NOTICE, "call-out %" PRIu64 ": escalation alarm acknowledged\n", co->id);
-	*out = co;
-	return code;
-}
-
-int tb_callout_add(struct tb_callout_tracker *t, uint64_t id, const struct tetra_identity *responder, bool override,
-		   const struct tb_callout_who *who, struct tb_callout **out, void *ctx, char **errmsg)
-{
-	int code = CODE(OK);
-	struct tb_callout *co = open_callout(t, id, ctx, errmsg, &code);
-	struct tb_responder *r;
-
-	if (!co)
-		return code;
-	if (find_responder(co, responder))
-		return fail(ctx, errmsg, CODE(CONFLICT), "%s is in call-out %" PRIu64 " already; re-alert them "
-			    "instead", party(ctx, t, responder), id);
-	if (co->n_responders >= TB_CALLOUT_MAX_RESPONDERS)
-		return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "call-out %" PRIu64 " has %u responders, the most "
-			    "one call-out takes", id, TB_CALLOUT_MAX_RESPONDERS);
-	if (!override && (code = check_busy(t, responder, 1, co, ctx, errmsg)) != CODE(OK))
-		return code;
-	if (add_responder(co, responder, co->level, by_of(ctx, who), &r) < 0)
-		return fail(ctx, errmsg, CODE(INTERNAL), "out of memory");
-	tb_responder_start(r);
-	*out = co;
-	return CODE(OK);
-}
-
-static struct tb_responder *responder_of(struct tb_callout *co, const struct tetra_identity *id, void *ctx,
-					 char **errmsg, int *code)
-{
-	struct tb_responder *r = find_responder(co, id);
-
-	if (!r)
-		*code = fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "%s is not a responder of call-out %" PRIu64,
-			     party(ctx, co->t, id), co->id);
-	return r;
-}
-
-int tb_callout_realert(struct tb_callout_tracker *t, uint64_t id, const struct tetra_identity *responder,
-		       const struct tb_callout_who *who, struct tb_callout **out, void *ctx, char **errmsg)
-{
-	int code = CODE(OK);
-	struct tb_callout *co = open_callout(t, id, ctx, errmsg, &code);
-	struct tb_responder *r = co ? responder_of(co, responder, ctx, errmsg, &code) : NULL;
-	struct tb_r_input in = { .cause = "alerted again by hand", .by = by_of(ctx, who) };
-
-	if (!r)
-		return code;
-	if (tb_responder_input(r, R_EV_REALERT, &in) < 0)
-		return fail(ctx, errmsg, CODE(CONFLICT), "%s is %s: an alert again makes no sense now",
-			    party(ctx, t, responder), tb_rstate_name(r->fi->state));
-	*out = co;
-	return CODE(OK);
-}
-
-int tb_callout_set(struct tb_callout_tracker *t, uint64_t id, const struct tetra_identity *responder,
-		   tb_rstate state, const char *reason, const struct tb_callout_who *who,
-		   struct tb_callout **out, void *ctx, char **errmsg)
-{
-	int code = CODE(OK);
-	struct tb_callout *co;
-	struct tb_responder *r;
-	struct tb_r_input in = { .by = by_of(ctx, who), .target = state };
-
-	if (!reason || !*reason)
-		return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "setting a state by hand needs a reason, e.g. "
-			    "\"confirmed by phone\"");
-	if (state == ST(QUEUED) || state > ST(STOOD_DOWN))
-		return fail(ctx, errmsg, CODE(INVALID_ARGUMENT), "a responder cannot be set to %s by hand; re-alert "
-			    "them to send the alert again", tb_rstate_name(state));
-	co = open_callout(t, id, ctx, errmsg, &code);
-	r = co ? responder_of(co, responder, ctx, errmsg, &code) : NULL;
-	if (!r)
-		return code;
-	in.cause = talloc_asprintf(ctx, "set by hand: %s", reason);
-	if (tb_responder_input(r, R_EV_SET, &in) < 0)
-		return fail(ctx, errmsg, CODE(CONFLICT), "%s is %s and cannot be set to %s",
-			    party(ctx, t, responder), tb_rstate_name(r->fi->state), tb_rstate_name(state));
-	*out = co;
-	return CODE(OK);
 }
 
 /* ---- life of the tracker ---------------------------------------------- */
@@ -936,13 +513,13 @@ static int restore_row(uint64_t id, const uint8_t *snapshot, size_t len, void *d
 		LOGP(DCALLOUT, LOGL_ERROR, "call-out %" PRIu64 ": cannot bring it back (out of memory)\n", id);
 		return 0;
 	}
-	if (is_closed(co)) {
-		air_number_release(co);
+	if (tb_callout_is_closed(co)) {
+		tb_callout_air_release(co);
 	} else {
 		t->n_open++;
 		if (co->has_air_number)
 			t->air_free_at[co->air_number] = UINT64_MAX;
-		arm_overdue(co);
+		tb_callout_arm_overdue(co);
 	}
 	return 0;
 }
@@ -962,11 +539,11 @@ static void sweep_cb(void *data)
 static void sweep(struct tb_callout_tracker *t)
 {
 	uint64_t now = tb_callout_now_us();
-	uint64_t keep = (uint64_t)cfg_of(t)->board_keep_s * 1000000u;
+	uint64_t keep = (uint64_t)tb_callout_cfg(t)->board_keep_s * 1000000u;
 	struct tb_callout *co, *tmp;
 
 	llist_for_each_entry_safe(co, tmp, &t->board, entry)
-		if (is_closed(co) && co->closed_us + keep <= now)
+		if (tb_callout_is_closed(co) && co->closed_us + keep <= now)
 			tb_callout_free(co);
 	tb_callout_retention(t, now);
 }
@@ -992,7 +569,7 @@ struct tb_callout_tracker *tb_callout_tracker_alloc(void *ctx, struct tb_bridge 
 
 int tb_callout_tracker_start(struct tb_callout_tracker *t, char **errmsg)
 {
-	const struct tb_callout_config *cfg = cfg_of(t);
+	const struct tb_callout_config *cfg = tb_callout_cfg(t);
 	uint64_t now = tb_callout_now_us();
 	uint64_t grace = osmo_tdef_get(tb_callout_tdefs, TB_T_AIR_NUMBER_GRACE, OSMO_TDEF_US, 3600000000ull);
 	uint64_t keep = (uint64_t)cfg->board_keep_s * 1000000u;

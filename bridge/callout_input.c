@@ -39,15 +39,6 @@ static bool open_co(const struct tb_callout *co)
 	return co->fi->state != CST(CLOSED) && co->fi->state != CST(CANCELLED) && !co->ending;
 }
 
-static bool same_party(const struct tetra_identity *a, const struct tetra_identity *b)
-{
-	if (a->ssi != b->ssi)
-		return false;
-	if (a->type == TETRA_ID_TSI && b->type == TETRA_ID_TSI)
-		return a->mcc == b->mcc && a->mnc == b->mnc;
-	return true;
-}
-
 /* Whether r is where ev most likely belongs: progress (en route, on
  * scene, handed over, done) to a call-out the responder accepted, a first
  * answer to one that waits for it. */
@@ -88,7 +79,7 @@ static struct tb_responder *match(struct tb_callout_tracker *t, const struct tet
 		if (air_number >= 0 && (!co->has_air_number || co->air_number != air_number))
 			continue;
 		llist_for_each_entry(r, &co->responders, entry) {
-			if (r->is_group || !same_party(&r->id, id))
+			if (r->is_group || !tb_callout_same_party(&r->id, id))
 				continue;
 			if (ev < 0)
 				return r;
@@ -250,7 +241,7 @@ static void on_location(struct tb_callout_tracker *t, const Tetrabridge__V1__Eve
 		llist_for_each_entry(r, &co->responders, entry) {
 			tb_rstate s = r->fi->state;
 
-			if (r->is_group || !same_party(&r->id, &id) || s == ST(DECLINED) || s == ST(CANCELLED) ||
+			if (r->is_group || !tb_callout_same_party(&r->id, &id) || s == ST(DECLINED) || s == ST(CANCELLED) ||
 			    s == ST(STOOD_DOWN) || s == ST(DONE))
 				continue;
 			r->has_position = true;

@@ -135,10 +135,34 @@ void tb_callout_identity_from_pb(const Tetrabridge__V1__Identity *in, struct tet
 struct tb_callout *tb_callout_from_pb(struct tb_callout_tracker *t, const Tetrabridge__V1__Callout *p);
 
 /* bridge/callout.c */
+const struct tb_callout_config *tb_callout_cfg(const struct tb_callout_tracker *t);
+/* Closed or cancelled. */
+bool tb_callout_is_closed(const struct tb_callout *co);
+/* A change of kind about co, with its cause, who and the input event. */
+void tb_callout_change_init(Tetrabridge__V1__CalloutChange *ch, Tetrabridge__V1__CalloutChange__Kind kind,
+			    const struct tb_callout *co, const char *cause, const char *by, uint64_t input_seq);
+/* Publish ch with the call-out's snapshot (made under tmp), add it to the
+ * history, store the call-out. */
+void tb_callout_publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *ch, void *tmp);
+/* The responder id in co (NULL: not in it). */
+struct tb_responder *tb_callout_find_responder(struct tb_callout *co, const struct tetra_identity *id);
+/* Add id to co at level (published as RESPONDER_ADDED, not alerted yet).
+ * Returns 0 or -ENOMEM. */
+int tb_callout_add_responder(struct tb_callout *co, const struct tetra_identity *id, uint8_t level, const char *by,
+			     struct tb_responder **out);
+/* A free 8-bit call-out number, now in use (-EBUSY: none); give it back
+ * when the call-out ends (free again after X22). */
+int tb_callout_air_take(struct tb_callout_tracker *t, uint8_t *n);
+void tb_callout_air_release(struct tb_callout *co);
+/* The overdue flag's timer at on_scene_due_us. */
+void tb_callout_arm_overdue(struct tb_callout *co);
 /* An empty call-out with this id on the board (FSM in OPEN, no timer). */
 struct tb_callout *tb_callout_new_empty(struct tb_callout_tracker *t, uint64_t id);
 /* Off the board and freed (its responders too). */
 void tb_callout_free(struct tb_callout *co);
+/* The same party: the same SSI, and the same network when both are TSIs
+ * (an SSI alone matches that SSI in any network). */
+bool tb_callout_same_party(const struct tetra_identity *a, const struct tetra_identity *b);
 /* Re-alerts a responder gets before no answer (config `realerts`). */
 unsigned tb_callout_realerts(const struct tb_callout_tracker *t);
 /* Wall-clock now, microseconds. */
