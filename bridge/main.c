@@ -25,10 +25,7 @@
 #include "common/logging.h"
 #include "ipc/command_server.h"
 #include "ipc/security.h"
-
-#ifndef TB_VERSION
-#define TB_VERSION "0.1.0"
-#endif
+#include "ipc/version.h"
 
 static bool g_quit;
 

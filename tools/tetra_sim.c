@@ -46,12 +46,7 @@
 #include "common/logging.h"
 #include "radio-drivers/sim_terminal.h"
 
-#if __has_include("ipc/version.h")
 #include "ipc/version.h"
-#endif
-#ifndef TB_VERSION
-#define TB_VERSION "0.1.0"
-#endif
 
 #define DEFAULT_TSI_BASE 9011638300000000ULL	/* 0901 16383 00000000, + index */
 /* The forms codecs/identity.c reads, for people. */
