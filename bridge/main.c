@@ -21,6 +21,7 @@
 #include "bridge/bridge.h"
 #include "bridge/config_check.h"
 #include "bridge/config_file.h"
+#include "bridge/service.h"
 #include "bridge/vty.h"
 #include "common/logging.h"
 #include "ipc/command_server.h"
@@ -36,7 +37,9 @@ static void usage(FILE *f)
 		"Bridges TETRA radio terminals (PEI over USB, serial or simulated) to a\n"
 		"ZeroMQ event stream and takes commands (send status, text, location\n"
 		"request; replay) on a second socket. Runs in the foreground; stop it with\n"
-		"Ctrl-C or SIGTERM; SIGHUP reads the CURVE clients file again.\n"
+		"Ctrl-C or SIGTERM; SIGHUP reads the CURVE clients file again. Under\n"
+		"systemd (Type=notify) it says when it is ready, how many radios are\n"
+		"online, and feeds the watchdog.\n"
 		"\n"
 		"  -c, --config FILE    configuration file (default: tetra-bridge.cfg)\n"
 		"  -d, --debug CATS     log these categories at DEBUG, e.g. DPEI:DRADIO\n"
@@ -79,7 +82,9 @@ static void signal_cb(struct osmo_signalfd *osfd, const struct signalfd_siginfo 
 		g_quit = true;
 		break;
 	case SIGHUP:
+		tb_service_reloading();
 		reload_clients();
+		tb_service_reloaded();
 		break;
 	}
 }
@@ -199,10 +204,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	LOGP(DMAIN, LOGL_NOTICE, "tetra-bridged %s running, bridge id %s\n", TB_VERSION, bridge->id);
+	/* The config is loaded and every socket is bound: now systemd may
+	 * start what comes after us. */
+	tb_service_ready(bridge);
 
 	while (!g_quit)
 		osmo_select_main_ctx(0);
 
+	tb_service_stop();
 	tb_bridge_stop(bridge);
 	LOGP(DMAIN, LOGL_NOTICE, "stopped\n");
 	log_fini();

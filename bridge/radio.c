@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
+#include <osmocom/core/signal.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/timer_compat.h>
@@ -275,6 +276,9 @@ static void radio_prim_cb(struct tb_radio_link *rl, const struct tetra_prim *pri
 		break;
 	}
 	publish(r, &buf, subsys);
+	if (prim->oph.sap == TETRA_SAP_LINK &&
+	    (prim->oph.primitive == TETRA_LINK_UP || prim->oph.primitive == TETRA_LINK_DOWN))
+		osmo_signal_dispatch(SS_TB_RADIO, S_TB_RADIO_LINK, r);
 	/* After the terminal's own event: what it means for our messages
 	 * (taken, sent, delivered, link lost) follows it in the stream. */
 	if (r->outbox)

@@ -26,6 +26,17 @@ enum {
 /* Timer table of the radios' short data handling; the VTY may change the values. */
 extern struct osmo_tdef tb_sds_tdefs[];
 
+/* The radios' osmo_signal (osmocom/core/signal.h): S_TB_RADIO_LINK after a
+ * radio's link went online or offline and its `radio` event was published;
+ * signal_data is the struct tb_radio (tb_radio_link_up_since() of its link
+ * tells which). The service manager's STATUS= follows it (bridge/service.h). */
+enum tb_signal_subsys {
+	SS_TB_RADIO = 1,
+};
+enum tb_radio_signal {
+	S_TB_RADIO_LINK,
+};
+
 /* Concatenated texts and SDS being reassembled at once, per radio. */
 #define TB_RADIO_CONCAT_SLOTS 8
 
