@@ -33,7 +33,7 @@ static bool g_quit;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: tetra-bridged [-c FILE] [-d CATEGORIES] [-h] [-V]\n"
+		"Usage: tetra-bridged [-c FILE] [-d CATEGORIES] [-t] [-h] [-V]\n"
 		"Bridges TETRA radio terminals (PEI over USB, serial or simulated) to a\n"
 		"ZeroMQ event stream and takes commands (send status, text, location\n"
 		"request; replay) on a second socket. Runs in the foreground; stop it with\n"
@@ -44,6 +44,8 @@ static void usage(FILE *f)
 		"  -c, --config FILE    configuration file (default: tetra-bridge.cfg)\n"
 		"  -d, --debug CATS     log these categories at DEBUG, e.g. DPEI:DRADIO\n"
 		"                       (debug output may contain radio identities)\n"
+		"  -t, --check          read and check the configuration file, then exit:\n"
+		"                       0 when it is fine, 1 with the reason when not\n"
 		"  -h, --help           this text\n"
 		"  -V, --version        print the version and exit\n"
 		"\n"
@@ -73,6 +75,32 @@ static void reload_clients(void)
 	talloc_free(errmsg);
 }
 
+/* Read the config file into the VTY's settings and check what it means:
+ * the one way a config is loaded, whether the daemon then runs or --check
+ * only asked. Returns 0, or -1 with the reason printed on stderr. */
+static int load_config(void *root, struct tb_bridge *bridge, const char *config_file)
+{
+	char *errmsg = NULL;
+	unsigned bad_line;
+	int rc;
+
+	tb_vty_set_config_file(config_file);
+	rc = tb_config_file_read(root, config_file, tb_config_line_done, NULL, &errmsg);
+	if (rc < 0) {
+		fprintf(stderr, "tetra-bridged: %s\n", errmsg ? errmsg : strerror(-rc));
+		return -1;
+	}
+	rc = tb_config_check(bridge, &bad_line, &errmsg);
+	if (rc < 0) {
+		if (bad_line)
+			fprintf(stderr, "tetra-bridged: %s line %u is wrong: %s\n", config_file, bad_line, errmsg);
+		else
+			fprintf(stderr, "tetra-bridged: %s is wrong: %s\n", config_file, errmsg);
+		return -1;
+	}
+	return 0;
+}
+
 static void signal_cb(struct osmo_signalfd *osfd, const struct signalfd_siginfo *fdsi)
 {
 	switch (fdsi->ssi_signo) {
@@ -99,6 +127,7 @@ int main(int argc, char **argv)
 {
 	const char *config_file = "tetra-bridge.cfg";
 	bool config_given = false;
+	bool check_only = false;
 	const char *debug_cats = NULL;
 	void *root;
 	struct tb_bridge *bridge;
@@ -109,12 +138,13 @@ int main(int argc, char **argv)
 	static const struct option long_opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "debug", required_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt;
-	while ((opt = getopt_long(argc, argv, "c:d:hV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:d:thV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (config_given) {	/* one would be ignored without a word */
@@ -127,6 +157,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			debug_cats = optarg;
+			break;
+		case 't':
+			check_only = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -158,20 +191,11 @@ int main(int argc, char **argv)
 	osmo_talloc_vty_add_cmds();
 	tb_vty_init();
 
-	tb_vty_set_config_file(config_file);
-	rc = tb_config_file_read(root, config_file, tb_config_line_done, NULL, &errmsg);
-	if (rc < 0) {
-		fprintf(stderr, "tetra-bridged: %s\n", errmsg ? errmsg : strerror(-rc));
+	if (load_config(root, bridge, config_file) < 0)
 		return 1;
-	}
-	unsigned bad_line;
-	rc = tb_config_check(bridge, &bad_line, &errmsg);
-	if (rc < 0) {
-		if (bad_line)
-			fprintf(stderr, "tetra-bridged: %s line %u is wrong: %s\n", config_file, bad_line, errmsg);
-		else
-			fprintf(stderr, "tetra-bridged: %s is wrong: %s\n", config_file, errmsg);
-		return 1;
+	if (check_only) {	/* like `nginx -t`: ExecStartPre= runs this */
+		printf("tetra-bridged: %s is fine\n", config_file);
+		return 0;
 	}
 	if (debug_cats)	/* the command line wins over the config file */
 		log_parse_category_mask(osmo_stderr_target, debug_cats);
