@@ -11,6 +11,7 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
+#include <osmocom/vty/command.h>
 #include <osmocom/vty/logging.h>
 #include <osmocom/vty/misc.h>
 #include <osmocom/vty/ports.h>
@@ -46,6 +47,7 @@ static void usage(FILE *f)
 		"                       (debug output may contain radio identities)\n"
 		"  -t, --check          read and check the configuration file, then exit:\n"
 		"                       0 when it is fine, 1 with the reason when not\n"
+		"      --vty-ref-xml    print every VTY and config command as XML and exit\n"
 		"  -h, --help           this text\n"
 		"  -V, --version        print the version and exit\n"
 		"\n"
@@ -128,6 +130,7 @@ int main(int argc, char **argv)
 	const char *config_file = "tetra-bridge.cfg";
 	bool config_given = false;
 	bool check_only = false;
+	bool vty_ref_xml = false;
 	const char *debug_cats = NULL;
 	void *root;
 	struct tb_bridge *bridge;
@@ -139,6 +142,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "debug", required_argument, NULL, 'd' },
 		{ "check", no_argument, NULL, 't' },
+		{ "vty-ref-xml", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -160,6 +164,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			check_only = true;
+			break;
+		case 'X':
+			vty_ref_xml = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -190,6 +197,11 @@ int main(int argc, char **argv)
 	logging_vty_add_cmds();
 	osmo_talloc_vty_add_cmds();
 	tb_vty_init();
+
+	/* The Osmocom daemons' VTY reference: tetra-bridge.cfg(5) lists the
+	 * config commands from it, so the manual cannot drift from the code. */
+	if (vty_ref_xml)
+		return vty_dump_xml_ref_mode(stdout, VTY_REF_GEN_MODE_DEFAULT) < 0 ? 1 : 0;
 
 	if (load_config(root, bridge, config_file) < 0)
 		return 1;
