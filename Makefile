@@ -1,5 +1,5 @@
-# Front door: `make run`, `make test`, `make fuzz`, `make bench` (see README.md).
-# The real build is CMake.
+# Front door: `make run`, `make test`, `make package`, `make fuzz`, `make bench`
+# (see README.md). The real build is CMake.
 #
 # build/ is built with clang, AddressSanitizer + UndefinedBehaviorSanitizer
 # and the libFuzzer targets (TB_FUZZ): `make test` runs the unit and
@@ -17,10 +17,12 @@ BENCH_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG"
 	-DTB_SANITIZE=OFF -DTB_FUZZ=OFF
 BENCH_ARGS ?=
 
+PACKAGE_DIR ?= $(BUILD)/package
+
 GCC_BUILD ?= $(BUILD)/gcc
 GCC_FLAGS ?= -DCMAKE_C_COMPILER=gcc -DTB_WERROR=ON -DTB_SANITIZE=OFF -DTB_FUZZ=OFF
 
-.PHONY: all deps configure build build-gcc test fuzz bench bench-dispatch bench-memory install run clean FORCE
+.PHONY: all deps configure build build-gcc test fuzz bench bench-dispatch bench-memory install package run clean FORCE
 
 all: build
 
@@ -81,12 +83,19 @@ bench-memory: deps
 	$(BENCH_BUILD)/bench/bench_memory $(BENCH_ARGS)
 
 # An optimised, unsanitised build (the same as `make bench`) installed under
-# PREFIX (/usr/local), with the udev rules in /etc/udev/rules.d. DESTDIR works.
+# PREFIX (/usr/local), with the udev rules in /etc/udev/rules.d, the systemd
+# unit, sysusers.d and tmpfiles.d files, the man pages and the examples.
+# DESTDIR works.
 PREFIX ?= /usr/local
 install: deps
 	cmake -S . -B $(BENCH_BUILD) $(BENCH_FLAGS) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target tetra-bridged tetractl tetra-sim
 	cmake --install $(BENCH_BUILD)
+
+# The Debian package tetra-bridge_<version>_<arch>.deb in PACKAGE_DIR
+# (dpkg-buildpackage on a copy of the tree; see scripts/package.sh).
+package: deps
+	./scripts/package.sh $(PACKAGE_DIR)
 
 run: build
 	./scripts/demo.sh $(BUILD)
