@@ -1,6 +1,10 @@
 # Front door: `make run`, `make test`, `make package`, `make fuzz`, `make bench`
 # (see README.md). The real build is CMake.
 #
+# `make run` builds only the demo's programs (tetra-bridged, tetractl,
+# tetra-sim) in build/run: -O1, no sanitizers, no tests or fuzzers, so the
+# first event shows within seconds of a fresh clone.
+#
 # build/ is built with clang, AddressSanitizer + UndefinedBehaviorSanitizer
 # and the libFuzzer targets (TB_FUZZ): `make test` runs the unit and
 # end-to-end tests and each fuzzer for TB_FUZZ_SECONDS (10 s) under ctest -j;
@@ -17,6 +21,9 @@ BENCH_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG"
 	-DTB_SANITIZE=OFF -DTB_FUZZ=OFF
 BENCH_ARGS ?=
 
+RUN_BUILD ?= $(BUILD)/run
+RUN_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE=-O1 \
+	-DTB_SANITIZE=OFF -DTB_FUZZ=OFF -DTB_TESTS=OFF
 PACKAGE_DIR ?= $(BUILD)/package
 
 GCC_BUILD ?= $(BUILD)/gcc
@@ -97,8 +104,10 @@ install: deps
 package: deps
 	./scripts/package.sh $(PACKAGE_DIR)
 
-run: build
-	./scripts/demo.sh $(BUILD)
+run: deps
+	cmake -S . -B $(RUN_BUILD) $(RUN_FLAGS) >/dev/null
+	cmake --build $(RUN_BUILD) -j $(JOBS) --target tetra-bridged tetractl tetra-sim
+	./scripts/demo.sh $(RUN_BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -80,7 +80,7 @@ static int parse_tcp(const char *s, struct tb_endpoint *ep, char *why, size_t wh
 	ep->port = parse_port(port);
 	if (ep->port < 0)
 		return fail(why, why_len, "port %s is not 1-65535 (or * for any free port)", port);
-	snprintf(ep->host, sizeof(ep->host), "%s", host);
+	memcpy(ep->host, host, strlen(host) + 1);	/* its length is checked above */
 	return 0;
 }
 
