@@ -23,6 +23,7 @@
 #include <osmocom/core/timer.h>
 
 #include "codecs/bitio.h"
+#include "codecs/callout.h"
 #include "codecs/lip.h"
 #include "codecs/pei_urc.h"
 #include "codecs/sds_encode.h"
@@ -38,15 +39,6 @@
 #define RESP_AT_MAX_MS		86400000u	/* a day */
 #define RESP_TEXT_MAX		100	/* characters of a text answer (one SDS) */
 #define RESP_CALLOUT_TEXT_MAX	94	/* ISO 8859-1 octets of a call-out answer */
-
-/* The call-out PDU (TCCA Simple Call-Out, SDS-TL PID 0xC3) as captured on
- * the air: after the SDS-TL TRANSFER header a lead octet (0x0D or 0x01,
- * meaning unknown), kind(4) (1 alert, 3 answer), call-out number(8),
- * severity(4), then fields of the kind. */
-#define CALLOUT_PID		0xC3
-#define CALLOUT_LEAD		0x0D
-#define CALLOUT_KIND_ALERT	1
-#define CALLOUT_KIND_ANSWER	3
 
 #define LIP_REASON_MAX_INTERVAL	129	/* periodic report: maximum reporting interval */
 #define LIP_POS_ERR_20M		1	/* position error < 20 m */
@@ -669,38 +661,33 @@ static void print_sds(struct responder *r, unsigned ai, const struct tetra_sds_p
 	talloc_free(hdr);
 }
 
-/* The call-out answer: SDS-TL TRANSFER (PID 0xC3, no report asked, flags
- * as in captured traffic: 0x00) with lead 0x0D, kind 3, the alert's number
- * and severity, then the answer in ISO 8859-1. Encoded here until
- * codecs/callout.c has the captured layout (tetra_callout_encode()); then
- * the codec takes over. */
-static int callout_answer_encode(uint8_t msg_ref, uint8_t number, uint8_t severity, const char *text,
-				 struct tetra_sds_pdu *out)
+/* The call-out answer as the bridge's codec writes one (codecs/callout.h,
+ * docs/protocol.md §15.8): lead 0x0D, kind 3, the alert's number and
+ * severity, 0xFF, the text in ISO 8859-1; in an SDS-TL TRANSFER asking for
+ * no report, flags 0 as in captured traffic. */
+static int callout_answer(uint8_t msg_ref, uint8_t number, uint8_t severity, const char *text,
+			  struct tetra_sds_pdu *out)
 {
-	struct tetra_sds_tl_hdr h = { .pid = CALLOUT_PID, .type = TETRA_SDS_TL_TRANSFER };
-	uint8_t latin1[RESP_CALLOUT_TEXT_MAX];
-	struct tetra_bitwriter bw;
+	uint8_t latin1[RESP_CALLOUT_TEXT_MAX], payload[TETRA_SDS_TRANSFER_MAX_OCTETS];
+	struct tetra_callout_msg m = {
+		.lead = TETRA_CALLOUT_LEAD_DEFAULT,
+		.kind = TETRA_CALLOUT_KIND_ANSWER,
+		.number = number,
+		.severity = severity,
+		.text = latin1,
+	};
 	size_t bits;
-	int rc;
+	int n;
 
-	rc = tetra_text_from_utf8(text, strlen(text), TETRA_TEXT_8859_1, latin1, sizeof(latin1), &bits);
-	if (rc < 0)
-		return rc;
-	tetra_sds_tl_clear(&h.tl);
-	h.tl.present = true;
-	h.tl.msg_ref = msg_ref;
-	tetra_bw_init(&bw, out->data, sizeof(out->data));
-	if ((rc = tetra_sds_tl_write(&bw, &h)) < 0)
-		return rc;
-	tetra_bw_put(&bw, CALLOUT_LEAD, 8);
-	tetra_bw_put(&bw, CALLOUT_KIND_ANSWER, 4);
-	tetra_bw_put(&bw, number, 8);
-	tetra_bw_put(&bw, severity & 0xf, 4);
-	tetra_bw_put_bytes(&bw, latin1, bits / 8);
-	if ((rc = tetra_bw_finish(&bw, &bits)) < 0)
-		return rc;
-	out->bits = (uint16_t)bits;
-	return 0;
+	n = tetra_text_from_utf8(text, strlen(text), TETRA_TEXT_8859_1, latin1, sizeof(latin1), &bits);
+	if (n < 0)
+		return n;
+	m.text_len = bits / 8;
+	n = tetra_callout_encode(&m, payload, sizeof(payload));
+	if (n < 0)
+		return n;
+	return tetra_sds_encode_transfer(TETRA_CALLOUT_PID, TETRA_SDS_RR_NONE, false, msg_ref, payload, (size_t)n,
+					 out);
 }
 
 static void do_action(struct responder *r, const struct resp_action *a)
@@ -728,7 +715,7 @@ static void do_action(struct responder *r, const struct resp_action *a)
 			return;
 		}
 		LOGRESP(r->set, LOGL_DEBUG, "responder %s: call-out answer to number %u\n", r->id_str, r->co_number);
-		if (callout_answer_encode(r->msg_ref, r->co_number, r->co_severity, a->text, &pdu) < 0)
+		if (callout_answer(r->msg_ref, r->co_number, r->co_severity, a->text, &pdu) < 0)
 			return;
 		r->msg_ref++;
 		print_sds(r, 12, &pdu);
@@ -884,17 +871,23 @@ static bool classify(unsigned ai, unsigned bits, const char *hex, struct heard *
 	case TETRA_PID_TEXT_UDH:
 		h->alert = true;
 		break;
-	case CALLOUT_PID:
-		if (tetra_br_left(&br) >= 24) {
-			unsigned kind;
+	case TETRA_CALLOUT_PID: {
+		/* The payload after the header, as the bridge decodes it: a
+		 * call-out that does not decode starts nothing. */
+		uint8_t payload[TETRA_SDS_MAX_BYTES];
+		size_t left = tetra_br_left(&br);
+		struct tetra_callout_msg m;
 
-			tetra_br_get(&br, 8);	/* lead octet, meaning unknown */
-			kind = (unsigned)tetra_br_get(&br, 4);
-			h->number = (uint8_t)tetra_br_get(&br, 8);
-			h->severity = (uint8_t)tetra_br_get(&br, 4);
-			h->callout = h->alert = kind == CALLOUT_KIND_ALERT;
-		}
+		if (left % 8)
+			break;
+		tetra_br_get_bytes(&br, payload, left / 8);
+		if (tetra_callout_decode(payload, left / 8, &m) < 0)
+			break;
+		h->number = m.number;
+		h->severity = m.severity;
+		h->callout = h->alert = m.kind == TETRA_CALLOUT_KIND_ALERT;
 		break;
+	}
 	}
 	return true;
 }

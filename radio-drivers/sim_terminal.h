@@ -68,12 +68,14 @@
  *                                         (PID 0x82, no report asked), or
  *                                         the call-out answer (PID 0xC3:
  *                                         lead 0x0D, kind 3, the alert's
- *                                         number and severity, the text in
- *                                         ISO 8859-1; only to a call-out
- *                                         alert). The text is the rest of
- *                                         the line, '#' included. The verb
- *                                         documents the meaning; the
- *                                         bridge's roster decides it.
+ *                                         number and severity, 0xFF, the
+ *                                         text in ISO 8859-1, as
+ *                                         codecs/callout.h encodes it; only
+ *                                         to a call-out alert). The text
+ *                                         is the rest of the line, '#'
+ *                                         included. The verb documents the
+ *                                         meaning; the bridge's roster
+ *                                         decides it.
  *   responder <id> at <s> status <value>  a status (en route, on scene, ...)
  *   responder <id> at <s> move from <lat>,<lon> to <lat>,<lon>
  *                          until <s2> every <n>

@@ -859,6 +859,7 @@ static void test_responder_text_and_callout(void **state)
 						  "responder 3004 at 150 accept callout Kommer\n");
 	struct tetra_prim prim[2];
 	const char *nei = HDR(12, "02420001600002002", 1, 56) "820201016E6569\r\n";
+	const char *kommer = HDR(12, "3004", 0, 104) "C300010D3657FF4B6F6D6D6572\r\n";
 
 	/* A responder given as a TSI: reached by its SSI, and by its TSI. It
 	 * answers with an SDS-TL text (PID 0x82, no report asked, its own
@@ -884,8 +885,9 @@ static void test_responder_text_and_callout(void **state)
 	expect_quiet(&c, 60000);
 
 	/* A call-out alert (number 0x65, severity 7): the call-out answer
-	 * carries the number and severity back, then the text, after the
-	 * SDS-TL header C3 00 <ref>. The report has PID 0xC3. */
+	 * carries the number and severity back, then 0xFF and the text
+	 * (docs/protocol.md §15.8), after the SDS-TL header C3 00 <ref>; it
+	 * decodes as the bridge reads an answer. The report has PID 0xC3. */
 	host_callout(s, &c, "3004", 0x11, TETRA_SDS_RR_RECEIVED, 0x65, 7);
 	tb_fake_time_advance_ms(300);
 	capture_reset(&c);
@@ -896,7 +898,18 @@ static void test_responder_text_and_callout(void **state)
 	tb_fake_time_advance_ms(300);
 	capture_reset(&c);
 	expect_after(&c, 2000, HDR(12, "3004", 0, 32) "C3100012\r\n");
-	expect_after(&c, 88000, HDR(12, "3004", 0, 96) "C300010D36574B6F6D6D6572\r\n");
+	expect_after(&c, 88000, kommer);
+	assert_int_equal(decode_reactions(kommer, prim, 2), 1);
+	assert_int_equal(prim[0].oph.primitive, TETRA_TNSDS_CALLOUT);
+	assert_int_equal(prim[0].u.callout.tl.msg_ref, 1);
+	assert_int_equal(prim[0].u.callout.tl.report_request, TETRA_SDS_RR_NONE);
+	assert_int_equal(prim[0].u.callout.lead, 0x0D);
+	assert_int_equal(prim[0].u.callout.kind, TETRA_CALLOUT_KIND_ANSWER);
+	assert_int_equal(prim[0].u.callout.number, 0x65);
+	assert_int_equal(prim[0].u.callout.severity, 7);
+	assert_int_equal(prim[0].u.callout.text_len, 6);
+	assert_memory_equal(prim[0].u.callout.text, "Kommer", 6);
+	assert_int_equal(prim[0].u.callout.rest_len, 0);
 	expect_quiet(&c, 200000);
 
 	/* A new call-out (another number) while it plays starts over. */
@@ -905,7 +918,7 @@ static void test_responder_text_and_callout(void **state)
 	host_callout(s, &c, "3004", 0x14, TETRA_SDS_RR_NONE, 0x66, 3);
 	tb_fake_time_advance_ms(300);
 	capture_reset(&c);
-	expect_after(&c, 150000, HDR(12, "3004", 0, 96) "C300020D36634B6F6D6D6572\r\n");
+	expect_after(&c, 150000, HDR(12, "3004", 0, 104) "C300020D3663FF4B6F6D6D6572\r\n");
 	expect_quiet(&c, 200000);
 
 	/* A text alert has no number: no call-out answer, the report only. */
@@ -913,6 +926,14 @@ static void test_responder_text_and_callout(void **state)
 	tb_fake_time_advance_ms(300);
 	capture_reset(&c);
 	expect_after(&c, 2000, HDR(12, "3004", 0, 32) "82100015\r\n");
+	expect_quiet(&c, 300000);
+
+	/* A call-out alert cut short after its severity does not decode (as
+	 * the bridge would not decode it): the report only, no play. */
+	host_sds(s, &c, "3004", "C304160D1657", 48);
+	tb_fake_time_advance_ms(300);
+	capture_reset(&c);
+	expect_after(&c, 2000, HDR(12, "3004", 0, 32) "C3100016\r\n");
 	expect_quiet(&c, 300000);
 	tb_sim_destroy(&s);
 }
