@@ -822,6 +822,12 @@ void tb_outbox_on_prim(struct tb_outbox *o, const struct tetra_prim *prim)
 		if (prim->u.location.tl.present && (prim->u.location.tl.report_request & 1))
 			answer(o, &prim->u.location.hdr, prim->u.location.pid, prim->u.location.tl.msg_ref);
 		break;
+	case TETRA_TNSDS_CALLOUT:
+		/* A responder's terminal that asked may send its answer again
+		 * until it hears "received"; alerts to us are answered alike. */
+		if (prim->u.callout.tl.present && (prim->u.callout.tl.report_request & 1))
+			answer(o, &prim->u.callout.hdr, TB_OUT_CALLOUT_PID, prim->u.callout.tl.msg_ref);
+		break;
 	}
 }
 

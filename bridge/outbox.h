@@ -54,10 +54,10 @@
  * nothing is ignored here (the bridge publishes it anyway). No report within
  * X12 after SENT (texts that asked for one) -> FAILED.
  *
- * Incoming SDS-TL messages (texts, LIP in SDS-TL) that ask for a "received"
- * report are answered with an SDS-REPORT (status 0x00, their PID and message
- * reference) to the sender, through this queue, ahead of client messages,
- * without Outgoing events.
+ * Incoming SDS-TL messages (texts, LIP in SDS-TL, call-out PDUs) that ask
+ * for a "received" report are answered with an SDS-REPORT (status 0x00,
+ * their PID and message reference) to the sender, through this queue,
+ * ahead of client messages, without Outgoing events.
  *
  * Persistence: every client message is stored (bridge/outbox_store.h)
  * before the client is told it is queued, and its progress as it moves; a
@@ -172,8 +172,8 @@ int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request
 /* Every primitive from the radio's link, after the bridge published its own
  * event for it (if it has one): LINK_UP / LINK_DOWN, the TNSDS-SEND
  * confirms, SDS-REPORTs and short reports (matched against messages waiting
- * for them), and incoming SDS-TL messages that ask for a "received" report
- * (answered). Others are ignored. */
+ * for them), and incoming SDS-TL messages (texts, LIP, call-out PDUs)
+ * that ask for a "received" report (answered). Others are ignored. */
 void tb_outbox_on_prim(struct tb_outbox *o, const struct tetra_prim *prim);
 
 /* Client messages queued or in flight or waiting for reports (answers to

@@ -77,7 +77,7 @@ struct radio {
 	struct tb_radio_link *link;
 	struct tb_outbox *ob;
 	bool up;
-	unsigned n_status, n_text, n_report, n_send_result, n_loc_control;
+	unsigned n_status, n_text, n_report, n_send_result, n_loc_control, n_callout;
 	uint8_t last_loc_request;
 	uint16_t last_status;
 	uint8_t last_text_pid;
@@ -138,6 +138,9 @@ static void prim_cb(struct tb_radio_link *rl, const struct tetra_prim *prim, voi
 			break;
 		case TETRA_TNSDS_REPORT:
 			r->n_report++;
+			break;
+		case TETRA_TNSDS_CALLOUT:
+			r->n_callout++;
 			break;
 		case TETRA_TNSDS_LOCATION_CONTROL:
 			r->n_loc_control++;
@@ -260,8 +263,8 @@ static int setup(void **state)
 	g_ctx = talloc_named_const(g_root, 0, "test");
 	g_nev = 0;
 	A.up = B.up = false;
-	A.n_status = A.n_text = A.n_report = A.n_send_result = A.n_loc_control = 0;
-	B.n_status = B.n_text = B.n_report = B.n_send_result = B.n_loc_control = 0;
+	A.n_status = A.n_text = A.n_report = A.n_send_result = A.n_loc_control = A.n_callout = 0;
+	B.n_status = B.n_text = B.n_report = B.n_send_result = B.n_loc_control = B.n_callout = 0;
 	snprintf(g_db_path, sizeof(g_db_path), "%s/bridge-%u.db", g_dir, g_db_no++);
 	open_db(g_db_path);
 	(void)err;
@@ -977,6 +980,41 @@ static void test_callout(void **state)
 	tb_sim_set_cmd_cb(tb_sim_find(TSI_A), NULL, NULL);
 }
 
+/* A call-out PDU to B asking "received": B's terminal hears a call-out,
+ * B's outbox answers with an SDS-REPORT (PID 0xC3, status received, the
+ * PDU's reference), so A's ends at DELIVERED, as a text would. Asking for
+ * "consumed" only gets no answer from the bridge. */
+static void test_callout_received(void **state)
+{
+	uint8_t payload[64];
+	size_t n = callout_payload(payload);
+	struct tb_out_request req = callout_req(SSI_B, payload, n, 1);
+	struct tb_out_queued q;
+	const struct evrec *e;
+	uint64_t id = submit_ok(A.ob, &req, &q);
+
+	RUN_UNTIL(is_final(id), 10000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED*");
+	e = last_ev(id);
+	assert_int_equal(e->delivery_status, TETRA_SDS_ST_RECEIVED);
+	assert_int_equal(e->n_refs, 1);
+	assert_all_kind(id, KIND_CALLOUT);
+	assert_int_equal(B.n_callout, 1);
+	assert_int_equal(A.n_report, 1);
+	/* B answered without events of its own and without its store. */
+	assert_int_equal(events_of('B'), 0);
+	assert_int_equal(tb_outbox_waiting(B.ob), 0);
+	assert_int_equal(stored(), 0);
+
+	req = callout_req(SSI_B, payload, n, 2);
+	id = submit_ok(A.ob, &req, &q);
+	RUN_UNTIL(is_final(id), 20000);
+	assert_string_equal(states(id), "QUEUED TAKEN SENT FAILED*");
+	assert_string_equal(last_ev(id)->reason, "no delivery report from the destination within 5 s");
+	assert_int_equal(B.n_callout, 2);
+	assert_int_equal(A.n_report, 1);
+}
+
 /* A negative report fails it at once, with the report's status; so does
  * "protocol not supported" (a terminal without the call-out service); no
  * report within X12 too. */
@@ -1323,6 +1361,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_immediate_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callout_received, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callout_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callout_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_from_older_version, setup, teardown),
