@@ -29,7 +29,7 @@ PACKAGE_DIR ?= $(BUILD)/package
 GCC_BUILD ?= $(BUILD)/gcc
 GCC_FLAGS ?= -DCMAKE_C_COMPILER=gcc -DTB_WERROR=ON -DTB_SANITIZE=OFF -DTB_FUZZ=OFF
 
-.PHONY: all deps configure build build-gcc test fuzz bench bench-dispatch bench-memory install package run clean FORCE
+.PHONY: all deps configure build build-gcc test fuzz bench bench-dispatch bench-memory bench-callout install package run clean FORCE
 
 all: build
 
@@ -88,6 +88,14 @@ bench-memory: deps
 	cmake -S . -B $(BENCH_BUILD) $(BENCH_FLAGS)
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_memory tetra-bridged
 	$(BENCH_BUILD)/bench/bench_memory $(BENCH_ARGS)
+
+# The call-out tracker on a real bridge with 1 000 open call-outs x 10
+# responders (simulated radios and responders in the same process, fake
+# time); a few minutes.
+bench-callout: deps
+	cmake -S . -B $(BENCH_BUILD) $(BENCH_FLAGS)
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_callout
+	$(BENCH_BUILD)/bench/bench_callout $(BENCH_ARGS)
 
 # An optimised, unsanitised build (the same as `make bench`) installed under
 # PREFIX (/usr/local), with the udev rules in /etc/udev/rules.d, the systemd
