@@ -47,6 +47,8 @@ typedef Tetrabridge__V1__CalloutState tb_cstate;
 
 struct tb_responder {
 	struct llist_head entry;	/* in tb_callout.responders */
+	struct hlist_node by_ssi;	/* in the tracker's index by SSI */
+	struct hlist_node by_msg;	/* in the tracker's index by message_id (when not 0) */
 	struct tb_callout *co;
 	struct osmo_fsm_inst *fi;	/* responder FSM; its state is a tb_rstate */
 	struct tetra_identity id;

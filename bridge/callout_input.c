@@ -66,33 +66,38 @@ static bool likely(const struct tb_responder *r, int ev)
  * newest at all (its FSM will refuse ev); else, when a group it belongs to
  * was alerted in an open call-out (of the given air number, when >= 0), it
  * joins that call-out. NULL: nobody. */
+/* Keep the one in the newer call-out. */
+static void newest(struct tb_responder **best, struct tb_responder *r)
+{
+	if (!*best || r->co->id > (*best)->co->id)
+		*best = r;
+}
+
 static struct tb_responder *match(struct tb_callout_tracker *t, const struct tetra_identity *id, int ev,
 				  int air_number, uint64_t input_seq, bool join)
 {
 	const struct tb_roster *roster = t->bridge->roster;
-	struct tb_responder *first = NULL, *taker = NULL, *r;
+	struct tb_responder *first = NULL, *taker = NULL, *likeliest = NULL, *r;
 	struct tb_callout *co;
 
-	llist_for_each_entry_reverse(co, &t->board, entry) {
-		if (!open_co(co))
+	hash_for_each_possible(t->by_ssi, r, by_ssi, id->ssi) {
+		co = r->co;
+		if (r->is_group || !tb_callout_same_party(&r->id, id) || !open_co(co))
 			continue;
 		if (air_number >= 0 && (!co->has_air_number || co->air_number != air_number))
 			continue;
-		llist_for_each_entry(r, &co->responders, entry) {
-			if (r->is_group || !tb_callout_same_party(&r->id, id))
-				continue;
-			if (ev < 0)
-				return r;
-			if (tb_responder_permits(r, ev)) {
-				if (likely(r, ev))
-					return r;
-				if (!taker)
-					taker = r;
-			}
-			if (!first)
-				first = r;
+		if (ev >= 0 && tb_responder_permits(r, ev)) {
+			if (likely(r, ev))
+				newest(&likeliest, r);
+			else
+				newest(&taker, r);
 		}
+		newest(&first, r);
 	}
+	if (ev < 0)
+		return first;
+	if (likeliest)
+		return likeliest;
 	if (taker)
 		return taker;
 	if (first || !join || !roster)
@@ -190,7 +195,6 @@ static void on_outgoing(struct tb_callout_tracker *t, const Tetrabridge__V1__Eve
 {
 	const Tetrabridge__V1__Outgoing *o = ev->outgoing;
 	struct tb_r_input in = { .by = "radio", .input_seq = ev->seq };
-	struct tb_callout *co;
 	struct tb_responder *r;
 	enum tb_r_event rev;
 
@@ -211,15 +215,11 @@ static void on_outgoing(struct tb_callout_tracker *t, const Tetrabridge__V1__Eve
 	default:
 		return;
 	}
-	llist_for_each_entry_reverse(co, &t->board, entry) {
-		if (!open_co(co))
+	hash_for_each_possible(t->by_msg, r, by_msg, o->message_id) {
+		if (r->message_id != o->message_id || !open_co(r->co))
 			continue;
-		llist_for_each_entry(r, &co->responders, entry) {
-			if (r->message_id != o->message_id)
-				continue;
-			tb_responder_input(r, rev, &in);
-			return;
-		}
+		tb_responder_input(r, rev, &in);
+		return;
 	}
 }
 
@@ -227,7 +227,6 @@ static void on_location(struct tb_callout_tracker *t, const Tetrabridge__V1__Eve
 {
 	const Tetrabridge__V1__Location *l = ev->location;
 	struct tetra_identity id;
-	struct tb_callout *co;
 	struct tb_responder *r;
 
 	if (!l->has_position || !l->calling)
@@ -235,22 +234,18 @@ static void on_location(struct tb_callout_tracker *t, const Tetrabridge__V1__Eve
 	tb_callout_identity_from_pb(l->calling, &id);
 	/* Positions attach only while the call-out is open, to a responder
 	 * that is still in it. */
-	llist_for_each_entry(co, &t->board, entry) {
-		if (!open_co(co))
-			continue;
-		llist_for_each_entry(r, &co->responders, entry) {
-			tb_rstate s = r->fi->state;
+	hash_for_each_possible(t->by_ssi, r, by_ssi, id.ssi) {
+		tb_rstate s = r->fi->state;
 
-			if (r->is_group || !tb_callout_same_party(&r->id, &id) || s == ST(DECLINED) || s == ST(CANCELLED) ||
-			    s == ST(STOOD_DOWN) || s == ST(DONE))
-				continue;
-			r->has_position = true;
-			r->lat = l->latitude;
-			r->lon = l->longitude;
-			r->pos_time_us = ev->time_us;
-			r->pos_seq = ev->seq;
-			tb_callout_note_change(co, r, KIND(POSITION), "position report", "radio", ev->seq);
-		}
+		if (!open_co(r->co) || r->is_group || !tb_callout_same_party(&r->id, &id) || s == ST(DECLINED) ||
+		    s == ST(CANCELLED) || s == ST(STOOD_DOWN) || s == ST(DONE))
+			continue;
+		r->has_position = true;
+		r->lat = l->latitude;
+		r->lon = l->longitude;
+		r->pos_time_us = ev->time_us;
+		r->pos_seq = ev->seq;
+		tb_callout_note_change(r->co, r, KIND(POSITION), "position report", "radio", ev->seq);
 	}
 }
 

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <osmocom/core/hashtable.h>
 #include <osmocom/core/timer.h>
 
 #include "bridge/callout.h"
@@ -24,6 +25,11 @@ struct tb_callout_tracker {
 	uint8_t air_next;		/* numbers are handed out in turn, 1..255 */
 	struct osmo_timer_list sweep;	/* closed call-outs leave the board; retention */
 	struct tb_callout_stats stats;
+	/* Every responder on the board by SSI, and by the message id of its
+	 * current alert: an input finds its responders without walking the
+	 * board (bridge/callout_input.c). */
+	DECLARE_HASHTABLE(by_ssi, 12);
+	DECLARE_HASHTABLE(by_msg, 12);
 };
 
 /* Events of the responder FSM (bridge/responder_fsm.c). */
@@ -59,6 +65,8 @@ struct tb_responder *tb_responder_alloc(struct tb_callout *co, const struct tetr
 					uint8_t level);
 /* Free the FSM instance and the responder (the call-out is being freed). */
 void tb_responder_free(struct tb_responder *r);
+/* The current alert's message id (0: none), in the tracker's index. */
+void tb_responder_set_message(struct tb_responder *r, uint64_t message_id);
 /* Whether the responder's state takes ev now. */
 bool tb_responder_permits(const struct tb_responder *r, enum tb_r_event ev);
 /* Dispatch ev. Returns 0 when taken, -EPERM (refused: not in the table

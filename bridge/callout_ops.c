@@ -44,17 +44,14 @@ static int fail(void *ctx, char **errmsg, int code, const char *fmt, ...)
 static struct tb_callout *busy_elsewhere(struct tb_callout_tracker *t, const struct tetra_identity *id,
 					 const struct tb_callout *except, struct tb_responder **which)
 {
-	struct tb_callout *co;
+	struct tb_responder *r;
 
-	llist_for_each_entry(co, &t->board, entry) {
-		struct tb_responder *r;
-
-		if (co == except || tb_callout_is_closed(co))
+	hash_for_each_possible(t->by_ssi, r, by_ssi, id->ssi) {
+		if (r->co == except || tb_callout_is_closed(r->co) || !tb_callout_same_party(&r->id, id))
 			continue;
-		r = tb_callout_find_responder(co, id);
-		if (r && tb_rstate_accepted(r->fi->state) && r->fi->state != ST(DONE)) {
+		if (tb_rstate_accepted(r->fi->state) && r->fi->state != ST(DONE)) {
 			*which = r;
-			return co;
+			return r->co;
 		}
 	}
 	return NULL;

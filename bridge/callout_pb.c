@@ -211,7 +211,7 @@ static int responder_restore(struct tb_callout *co, const Tetrabridge__V1__Respo
 	r->late = p->late;
 	r->cause = dup_or_null(r, p->cause);
 	r->set_by = dup_or_null(r, p->set_by);
-	r->message_id = p->message_id;
+	tb_responder_set_message(r, p->message_id);
 	if (p->position) {
 		r->has_position = true;
 		r->lat = p->position->latitude;

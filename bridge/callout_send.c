@@ -126,7 +126,11 @@ int tb_callout_send_alert(struct tb_responder *r, char **why)
 		req.text_len = strlen(text);
 		req.immediate = true;
 	}
-	rc = submit(co, &req, &r->message_id, why);
+	uint64_t message_id = 0;
+
+	rc = submit(co, &req, &message_id, why);
+	if (rc == 0)
+		tb_responder_set_message(r, message_id);
 	talloc_free(text);
 	return rc;
 }

@@ -308,6 +308,8 @@ struct tb_responder *tb_responder_alloc(struct tb_callout *co, const struct tetr
 	r->is_group = is_group;
 	r->level = level;
 	r->since_us = tb_callout_now_us();
+	hash_add(co->t->by_ssi, &r->by_ssi, r->id.ssi);
+	INIT_HLIST_NODE(&r->by_msg);
 	llist_add_tail(&r->entry, &co->responders);
 	co->n_responders++;
 	return r;
@@ -318,9 +320,21 @@ void tb_responder_free(struct tb_responder *r)
 	if (!r)
 		return;
 	llist_del(&r->entry);
+	hash_del(&r->by_ssi);
+	if (!hlist_unhashed(&r->by_msg))
+		hash_del(&r->by_msg);
 	r->co->n_responders--;
 	osmo_fsm_inst_free(r->fi);
 	talloc_free(r);
+}
+
+void tb_responder_set_message(struct tb_responder *r, uint64_t message_id)
+{
+	if (!hlist_unhashed(&r->by_msg))
+		hash_del(&r->by_msg);
+	r->message_id = message_id;
+	if (message_id)
+		hash_add(r->co->t->by_msg, &r->by_msg, message_id);
 }
 
 bool tb_responder_permits(const struct tb_responder *r, enum tb_r_event ev)

@@ -619,7 +619,7 @@ static void test_responder_table(void **state)
 
 			assert_int_equal(tb_callout_create(f->t, &req, &g_dispatcher, &co, f->ctx, &errmsg), CODE(OK));
 			r = responder(co, 1001);
-			r->message_id = 0;	/* no outgoing step of the real queue may interfere */
+			tb_responder_set_message(r, 0);	/* no outgoing step of the real queue may interfere */
 			tb_responder_restore(r, s);
 			refused = f->t->stats.refused_inputs;
 			tb_log_capture_clear();
