@@ -706,7 +706,7 @@ static void test_callout_pdu_alert_and_answer(void **state)
 /* The call-out's own table: every state against every event. */
 static void test_callout_table(void **state)
 {
-	static const char *const takes[] = {
+	static const char *const callout_takes[] = {
 		[CST(OPEN)] = "STAFFED ON_SCENE CLOSE CANCEL",
 		[CST(STAFFED)] = "UNSTAFFED ON_SCENE CLOSE CANCEL",
 		[CST(ON_SCENE)] = "CLOSE CANCEL",
@@ -722,7 +722,7 @@ static void test_callout_table(void **state)
 			struct tb_c_input in = { .cause = "test", .by = "test" };
 			struct tb_callout *co = create(f, 1, who, 1, NULL);
 			uint64_t refused;
-			bool want = listed(takes[s], names[e]);
+			bool want = listed(callout_takes[s], names[e]);
 			int rc;
 
 			co->override = true;
