@@ -79,8 +79,8 @@ out:
 	talloc_free(buf);
 }
 
-/* Publish ch (its snapshot is made here), add it to the history, store
- * the call-out. */
+/* Store the call-out, publish ch (its snapshot is made here), add it to
+ * the history. */
 void tb_callout_publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *ch, void *tmp)
 {
 	struct tb_callout_tracker *t = co->t;
@@ -95,6 +95,11 @@ void tb_callout_publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *c
 	t->stats.transitions++;
 	ch->callout_id = co->id;
 	ch->callout = snap;
+	/* Stored before it is published: a kill -9 between the two leaves
+	 * the tracker with the change a console may not have seen yet (the
+	 * next change carries it), never behind what consoles saw (an accept
+	 * lost that way would escalate for nothing). */
+	save(co, snap);
 	ev.radio = co->radio;
 	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_CALLOUT;
 	ev.callout = ch;
@@ -114,7 +119,6 @@ void tb_callout_publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *c
 		}
 		ch->callout = snap;
 	}
-	save(co, snap);
 }
 
 void tb_callout_change_init(Tetrabridge__V1__CalloutChange *ch, Tetrabridge__V1__CalloutChange__Kind kind,
