@@ -39,9 +39,14 @@ static void enter(struct tb_callout *co, tb_cstate state)
 	if (state == CST(OPEN) && co->answer_deadline_us) {
 		uint64_t now = tb_callout_now_us();
 		uint64_t ms = co->answer_deadline_us > now ? (co->answer_deadline_us - now + 999) / 1000 : 1;
+		uint32_t t = (uint32_t)(ms > UINT32_MAX ? UINT32_MAX : ms);
 
-		osmo_fsm_inst_state_chg_ms(co->fi, state, (uint32_t)(ms > UINT32_MAX ? UINT32_MAX : ms),
-					   TB_T_ANSWER_DEADLINE);
+		/* libosmocore 1.7's state_chg_ms takes the part below one second
+		 * as microseconds, so the timer fired up to 1 s early (a deadline
+		 * restored after a restart, a wait re-entered mid-way): arm the
+		 * FSM's timer again, to the millisecond. */
+		if (osmo_fsm_inst_state_chg_ms(co->fi, state, t, TB_T_ANSWER_DEADLINE) == 0)
+			osmo_timer_schedule(&co->fi->timer, t / 1000, (t % 1000) * 1000);
 	} else {
 		osmo_fsm_inst_state_chg(co->fi, state, 0, 0);
 	}
