@@ -31,6 +31,44 @@ echo "tetra-bridged is running on examples/demo.cfg (daemon log: $LOG)."
 echo "Events from three simulated radios follow; Ctrl-C stops the demo."
 echo "Meanwhile, try: telnet 127.0.0.1 4270, then 'show radios'."
 echo
+# The call-outs of the demo, in the background: once the daemon answers
+# commands, a red call-out that runs its whole course (one nurse declines,
+# one accepts, drives, is on scene and done) and one the doctor on call
+# never answers, which escalates to Ambulanse 4 (which takes it); both
+# are closed when their responders are done. The LVS doctor's radio plays the responders
+# (examples/scenarios/lvs-doctor.scn); the timers are demo-short
+# (examples/demo.cfg). It stops by itself when the daemon is gone.
+demo_callouts() {
+	ctl() { "$BUILD/tools/tetractl" "$@" --events tcp://127.0.0.1:5560 --commands tcp://127.0.0.1:5561; }
+	# one second at a time, as long as the daemon and the demo run
+	pause() {
+		n=$1
+		while [ "$n" -gt 0 ]; do
+			kill -0 "$DAEMON" 2>/dev/null && kill -0 $$ 2>/dev/null || return 1
+			sleep 1
+			n=$((n - 1))
+		done
+	}
+	tries=0
+	until ctl radios --timeout 1 >/dev/null 2>&1; do
+		tries=$((tries + 1))
+		[ "$tries" -lt 30 ] && pause 1 || return
+	done
+	pause 3 || return
+	whole=$(ctl callout create lvs-doctor 1 "Brystsmerter, mann 70 år, Storgata 5 (demo)" 2004 2003 |
+		sed -n '1s/^call-out \([0-9]*\):.*/\1/p')
+	pause 5 || return
+	nobody=$(ctl callout create lvs-doctor 1 "Tung pust, kvinne 84 år, Fjellveien 2 (demo)" 1002 |
+		sed -n '1s/^call-out \([0-9]*\):.*/\1/p')
+	pause 80 || return
+	[ -n "$whole" ] && ctl callout close "$whole" treated
+	[ -n "$nobody" ] && ctl callout close "$nobody" transported
+}
+demo_callouts >/dev/null 2>&1 &
+echo "After a few seconds the demo creates two call-outs through lvs-doctor; follow"
+echo "them here, or with '$BUILD/tools/tetractl callout board' in another terminal."
+echo
+
 # If the daemon dies (say the port is taken), say why and stop.
 wait "$DAEMON"
 echo "tetra-bridged exited:" >&2
