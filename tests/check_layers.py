@@ -9,7 +9,8 @@ below it (docs/architecture.md §2):
     codecs  <-  ipc            <-  bridge
     tools: ipc and codecs; tetra-sim also the simulated terminal
 
-common/ (log categories) is for every layer but the codecs, which never log.
+common/ (log categories, counter groups) is for every layer but the codecs,
+which never log and count only in their own structs.
 A project header is included as "layer/file.h"; system headers (<...>) are
 not checked. Generated headers in the build tree count as their layer
 ("ipc/tetra_bridge.pb-c.h", "codecs/charset_tables.h", "ipc/version.h").
