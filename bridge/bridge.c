@@ -385,6 +385,7 @@ uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev)
 		return 0;
 	}
 	len = (size_t)packed;
+	tb_radio_count_event(b, ev);
 	if (repaired)
 		LOGP(DMAIN, LOGL_INFO, "event seq %" PRIu64 ": %u string(s) that were not UTF-8 repaired\n",
 		     ev->seq, repaired);

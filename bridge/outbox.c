@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
@@ -34,6 +35,7 @@
 #include "codecs/sds_encode.h"
 #include "codecs/sds_tl.h"
 #include "codecs/tetra_names.h"
+#include "common/counters.h"
 #include "common/logging.h"
 #include "radio-drivers/radio_link.h"
 
@@ -99,7 +101,49 @@ struct tb_outbox {
 	unsigned cur_part;
 	uint64_t cur_handle;
 	uint64_t next_handle;
+
+	struct rate_ctr_group *ctrs;		/* enum tb_outbox_ctr */
+	struct osmo_stat_item_group *stats;	/* enum tb_outbox_stat */
 };
+
+static const struct rate_ctr_desc outbox_ctr_desc[] = {
+	[TB_OUTBOX_CTR_QUEUED] = { "queued", "Messages clients queued" },
+	[TB_OUTBOX_CTR_RETRIES] = { "retries", "Messages to be sent again (terminal busy, no answer, link lost)" },
+	[TB_OUTBOX_CTR_SENT] = { "final:sent",
+				 "Messages done: sent (statuses, location requests, texts without a report)" },
+	[TB_OUTBOX_CTR_DELIVERED] = { "final:delivered", "Messages done: delivered (report: received)" },
+	[TB_OUTBOX_CTR_CONSUMED] = { "final:consumed", "Messages done: consumed (report: read)" },
+	[TB_OUTBOX_CTR_FAILED] = { "final:failed", "Messages done: failed" },
+	[TB_OUTBOX_CTR_ANSWERS] = { "answers", "Delivery reports sent for incoming messages that asked" },
+	[TB_OUTBOX_CTR_ANSWERS_FAILED] = { "answers:failed", "Delivery reports for incoming messages not sent" },
+};
+
+static const struct rate_ctr_group_desc outbox_ctrg_desc = {
+	.group_name_prefix = "outgoing",
+	.group_description = "Outgoing queue of a radio",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(outbox_ctr_desc),
+	.ctr_desc = outbox_ctr_desc,
+};
+
+static const struct osmo_stat_item_desc outbox_stat_desc[] = {
+	[TB_OUTBOX_STAT_WAITING] = { "waiting", "Messages queued, in flight or waiting for their reports",
+				     "messages", 0, 0 },
+};
+
+static const struct osmo_stat_item_group_desc outbox_statg_desc = {
+	.group_name_prefix = "outgoing",
+	.group_description = "Outgoing queue of a radio",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_items = ARRAY_SIZE(outbox_stat_desc),
+	.item_desc = outbox_stat_desc,
+};
+
+/* The number of client messages changed. */
+static void waiting_changed(struct tb_outbox *o)
+{
+	tb_stat_set(o->stats, TB_OUTBOX_STAT_WAITING, o->n_msgs);
+}
 
 static void schedule(struct tb_outbox *o);
 
@@ -257,11 +301,31 @@ static void msg_free(struct tb_outbox *o, struct out_msg *m)
 	if (o->cur == m)
 		flight_release(o);
 	llist_del(&m->list);
-	if (m->answer)
+	if (m->answer) {
 		o->n_answers--;
-	else
+	} else {
 		o->n_msgs--;
+		waiting_changed(o);
+	}
 	talloc_free(m);
+}
+
+static void count_final(struct tb_outbox *o, unsigned state)
+{
+	switch (state) {
+	case ST(SENT):
+		rate_ctr_inc2(o->ctrs, TB_OUTBOX_CTR_SENT);
+		break;
+	case ST(DELIVERED):
+		rate_ctr_inc2(o->ctrs, TB_OUTBOX_CTR_DELIVERED);
+		break;
+	case ST(CONSUMED):
+		rate_ctr_inc2(o->ctrs, TB_OUTBOX_CTR_CONSUMED);
+		break;
+	default:
+		rate_ctr_inc2(o->ctrs, TB_OUTBOX_CTR_FAILED);
+		break;
+	}
 }
 
 /* The message is done: its final event, out of the store, out of memory. */
@@ -271,6 +335,7 @@ static void msg_final(struct tb_outbox *o, struct out_msg *m, unsigned state, co
 	m->r.state = state;
 	if (!m->answer) {
 		LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " %s (final)\n", o->name, m->r.id, state_name(state));
+		count_final(o, state);
 		publish(o, m, state, reason, delivery_status, cme, true);
 		if (o->store)
 			tb_outbox_store_delete(o->store, m->r.id);
@@ -284,6 +349,7 @@ static void msg_fail(struct tb_outbox *o, struct out_msg *m, const char *reason,
 	if (m->answer) {
 		LOGP(DSDS, LOGL_NOTICE, "%s: a delivery report answering an incoming message was not sent: %s\n",
 		     o->name, reason);
+		rate_ctr_inc2(o->ctrs, TB_OUTBOX_CTR_ANSWERS_FAILED);
 		msg_free(o, m);
 		return;
 	}
@@ -298,8 +364,10 @@ static void msg_advance(struct tb_outbox *o, struct out_msg *m, unsigned deliver
 	unsigned st;
 
 	if (m->answer) {
-		if ((m->r.sent & full) == full)
+		if ((m->r.sent & full) == full) {
+			rate_ctr_inc2(o->ctrs, TB_OUTBOX_CTR_ANSWERS);
 			msg_free(o, m);
+		}
 		return;
 	}
 	if ((m->r.consumed & full) == full)
@@ -360,6 +428,7 @@ static void msg_retry(struct tb_outbox *o, struct out_msg *m, const char *reason
 		return;
 	}
 	LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " retrying: %s\n", o->name, m->r.id, reason);
+	rate_ctr_inc2(o->ctrs, TB_OUTBOX_CTR_RETRIES);
 	m->r.state = ST(RETRYING);
 	publish(o, m, ST(RETRYING), reason, 0, cme, false);
 	store_progress(o, m);
@@ -848,7 +917,9 @@ struct tb_outbox *tb_outbox_alloc(void *ctx, const char *radio_name, struct tb_o
 	if (!o)
 		return NULL;
 	o->name = talloc_strdup(o, radio_name ? radio_name : "");
-	if (!o->name) {
+	o->ctrs = tb_ctr_group_alloc(o, &outbox_ctrg_desc, radio_name && radio_name[0] ? radio_name : NULL);
+	o->stats = tb_stat_group_alloc(o, &outbox_statg_desc, radio_name && radio_name[0] ? radio_name : NULL);
+	if (!o->name || !o->ctrs || !o->stats) {
 		talloc_free(o);
 		return NULL;
 	}
@@ -974,6 +1045,7 @@ static int restore_row(const struct tb_outbox_row *row, void *data)
 		m->r.report_due_us = rc->now + tdef_ms(TB_T_REPORT_WAIT) * 1000u;
 	llist_add_tail(&m->list, &o->msgs);
 	o->n_msgs++;
+	waiting_changed(o);
 	rc->n++;
 	return 0;
 }
@@ -1183,6 +1255,8 @@ int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request
 		o->next_ref = (uint8_t)(o->next_ref + parts);
 	llist_add_tail(&m->list, &o->msgs);
 	o->n_msgs++;
+	waiting_changed(o);
+	rate_ctr_inc2(o->ctrs, TB_OUTBOX_CTR_QUEUED);
 
 	LOGP(DSDS, LOGL_INFO, "%s: message %" PRIu64 " queued (%u part%s)\n", o->name, m->r.id, parts,
 	     parts == 1 ? "" : "s");
@@ -1201,6 +1275,16 @@ int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request
 unsigned tb_outbox_waiting(const struct tb_outbox *o)
 {
 	return o ? o->n_msgs : 0;
+}
+
+const struct rate_ctr_group *tb_outbox_ctrs(const struct tb_outbox *o)
+{
+	return o->ctrs;
+}
+
+const struct osmo_stat_item_group *tb_outbox_stat_items(const struct tb_outbox *o)
+{
+	return o->stats;
 }
 
 void tb_outbox_stop(struct tb_outbox *o)

@@ -139,7 +139,8 @@ struct tb_out_queued {
 typedef void (*tb_outbox_publish_cb)(Tetrabridge__V1__Event *ev, void *data);
 
 /* One radio's queue. store may be NULL (nothing survives a restart; tests).
- * radio_name is the key of this radio's stored messages.
+ * radio_name is the key of this radio's stored messages and the name of
+ * its counter groups.
  * Ownership: a talloc child of ctx; tb_outbox_destroy() frees it, and so
  * does freeing ctx. */
 struct tb_outbox *tb_outbox_alloc(void *ctx, const char *radio_name, struct tb_outbox_store *store,
@@ -179,6 +180,29 @@ void tb_outbox_on_prim(struct tb_outbox *o, const struct tetra_prim *prim);
 /* Client messages queued or in flight or waiting for reports (answers to
  * incoming messages are not counted). */
 unsigned tb_outbox_waiting(const struct tb_outbox *o);
+
+/* The queue's counters: a libosmocore rate counter group "outgoing" and a
+ * stat item group of the same name, named after the radio (`show stats`,
+ * statsd, `show bridge`). */
+enum tb_outbox_ctr {
+	TB_OUTBOX_CTR_QUEUED,		/* client messages taken into the queue */
+	TB_OUTBOX_CTR_RETRIES,		/* RETRYING: busy, no answer, link lost */
+	TB_OUTBOX_CTR_SENT,		/* messages by their final state: SENT ... */
+	TB_OUTBOX_CTR_DELIVERED,
+	TB_OUTBOX_CTR_CONSUMED,
+	TB_OUTBOX_CTR_FAILED,
+	TB_OUTBOX_CTR_ANSWERS,		/* delivery reports sent for incoming messages */
+	TB_OUTBOX_CTR_ANSWERS_FAILED,	/* ... that could not be sent */
+};
+enum tb_outbox_stat {
+	TB_OUTBOX_STAT_WAITING,		/* tb_outbox_waiting() */
+};
+struct rate_ctr_group;
+struct osmo_stat_item_group;
+/* The counters (enum tb_outbox_ctr; tb_ctr_get()) and stat items (enum
+ * tb_outbox_stat; tb_stat_get()). */
+const struct rate_ctr_group *tb_outbox_ctrs(const struct tb_outbox *o);
+const struct osmo_stat_item_group *tb_outbox_stat_items(const struct tb_outbox *o);
 
 /* Stop timers and sending (the daemon is shutting down); stored messages
  * stay stored. Primitives are still taken. tb_outbox_set_link() with a

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <osmocom/core/signal.h>
+#include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/timer_compat.h>
@@ -16,6 +17,7 @@
 #include "bridge/bridge.h"
 #include "bridge/outbox.h"
 #include "codecs/concat.h"
+#include "common/counters.h"
 #include "common/logging.h"
 #include "ipc/event_build.h"
 #include "ipc/event_kind.h"
@@ -67,6 +69,88 @@ static int radio_destructor(struct tb_radio *r)
 	return 0;
 }
 
+/* ---- counting events ------------------------------------------------------ */
+
+/* One counter per event kind a radio has: the topic kinds of
+ * ipc/event_kind.h but "lost" (a lost range is the bridge's). The body of
+ * each counter's events is in the same place of event_ctr_body. */
+#define BODY(x) TETRABRIDGE__V1__EVENT__BODY_##x
+static const struct rate_ctr_desc event_ctr_desc[] = {
+	{ "radio", "Radio state changes (online, offline)" },
+	{ "status", "Status messages" },
+	{ "short_report", "SDS-TL short reports" },
+	{ "sds", "SDS no decoder took (raw)" },
+	{ "call_setup", "Calls set up" },
+	{ "call_connect", "Calls connected" },
+	{ "tx", "Transmission grants and ceases" },
+	{ "call_release", "Calls released" },
+	{ "text", "Text messages" },
+	{ "text_incomplete", "Concatenated texts given up with parts missing" },
+	{ "location", "Location reports" },
+	{ "location_control", "Location protocol control messages" },
+	{ "delivery_report", "SDS-TL delivery reports" },
+	{ "send_result", "The terminal's results of sending an SDS" },
+	{ "radio_info", "Terminal information (identity, registration)" },
+	{ "link_error", "Errors the terminal reported" },
+	{ "outgoing", "Changes of outgoing messages" },
+	{ "callout_pdu", "Call-out PDUs heard" },
+	{ "callout", "Changes of call-outs that go out through the radio" },
+};
+static const Tetrabridge__V1__Event__BodyCase event_ctr_body[] = {
+	BODY(RADIO_STATE),
+	BODY(STATUS),
+	BODY(SHORT_REPORT),
+	BODY(SDS_RAW),
+	BODY(CALL_SETUP),
+	BODY(CALL_CONNECT),
+	BODY(TX),
+	BODY(CALL_RELEASE),
+	BODY(TEXT),
+	BODY(TEXT_INCOMPLETE),
+	BODY(LOCATION),
+	BODY(LOCATION_CONTROL),
+	BODY(DELIVERY_REPORT),
+	BODY(SEND_RESULT),
+	BODY(RADIO_INFO),
+	BODY(LINK_ERROR),
+	BODY(OUTGOING),
+	BODY(CALLOUT_PDU),
+	BODY(CALLOUT),
+};
+_Static_assert(ARRAY_SIZE(event_ctr_desc) == ARRAY_SIZE(event_ctr_body), "a body for every event counter");
+
+static const struct rate_ctr_group_desc event_ctrg_desc = {
+	.group_name_prefix = "events",
+	.group_description = "Events published for a radio, by kind",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(event_ctr_desc),
+	.ctr_desc = event_ctr_desc,
+};
+
+void tb_radio_count_event(struct tb_bridge *b, const Tetrabridge__V1__Event *ev)
+{
+	struct tb_radio *r;
+
+	if (!ev->radio || !ev->radio[0] || !(r = tb_radio_find(b, ev->radio)))
+		return;
+	for (unsigned i = 0; i < ARRAY_SIZE(event_ctr_body); i++)
+		if (event_ctr_body[i] == ev->body_case) {
+			rate_ctr_inc2(r->event_ctrs, i);
+			return;
+		}
+}
+
+uint64_t tb_radio_events(const struct tb_radio *r)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(event_ctr_desc); i++)
+		n += tb_ctr_get(r->event_ctrs, i);
+	return n;
+}
+
+/* ---- configured radios ----------------------------------------------------- */
+
 struct tb_radio *tb_radio_alloc(struct tb_bridge *b, const char *name)
 {
 	struct tb_radio *r = talloc_zero(b, struct tb_radio);
@@ -82,7 +166,8 @@ struct tb_radio *tb_radio_alloc(struct tb_bridge *b, const char *name)
 	r->concat = talloc_size(r, tetra_concat_table_size(TB_RADIO_CONCAT_SLOTS));
 	r->concat_msg = talloc_zero(r, struct tetra_concat_message);
 	r->concat_sds = talloc_zero(r, struct tetra_concat_sds);
-	if (!r->name || !r->concat || !r->concat_msg || !r->concat_sds) {
+	r->event_ctrs = tb_ctr_group_alloc(r, &event_ctrg_desc, name);
+	if (!r->name || !r->concat || !r->concat_msg || !r->concat_sds || !r->event_ctrs) {
 		talloc_free(r);
 		return NULL;
 	}
@@ -101,7 +186,6 @@ uint64_t tb_radio_publish(struct tb_radio *r, Tetrabridge__V1__Event *ev, int su
 
 	ev->radio = r->name;
 	seq = tb_bridge_publish(r->bridge, ev);
-	r->events++;
 	/* The kind and seq only: the contents may be health data. */
 	LOGP(subsys, LOGL_INFO, "%s: %s event seq=%" PRIu64 "\n", r->name, tb_event_kind(ev), seq);
 	return seq;

@@ -17,6 +17,7 @@ struct tb_radio_link;
 struct tetra_concat_table;
 struct tetra_concat_message;
 struct tb_outbox;
+struct rate_ctr_group;
 
 /* Short data timers (group "sds" in the VTY: `timer sds X10 60`). */
 enum {
@@ -72,7 +73,10 @@ struct tb_radio {
 	/* runtime */
 	struct tb_radio_link *link;
 	struct tb_outbox *outbox;	/* what clients asked this radio to send */
-	uint64_t events;		/* events published for this radio */
+	/* Events published with this radio's name, by kind: a libosmocore
+	 * rate counter group "events" named after the radio (`show stats`,
+	 * statsd); tb_radio_events() adds them up. */
+	struct rate_ctr_group *event_ctrs;
 
 	/* Concatenated texts and SDS: parts wait here until the message is
 	 * whole (one Text event; a call-out's one CalloutPdu, another SDS its
@@ -107,6 +111,13 @@ const char *tb_radio_transport_name(enum tb_radio_transport t);
 /* Publish ev as this radio's event (seq, time and bridge are given here);
  * logged at INFO in subsystem subsys by kind and seq only. Returns the seq. */
 uint64_t tb_radio_publish(struct tb_radio *r, Tetrabridge__V1__Event *ev, int subsys);
+
+/* Count an event the bridge published (tb_bridge_publish: the radio's own
+ * and the call-outs that go out through it) in its radio's counters; an
+ * event of no configured radio (a lost range) is not counted here. */
+void tb_radio_count_event(struct tb_bridge *b, const Tetrabridge__V1__Event *ev);
+/* Events published for this radio, all kinds. */
+uint64_t tb_radio_events(const struct tb_radio *r);
 
 /* A USB device arrived (or was let go by a radio that passed it over):
  * every radio whose link is down and whose transport would take it reopens

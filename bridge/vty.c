@@ -61,6 +61,7 @@
 #include "bridge/journal.h"
 #include "bridge/outbox.h"
 #include "bridge/radio.h"
+#include "common/counters.h"
 #include "ipc/command_server.h"
 #include "ipc/publisher.h"
 #include "ipc/security.h"
@@ -629,9 +630,8 @@ static void show_radio(struct vty *vty, const struct tb_radio *r)
 	}
 	const struct tb_transport *t = tb_radio_link_transport(rl);
 	const struct tetra_identity *id = tb_radio_link_identity(rl);
-	const struct tb_radio_link_stats *ls = tb_radio_link_stats(rl);
-	const struct tb_at_stats *as = tb_at_stats(tb_radio_link_at(rl));
-	const struct tb_pei_framer_stats *fs = tb_at_framer_stats(tb_radio_link_at(rl));
+	const struct rate_ctr_group *lc = tb_radio_link_ctrs(rl);
+	const struct rate_ctr_group *pc = tb_at_ctrs(tb_radio_link_at(rl));
 	time_t up = tb_radio_link_up_since(rl);
 
 	if (id->type != TETRA_ID_NONE)
@@ -664,16 +664,21 @@ static void show_radio(struct vty *vty, const struct tb_radio *r)
 	if (tb_radio_link_last_error(rl)[0])
 		vty_out(vty, "  last error: %s%s", tb_radio_link_last_error(rl), VTY_NEWLINE);
 	vty_out(vty, "  bytes in %" PRIu64 " out %" PRIu64 ", lines in %" PRIu64 ", commands %" PRIu64
-		", events %" PRIu64 "%s", t->rx_bytes, t->tx_bytes, fs->lines, as->cmds, r->events, VTY_NEWLINE);
+		", events %" PRIu64 "%s", tb_ctr_get(pc, TB_AT_CTR_BYTES_IN), tb_ctr_get(pc, TB_AT_CTR_BYTES_OUT),
+		tb_ctr_get(pc, TB_AT_CTR_LINES), tb_ctr_get(pc, TB_AT_CTR_CMDS), tb_radio_events(r), VTY_NEWLINE);
 	vty_out(vty, "  errors: decode %" PRIu64 ", unknown %" PRIu64 ", garbage bytes %" PRIu64
 		", over-long lines %" PRIu64 ", AT timeouts %" PRIu64 ", AT errors %" PRIu64
 		", link losses %" PRIu64 ", open failures %" PRIu64 "%s",
-		ls->decode_errors, ls->unknown_urcs, fs->garbage, fs->overlong, as->timeouts, as->errors,
-		ls->link_losses, ls->open_failures, VTY_NEWLINE);
-	if (ls->keepalive_failures || ls->wrong_terminal || ls->held_dropped)
+		tb_ctr_get(lc, TB_RL_CTR_DECODE_ERRORS), tb_ctr_get(lc, TB_RL_CTR_UNKNOWN_URCS),
+		tb_ctr_get(pc, TB_AT_CTR_GARBAGE), tb_ctr_get(pc, TB_AT_CTR_OVERLONG),
+		tb_ctr_get(pc, TB_AT_CTR_TIMEOUTS), tb_ctr_get(pc, TB_AT_CTR_ERRORS),
+		tb_ctr_get(lc, TB_RL_CTR_LINK_LOSSES), tb_ctr_get(lc, TB_RL_CTR_OPEN_FAILURES), VTY_NEWLINE);
+	if (tb_ctr_get(lc, TB_RL_CTR_KEEPALIVE_FAILURES) || tb_ctr_get(lc, TB_RL_CTR_WRONG_TERMINAL) ||
+	    tb_ctr_get(lc, TB_RL_CTR_HELD_DROPPED))
 		vty_out(vty, "  keep-alive failures %" PRIu64 ", other radios' terminals tried %" PRIu64
-			", result codes dropped during init %" PRIu64 "%s", ls->keepalive_failures,
-			ls->wrong_terminal, ls->held_dropped, VTY_NEWLINE);
+			", result codes dropped during init %" PRIu64 "%s",
+			tb_ctr_get(lc, TB_RL_CTR_KEEPALIVE_FAILURES), tb_ctr_get(lc, TB_RL_CTR_WRONG_TERMINAL),
+			tb_ctr_get(lc, TB_RL_CTR_HELD_DROPPED), VTY_NEWLINE);
 }
 
 DEFUN(show_radios, show_radios_cmd, "show radios [NAME]",
@@ -740,7 +745,7 @@ DEFUN(show_bridge, show_bridge_cmd, "show bridge",
 			tb_journal_next_seq(b->journal), VTY_NEWLINE);
 	}
 	llist_for_each_entry(r, &b->radios, entry)
-		waiting += r->outbox ? tb_outbox_waiting(r->outbox) : 0;
+		waiting += r->outbox ? tb_stat_get(tb_outbox_stat_items(r->outbox), TB_OUTBOX_STAT_WAITING) : 0;
 	vty_out(vty, " outgoing: %u messages waiting%s", waiting, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }

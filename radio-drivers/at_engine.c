@@ -26,11 +26,13 @@
 #include <strings.h>
 
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
 #include "codecs/pei_urc.h"
+#include "common/counters.h"
 #include "common/logging.h"
 
 #define LOGE(e, lvl, fmt, args...) \
@@ -77,8 +79,35 @@ struct tb_at_engine {
 	bool dying;		/* talloc_free()d from a callback: free on the way out */
 	bool timeout_said;	/* a timeout was logged at NOTICE; no answer since */
 
-	struct tb_at_stats stats;
+	struct rate_ctr_group *ctrs;	/* enum tb_at_ctr */
 };
+
+static const struct rate_ctr_desc at_ctr_desc[] = {
+	[TB_AT_CTR_BYTES_IN] = { "bytes:in", "Bytes from the terminal" },
+	[TB_AT_CTR_BYTES_OUT] = { "bytes:out", "Bytes written to the terminal" },
+	[TB_AT_CTR_LINES] = { "lines", "Lines the terminal printed" },
+	[TB_AT_CTR_GARBAGE] = { "garbage", "Stray bytes dropped (NUL, other control bytes)" },
+	[TB_AT_CTR_OVERLONG] = { "overlong", "Lines dropped for being longer than 1024 bytes" },
+	[TB_AT_CTR_CMDS] = { "at:commands", "AT commands written" },
+	[TB_AT_CTR_TIMEOUTS] = { "at:timeouts", "AT commands without a final result in time" },
+	[TB_AT_CTR_ERRORS] = { "at:errors", "AT commands answered ERROR or +CME ERROR" },
+	[TB_AT_CTR_UNEXPECTED] = { "at:unexpected", "Results and prompts with no command waiting for them" },
+	[TB_AT_CTR_URCS] = { "urcs", "Unsolicited result codes passed to the link" },
+	[TB_AT_CTR_BROKEN_SDS] = { "urcs:no_data", "+CTSDSR passed on without its user-data line" },
+};
+
+static const struct rate_ctr_group_desc at_ctrg_desc = {
+	.group_name_prefix = "pei",
+	.group_description = "PEI of a radio (bytes, lines, AT commands)",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(at_ctr_desc),
+	.ctr_desc = at_ctr_desc,
+};
+
+static void ctr_inc(struct tb_at_engine *e, enum tb_at_ctr c)
+{
+	rate_ctr_inc2(e->ctrs, c);
+}
 
 const char *tb_at_status_name(enum tb_at_status s)
 {
@@ -219,7 +248,7 @@ static void complete(struct tb_at_engine *e, struct at_cmd *c, enum tb_at_status
 	}
 	e->n_pending--;
 	if (st == TB_AT_ERROR || st == TB_AT_CME_ERROR)
-		e->stats.errors++;
+		ctr_inc(e, TB_AT_CTR_ERRORS);
 	if (st == TB_AT_OK || st == TB_AT_ERROR || st == TB_AT_CME_ERROR)
 		e->timeout_said = false;	/* it answers again */
 	res.n_info = c->n_info;
@@ -236,7 +265,11 @@ static void complete(struct tb_at_engine *e, struct at_cmd *c, enum tb_at_status
  * check e->dying and whether its command is still e->cur afterwards. */
 static int do_write(struct tb_at_engine *e, const char *buf, size_t len)
 {
-	return e->cbs.write((const uint8_t *)buf, len, e->data);
+	int rc = e->cbs.write((const uint8_t *)buf, len, e->data);
+
+	if (rc == 0)
+		rate_ctr_add(rate_ctr_group_get_ctr(e->ctrs, TB_AT_CTR_BYTES_OUT), (int)len);
+	return rc;
 }
 
 static void start_next(struct tb_at_engine *e)
@@ -256,7 +289,7 @@ static void start_next(struct tb_at_engine *e)
 		complete(e, c, TB_AT_LINK_DOWN, -1);
 		return;
 	}
-	e->stats.cmds++;
+	ctr_inc(e, TB_AT_CTR_CMDS);
 }
 
 static void send_data(struct tb_at_engine *e, struct at_cmd *c)
@@ -279,7 +312,7 @@ static void send_data(struct tb_at_engine *e, struct at_cmd *c)
 static void dispatch_urc(struct tb_at_engine *e, const char *line, size_t len,
 			 const char *data, size_t data_len)
 {
-	e->stats.urcs++;
+	ctr_inc(e, TB_AT_CTR_URCS);
 	LOGE(e, LOGL_DEBUG, "URC %.*s%s\n", urc_name_len(line, len), line,
 	     data ? " with user data" : "");
 	if (e->cbs.urc && !e->dying)
@@ -294,7 +327,7 @@ static void flush_held(struct tb_at_engine *e)
 	if (!e->holding)
 		return;
 	e->holding = false;	/* before the callback: it may reset */
-	e->stats.broken_sds++;
+	ctr_inc(e, TB_AT_CTR_BROKEN_SDS);
 	LOGE(e, LOGL_NOTICE, "+CTSDSR without its user-data line\n");
 	dispatch_urc(e, e->held, e->held_len, NULL, 0);
 }
@@ -347,7 +380,7 @@ static void on_line(const char *line, size_t len, void *data)
 			return;
 		}
 	} else if (is_final(line, len, &st, &cme)) {
-		e->stats.unexpected++;
+		ctr_inc(e, TB_AT_CTR_UNEXPECTED);
 		LOGE(e, LOGL_INFO, "%s with no command outstanding\n", tb_at_status_name(st));
 		/* An unasked +CME ERROR still tells something (e.g. an SDS the
 		 * terminal could not send later): pass it on as a result code. */
@@ -356,7 +389,7 @@ static void on_line(const char *line, size_t len, void *data)
 		return;
 	}
 	if (is_prompt(line, len)) {
-		e->stats.unexpected++;
+		ctr_inc(e, TB_AT_CTR_UNEXPECTED);
 		LOGE(e, LOGL_INFO, "prompt with no user data to send\n");
 		return;
 	}
@@ -378,7 +411,7 @@ static void timer_cb(void *data)
 	if (!c || e->dying)
 		return;
 	enter(e);
-	e->stats.timeouts++;
+	ctr_inc(e, TB_AT_CTR_TIMEOUTS);
 	/* Once while the terminal stays silent, not per retry (the link says
 	 * what it means at NOTICE itself). */
 	LOGE(e, e->timeout_said ? LOGL_INFO : LOGL_NOTICE, "%.*s: no final result within %u ms\n",
@@ -422,6 +455,11 @@ struct tb_at_engine *tb_at_alloc(void *ctx, const struct tb_at_callbacks *cbs, v
 		return NULL;
 	e->cbs = *cbs;
 	e->data = data;
+	e->ctrs = tb_ctr_group_alloc(e, &at_ctrg_desc, NULL);
+	if (!e->ctrs) {
+		talloc_free(e);
+		return NULL;
+	}
 	INIT_LLIST_HEAD(&e->queue);
 	tb_pei_framer_init(&e->framer, on_line, e);
 	osmo_timer_setup(&e->timer, timer_cb, e);
@@ -439,6 +477,10 @@ void tb_at_set_name(struct tb_at_engine *e, const char *name)
 {
 	talloc_free(e->name);
 	e->name = name ? talloc_strdup(e, name) : NULL;
+	if (e->name)
+		rate_ctr_group_set_name(e->ctrs, e->name);
+	else
+		TALLOC_FREE(e->ctrs->name);
 }
 
 static bool printable(const char *s, size_t len)
@@ -513,6 +555,22 @@ int tb_at_cmd_data(struct tb_at_engine *e, const char *cmd, const char *data, si
 	return queue_cmd(e, cmd, data, data_len, timeout_ms, cb, cb_data);
 }
 
+/* Feed the framer and add what it counted to the engine's counters (the
+ * framer is a pure codec: it counts in a struct of its own). Its counts
+ * survive a reset from inside a callback. */
+static void framer_feed(struct tb_at_engine *e, const uint8_t *buf, size_t len)
+{
+	struct tb_pei_framer_stats before = e->framer.stats;
+	const struct tb_pei_framer_stats *after = &e->framer.stats;
+
+	tb_pei_framer_feed(&e->framer, buf, len);
+	rate_ctr_add(rate_ctr_group_get_ctr(e->ctrs, TB_AT_CTR_BYTES_IN), (int)(after->bytes - before.bytes));
+	rate_ctr_add(rate_ctr_group_get_ctr(e->ctrs, TB_AT_CTR_LINES), (int)(after->lines - before.lines));
+	rate_ctr_add(rate_ctr_group_get_ctr(e->ctrs, TB_AT_CTR_GARBAGE), (int)(after->garbage - before.garbage));
+	rate_ctr_add(rate_ctr_group_get_ctr(e->ctrs, TB_AT_CTR_OVERLONG),
+		     (int)(after->overlong - before.overlong));
+}
+
 void tb_at_feed(struct tb_at_engine *e, const uint8_t *buf, size_t len)
 {
 	if (!e || e->dying)
@@ -525,7 +583,7 @@ void tb_at_feed(struct tb_at_engine *e, const uint8_t *buf, size_t len)
 	}
 	enter(e);
 	e->feeding = true;
-	tb_pei_framer_feed(&e->framer, buf, len);
+	framer_feed(e, buf, len);
 	e->feeding = false;
 	leave(e);
 }
@@ -574,12 +632,7 @@ unsigned tb_at_pending(const struct tb_at_engine *e)
 	return e->n_pending;
 }
 
-const struct tb_at_stats *tb_at_stats(const struct tb_at_engine *e)
+const struct rate_ctr_group *tb_at_ctrs(const struct tb_at_engine *e)
 {
-	return &e->stats;
-}
-
-const struct tb_pei_framer_stats *tb_at_framer_stats(const struct tb_at_engine *e)
-{
-	return &e->framer.stats;
+	return e->ctrs;
 }

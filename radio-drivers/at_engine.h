@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include "codecs/pei_framer.h"
 
+struct rate_ctr_group;
+
 enum tb_at_status {
 	TB_AT_OK,		/* final "OK" */
 	TB_AT_ERROR,		/* final "ERROR" */
@@ -43,18 +45,28 @@ struct tb_at_callbacks {
 	void (*urc)(const char *line, size_t len, const char *data_line, size_t data_len, void *data);
 };
 
-struct tb_at_stats {
-	uint64_t cmds;		/* commands written */
-	uint64_t timeouts;
-	uint64_t errors;	/* ERROR and +CME ERROR */
-	uint64_t urcs;		/* unsolicited lines dispatched */
-	uint64_t unexpected;	/* lines that are neither a result nor a URC (e.g. a stray OK) */
-	uint64_t broken_sds;	/* +CTSDSR headers dispatched without their user-data line */
+/* The engine's counters: a libosmocore rate counter group "pei" (one per
+ * engine, named after the radio by tb_at_set_name; `show stats`, statsd,
+ * `show radios`). The framer's own counts (a pure codec's) are added here
+ * after every tb_at_feed(). */
+enum tb_at_ctr {
+	TB_AT_CTR_BYTES_IN,	/* bytes from the terminal */
+	TB_AT_CTR_BYTES_OUT,	/* bytes written to it */
+	TB_AT_CTR_LINES,	/* non-empty lines it printed */
+	TB_AT_CTR_GARBAGE,	/* stray bytes dropped (NUL, other control bytes) */
+	TB_AT_CTR_OVERLONG,	/* lines dropped for exceeding TB_PEI_LINE_MAX */
+	TB_AT_CTR_CMDS,		/* commands written */
+	TB_AT_CTR_TIMEOUTS,	/* commands without a final result in time */
+	TB_AT_CTR_ERRORS,	/* ERROR and +CME ERROR */
+	TB_AT_CTR_UNEXPECTED,	/* lines that are neither a result nor a URC (e.g. a stray OK) */
+	TB_AT_CTR_URCS,		/* unsolicited lines dispatched */
+	TB_AT_CTR_BROKEN_SDS,	/* +CTSDSR headers dispatched without their user-data line */
 };
 
 struct tb_at_engine;
 
-/* Allocate under ctx; cbs is copied, cbs->write is required.
+/* Allocate under ctx; cbs is copied, cbs->write is required. Returns NULL
+ * on bad arguments or no memory.
  * Ownership: a talloc child of ctx; tb_at_destroy() frees it, and so does
  * freeing ctx. Queued commands are dropped without their callbacks (call
  * tb_at_reset() first to have them fail). Destroying the engine (or
@@ -108,13 +120,14 @@ void tb_at_reset(struct tb_at_engine *e);
  * for a caller that goes away first. */
 void tb_at_forget(struct tb_at_engine *e, const void *cb_data);
 
-/* Prefix for this engine's log lines (e.g. the radio's name); copied. */
+/* Prefix for this engine's log lines and the name of its counter group
+ * (the radio's name: an Osmocom identifier); copied. */
 void tb_at_set_name(struct tb_at_engine *e, const char *name);
 
 /* Number of commands queued or outstanding. */
 unsigned tb_at_pending(const struct tb_at_engine *e);
 
-const struct tb_at_stats *tb_at_stats(const struct tb_at_engine *e);
-const struct tb_pei_framer_stats *tb_at_framer_stats(const struct tb_at_engine *e);
+/* The counters (enum tb_at_ctr); read them with tb_ctr_get(). */
+const struct rate_ctr_group *tb_at_ctrs(const struct tb_at_engine *e);
 
 const char *tb_at_status_name(enum tb_at_status s);

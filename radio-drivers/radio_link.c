@@ -6,10 +6,12 @@
 #include <string.h>
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
 #include "codecs/pei_urc.h"
+#include "common/counters.h"
 #include "common/logging.h"
 #include "radio-drivers/sds_send.h"
 
@@ -74,7 +76,7 @@ struct tb_radio_link {
 	time_t up_since;
 	struct tetra_identity own;
 	char last_error[128];
-	struct tb_radio_link_stats stats;
+	struct rate_ctr_group *ctrs;	/* enum tb_radio_link_ctr */
 	/* At the last keep-alive tick: the engine's timeouts and the lines
 	 * the terminal had printed (a busy link is probed by its own commands). */
 	uint64_t tick_timeouts, tick_lines;
@@ -100,6 +102,29 @@ struct held_urc {
 #define RL_MAX_HELD 64
 
 static struct osmo_fsm tb_radio_link_fsm;
+
+static const struct rate_ctr_desc rl_ctr_desc[] = {
+	[TB_RL_CTR_URCS] = { "urcs", "Result codes decoded" },
+	[TB_RL_CTR_DECODE_ERRORS] = { "decode_errors", "Result codes that did not decode" },
+	[TB_RL_CTR_UNKNOWN_URCS] = { "unknown_urcs", "Result codes no decoder knows" },
+	[TB_RL_CTR_HELD_DROPPED] = { "held_dropped", "Result codes received during the init and not kept" },
+	[TB_RL_CTR_OPENS] = { "opens", "Terminal opened" },
+	[TB_RL_CTR_OPEN_FAILURES] = { "open_failures", "Terminal could not be opened" },
+	[TB_RL_CTR_LINK_LOSSES] = { "link_losses", "Link lost after it was up" },
+	[TB_RL_CTR_KEEPALIVE_FAILURES] = { "keepalive_failures", "Terminal stopped answering the keep-alive" },
+	[TB_RL_CTR_WRONG_TERMINAL] = { "wrong_terminal",
+					"Terminals passed over: another identity than match identity" },
+	[TB_RL_CTR_BACKOFFS] = { "backoffs", "Reopens after a failure, each after a growing wait" },
+	[TB_RL_CTR_WAKE_RETRIES] = { "wake_retries", "First AT asked again: the terminal did not answer yet" },
+};
+
+static const struct rate_ctr_group_desc rl_ctrg_desc = {
+	.group_name_prefix = "link",
+	.group_description = "Radio link (opens, losses, result codes)",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(rl_ctr_desc),
+	.ctr_desc = rl_ctr_desc,
+};
 
 static unsigned long tdef(int T, enum osmo_tdef_unit unit)
 {
@@ -149,14 +174,14 @@ static void deliver_urc(struct tb_radio_link *rl, const char *line, size_t len, 
 		while (name_len < len && name_len < 12 && line[name_len] != ':')
 			name_len++;
 		if (rc == TETRA_E_UNKNOWN_URC)
-			rl->stats.unknown_urcs++;
+			rate_ctr_inc2(rl->ctrs, TB_RL_CTR_UNKNOWN_URCS);
 		else
-			rl->stats.decode_errors++;
+			rate_ctr_inc2(rl->ctrs, TB_RL_CTR_DECODE_ERRORS);
 		LOGPFSML(rl->fi, LOGL_DEBUG, "cannot decode %.*s: %s\n", (int)name_len, line,
 			 tetra_codec_strerror(rc));
 		return;
 	}
-	rl->stats.urcs++;
+	rate_ctr_inc2(rl->ctrs, TB_RL_CTR_URCS);
 	/* A +CNUMF here is not the answer to our AT+CNUMF? (that goes to
 	 * init_result_cb): whatever printed it, it does not change whose
 	 * terminal this is. It is passed on (published as what the terminal
@@ -183,8 +208,8 @@ static void hold_urc(struct tb_radio_link *rl, const char *line, size_t len, con
 	struct held_urc *h;
 
 	if (rl->n_held >= RL_MAX_HELD) {
-		rl->stats.held_dropped++;
-		if (rl->stats.held_dropped == 1)
+		rate_ctr_inc2(rl->ctrs, TB_RL_CTR_HELD_DROPPED);
+		if (tb_ctr_get(rl->ctrs, TB_RL_CTR_HELD_DROPPED) == 1)
 			LOGPFSML(rl->fi, LOGL_NOTICE, "more than %u result codes during the init: "
 				 "dropping the rest\n", RL_MAX_HELD);
 		return;
@@ -193,7 +218,7 @@ static void hold_urc(struct tb_radio_link *rl, const char *line, size_t len, con
 	if (!h || !(h->line = talloc_memdup(h, line, len + 1)) ||
 	    (data_line && !(h->data = talloc_memdup(h, data_line, data_len + 1)))) {
 		talloc_free(h);
-		rl->stats.held_dropped++;
+		rate_ctr_inc2(rl->ctrs, TB_RL_CTR_HELD_DROPPED);
 		return;
 	}
 	h->line[len] = '\0';
@@ -222,7 +247,7 @@ static void flush_held(struct tb_radio_link *rl, bool deliver)
 		talloc_free(h);
 	}
 	if (dropped) {
-		rl->stats.held_dropped += dropped;
+		rate_ctr_add(rate_ctr_group_get_ctr(rl->ctrs, TB_RL_CTR_HELD_DROPPED), (int)dropped);
 		LOGPFSML(rl->fi, LOGL_INFO, "dropped %u result code(s) from a terminal that is not this "
 			 "radio's\n", dropped);
 	}
@@ -246,7 +271,7 @@ static void at_urc_cb(const char *line, size_t len, const char *data_line, size_
 		if (!rl->want_set || rl->confirmed)
 			deliver_urc(rl, line, len, data_line, data_len);
 		else
-			rl->stats.held_dropped++;
+			rate_ctr_inc2(rl->ctrs, TB_RL_CTR_HELD_DROPPED);
 		break;
 	}
 }
@@ -351,7 +376,7 @@ static void wake_again(struct tb_radio_link *rl)
 	int rc;
 
 	rl->wake_tries++;
-	rl->stats.wake_retries++;
+	rate_ctr_inc2(rl->ctrs, TB_RL_CTR_WAKE_RETRIES);
 	if (rl->probing) {
 		/* One try on another candidate: on to the next, or back. */
 		rc = tb_transport_probe_next(rl->t);
@@ -416,13 +441,13 @@ static void st_init_onenter(struct osmo_fsm_inst *fi, uint32_t prev_state)
 	flush_held(rl, !rl->want_set);	/* nothing normally: left by the last init */
 	rc = tb_transport_open(rl->t);
 	if (rc < 0) {
-		rl->stats.open_failures++;
+		rate_ctr_inc2(rl->ctrs, TB_RL_CTR_OPEN_FAILURES);
 		snprintf(reason, sizeof(reason), "cannot open %s: %s", rl->t->ops->describe(rl->t),
 			 strerror(-rc));
 		osmo_fsm_inst_dispatch(fi, RL_EV_FAIL, reason);
 		return;
 	}
-	rl->stats.opens++;
+	rate_ctr_inc2(rl->ctrs, TB_RL_CTR_OPENS);
 	LOGPFSML(fi, LOGL_INFO, "opened %s, initialising (%s profile)\n", rl->t->ops->describe(rl->t),
 		 rl->profile->name);
 	rl->init_step = 0;
@@ -450,7 +475,7 @@ static void wrong_terminal(struct osmo_fsm_inst *fi)
 	char own[40] = "none", want[40], reason[160];
 	bool skipped;
 
-	rl->stats.wrong_terminal++;
+	rate_ctr_inc2(rl->ctrs, TB_RL_CTR_WRONG_TERMINAL);
 	flush_held(rl, false);
 	if (rl->own.type != TETRA_ID_NONE)
 		tetra_identity_print(own, sizeof(own), &rl->own);
@@ -527,7 +552,7 @@ static void keepalive_result_cb(const struct tb_at_result *res, void *data)
 
 	if (rl->fi->state != RL_ST_READY || res->status != TB_AT_TIMEOUT)
 		return;
-	rl->stats.keepalive_failures++;
+	rate_ctr_inc2(rl->ctrs, TB_RL_CTR_KEEPALIVE_FAILURES);
 	osmo_fsm_inst_dispatch(rl->fi, RL_EV_LINK_LOST,
 			       (void *)"terminal stopped answering the keep-alive; resetting the link");
 }
@@ -539,7 +564,7 @@ static void st_ready(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	switch (event) {
 	case RL_EV_FAIL:
 	case RL_EV_LINK_LOST:
-		rl->stats.link_losses++;
+		rate_ctr_inc2(rl->ctrs, TB_RL_CTR_LINK_LOSSES);
 		set_error(rl, data);
 		rl->up_since = 0;
 		emit_link(rl, TETRA_LINK_DOWN, -EPIPE);
@@ -560,7 +585,7 @@ static void enter_backoff(struct osmo_fsm_inst *fi)
 		rl->backoff_ms *= 2;
 	if (rl->backoff_ms > max_ms)
 		rl->backoff_ms = max_ms;
-	rl->stats.backoffs++;
+	rate_ctr_inc2(rl->ctrs, TB_RL_CTR_BACKOFFS);
 	LOGPFSML(fi, LOGL_DEBUG, "reopening in %u ms\n", rl->backoff_ms);
 	osmo_fsm_inst_state_chg(fi, RL_ST_BACKOFF, 0, 0);
 	osmo_timer_schedule(&rl->backoff_timer, rl->backoff_ms / 1000, (rl->backoff_ms % 1000) * 1000);
@@ -598,8 +623,8 @@ static int rl_timer_cb(struct osmo_fsm_inst *fi)
 
 	switch (fi->state) {
 	case RL_ST_READY: {
-		uint64_t timeouts = tb_at_stats(rl->at)->timeouts;
-		uint64_t lines = tb_at_framer_stats(rl->at)->lines;
+		uint64_t timeouts = tb_ctr_get(tb_at_ctrs(rl->at), TB_AT_CTR_TIMEOUTS);
+		uint64_t lines = tb_ctr_get(tb_at_ctrs(rl->at), TB_AT_CTR_LINES);
 
 		/* Only probe an idle link: a pending command has its own timeout.
 		 * A busy link (e.g. an outgoing queue retrying) whose commands
@@ -608,7 +633,7 @@ static int rl_timer_cb(struct osmo_fsm_inst *fi)
 		if (tb_at_pending(rl->at) == 0) {
 			tb_at_cmd(rl->at, "AT", tdef(TB_T_AT_TIMEOUT, OSMO_TDEF_MS), keepalive_result_cb, rl);
 		} else if (timeouts > rl->tick_timeouts && lines == rl->tick_lines) {
-			rl->stats.keepalive_failures++;
+			rate_ctr_inc2(rl->ctrs, TB_RL_CTR_KEEPALIVE_FAILURES);
 			osmo_fsm_inst_dispatch(fi, RL_EV_LINK_LOST,
 					       (void *)"terminal stopped answering commands; resetting the link");
 			break;
@@ -722,11 +747,12 @@ struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb
 	rl->own.type = TETRA_ID_NONE;
 	INIT_LLIST_HEAD(&rl->held);
 	osmo_timer_setup(&rl->backoff_timer, backoff_timer_cb, rl);
+	rl->ctrs = tb_ctr_group_alloc(rl, &rl_ctrg_desc, name);
 	rl->at = tb_at_alloc(rl, &at_cbs, rl);
 	rl->fi = osmo_fsm_inst_alloc(&tb_radio_link_fsm, rl, rl, LOGL_INFO, NULL);
 	if (rl->at && rl->name)
 		rl->sds = tb_sds_send_alloc(rl, name, rl->at, sds_send_up_cb, rl);
-	if (!rl->name || !rl->at || !rl->fi || !rl->sds) {
+	if (!rl->name || !rl->ctrs || !rl->at || !rl->fi || !rl->sds) {
 		talloc_free(rl);
 		return NULL;
 	}
@@ -828,9 +854,9 @@ const char *tb_radio_link_last_error(const struct tb_radio_link *rl)
 	return rl->last_error;
 }
 
-const struct tb_radio_link_stats *tb_radio_link_stats(const struct tb_radio_link *rl)
+const struct rate_ctr_group *tb_radio_link_ctrs(const struct tb_radio_link *rl)
 {
-	return &rl->stats;
+	return rl->ctrs;
 }
 
 struct tb_transport *tb_radio_link_transport(const struct tb_radio_link *rl)

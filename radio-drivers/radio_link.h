@@ -35,6 +35,7 @@
 #include "radio-drivers/transport.h"
 
 struct tb_radio_link;
+struct rate_ctr_group;
 
 /* Timer numbers (Osmocom-specific, shown as X<n> in the VTY). */
 enum {
@@ -57,23 +58,27 @@ struct tb_radio_link_callbacks {
 	void (*prim)(struct tb_radio_link *rl, const struct tetra_prim *prim, void *data);
 };
 
-struct tb_radio_link_stats {
-	uint64_t urcs;			/* result codes decoded */
-	uint64_t decode_errors;		/* result codes that did not decode */
-	uint64_t unknown_urcs;		/* result codes no decoder knows */
-	uint64_t opens;			/* successful opens */
-	uint64_t open_failures;
-	uint64_t link_losses;		/* up -> down transitions */
-	uint64_t keepalive_failures;
-	uint64_t wrong_terminal;	/* terminals passed over: another identity (match identity) */
-	uint64_t held_dropped;		/* result codes received during the init and not kept */
-	uint64_t backoffs;		/* reopens after a failure, each after a growing wait */
-	uint64_t wake_retries;		/* first "AT"s asked again: the terminal did not answer yet */
+/* The link's counters: a libosmocore rate counter group "link" named after
+ * the radio (`show stats`, statsd, `show radios`). Its AT engine counts
+ * bytes, lines and commands in a group of its own (tb_at_ctrs). */
+enum tb_radio_link_ctr {
+	TB_RL_CTR_URCS,			/* result codes decoded */
+	TB_RL_CTR_DECODE_ERRORS,	/* result codes that did not decode */
+	TB_RL_CTR_UNKNOWN_URCS,		/* result codes no decoder knows */
+	TB_RL_CTR_HELD_DROPPED,		/* result codes received during the init and not kept */
+	TB_RL_CTR_OPENS,		/* successful opens */
+	TB_RL_CTR_OPEN_FAILURES,
+	TB_RL_CTR_LINK_LOSSES,		/* up -> down transitions */
+	TB_RL_CTR_KEEPALIVE_FAILURES,
+	TB_RL_CTR_WRONG_TERMINAL,	/* terminals passed over: another identity (match identity) */
+	TB_RL_CTR_BACKOFFS,		/* reopens after a failure, each after a growing wait */
+	TB_RL_CTR_WAKE_RETRIES,		/* first "AT"s asked again: the terminal did not answer yet */
 };
 
 /* Allocate under ctx; takes over transport t (freed with the link, or at
- * once when this fails). name is used as the log prefix. Returns NULL on
- * no memory.
+ * once when this fails). name is the log prefix and the name of the
+ * counter groups (an Osmocom identifier: the radio's name). Returns NULL
+ * on no memory.
  * Ownership: a talloc child of ctx; tb_radio_link_destroy() frees it, and
  * so does freeing ctx. */
 struct tb_radio_link *tb_radio_link_alloc(void *ctx, const char *name, struct tb_transport *t,
@@ -138,6 +143,7 @@ time_t tb_radio_link_up_since(const struct tb_radio_link *rl);
 const struct tetra_identity *tb_radio_link_identity(const struct tb_radio_link *rl);
 /* The last reason the link went down or failed to open, "" if none. */
 const char *tb_radio_link_last_error(const struct tb_radio_link *rl);
-const struct tb_radio_link_stats *tb_radio_link_stats(const struct tb_radio_link *rl);
+/* The counters (enum tb_radio_link_ctr); read them with tb_ctr_get(). */
+const struct rate_ctr_group *tb_radio_link_ctrs(const struct tb_radio_link *rl);
 struct tb_transport *tb_radio_link_transport(const struct tb_radio_link *rl);
 struct tb_at_engine *tb_radio_link_at(const struct tb_radio_link *rl);

@@ -51,17 +51,13 @@ struct tb_transport {
 	 * transport is already closed when this runs. */
 	void (*down)(struct tb_transport *t, int err, void *data);
 	void *cb_data;
-	uint64_t rx_bytes, tx_bytes;
 };
 
 static inline int tb_transport_open(struct tb_transport *t) { return t->ops->open(t); }
 static inline void tb_transport_close(struct tb_transport *t) { t->ops->close(t); }
 static inline int tb_transport_write(struct tb_transport *t, const uint8_t *b, size_t n)
 {
-	int rc = t->ops->write(t, b, n);
-	if (rc == 0)
-		t->tx_bytes += n;
-	return rc;
+	return t->ops->write(t, b, n);
 }
 
 static inline int tb_transport_pass_over(struct tb_transport *t)

@@ -52,7 +52,6 @@ static void deliver_cb(void *data)
 
 		llist_del(&msg->list);
 		st->rxq_len--;
-		st->t.rx_bytes += msgb_length(msg);
 		if (st->t.rx)
 			st->t.rx(&st->t, msgb_data(msg), msgb_length(msg), st->t.cb_data);
 		msgb_free(msg);

@@ -37,7 +37,6 @@ static int tty_read_cb(struct osmo_fd *ofd)
 	ssize_t n = read(ofd->fd, buf, sizeof(buf));
 
 	if (n > 0) {
-		tt->t.rx_bytes += n;
 		tt->t.rx(&tt->t, buf, n, tt->t.cb_data);
 		return 0;
 	}

@@ -279,7 +279,6 @@ static void LIBUSB_CALL in_cb(struct libusb_transfer *x)
 
 	if (ut && x->status == LIBUSB_TRANSFER_COMPLETED) {
 		if (x->actual_length > 0) {
-			ut->t.rx_bytes += x->actual_length;
 			if (ut->t.rx)
 				ut->t.rx(&ut->t, x->buffer, x->actual_length, ut->t.cb_data);
 		}

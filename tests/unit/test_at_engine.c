@@ -16,6 +16,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
+#include "common/counters.h"
 #include "common/logging.h"
 #include "radio-drivers/at_engine.h"
 #include "tests/lib/fake_time.h"
@@ -227,9 +228,9 @@ static void test_ok_echo(void **state)
 	feed("AT\r\r\nOK\r\n");
 	EXPECT_LOG("W AT\r", "R a OK -1 0");
 	assert_int_equal(tb_at_pending(fx.e), 0);
-	assert_int_equal(tb_at_stats(fx.e)->cmds, 1);
-	assert_int_equal(tb_at_stats(fx.e)->urcs, 0);
-	assert_int_equal(tb_at_stats(fx.e)->unexpected, 0);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_CMDS), 1);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_URCS), 0);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_UNEXPECTED), 0);
 
 	/* Echo is compared case-insensitively. */
 	assert_int_equal(tb_at_cmd(fx.e, "at+cnumf?", 1000, result_cb, "b"), 0);
@@ -253,7 +254,7 @@ static void test_terminators(void **state)
 	assert_int_equal(fx.n_res, 3);
 	for (unsigned i = 0; i < 3; i++)
 		assert_int_equal(fx.res[i].status, TB_AT_OK);
-	assert_int_equal(tb_at_stats(fx.e)->unexpected, 0);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_UNEXPECTED), 0);
 }
 
 static void test_info_lines(void **state)
@@ -306,14 +307,14 @@ static void test_errors(void **state)
 	assert_int_equal(fx.res[2].cme, 4);
 	assert_int_equal(fx.res[3].status, TB_AT_CME_ERROR);
 	assert_int_equal(fx.res[3].cme, -1);
-	assert_int_equal(tb_at_stats(fx.e)->errors, 4);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_ERRORS), 4);
 	assert_int_equal(fx.n_urc, 0);
 }
 
 static void test_stray_finals(void **state)
 {
 	feed("OK\r\nERROR\r\n+CME ERROR: 3\r\n> ");
-	assert_int_equal(tb_at_stats(fx.e)->unexpected, 4);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_UNEXPECTED), 4);
 	/* Only the unasked +CME ERROR is passed on, as a result code. */
 	assert_int_equal(fx.n_urc, 1);
 	assert_int_equal(fx.n_res, 0);
@@ -355,7 +356,7 @@ static void test_queue_fifo(void **state)
 	feed("OK\r\n");
 	assert_string_equal(fx.written, "AT+A\rAT+B\r");
 	feed("ERROR\r\nOK\r\n");	/* the OK comes before AT+C is written: stray */
-	assert_int_equal(tb_at_stats(fx.e)->unexpected, 1);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_UNEXPECTED), 1);
 	feed("OK\r\n");
 	EXPECT_LOG("W AT+A\r", "R a OK -1 0", "W AT+B\r", "R b ERROR -1 0", "W AT+C\r", "R c OK -1 0");
 	assert_int_equal(tb_at_pending(fx.e), 0);
@@ -372,7 +373,7 @@ static void test_timeout(void **state)
 	tb_fake_time_advance_ms(1);
 	/* A timed out; B is written and has its own timeout. */
 	EXPECT_LOG("W AT+A\r", "R a TIMEOUT -1 0", "W AT+B\r");
-	assert_int_equal(tb_at_stats(fx.e)->timeouts, 1);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_TIMEOUTS), 1);
 	tb_fake_time_advance_ms(499);
 	assert_int_equal(fx.n_res, 1);
 	feed("OK\r\n");
@@ -381,7 +382,7 @@ static void test_timeout(void **state)
 	/* B's timer is gone. */
 	tb_fake_time_advance_ms(10000);
 	assert_int_equal(fx.n_res, 2);
-	assert_int_equal(tb_at_stats(fx.e)->timeouts, 1);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_TIMEOUTS), 1);
 }
 
 static void test_write_error(void **state)
@@ -391,7 +392,7 @@ static void test_write_error(void **state)
 	/* Failed synchronously: the callback ran inside tb_at_cmd(). */
 	EXPECT_LOG("W AT+A\r", "R a LINK DOWN -1 0");
 	assert_int_equal(tb_at_pending(fx.e), 0);
-	assert_int_equal(tb_at_stats(fx.e)->cmds, 0);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_CMDS), 0);
 	fx.write_rc = 0;
 	assert_int_equal(tb_at_cmd(fx.e, "AT+B", 1000, result_cb, "b"), 0);
 	feed("OK\r\n");
@@ -429,7 +430,7 @@ static void test_urc_while_waiting(void **state)
 	/* And with nothing outstanding. */
 	feed("+CTOM: 0\r\n");
 	assert_int_equal(fx.n_urc, 3);
-	assert_int_equal(tb_at_stats(fx.e)->urcs, 3);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_URCS), 3);
 }
 
 static void test_ctsdsr_pair(void **state)
@@ -439,8 +440,8 @@ static void test_ctsdsr_pair(void **state)
 	assert_int_equal(fx.n_urc, 0);
 	feed("0201746573746D657373616765\r\n");
 	EXPECT_LOG("U +CTSDSR: 12,1234567,0,2345678,0,104|0201746573746D657373616765");
-	assert_int_equal(tb_at_stats(fx.e)->urcs, 1);
-	assert_int_equal(tb_at_stats(fx.e)->broken_sds, 0);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_URCS), 1);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_BROKEN_SDS), 0);
 
 	/* While a command waits, split in odd places. */
 	assert_int_equal(tb_at_cmd(fx.e, "AT+CSQ?", 1000, result_cb, "a"), 0);
@@ -453,7 +454,7 @@ static void test_ctsdsr_pair(void **state)
 	assert_string_equal(fx.log[2], "U +CTSDSR: 13,1234567,0,2345678,0,16|8004");
 	assert_int_equal(fx.res[0].status, TB_AT_OK);
 	assert_int_equal(fx.res[0].n_info, 1);
-	assert_int_equal(tb_at_stats(fx.e)->broken_sds, 0);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_BROKEN_SDS), 0);
 }
 
 static void test_ctsdsr_broken(void **state)
@@ -461,7 +462,7 @@ static void test_ctsdsr_broken(void **state)
 	/* Header, header: the first goes alone, the second pairs. */
 	feed("+CTSDSR: 13,1,0,2,0,16\r\n+CTSDSR: 13,3,0,4,0,16\r\n8005\r\n");
 	EXPECT_LOG("U +CTSDSR: 13,1,0,2,0,16|-", "U +CTSDSR: 13,3,0,4,0,16|8005");
-	assert_int_equal(tb_at_stats(fx.e)->broken_sds, 1);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_BROKEN_SDS), 1);
 
 	/* Header then a final result: the header goes alone, the command
 	 * completes. */
@@ -469,7 +470,7 @@ static void test_ctsdsr_broken(void **state)
 	assert_int_equal(tb_at_cmd(fx.e, "AT", 1000, result_cb, "a"), 0);
 	feed("+CTSDSR: 13,1,0,2,0,16\r\nOK\r\n");
 	EXPECT_LOG("W AT\r", "U +CTSDSR: 13,1,0,2,0,16|-", "R a OK -1 0");
-	assert_int_equal(tb_at_stats(fx.e)->broken_sds, 2);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_BROKEN_SDS), 2);
 
 	/* Header then another URC: both dispatched, in order. */
 	fx.n_log = 0;
@@ -483,7 +484,7 @@ static void test_ctsdsr_broken(void **state)
 	feed("+CTSDSR: 13,1,0,2,0,16\r\n80");
 	tb_at_reset(fx.e);
 	EXPECT_LOG("W AT\r", "U +CTSDSR: 13,1,0,2,0,16|-", "R b LINK DOWN -1 0");
-	assert_int_equal(tb_at_stats(fx.e)->broken_sds, 4);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_BROKEN_SDS), 4);
 	/* The partial data line is forgotten. */
 	fx.n_log = 0;
 	feed("04\r\n");
@@ -522,11 +523,11 @@ static void run_transcript(const size_t *cuts, unsigned n_cuts)
 	}
 	expect_log(transcript_events, sizeof(transcript_events) / sizeof(transcript_events[0]));
 	assert_string_equal(fx.res[0].info[0], "+CNUMF: 6,09011638300023404");
-	assert_int_equal(tb_at_framer_stats(fx.e)->garbage, 1);
-	assert_int_equal(tb_at_framer_stats(fx.e)->bytes, len);
-	assert_int_equal(tb_at_stats(fx.e)->urcs, 4);
-	assert_int_equal(tb_at_stats(fx.e)->unexpected, 0);
-	assert_int_equal(tb_at_stats(fx.e)->broken_sds, 0);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_GARBAGE), 1);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_BYTES_IN), len);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_URCS), 4);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_UNEXPECTED), 0);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_BROKEN_SDS), 0);
 }
 
 static void test_every_split(void **state)
@@ -563,8 +564,8 @@ static void test_garbage_overlong(void **state)
 	tb_at_feed(fx.e, (const uint8_t *)"\0\0", 2);
 	feed("K\r\n");
 	EXPECT_LOG("W AT\r", "U +CTOM: 1|-", "R a OK -1 0");
-	assert_int_equal(tb_at_framer_stats(fx.e)->overlong, 1);
-	assert_int_equal(tb_at_framer_stats(fx.e)->garbage, 3);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_OVERLONG), 1);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_GARBAGE), 3);
 }
 
 /* ---- commands with user data (SDS) ---------------------------------------- */
@@ -663,7 +664,7 @@ static void test_reset_all_once(void **state)
 	feed("OK\r\n");
 	tb_at_reset(fx.e);
 	assert_int_equal(fx.n_res, 3);
-	assert_int_equal(tb_at_stats(fx.e)->unexpected, 1);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_UNEXPECTED), 1);
 	assert_int_equal(fx.n_urc, 0);	/* the partial "+CNUMF: 1" was forgotten */
 	/* And the engine works afterwards. */
 	assert_int_equal(tb_at_cmd(fx.e, "AT", 1000, result_cb, "d"), 0);
@@ -681,7 +682,7 @@ static void test_reset_from_urc(void **state)
 	/* The rest of the read after the URC belongs to the old link. */
 	feed("+CTOM: 1\r\nOK\r\n+CTOM: 2\r\npart");
 	EXPECT_LOG("W AT+A\r", "U +CTOM: 1|-", "R a LINK DOWN -1 0", "R b LINK DOWN -1 0");
-	assert_int_equal(tb_at_stats(fx.e)->unexpected, 0);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_UNEXPECTED), 0);
 	assert_int_equal(tb_at_pending(fx.e), 0);
 	tb_fake_time_advance_ms(2000);
 	assert_int_equal(fx.n_res, 2);
@@ -694,7 +695,7 @@ static void test_reset_from_urc(void **state)
 	assert_int_equal(tb_at_cmd(fx.e, "AT+C", 1000, result_cb, "c"), 0);
 	feed("+CTSDSR: 13,1,0,2,0,16\r\n8004\r\nOK\r\n");
 	EXPECT_LOG("W AT+C\r", "U +CTSDSR: 13,1,0,2,0,16|8004", "R c LINK DOWN -1 0");
-	assert_int_equal(tb_at_stats(fx.e)->broken_sds, 0);
+	assert_int_equal(tb_ctr_get(tb_at_ctrs(fx.e), TB_AT_CTR_BROKEN_SDS), 0);
 }
 
 static void test_reset_from_result(void **state)

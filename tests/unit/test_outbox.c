@@ -31,6 +31,7 @@
 #include <osmocom/core/tdef.h>
 #include <osmocom/core/timer.h>
 
+#include "common/counters.h"
 #include "bridge/outbox.h"
 #include "bridge/outbox_store.h"
 #include "codecs/sds_tl.h"
@@ -393,6 +394,10 @@ static void test_location_request(void **state)
 	assert_int_equal(stored(), 0);
 }
 
+/* A queue's counters (bridge/outbox.h). */
+#define OB_CTR(r, c) tb_ctr_get(tb_outbox_ctrs((r).ob), TB_OUTBOX_CTR_##c)
+#define OB_WAITING(r) tb_stat_get(tb_outbox_stat_items((r).ob), TB_OUTBOX_STAT_WAITING)
+
 static void test_text_received(void **state)
 {
 	struct tb_out_request req = text_req(SSI_B, SECRET, 1);
@@ -401,8 +406,16 @@ static void test_text_received(void **state)
 	const struct evrec *e;
 
 	assert_int_equal(q.parts, 1);
+	assert_int_equal(OB_WAITING(A), 1);
 	RUN_UNTIL(is_final(id), 10000);
 	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED*");
+	/* Counted by its final state; B's answer is counted by B. */
+	assert_int_equal(OB_CTR(A, QUEUED), 1);
+	assert_int_equal(OB_CTR(A, DELIVERED), 1);
+	assert_int_equal(OB_CTR(A, SENT) + OB_CTR(A, CONSUMED) + OB_CTR(A, FAILED), 0);
+	assert_int_equal(OB_WAITING(A), 0);
+	assert_int_equal(OB_CTR(B, ANSWERS), 1);
+	assert_int_equal(OB_CTR(B, QUEUED), 0);
 	e = last_ev(id);
 	assert_int_equal(e->delivery_status, 0);
 	assert_int_equal(e->n_refs, 1);
@@ -428,6 +441,8 @@ static void test_text_consumed_times_out(void **state)
 	/* The simulator never reads it: no "consumed" within X12 (5 s). */
 	RUN_UNTIL(is_final(id), 6000);
 	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED FAILED*");
+	assert_int_equal(OB_CTR(A, FAILED), 1);
+	assert_int_equal(OB_CTR(A, DELIVERED), 0);
 	e = last_ev(id);
 	assert_non_null(strstr(e->reason, "no delivery report from the destination within 5 s"));
 	assert_int_equal(stored(), 0);
@@ -462,6 +477,8 @@ static void test_busy(void **state)
 	id = submit_ok(A.ob, &req, NULL);
 	RUN_UNTIL(is_final(id), 20000);
 	assert_string_equal(states(id), "QUEUED RETRYING RETRYING TAKEN SENT*");
+	assert_int_equal(OB_CTR(A, RETRIES), 2);
+	assert_int_equal(OB_CTR(A, SENT), 1);
 	for (unsigned i = 0; i < g_nev; i++) {
 		if (g_ev[i].id != id || g_ev[i].state != ST(RETRYING))
 			continue;
@@ -686,7 +703,7 @@ static void test_no_answer(void **state)
 	assert_true(first > 0);
 	assert_string_equal(g_ev[first].reason, "the terminal did not answer");
 	assert_int_equal(last_ev(id)->state, ST(SENT));
-	assert_true(tb_radio_link_stats(A.link)->link_losses >= 1);
+	assert_true(tb_ctr_get(tb_radio_link_ctrs(A.link), TB_RL_CTR_LINK_LOSSES) >= 1);
 	RUN_UNTIL(B.n_status == 1, 1000);
 }
 
@@ -878,8 +895,16 @@ static void test_immediate_text(void **state)
 	id = submit_ok(A.ob, &req, &q);
 	assert_true(q.immediate);
 	assert_int_equal(q.parts, 1);
+	assert_int_equal(OB_WAITING(A), 1);
 	RUN_UNTIL(is_final(id), 10000);
 	assert_string_equal(states(id), "QUEUED TAKEN SENT DELIVERED*");
+	/* Counted by its final state; B's answer is counted by B. */
+	assert_int_equal(OB_CTR(A, QUEUED), 1);
+	assert_int_equal(OB_CTR(A, DELIVERED), 1);
+	assert_int_equal(OB_CTR(A, SENT) + OB_CTR(A, CONSUMED) + OB_CTR(A, FAILED), 0);
+	assert_int_equal(OB_WAITING(A), 0);
+	assert_int_equal(OB_CTR(B, ANSWERS), 1);
+	assert_int_equal(OB_CTR(B, QUEUED), 0);
 	assert_all_kind(id, TETRABRIDGE__V1__OUTGOING__KIND__TEXT);
 	/* B's terminal got it as immediate text (and B answered "received"). */
 	assert_int_equal(B.n_text, 1);

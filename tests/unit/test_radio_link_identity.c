@@ -22,6 +22,7 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/talloc.h>
 
+#include "common/counters.h"
 #include "codecs/pei_urc.h"
 #include "common/logging.h"
 #include "ipc/event_build.h"
@@ -124,7 +125,7 @@ static void test_unsolicited_after_online(void **state)
 	assert_int_equal(r.n_own, 1);
 	expect_tsi(&r.reported, 242, 1001, 9876543);
 	expect_tsi(tb_radio_link_identity(rl), 901, 16383, 23404);
-	assert_int_equal(tb_radio_link_stats(rl)->decode_errors, 0);
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(rl), TB_RL_CTR_DECODE_ERRORS), 0);
 
 	/* what the daemon publishes for it */
 	tb_event_buf_init(&b);
@@ -175,7 +176,7 @@ static void test_unsolicited_during_init(void **state)
 	assert_true(tb_radio_link_is_up(rl));
 	tb_fake_time_advance_ms(10);
 
-	assert_int_equal(tb_radio_link_stats(rl)->wrong_terminal, 0);
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(rl), TB_RL_CTR_WRONG_TERMINAL), 0);
 	expect_tsi(tb_radio_link_identity(rl), 901, 16383, 23404);
 	expect_tsi(&r.up_own, 901, 16383, 23404);
 	assert_int_equal(r.n_own, 1);
@@ -203,7 +204,7 @@ static void test_undecoded_party_delivered(void **state)
 	struct rec r;
 	struct tb_radio_link *rl = online_link(TSI_A, NULL, &r);
 	struct tb_sim_terminal *sim = tb_sim_find(TSI_A);
-	uint64_t urcs = tb_radio_link_stats(rl)->urcs;
+	uint64_t urcs = tb_ctr_get(tb_radio_link_ctrs(rl), TB_RL_CTR_URCS);
 
 	tb_sim_inject(sim, "+CTSDSR: 13,10241638300023404,1,2345678,0,16");
 	tb_sim_inject(sim, "8004");
@@ -213,8 +214,8 @@ static void test_undecoded_party_delivered(void **state)
 	assert_int_equal(r.last.u.status.value, 0x8004);
 	assert_int_equal(r.last.u.status.hdr.calling.type, TETRA_ID_UNDECODED);
 	assert_string_equal(r.last.u.status.hdr.calling.digits, "10241638300023404");
-	assert_int_equal(tb_radio_link_stats(rl)->urcs, urcs + 1);
-	assert_int_equal(tb_radio_link_stats(rl)->decode_errors, 0);
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(rl), TB_RL_CTR_URCS), urcs + 1);
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(rl), TB_RL_CTR_DECODE_ERRORS), 0);
 	stop_link(rl);
 }
 

@@ -25,6 +25,7 @@
 #include <osmocom/core/tdef.h>
 #include <osmocom/core/timer.h>
 
+#include "common/counters.h"
 #include "codecs/tetra_prim.h"
 #include "common/logging.h"
 #include "radio-drivers/profile.h"
@@ -390,7 +391,7 @@ static void test_motorola_probe_interface(void **state)
 	emu_get_stats(d, &st);
 	assert_int_equal(st.claimed_mask, 1u << 1);
 	assert_int_equal(st.in_ep, 0x82);
-	assert_int_equal(tb_radio_link_stats(r.rl)->opens, 2);	/* interface 0, then 1 */
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(r.rl), TB_RL_CTR_OPENS), 2);	/* interface 0, then 1 */
 
 	tb_inject_status(emu_sim(d), SDS_ADDRS, 0x8002);
 	struct want_status ws = { &r, 0x8002, 1 };
@@ -647,7 +648,7 @@ static void test_silent_terminal(void **state)
 
 	tb_sim_set_silent(emu_sim(d), true);
 	assert_true(tb_loop_run_until(is_down, &r, DEADLINE_MS));
-	assert_int_equal(tb_radio_link_stats(r.rl)->keepalive_failures, 1);
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(r.rl), TB_RL_CTR_KEEPALIVE_FAILURES), 1);
 	assert_true(tb_log_capture_count("stopped answering the keep-alive") >= 1);
 
 	tb_sim_set_silent(emu_sim(d), false);
@@ -707,13 +708,14 @@ static void test_silent_terminal_keeps_its_interface(void **state)
 	assert_true(tb_loop_run_until(asked, until, DEADLINE_MS));
 	assert_string_equal(r.t->ops->describe(r.t), "usb 1-5 0cad:9013 serial QUIET2 if 0");
 	assert_int_equal(tb_log_capture_count("the next open tries interface 1"), 0);
-	assert_int_equal(tb_radio_link_stats(r.rl)->opens, 2);	/* once up, once after the reset */
-	assert_int_equal(tb_radio_link_stats(r.rl)->backoffs, 1);	/* the reset's own */
+	/* once up, once after the reset */
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(r.rl), TB_RL_CTR_OPENS), 2);
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(r.rl), TB_RL_CTR_BACKOFFS), 1);	/* the reset's own */
 
 	tb_sim_set_silent(emu_sim(d), false);
 	struct want_ups wu = { &r, 2 };
 	assert_true(tb_loop_run_until(has_ups, &wu, DEADLINE_MS));
-	assert_int_equal(tb_radio_link_stats(r.rl)->opens, 2);	/* no reopen, no backoff */
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(r.rl), TB_RL_CTR_OPENS), 2);	/* no reopen, no backoff */
 
 	radios_free(&r, 1, devs);
 	emu_dev_destroy(&d);
@@ -748,9 +750,9 @@ static void test_booting_terminal(void **state)
 	until[1] = (void *)(uintptr_t)20;
 	assert_true(tb_loop_run_until(asked, until, DEADLINE_MS));
 	assert_false(tb_radio_link_is_up(r.rl));
-	assert_int_equal(tb_radio_link_stats(r.rl)->open_failures, 0);
-	assert_int_equal(tb_radio_link_stats(r.rl)->backoffs, 0);	/* no growing wait */
-	assert_true(tb_radio_link_stats(r.rl)->wake_retries >= 10);
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(r.rl), TB_RL_CTR_OPEN_FAILURES), 0);
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(r.rl), TB_RL_CTR_BACKOFFS), 0);	/* no growing wait */
+	assert_true(tb_ctr_get(tb_radio_link_ctrs(r.rl), TB_RL_CTR_WAKE_RETRIES) >= 10);
 	/* Said once, however long it takes (repeats are "still failing"). */
 	assert_int_equal(tb_log_capture_count("{INIT}: terminal does not answer AT"), 1);
 
@@ -830,8 +832,8 @@ static void test_match_identity(void **state)
 	assert_int_equal(tb_transport_usb_info(r.t, &info), 0);
 	assert_string_equal(info.bus_path, "1-13");
 	assert_int_equal(tb_radio_link_identity(r.rl)->ssi, 40002);
-	assert_int_equal(tb_radio_link_stats(r.rl)->wrong_terminal, 1);
-	assert_true(tb_radio_link_stats(r.rl)->held_dropped >= 1);
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(r.rl), TB_RL_CTR_WRONG_TERMINAL), 1);
+	assert_true(tb_ctr_get(tb_radio_link_ctrs(r.rl), TB_RL_CTR_HELD_DROPPED) >= 1);
 	assert_int_equal(r.ups, 1);
 	assert_int_equal(r.downs, 0);
 	/* Online first, then what it printed during the init; X's status never. */
@@ -877,7 +879,7 @@ static void test_match_identity(void **state)
  * link names by serial number. */
 static bool failed_once(void *arg)
 {
-	return tb_radio_link_stats(((struct radio *)arg)->rl)->open_failures >= 1;
+	return tb_ctr_get(tb_radio_link_ctrs(((struct radio *)arg)->rl), TB_RL_CTR_OPEN_FAILURES) >= 1;
 }
 
 static void test_reserved_by_serial(void **state)
@@ -915,7 +917,7 @@ static void test_reserved_by_serial(void **state)
 	assert_string_equal(i0.serial, "RES-2");
 	assert_string_equal(i1.serial, "RES-1");
 	assert_int_equal(rs[0].ups, 1);
-	assert_int_equal(tb_radio_link_stats(rs[0].rl)->open_failures, 0);
+	assert_int_equal(tb_ctr_get(tb_radio_link_ctrs(rs[0].rl), TB_RL_CTR_OPEN_FAILURES), 0);
 
 	radios_free(rs, 2, devs);
 	emu_dev_destroy(&devs[0]);
@@ -926,7 +928,7 @@ static void test_reserved_by_serial(void **state)
 /* Errors a person can act on, said once while the link keeps retrying. */
 static bool failed_thrice(void *arg)
 {
-	return tb_radio_link_stats(((struct radio *)arg)->rl)->open_failures >= 3;
+	return tb_ctr_get(tb_radio_link_ctrs(((struct radio *)arg)->rl), TB_RL_CTR_OPEN_FAILURES) >= 3;
 }
 
 static void test_permission_denied(void **state)
