@@ -19,9 +19,11 @@
 #include <inttypes.h>
 #include <string.h>
 #include <osmocom/core/fsm.h>
+#include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/tdef.h>
 #include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
 
 #include "bridge/bridge.h"
 #include "bridge/callout_config.h"
@@ -29,6 +31,7 @@
 #include "bridge/callout_store.h"
 #include "bridge/journal.h"
 #include "bridge/roster.h"
+#include "common/counters.h"
 #include "common/logging.h"
 
 #define ST(x) TETRABRIDGE__V1__RESPONDER_STATE__RESPONDER_##x
@@ -92,7 +95,7 @@ void tb_callout_publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *c
 		LOGP(DCALLOUT, LOGL_ERROR, "call-out %" PRIu64 ": out of memory; a change was not published\n", co->id);
 		return;
 	}
-	t->stats.transitions++;
+	rate_ctr_inc2(t->ctrs, TB_CALLOUT_CTR_TRANSITIONS);
 	ch->callout_id = co->id;
 	ch->callout = snap;
 	/* Stored before it is published: a kill -9 between the two leaves
@@ -119,6 +122,7 @@ void tb_callout_publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *c
 		}
 		ch->callout = snap;
 	}
+	tb_callout_gauges_update(t);
 }
 
 void tb_callout_change_init(Tetrabridge__V1__CalloutChange *ch, Tetrabridge__V1__CalloutChange__Kind kind,
@@ -375,6 +379,7 @@ void tb_callout_free(struct tb_callout *co)
 	osmo_fsm_inst_free(co->fi);
 	llist_del(&co->entry);
 	co->t->n_board--;
+	tb_callout_gauges_update(co->t);
 	talloc_free(co);
 }
 
@@ -402,8 +407,11 @@ void tb_callout_stats(const struct tb_callout_tracker *t, struct tb_callout_stat
 {
 	const struct tb_callout *co;
 
-	*s = t->stats;
-	s->open = s->on_board = s->escalated = s->alarms = s->overdue = 0;
+	memset(s, 0, sizeof(*s));
+	s->created = tb_ctr_get(t->ctrs, TB_CALLOUT_CTR_CREATED);
+	s->transitions = tb_ctr_get(t->ctrs, TB_CALLOUT_CTR_TRANSITIONS);
+	s->refused_inputs = tb_ctr_get(t->ctrs, TB_CALLOUT_CTR_REFUSED_INPUTS);
+	s->unmatched = tb_ctr_get(t->ctrs, TB_CALLOUT_CTR_UNMATCHED);
 	llist_for_each_entry(co, &t->board, entry) {
 		s->on_board++;
 		if (tb_callout_is_closed(co))
@@ -413,6 +421,18 @@ void tb_callout_stats(const struct tb_callout_tracker *t, struct tb_callout_stat
 		s->alarms += co->alarm;
 		s->overdue += co->overdue;
 	}
+}
+
+void tb_callout_gauges_update(struct tb_callout_tracker *t)
+{
+	struct tb_callout_stats s;
+
+	tb_callout_stats(t, &s);
+	tb_stat_set(t->stats, TB_CALLOUT_STAT_OPEN, s.open);
+	tb_stat_set(t->stats, TB_CALLOUT_STAT_ON_BOARD, s.on_board);
+	tb_stat_set(t->stats, TB_CALLOUT_STAT_ESCALATED, s.escalated);
+	tb_stat_set(t->stats, TB_CALLOUT_STAT_ALARMS, s.alarms);
+	tb_stat_set(t->stats, TB_CALLOUT_STAT_OVERDUE, s.overdue);
 }
 
 bool tb_callout_same_party(const struct tetra_identity *a, const struct tetra_identity *b)
@@ -552,6 +572,39 @@ static void sweep(struct tb_callout_tracker *t)
 	tb_callout_retention(t, now);
 }
 
+static const struct rate_ctr_desc callout_ctr_desc[] = {
+	[TB_CALLOUT_CTR_CREATED] = { "created", "Call-outs created" },
+	[TB_CALLOUT_CTR_TRANSITIONS] = { "transitions", "Call-out changes published" },
+	[TB_CALLOUT_CTR_REFUSED_INPUTS] = { "refused_inputs", "Inputs a call-out or responder state does not take" },
+	[TB_CALLOUT_CTR_UNMATCHED] = { "unmatched", "Answers from radios that match no call-out" },
+};
+
+static const struct rate_ctr_group_desc callout_ctrg_desc = {
+	.group_name_prefix = "callout",
+	.group_description = "Call-out tracking",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(callout_ctr_desc),
+	.ctr_desc = callout_ctr_desc,
+};
+
+static const struct osmo_stat_item_desc callout_stat_desc[] = {
+	[TB_CALLOUT_STAT_OPEN] = { "open", "Call-outs open", "call-outs", 0, 0 },
+	[TB_CALLOUT_STAT_ON_BOARD] = { "on_board", "Call-outs on the board (open, or closed within board-keep)",
+				       "call-outs", 0, 0 },
+	[TB_CALLOUT_STAT_ESCALATED] = { "escalated", "Open call-outs escalated to a further level", "call-outs", 0, 0 },
+	[TB_CALLOUT_STAT_ALARMS] = { "alarms", "Open call-outs with the escalation alarm on", "call-outs", 0, 0 },
+	[TB_CALLOUT_STAT_OVERDUE] = { "overdue", "Open call-outs with nobody on scene within the target",
+				      "call-outs", 0, 0 },
+};
+
+static const struct osmo_stat_item_group_desc callout_statg_desc = {
+	.group_name_prefix = "callout",
+	.group_description = "Call-out tracking",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_items = ARRAY_SIZE(callout_stat_desc),
+	.item_desc = callout_stat_desc,
+};
+
 struct tb_callout_tracker *tb_callout_tracker_alloc(void *ctx, struct tb_bridge *b)
 {
 	static bool registered;
@@ -563,6 +616,12 @@ struct tb_callout_tracker *tb_callout_tracker_alloc(void *ctx, struct tb_bridge 
 		tb_responder_fsm_init();
 		tb_callout_fsm_init();
 		registered = true;
+	}
+	t->ctrs = tb_ctr_group_alloc(t, &callout_ctrg_desc, NULL);
+	t->stats = tb_stat_group_alloc(t, &callout_statg_desc, NULL);
+	if (!t->ctrs || !t->stats) {
+		talloc_free(t);
+		return NULL;
 	}
 	t->bridge = b;
 	INIT_LLIST_HEAD(&t->board);
@@ -591,6 +650,7 @@ int tb_callout_tracker_start(struct tb_callout_tracker *t, char **errmsg)
 	if (t->n_board)
 		LOGP(DCALLOUT, LOGL_NOTICE, "%u call-out(s) brought back, %u open\n", t->n_board, t->n_open);
 	sweep(t);
+	tb_callout_gauges_update(t);
 	osmo_timer_schedule(&t->sweep, TB_CALLOUT_SWEEP_S, 0);
 	return 0;
 }

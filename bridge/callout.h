@@ -156,7 +156,9 @@ int tb_callout_ack(struct tb_callout_tracker *t, uint64_t id, const char *reason
 struct tb_callout *tb_callout_find(struct tb_callout_tracker *t, uint64_t id);
 /* The board: call-outs by id, oldest first (struct tb_callout.entry). */
 struct llist_head *tb_callout_board(struct tb_callout_tracker *t);
-/* Counts for `show callouts`, health checks and benchmarks. */
+/* Counts for `show callouts`, health checks and benchmarks: the tracker's
+ * rate counters (created ... unmatched) and the board as it is now (the
+ * same the stat items "callout" report). */
 struct tb_callout_stats {
 	unsigned open, on_board, escalated, alarms, overdue;
 	uint64_t created, transitions, refused_inputs, unmatched;

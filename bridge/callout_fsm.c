@@ -146,7 +146,7 @@ void tb_callout_arm_deadline(struct tb_callout *co)
 int tb_callout_input(struct tb_callout *co, enum tb_c_event ev, const struct tb_c_input *in)
 {
 	if (!(c_states[co->fi->state].in_event_mask & S(ev))) {
-		co->t->stats.refused_inputs++;
+		rate_ctr_inc2(co->t->ctrs, TB_CALLOUT_CTR_REFUSED_INPUTS);
 		LOGPFSML(co->fi, LOGL_DEBUG, "event %s refused in state %s\n", get_value_string(c_event_names, ev),
 			 osmo_fsm_inst_state_name(co->fi));
 		return -EPERM;

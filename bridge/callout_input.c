@@ -120,7 +120,7 @@ static void unmatched(struct tb_callout_tracker *t, const Tetrabridge__V1__Event
 	Tetrabridge__V1__Event ev = TETRABRIDGE__V1__EVENT__INIT;
 	Tetrabridge__V1__CalloutChange ch = TETRABRIDGE__V1__CALLOUT_CHANGE__INIT;
 
-	t->stats.unmatched++;
+	rate_ctr_inc2(t->ctrs, TB_CALLOUT_CTR_UNMATCHED);
 	ch.kind = KIND(UNMATCHED);
 	ch.responder = (Tetrabridge__V1__Identity *)who;
 	ch.cause = (char *)cause;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <osmocom/core/hashtable.h>
+#include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/timer.h>
 
 #include "bridge/callout.h"
@@ -24,13 +25,33 @@ struct tb_callout_tracker {
 	uint64_t air_free_at[256];	/* wall us from which a call-out number may be used again; UINT64_MAX: in use */
 	uint8_t air_next;		/* numbers are handed out in turn, 1..255 */
 	struct osmo_timer_list sweep;	/* closed call-outs leave the board; retention */
-	struct tb_callout_stats stats;
+	struct rate_ctr_group *ctrs;		/* enum tb_callout_ctr */
+	struct osmo_stat_item_group *stats;	/* enum tb_callout_stat */
 	/* Every responder on the board by SSI, and by the message id of its
 	 * current alert: an input finds its responders without walking the
 	 * board (bridge/callout_input.c). */
 	DECLARE_HASHTABLE(by_ssi, 12);
 	DECLARE_HASHTABLE(by_msg, 12);
 };
+
+/* The tracker's counters: a libosmocore rate counter group "callout" and a
+ * stat item group of the same name (`show stats`, statsd; `show callouts`
+ * and health checks through tb_callout_stats()). */
+enum tb_callout_ctr {
+	TB_CALLOUT_CTR_CREATED,
+	TB_CALLOUT_CTR_TRANSITIONS,	/* call-out changes published */
+	TB_CALLOUT_CTR_REFUSED_INPUTS,	/* inputs a call-out or responder state does not take */
+	TB_CALLOUT_CTR_UNMATCHED,	/* answers from the radio that match no call-out */
+};
+enum tb_callout_stat {
+	TB_CALLOUT_STAT_OPEN,
+	TB_CALLOUT_STAT_ON_BOARD,
+	TB_CALLOUT_STAT_ESCALATED,
+	TB_CALLOUT_STAT_ALARMS,
+	TB_CALLOUT_STAT_OVERDUE,
+};
+/* Set the stat items from the board (after it changed). */
+void tb_callout_gauges_update(struct tb_callout_tracker *t);
 
 /* Events of the responder FSM (bridge/responder_fsm.c). */
 enum tb_r_event {

@@ -224,7 +224,7 @@ int tb_callout_create(struct tb_callout_tracker *t, const struct tb_callout_new 
 		}
 	}
 	t->n_open++;
-	t->stats.created++;
+	rate_ctr_inc2(t->ctrs, TB_CALLOUT_CTR_CREATED);
 	{
 		void *tmp = talloc_new(NULL);
 		Tetrabridge__V1__CalloutChange ch;

@@ -51,9 +51,12 @@
 #include <sys/time.h>
 
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/utils.h>
 #include <sqlite3.h>
 #include <talloc.h>
 
+#include "common/counters.h"
 #include "common/logging.h"
 
 #define TB_JOURNAL_FLUSH_BATCH		1000
@@ -78,7 +81,7 @@ static void log_left_behind(struct tb_journal *j)
 	last = llist_last_entry(&j->backlog, struct tb_journal_pending, list);
 	LOGP(DJOURNAL, LOGL_ERROR, "journal %s: closing with %" PRIu64 " events not written (seq %" PRIu64 " to %"
 	     PRIu64 "); they were published but are lost to the journal: free space on the disk that holds %s\n",
-	     j->path, j->stats.backlog, first->seq, last->seq, j->dir);
+	     j->path, j->n_backlog, first->seq, last->seq, j->dir);
 }
 
 void tb_journal_destroy(struct tb_journal **jp)
@@ -132,9 +135,66 @@ uint64_t tb_journal_first_seq(struct tb_journal *j)
 	return first;
 }
 
-const struct tb_journal_stats *tb_journal_stats(const struct tb_journal *j)
+const struct rate_ctr_group *tb_journal_ctrs(const struct tb_journal *j)
 {
-	return j ? &j->stats : NULL;
+	return j ? j->ctrs : NULL;
+}
+
+const struct osmo_stat_item_group *tb_journal_stat_items(const struct tb_journal *j)
+{
+	return j ? j->stats : NULL;
+}
+
+static const struct rate_ctr_desc journal_ctr_desc[] = {
+	[TB_JOURNAL_CTR_WRITES] = { "writes", "Events written" },
+	[TB_JOURNAL_CTR_WRITE_ERRORS] = { "write_errors", "Events that had to wait in memory (the write failed)" },
+	[TB_JOURNAL_CTR_LOST] = { "lost", "Events never written: more than memory could keep while the disk failed" },
+	[TB_JOURNAL_CTR_PRUNED] = { "pruned", "Events deleted by retention" },
+	[TB_JOURNAL_CTR_LOST_RANGES] = { "lost_ranges", "Ranges of seq that cannot be replayed (at open or since)" },
+};
+
+static const struct rate_ctr_group_desc journal_ctrg_desc = {
+	.group_name_prefix = "journal",
+	.group_description = "Event journal (SQLite)",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(journal_ctr_desc),
+	.ctr_desc = journal_ctr_desc,
+};
+
+static const struct osmo_stat_item_desc journal_stat_desc[] = {
+	[TB_JOURNAL_STAT_BACKLOG] = { "backlog", "Events waiting in memory for the disk", "events", 0, 0 },
+	[TB_JOURNAL_STAT_BACKLOG_KIB] = { "backlog:kib", "Memory the events waiting for the disk take, KiB", "KiB",
+					  0, 0 },
+	[TB_JOURNAL_STAT_SIZE_KIB] = { "size:kib", "Database pages in use, KiB (measured at start and every minute)",
+				       "KiB", 0, 0 },
+};
+
+static const struct osmo_stat_item_group_desc journal_statg_desc = {
+	.group_name_prefix = "journal",
+	.group_description = "Event journal (SQLite)",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_items = ARRAY_SIZE(journal_stat_desc),
+	.item_desc = journal_stat_desc,
+};
+
+int tb_journal__counters_alloc(struct tb_journal *j)
+{
+	j->ctrs = tb_ctr_group_alloc(j, &journal_ctrg_desc, NULL);
+	j->stats = tb_stat_group_alloc(j, &journal_statg_desc, NULL);
+	return j->ctrs && j->stats ? 0 : -ENOMEM;
+}
+
+static void ctr_add(struct tb_journal *j, enum tb_journal_ctr c, uint64_t n)
+{
+	rate_ctr_add(rate_ctr_group_get_ctr(j->ctrs, c), (int)n);
+}
+
+/* The backlog changed: its stat items follow. */
+static void backlog_stats(struct tb_journal *j)
+{
+	j->backlog_gen++;
+	tb_stat_set(j->stats, TB_JOURNAL_STAT_BACKLOG, j->n_backlog);
+	tb_stat_set(j->stats, TB_JOURNAL_STAT_BACKLOG_KIB, j->backlog_bytes / 1024);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -182,11 +242,11 @@ static void rollback(struct tb_journal *j)
 
 static void pending_free(struct tb_journal *j, struct tb_journal_pending *p)
 {
-	j->stats.backlog_bytes -= talloc_get_size(p);
+	j->backlog_bytes -= talloc_get_size(p);
 	llist_del(&p->list);
 	talloc_free(p);
-	j->stats.backlog--;
-	j->backlog_gen++;
+	j->n_backlog--;
+	backlog_stats(j);
 }
 
 /* Write up to TB_JOURNAL_FLUSH_BATCH events from the head of the backlog in
@@ -214,7 +274,7 @@ static int flush_batch(struct tb_journal *j)
 	/* Only now that the batch is committed does it leave memory. */
 	for (unsigned i = 0; i < n; i++)
 		pending_free(j, llist_first_entry(&j->backlog, struct tb_journal_pending, list));
-	j->stats.appended += n;
+	ctr_add(j, TB_JOURNAL_CTR_WRITES, n);
 	j->recovered += n;
 	return (int)n;
 
@@ -232,7 +292,7 @@ size_t tb_journal_flush(struct tb_journal *j)
 		return 0;
 	while (!llist_empty(&j->backlog)) {
 		if (flush_batch(j) < 0)
-			return j->stats.backlog;
+			return j->n_backlog;
 	}
 	if (!llist_empty(&j->lost))
 		tb_journal__lost_store(j);
@@ -249,8 +309,7 @@ size_t tb_journal_flush(struct tb_journal *j)
 /* No room for one more event in memory (by count; by bytes near enough). */
 static bool backlog_full(const struct tb_journal *j)
 {
-	return j->stats.backlog >= TB_JOURNAL_BACKLOG_MAX ||
-	       j->stats.backlog_bytes + 4096 > TB_JOURNAL_BACKLOG_MAX_BYTES;
+	return j->n_backlog >= TB_JOURNAL_BACKLOG_MAX || j->backlog_bytes + 4096 > TB_JOURNAL_BACKLOG_MAX_BYTES;
 }
 
 /* Keep an event in memory. Returns 1, or -ENOSPC when the backlog is full
@@ -263,13 +322,13 @@ static int backlog_add(struct tb_journal *j, uint64_t seq, uint64_t time_us, con
 	size_t klen, rlen;
 
 	tb_journal__mark_write(j, seq);
-	if (j->stats.backlog >= TB_JOURNAL_BACKLOG_MAX)
+	if (j->n_backlog >= TB_JOURNAL_BACKLOG_MAX)
 		goto lost;
 	klen = kind ? strlen(kind) + 1 : 0;
 	rlen = radio ? strlen(radio) + 1 : 0;
 	/* One allocation per event, bounded in count and bytes. */
 	if (len > SIZE_MAX - sizeof(*p) - klen - rlen ||
-	    sizeof(*p) + len + klen + rlen > TB_JOURNAL_BACKLOG_MAX_BYTES - j->stats.backlog_bytes)
+	    sizeof(*p) + len + klen + rlen > TB_JOURNAL_BACKLOG_MAX_BYTES - j->backlog_bytes)
 		goto lost;
 	p = talloc_size(j, sizeof(*p) + len + klen + rlen);
 	if (!p)
@@ -287,21 +346,21 @@ static int backlog_add(struct tb_journal *j, uint64_t seq, uint64_t time_us, con
 	if (radio)
 		p->radio = memcpy((char *)p->body + len + klen, radio, rlen);
 	llist_add_tail(&p->list, &j->backlog);
-	j->stats.backlog++;
-	j->stats.backlog_bytes += talloc_get_size(p);
-	j->stats.write_errors++;
-	j->backlog_gen++;
+	j->n_backlog++;
+	j->backlog_bytes += talloc_get_size(p);
+	backlog_stats(j);
+	rate_ctr_inc2(j->ctrs, TB_JOURNAL_CTR_WRITE_ERRORS);
 	j->last_seq = seq;
 	return 1;
 
 lost:
-	j->stats.lost++;
+	rate_ctr_inc2(j->ctrs, TB_JOURNAL_CTR_LOST);
 	tb_journal__lost_add(j, seq, seq, "published while the journal could not store them, more than it "
 			     "could keep in memory");
 	if (!j->lost_logged) {
 		LOGP(DJOURNAL, LOGL_ERROR, "journal %s: %" PRIu64 " events wait in memory, no room for more: event seq %"
 		     PRIu64 " and later ones are published but not journaled (a replay cannot give them): "
-		     "free space on the disk that holds %s\n", j->path, j->stats.backlog, seq, j->dir);
+		     "free space on the disk that holds %s\n", j->path, j->n_backlog, seq, j->dir);
 		j->lost_logged = true;
 	}
 	return -ENOSPC;
@@ -326,7 +385,7 @@ int tb_journal_append(struct tb_journal *j, uint64_t seq, uint64_t time_us, cons
 	rc = insert(j, seq, time_us, kind, radio, body, len);
 	if (rc == SQLITE_OK) {
 		j->last_seq = seq;
-		j->stats.appended++;
+		rate_ctr_inc2(j->ctrs, TB_JOURNAL_CTR_WRITES);
 		if (!llist_empty(&j->lost))
 			tb_journal__lost_store(j);
 		return 0;
@@ -391,7 +450,7 @@ void tb_journal__lost_add(struct tb_journal *j, uint64_t first, uint64_t last, c
 	l->reason = reason;
 	llist_add_tail(&l->list, &j->lost);
 	j->n_lost++;
-	j->stats.lost_ranges++;
+	rate_ctr_inc2(j->ctrs, TB_JOURNAL_CTR_LOST_RANGES);
 }
 
 int tb_journal__lost_store(struct tb_journal *j)
@@ -667,6 +726,14 @@ static int64_t used_bytes(struct tb_journal *j)
 	return (pages - free_pages) * page_size;
 }
 
+void tb_journal__measure(struct tb_journal *j)
+{
+	int64_t used = used_bytes(j);
+
+	if (used >= 0)
+		tb_stat_set(j->stats, TB_JOURNAL_STAT_SIZE_KIB, (uint64_t)used / 1024);
+}
+
 /* Delete with sql (binds ?1 = arg, ?2 = the newest seq, ?3 = limit).
  * Returns the number deleted or -1. */
 static int delete_some(struct tb_journal *j, const char *sql, int64_t arg, int64_t newest, int limit)
@@ -731,8 +798,10 @@ int tb_journal_prune(struct tb_journal *j, uint64_t now_us)
 	sqlite3_reset(j->st_last);
 	if (newest < 0)
 		goto error;
-	if (newest == 0)
+	if (newest == 0) {
+		tb_journal__measure(j);
 		return 0;	/* empty */
+	}
 	page_size = tb_journal__query_int(j->db, "PRAGMA page_size");
 	if (page_size <= 0)
 		goto error;
@@ -791,7 +860,7 @@ int tb_journal_prune(struct tb_journal *j, uint64_t now_us)
 	if (deleted > 0) {
 		char sql[64];
 
-		j->stats.pruned += (uint64_t)deleted;
+		ctr_add(j, TB_JOURNAL_CTR_PRUNED, (uint64_t)deleted);
 		/* Lost ranges older than every event kept say nothing any more. */
 		rc = tb_journal__exec(j->db, "DELETE FROM lost WHERE last_seq < (SELECT MIN(seq) FROM events)");
 		if (rc != SQLITE_OK)
@@ -810,6 +879,7 @@ int tb_journal_prune(struct tb_journal *j, uint64_t now_us)
 		sqlite3_wal_checkpoint_v2(j->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		LOGP(DJOURNAL, LOGL_INFO, "journal %s: retention deleted %d events\n", j->path, deleted);
 	}
+	tb_journal__measure(j);
 	return deleted;
 
 error:

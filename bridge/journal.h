@@ -72,15 +72,22 @@ struct tb_journal_cfg {
 					 * event); default: this process holds it alone */
 };
 
-struct tb_journal_stats {
-	uint64_t appended;		/* events written */
-	uint64_t write_errors;		/* events that had to wait in memory (a failed or blocked write) */
-	uint64_t lost;			/* events never written: the backlog was full */
-	uint64_t pruned;		/* events deleted by retention */
-	uint64_t backlog;		/* events waiting in memory now */
-	uint64_t backlog_bytes;		/* the memory they take */
-	uint64_t lost_ranges;		/* lost ranges known (found at open or made since) */
+/* The journal's counters: a libosmocore rate counter group "journal" and a
+ * stat item group of the same name (`show stats`, statsd, `show bridge`). */
+enum tb_journal_ctr {
+	TB_JOURNAL_CTR_WRITES,		/* events written */
+	TB_JOURNAL_CTR_WRITE_ERRORS,	/* events that had to wait in memory (a failed or blocked write) */
+	TB_JOURNAL_CTR_LOST,		/* events never written: the backlog was full */
+	TB_JOURNAL_CTR_PRUNED,		/* events deleted by retention */
+	TB_JOURNAL_CTR_LOST_RANGES,	/* lost ranges known (found at open or made since) */
 };
+enum tb_journal_stat {
+	TB_JOURNAL_STAT_BACKLOG,	/* events waiting in memory now */
+	TB_JOURNAL_STAT_BACKLOG_KIB,	/* the memory they take, KiB */
+	TB_JOURNAL_STAT_SIZE_KIB,	/* the database's pages in use, KiB (measured at open and by prune) */
+};
+struct rate_ctr_group;
+struct osmo_stat_item_group;
 
 /* Open (or create) the journal. Returns NULL and a sentence for people in
  * *errmsg (talloc'ed under ctx; errmsg may be NULL), e.g. "cannot create
@@ -161,4 +168,7 @@ int tb_journal_read(struct tb_journal *j, uint64_t from_seq, unsigned max_events
  * -EIO (logged). */
 int tb_journal_prune(struct tb_journal *j, uint64_t now_us);
 
-const struct tb_journal_stats *tb_journal_stats(const struct tb_journal *j);
+/* The counters (enum tb_journal_ctr; tb_ctr_get()) and stat items (enum
+ * tb_journal_stat; tb_stat_get()); NULL for j NULL. */
+const struct rate_ctr_group *tb_journal_ctrs(const struct tb_journal *j);
+const struct osmo_stat_item_group *tb_journal_stat_items(const struct tb_journal *j);

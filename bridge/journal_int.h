@@ -50,6 +50,8 @@ struct tb_journal {
 	uint64_t last_offered;		/* highest seq accepted, including lost ones */
 
 	struct llist_head backlog;	/* struct tb_journal_pending, by seq */
+	uint64_t n_backlog;		/* events in it */
+	uint64_t backlog_bytes;		/* the memory they take */
 	unsigned backlog_gen;		/* changes whenever the backlog does */
 	bool failing;			/* the ERROR was logged; NOTICE when it recovers */
 	bool lost_logged;
@@ -67,7 +69,8 @@ struct tb_journal {
 	unsigned n_lost;
 	bool lost_overflow_said;
 
-	struct tb_journal_stats stats;
+	struct rate_ctr_group *ctrs;		/* enum tb_journal_ctr */
+	struct osmo_stat_item_group *stats;	/* enum tb_journal_stat */
 };
 
 /* A lost range held in memory. */
@@ -100,3 +103,8 @@ int tb_journal__exec(sqlite3 *db, const char *sql);
 
 /* One integer from a single-row query (a PRAGMA); -1 on error. */
 int64_t tb_journal__query_int(sqlite3 *db, const char *sql);
+
+/* The counter groups (journal.c), allocated under j; 0 or -ENOMEM. */
+int tb_journal__counters_alloc(struct tb_journal *j);
+/* Measure the bytes the database uses into the size stat item. */
+void tb_journal__measure(struct tb_journal *j);

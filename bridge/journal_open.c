@@ -468,6 +468,8 @@ struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, 
 	INIT_LLIST_HEAD(&j->lost);
 	j->mark_fd = -1;
 	talloc_set_destructor(j, tb_journal_talloc_destructor);
+	if (tb_journal__counters_alloc(j) < 0)
+		goto nomem;
 	j->cfg = *cfg;
 	j->dir = talloc_strdup(j, cfg->state_dir);
 	if (!j->dir)
@@ -504,6 +506,7 @@ struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, 
 		tb_journal__lost_store(j);
 	}
 
+	tb_journal__measure(j);
 	LOGP(DJOURNAL, LOGL_NOTICE, "journal %s: %s, last seq %" PRIu64 "\n", j->path,
 	     created ? "created" : "opened", j->last_offered);
 	return j;

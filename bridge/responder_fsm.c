@@ -350,7 +350,7 @@ bool tb_responder_permits(const struct tb_responder *r, enum tb_r_event ev)
 int tb_responder_input(struct tb_responder *r, enum tb_r_event ev, const struct tb_r_input *in)
 {
 	if (!tb_responder_permits(r, ev)) {
-		r->co->t->stats.refused_inputs++;
+		rate_ctr_inc2(r->co->t->ctrs, TB_CALLOUT_CTR_REFUSED_INPUTS);
 		LOGPFSML(r->fi, LOGL_DEBUG, "event %s refused in state %s\n", tb_r_event_name(ev),
 			 osmo_fsm_inst_state_name(r->fi));
 		if (is_answer(ev) || ev == R_EV_REALERT) {

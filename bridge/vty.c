@@ -713,18 +713,27 @@ DEFUN(show_bridge, show_bridge_cmd, "show bridge",
 
 	vty_out(vty, "bridge %s, next seq %" PRIu64 "%s", b->id, b->next_seq, VTY_NEWLINE);
 	if (b->pub) {
-		const struct tb_publisher_stats *ps = tb_publisher_stats(b->pub);
+		const struct rate_ctr_group *pc = tb_publisher_ctrs(b->pub);
 		vty_out(vty, " events   %s: %" PRIu64 " published, %" PRIu64 " not sent%s",
-			tb_publisher_endpoint(b->pub), ps->sent, ps->dropped, VTY_NEWLINE);
+			tb_publisher_endpoint(b->pub), tb_ctr_get(pc, TB_PUB_CTR_SENT),
+			tb_ctr_get(pc, TB_PUB_CTR_DROPPED), VTY_NEWLINE);
 	}
 	if (b->cmd) {
-		const struct tb_command_stats *cs = tb_command_server_stats(b->cmd);
+		const struct rate_ctr_group *cc = tb_command_server_ctrs(b->cmd);
+		uint64_t malformed = tb_ctr_get(cc, TB_CMD_CTR_CODE + TETRABRIDGE__V1__REPLY__CODE__MALFORMED) +
+				     tb_ctr_get(cc, TB_CMD_CTR_CODE + TETRABRIDGE__V1__REPLY__CODE__TOO_LARGE) +
+				     tb_ctr_get(cc, TB_CMD_CTR_CODE + TETRABRIDGE__V1__REPLY__CODE__UNKNOWN_COMMAND);
+
 		vty_out(vty, " commands %s: %" PRIu64 " received, %" PRIu64 " replies, %" PRIu64 " malformed, %"
 			PRIu64 " refused by role, %" PRIu64 " replies dropped%s", tb_command_server_endpoint(b->cmd),
-			cs->commands, cs->replies, cs->malformed, cs->refused, cs->reply_drops, VTY_NEWLINE);
+			tb_ctr_get(cc, TB_CMD_CTR_RECEIVED), tb_ctr_get(cc, TB_CMD_CTR_REPLIES), malformed,
+			tb_ctr_get(cc, TB_CMD_CTR_CODE + TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED),
+			tb_ctr_get(cc, TB_CMD_CTR_DROPPED), VTY_NEWLINE);
 		/* A line of its own: scripts read the one above up to "replies dropped". */
-		vty_out(vty, "          %" PRIu64 " answered BUSY, replies not read yet: %zu bytes now, %" PRIu64
-			" at most%s", cs->busy, tb_command_server_queued(b->cmd), cs->queued_peak, VTY_NEWLINE);
+		vty_out(vty, "          %" PRIu64 " answered BUSY, replies not read yet: %zu bytes now, %" PRId32
+			" at most%s", tb_ctr_get(cc, TB_CMD_CTR_CODE + TETRABRIDGE__V1__REPLY__CODE__BUSY),
+			tb_command_server_queued(b->cmd),
+			tb_stat_get(tb_command_server_stat_items(b->cmd), TB_CMD_STAT_QUEUED_PEAK), VTY_NEWLINE);
 	}
 	if (b->security)
 		vty_out(vty, " CURVE: %u client keys (%s), %lu connections admitted, %lu refused%s",
@@ -734,15 +743,17 @@ DEFUN(show_bridge, show_bridge_cmd, "show bridge",
 		vty_out(vty, " CURVE: off (plain sockets%s)%s", b->insecure ? ", insecure allowed" : ", loopback only",
 			VTY_NEWLINE);
 	if (b->journal) {
-		const struct tb_journal_stats *js = tb_journal_stats(b->journal);
+		const struct rate_ctr_group *jc = tb_journal_ctrs(b->journal);
+		const struct osmo_stat_item_group *js = tb_journal_stat_items(b->journal);
+
 		vty_out(vty, " journal %s: seq %" PRIu64 "-%" PRIu64 ", %" PRIu64 " written, %" PRIu64
-			" write errors, %" PRIu64 " waiting in memory (%" PRIu64 " KiB), %" PRIu64 " lost (%" PRIu64
-			" ranges), %" PRIu64
-			" pruned; next seq %" PRIu64 "%s",
+			" write errors, %" PRId32 " waiting in memory (%" PRId32 " KiB), %" PRIu64 " lost (%" PRIu64
+			" ranges), %" PRIu64 " pruned; next seq %" PRIu64 "%s",
 			tb_journal_path(b->journal), tb_journal_first_seq(b->journal), tb_journal_last_seq(b->journal),
-			js->appended, js->write_errors, js->backlog, js->backlog_bytes / 1024, js->lost, js->lost_ranges,
-			js->pruned,
-			tb_journal_next_seq(b->journal), VTY_NEWLINE);
+			tb_ctr_get(jc, TB_JOURNAL_CTR_WRITES), tb_ctr_get(jc, TB_JOURNAL_CTR_WRITE_ERRORS),
+			tb_stat_get(js, TB_JOURNAL_STAT_BACKLOG), tb_stat_get(js, TB_JOURNAL_STAT_BACKLOG_KIB),
+			tb_ctr_get(jc, TB_JOURNAL_CTR_LOST), tb_ctr_get(jc, TB_JOURNAL_CTR_LOST_RANGES),
+			tb_ctr_get(jc, TB_JOURNAL_CTR_PRUNED), tb_journal_next_seq(b->journal), VTY_NEWLINE);
 	}
 	llist_for_each_entry(r, &b->radios, entry)
 		waiting += r->outbox ? tb_stat_get(tb_outbox_stat_items(r->outbox), TB_OUTBOX_STAT_WAITING) : 0;

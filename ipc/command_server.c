@@ -46,10 +46,13 @@
 
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/select.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/utils.h>
 #include <osmocom/core/timer.h>
 #include <talloc.h>
 #include <zmq.h>
 
+#include "common/counters.h"
 #include "common/logging.h"
 #include "ipc/pb_utf8.h"
 
@@ -135,8 +138,61 @@ struct tb_command_server {
 	const struct tb_security *sec;
 	tb_command_handler handler;
 	void *data;
-	struct tb_command_stats stats;
+	struct rate_ctr_group *ctrs;		/* enum tb_command_ctr */
+	struct osmo_stat_item_group *stats;	/* enum tb_command_stat */
 };
+
+#define CODE_CTR(name, what) [TB_CMD_CTR_CODE + TETRABRIDGE__V1__REPLY__CODE__##name] = { "replies:" what, \
+	"Replies with code " #name }
+static const struct rate_ctr_desc cmd_ctr_desc[] = {
+	[TB_CMD_CTR_RECEIVED] = { "received", "Commands received" },
+	[TB_CMD_CTR_REPLIES] = { "replies", "Replies sent" },
+	[TB_CMD_CTR_DROPPED] = { "replies:dropped", "Commands that got no reply (the client went away or does "
+						     "not read its replies)" },
+	CODE_CTR(OK, "ok"),
+	CODE_CTR(MALFORMED, "malformed"),
+	CODE_CTR(UNKNOWN_COMMAND, "unknown_command"),
+	CODE_CTR(NOT_ALLOWED, "not_allowed"),
+	CODE_CTR(UNKNOWN_RADIO, "unknown_radio"),
+	CODE_CTR(RADIO_OFFLINE, "radio_offline"),
+	CODE_CTR(TEXT_TOO_LONG, "text_too_long"),
+	CODE_CTR(INVALID_ARGUMENT, "invalid_argument"),
+	CODE_CTR(BUSY, "busy"),
+	CODE_CTR(TOO_LARGE, "too_large"),
+	CODE_CTR(INTERNAL, "internal"),
+	CODE_CTR(UNKNOWN_CALLOUT, "unknown_callout"),
+	CODE_CTR(CONFLICT, "conflict"),
+};
+#undef CODE_CTR
+
+static const struct rate_ctr_group_desc cmd_ctrg_desc = {
+	.group_name_prefix = "commands",
+	.group_description = "Command socket (ZeroMQ ROUTER)",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(cmd_ctr_desc),
+	.ctr_desc = cmd_ctr_desc,
+};
+
+static const struct osmo_stat_item_desc cmd_stat_desc[] = {
+	[TB_CMD_STAT_QUEUED_PEAK] = { "replies:queued_peak", "The most reply bytes queued at once for clients "
+				      "that had not read them", "bytes", 0, 0 },
+};
+
+static const struct osmo_stat_item_group_desc cmd_statg_desc = {
+	.group_name_prefix = "commands",
+	.group_description = "Command socket (ZeroMQ ROUTER)",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_items = ARRAY_SIZE(cmd_stat_desc),
+	.item_desc = cmd_stat_desc,
+};
+
+/* A reply sent, by its code. */
+static void count_reply(struct tb_command_server *cs, Tetrabridge__V1__Reply__Code code)
+{
+	rate_ctr_inc2(cs->ctrs, TB_CMD_CTR_REPLIES);
+	if ((unsigned)code <= TETRABRIDGE__V1__REPLY__CODE__CONFLICT)
+		rate_ctr_inc2(cs->ctrs, TB_CMD_CTR_CODE + code);
+}
 
 /* ---- roles and names ---------------------------------------------------- */
 
@@ -366,8 +422,8 @@ static int body_send(struct tb_command_server *cs, struct client_queue *q, const
 	atomic_fetch_add(&cs->total->refs, 1);
 	atomic_fetch_add(&q->bytes, rb->cost);
 	queued = atomic_fetch_add(&cs->total->bytes, rb->cost) + rb->cost;
-	if (queued > cs->stats.queued_peak)
-		cs->stats.queued_peak = queued;
+	if (queued > (size_t)tb_stat_get(cs->stats, TB_CMD_STAT_QUEUED_PEAK))
+		tb_stat_set(cs->stats, TB_CMD_STAT_QUEUED_PEAK, queued);
 	if (zmq_msg_init_data(&msg, rb->data, (size_t)len, reply_free, rb) < 0) {
 		reply_free(NULL, rb);
 		return -ENOMEM;
@@ -383,7 +439,7 @@ static int body_send(struct tb_command_server *cs, struct client_queue *q, const
 /* A reply that got nowhere. */
 static void reply_dropped(struct tb_command_server *cs, const Tetrabridge__V1__Reply *reply, const char *why)
 {
-	cs->stats.reply_drops++;
+	rate_ctr_inc2(cs->ctrs, TB_CMD_CTR_DROPPED);
 	LOGP(DIPC, LOGL_DEBUG, "reply to request %" PRIu64 " dropped: %s\n", reply->request_id, why);
 }
 
@@ -392,12 +448,6 @@ static void reply_error(struct tb_command_server *cs, Tetrabridge__V1__Reply *re
 {
 	reply->code = code;
 	reply->error = (char *)error;
-	if (code == TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED)
-		cs->stats.refused++;
-	else if (code == TETRABRIDGE__V1__REPLY__CODE__BUSY)
-		cs->stats.busy++;
-	else
-		cs->stats.malformed++;
 }
 
 /* BUSY: a reply of room bytes might not fit the queues. */
@@ -499,7 +549,7 @@ static void handle(struct tb_command_server *cs, struct rx_msg *m)
 	bool gone = false;
 	int rc;
 
-	cs->stats.commands++;
+	rate_ctr_inc2(cs->ctrs, TB_CMD_CTR_RECEIVED);
 	client.tmp = talloc_named_const(cs, 0, "command");
 	if (cs->sec)
 		client.role = tb_role_from_user_id(user_id(m), &client.name);
@@ -562,7 +612,7 @@ static void handle(struct tb_command_server *cs, struct rx_msg *m)
 		oom.error = "out of memory";
 		if (tetrabridge__v1__reply__get_packed_size(&oom) <= sizeof(buf) &&
 		    zmq_send(cs->sock, buf, tetrabridge__v1__reply__pack(&oom, buf), ZMQ_DONTWAIT) >= 0) {
-			cs->stats.replies++;
+			count_reply(cs, oom.code);
 		} else {
 			reply_dropped(cs, &reply, zmq_strerror(-rc));
 		}
@@ -570,7 +620,7 @@ static void handle(struct tb_command_server *cs, struct rx_msg *m)
 		     reply.request_id);
 		goto out;
 	}
-	cs->stats.replies++;
+	count_reply(cs, reply.code);
 out:
 	if (cmd)
 		tetrabridge__v1__command__free_unpacked(cmd, NULL);
@@ -698,8 +748,10 @@ struct tb_command_server *tb_command_server_alloc(void *ctx, void *zmq_ctx, cons
 	cs->data = data;
 	osmo_timer_setup(&cs->resume, resume_cb, cs);
 	talloc_set_destructor(cs, cs_destructor);
+	cs->ctrs = tb_ctr_group_alloc(cs, &cmd_ctrg_desc, NULL);
+	cs->stats = tb_stat_group_alloc(cs, &cmd_statg_desc, NULL);
 	cs->total = malloc(sizeof(*cs->total));
-	if (!cs->total) {
+	if (!cs->ctrs || !cs->stats || !cs->total) {
 		set_error(ctx, err, errmsg, ENOMEM, "bind", endpoint);
 		goto fail;
 	}
@@ -761,9 +813,14 @@ const char *tb_command_server_endpoint(const struct tb_command_server *cs)
 	return cs ? cs->endpoint : NULL;
 }
 
-const struct tb_command_stats *tb_command_server_stats(const struct tb_command_server *cs)
+const struct rate_ctr_group *tb_command_server_ctrs(const struct tb_command_server *cs)
 {
-	return cs ? &cs->stats : NULL;
+	return cs ? cs->ctrs : NULL;
+}
+
+const struct osmo_stat_item_group *tb_command_server_stat_items(const struct tb_command_server *cs)
+{
+	return cs ? cs->stats : NULL;
 }
 
 size_t tb_command_server_queued(const struct tb_command_server *cs)

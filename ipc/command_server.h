@@ -79,15 +79,24 @@ struct tb_command_client {
 typedef void (*tb_command_handler)(const Tetrabridge__V1__Command *cmd, const struct tb_command_client *client,
 				   Tetrabridge__V1__Reply *reply, void *data);
 
-struct tb_command_stats {
-	uint64_t commands;	/* messages received */
-	uint64_t replies;	/* replies sent */
-	uint64_t malformed;	/* MALFORMED, TOO_LARGE and UNKNOWN_COMMAND replies */
-	uint64_t refused;	/* NOT_ALLOWED replies */
-	uint64_t busy;		/* BUSY replies: the client's or all replies' queue was full */
-	uint64_t reply_drops;	/* messages that got no reply: commands = replies + reply_drops */
-	uint64_t queued_peak;	/* the most reply bytes queued at once, all clients */
+/* The server's counters: a libosmocore rate counter group "commands" and a
+ * stat item group of the same name (`show stats`, statsd, `show bridge`).
+ * Every message received gets one reply or is counted as dropped:
+ * received = replies + replies dropped. */
+enum tb_command_ctr {
+	TB_CMD_CTR_RECEIVED,	/* messages received */
+	TB_CMD_CTR_REPLIES,	/* replies sent */
+	TB_CMD_CTR_DROPPED,	/* messages that got no reply */
+	/* Replies sent by their code: TB_CMD_CTR_CODE + the Reply code (OK
+	 * ... CONFLICT), in the order of tetra_bridge.proto. */
+	TB_CMD_CTR_CODE,
+	TB_CMD_CTR_CODE_LAST = TB_CMD_CTR_CODE + TETRABRIDGE__V1__REPLY__CODE__CONFLICT,
 };
+enum tb_command_stat {
+	TB_CMD_STAT_QUEUED_PEAK,	/* the most reply bytes queued at once, all clients */
+};
+struct rate_ctr_group;
+struct osmo_stat_item_group;
 
 /* Bind a ROUTER socket on endpoint; sec NULL: plain (every client admin),
  * else CURVE + ZAP through sec. Returns NULL with *err = -errno and a
@@ -100,7 +109,10 @@ struct tb_command_server *tb_command_server_alloc(void *ctx, void *zmq_ctx, cons
 
 /* The endpoint actually bound ("tcp://127.0.0.1:*" resolved to its port). */
 const char *tb_command_server_endpoint(const struct tb_command_server *cs);
-const struct tb_command_stats *tb_command_server_stats(const struct tb_command_server *cs);
+/* The counters (enum tb_command_ctr; tb_ctr_get()) and stat items (enum
+ * tb_command_stat; tb_stat_get()); NULL for cs NULL. */
+const struct rate_ctr_group *tb_command_server_ctrs(const struct tb_command_server *cs);
+const struct osmo_stat_item_group *tb_command_server_stat_items(const struct tb_command_server *cs);
 /* Reply bytes queued now for clients that have not read them yet (they
  * leave the count when libzmq hands them to the kernel, or drops them with
  * a client that went away). */

@@ -18,9 +18,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <osmocom/core/stats.h>
+#include <osmocom/core/utils.h>
 #include <talloc.h>
 #include <zmq.h>
 
+#include "common/counters.h"
 #include "common/logging.h"
 #include "ipc/event_kind.h"
 #include "ipc/security.h"
@@ -34,7 +37,20 @@
 struct tb_publisher {
 	void *sock;
 	char *endpoint;		/* as bound, after ZMQ_LAST_ENDPOINT */
-	struct tb_publisher_stats stats;
+	struct rate_ctr_group *ctrs;	/* enum tb_publisher_ctr */
+};
+
+static const struct rate_ctr_desc pub_ctr_desc[] = {
+	[TB_PUB_CTR_SENT] = { "published", "Events published" },
+	[TB_PUB_CTR_DROPPED] = { "not_sent", "Events the socket did not take (subscribers replay them)" },
+};
+
+static const struct rate_ctr_group_desc pub_ctrg_desc = {
+	.group_name_prefix = "pub",
+	.group_description = "Event stream (ZeroMQ PUB)",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(pub_ctr_desc),
+	.ctr_desc = pub_ctr_desc,
 };
 
 static int tb_publisher_talloc_destructor(struct tb_publisher *p)
@@ -82,6 +98,11 @@ struct tb_publisher *tb_publisher_alloc(void *ctx, void *zmq_ctx, const char *en
 		return NULL;
 	}
 	talloc_set_destructor(p, tb_publisher_talloc_destructor);
+	p->ctrs = tb_ctr_group_alloc(p, &pub_ctrg_desc, NULL);
+	if (!p->ctrs) {
+		set_error(ctx, err, errmsg, ENOMEM, "bind", endpoint);
+		goto fail;
+	}
 
 	p->sock = zmq_socket(zmq_ctx, ZMQ_PUB);
 	if (!p->sock) {
@@ -147,7 +168,7 @@ int tb_publisher_send_packed(struct tb_publisher *p, const char *kind, const cha
 	if ((size_t)n >= sizeof(topic_stack)) {
 		topic = talloc_asprintf(p, "%s.%s", kind, radio);
 		if (!topic) {
-			p->stats.dropped++;
+			rate_ctr_inc2(p->ctrs, TB_PUB_CTR_DROPPED);
 			return -ENOMEM;
 		}
 	}
@@ -156,10 +177,10 @@ int tb_publisher_send_packed(struct tb_publisher *p, const char *kind, const cha
 	if (rc == 0)
 		rc = send_frame(p->sock, body, len, 0);
 	if (rc == 0) {
-		p->stats.sent++;
+		rate_ctr_inc2(p->ctrs, TB_PUB_CTR_SENT);
 		LOGP(DIPC, LOGL_DEBUG, "published event seq %" PRIu64 " (%zu bytes)\n", seq, len);
 	} else {
-		p->stats.dropped++;
+		rate_ctr_inc2(p->ctrs, TB_PUB_CTR_DROPPED);
 		LOGP(DIPC, LOGL_ERROR, "event seq %" PRIu64 " not published: %s\n", seq, strerror(-rc));
 	}
 	if (topic != topic_stack)
@@ -180,12 +201,12 @@ int tb_publisher_send(struct tb_publisher *p, const Tetrabridge__V1__Event *ev)
 	if (len > sizeof(body_stack)) {
 		body = talloc_size(p, len);
 		if (!body) {
-			p->stats.dropped++;
+			rate_ctr_inc2(p->ctrs, TB_PUB_CTR_DROPPED);
 			return -ENOMEM;
 		}
 	}
 	if (tetrabridge__v1__event__pack(ev, body) != len) {
-		p->stats.dropped++;
+		rate_ctr_inc2(p->ctrs, TB_PUB_CTR_DROPPED);
 		rc = -EPROTO;
 	} else {
 		rc = tb_publisher_send_packed(p, tb_event_kind(ev), ev->radio, ev->seq, body, len);
@@ -200,9 +221,9 @@ const char *tb_publisher_endpoint(const struct tb_publisher *p)
 	return p ? p->endpoint : NULL;
 }
 
-const struct tb_publisher_stats *tb_publisher_stats(const struct tb_publisher *p)
+const struct rate_ctr_group *tb_publisher_ctrs(const struct tb_publisher *p)
 {
-	return p ? &p->stats : NULL;
+	return p ? p->ctrs : NULL;
 }
 
 void tb_publisher_destroy(struct tb_publisher **p)

@@ -27,10 +27,13 @@
 
 struct tb_publisher;
 
-struct tb_publisher_stats {
-	uint64_t sent;
-	uint64_t dropped;	/* zmq_send failed (e.g. EAGAIN) */
+/* The publisher's counters: a libosmocore rate counter group "pub"
+ * (`show stats`, statsd, `show bridge`). */
+enum tb_publisher_ctr {
+	TB_PUB_CTR_SENT,	/* events handed to the socket */
+	TB_PUB_CTR_DROPPED,	/* events not sent: zmq_send failed, or no memory */
 };
+struct rate_ctr_group;
 
 /* Bind a PUB socket on endpoint (e.g. "tcp://127.0.0.1:5560" or
  * "ipc:///run/tetra-bridge/events"). zmq_ctx is owned by the caller.
@@ -56,7 +59,9 @@ int tb_publisher_send_packed(struct tb_publisher *p, const char *kind, const cha
 /* The endpoint actually bound (resolves "tcp://127.0.0.1:*" to the port). */
 const char *tb_publisher_endpoint(const struct tb_publisher *p);
 
-const struct tb_publisher_stats *tb_publisher_stats(const struct tb_publisher *p);
+/* The counters (enum tb_publisher_ctr; read them with tb_ctr_get()), NULL
+ * for p NULL. */
+const struct rate_ctr_group *tb_publisher_ctrs(const struct tb_publisher *p);
 
 /* Close the socket (lingering up to 1 s for queued events); frees the
  * publisher and sets *p to NULL. p and *p may be NULL. */

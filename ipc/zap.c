@@ -11,10 +11,13 @@
 #include <string.h>
 
 #include <osmocom/core/select.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/utils.h>
 #include <osmocom/core/timer.h>
 #include <talloc.h>
 #include <zmq.h>
 
+#include "common/counters.h"
 #include "common/logging.h"
 #include "ipc/security_int.h"
 
@@ -30,7 +33,46 @@ struct tb_zap {
 	struct osmo_fd ofd;		/* ZMQ_FD of sock */
 	struct osmo_timer_list resume;	/* continues a drain cut at TB_ZAP_BATCH */
 	struct tb_client_list *clients;	/* ours (a talloc child) */
-	unsigned long admitted, refused;
+	struct rate_ctr_group *ctrs;	/* enum zap_ctr */
+	struct osmo_stat_item_group *stats;	/* enum zap_stat */
+};
+
+/* Counted per connection attempt, on both sockets (one handler serves
+ * them): `show stats`, statsd, `show bridge`. */
+enum zap_ctr {
+	ZAP_CTR_ADMITTED,
+	ZAP_CTR_REFUSED,
+	ZAP_CTR_UNKNOWN_KEY,
+};
+
+static const struct rate_ctr_desc zap_ctr_desc[] = {
+	[ZAP_CTR_ADMITTED] = { "admitted", "Connections admitted (a listed CURVE key)" },
+	[ZAP_CTR_REFUSED] = { "refused", "Connections refused (any reason)" },
+	[ZAP_CTR_UNKNOWN_KEY] = { "refused:unknown_key", "Connections refused: a CURVE key not in the clients file" },
+};
+
+static const struct rate_ctr_group_desc zap_ctrg_desc = {
+	.group_name_prefix = "zap",
+	.group_description = "CURVE clients checked by ZAP (both sockets)",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(zap_ctr_desc),
+	.ctr_desc = zap_ctr_desc,
+};
+
+enum zap_stat {
+	ZAP_STAT_CLIENTS,
+};
+
+static const struct osmo_stat_item_desc zap_stat_desc[] = {
+	[ZAP_STAT_CLIENTS] = { "clients", "Client keys in the clients file", "", 0, 0 },
+};
+
+static const struct osmo_stat_item_group_desc zap_statg_desc = {
+	.group_name_prefix = "zap",
+	.group_description = "CURVE clients checked by ZAP (both sockets)",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_items = ARRAY_SIZE(zap_stat_desc),
+	.item_desc = zap_stat_desc,
 };
 
 enum tb_role tb_role_from_user_id(const char *uid, const char **name)
@@ -118,7 +160,7 @@ static unsigned zap_recv(struct tb_zap *z, zmq_msg_t f[TB_ZAP_MAX_FRAMES], unsig
 /* Answer 400 with text, echoing the request id frame (NULL: none). */
 static void zap_refuse(struct tb_zap *z, zmq_msg_t *req_id, const char *text)
 {
-	z->refused++;
+	rate_ctr_inc2(z->ctrs, ZAP_CTR_REFUSED);
 	zap_send(z->sock, req_id ? zmq_msg_data(req_id) : "", req_id ? zmq_msg_size(req_id) : 0, "400", text, "");
 }
 
@@ -160,12 +202,13 @@ static void zap_answer(struct tb_zap *z, zmq_msg_t *f, unsigned n, unsigned tota
 	k = tb_clients_find(z->clients, zmq_msg_data(&f[6]));
 	if (!k) {
 		LOGP(DIPC, LOGL_NOTICE, "refused a CURVE client with an unknown key from %s\n", addr);
+		rate_ctr_inc2(z->ctrs, ZAP_CTR_UNKNOWN_KEY);
 		zap_refuse(z, &f[1], "unknown key");
 		return;
 	}
 	snprintf(uid, sizeof(uid), "%s:%s", tb_role_name(k->role), k->name);
 	LOGP(DIPC, LOGL_INFO, "admitted CURVE client %s (%s) from %s\n", k->name, tb_role_name(k->role), addr);
-	z->admitted++;
+	rate_ctr_inc2(z->ctrs, ZAP_CTR_ADMITTED);
 	zap_send(z->sock, zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), "200", "OK", uid);
 }
 
@@ -253,6 +296,13 @@ struct tb_zap *tb_zap_start(void *ctx, void *errctx, void *zmq_ctx, struct tb_cl
 	osmo_timer_setup(&z->resume, zap_resume_cb, z);
 	talloc_set_destructor(z, zap_destructor);
 	z->clients = talloc_steal(z, clients);
+	z->ctrs = tb_ctr_group_alloc(z, &zap_ctrg_desc, NULL);
+	z->stats = tb_stat_group_alloc(z, &zap_statg_desc, NULL);
+	if (!z->ctrs || !z->stats) {
+		tb_sec_set_err(errctx, errmsg, "out of memory");
+		goto fail;
+	}
+	tb_stat_set(z->stats, ZAP_STAT_CLIENTS, tb_clients_count(clients));
 
 	z->sock = zmq_socket(zmq_ctx, ZMQ_REP);
 	if (!z->sock) {
@@ -294,6 +344,7 @@ void tb_zap_set_clients(struct tb_zap *z, struct tb_client_list *clients)
 {
 	tb_clients_destroy(&z->clients);
 	z->clients = talloc_steal(z, clients);
+	tb_stat_set(z->stats, ZAP_STAT_CLIENTS, tb_clients_count(clients));
 }
 
 const struct tb_client_list *tb_zap_clients(const struct tb_zap *z)
@@ -303,12 +354,12 @@ const struct tb_client_list *tb_zap_clients(const struct tb_zap *z)
 
 unsigned long tb_zap_admitted(const struct tb_zap *z)
 {
-	return z ? z->admitted : 0;
+	return z ? tb_ctr_get(z->ctrs, ZAP_CTR_ADMITTED) : 0;
 }
 
 unsigned long tb_zap_refused(const struct tb_zap *z)
 {
-	return z ? z->refused : 0;
+	return z ? tb_ctr_get(z->ctrs, ZAP_CTR_REFUSED) : 0;
 }
 
 void tb_zap_destroy(struct tb_zap **z)

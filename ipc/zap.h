@@ -39,7 +39,8 @@ struct tb_zap *tb_zap_start(void *ctx, void *errctx, void *zmq_ctx, struct tb_cl
  * their role. */
 void tb_zap_set_clients(struct tb_zap *z, struct tb_client_list *clients);
 
-/* The list it answers from (owned by z); connections admitted / refused. */
+/* The list it answers from (owned by z); connections admitted / refused
+ * (read from its counters, the rate counter group "zap"). */
 const struct tb_client_list *tb_zap_clients(const struct tb_zap *z);
 unsigned long tb_zap_admitted(const struct tb_zap *z);
 unsigned long tb_zap_refused(const struct tb_zap *z);

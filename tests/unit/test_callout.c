@@ -31,6 +31,7 @@
 #include "bridge/journal.h"
 #include "bridge/radio.h"
 #include "bridge/roster.h"
+#include "common/counters.h"
 #include "common/logging.h"
 #include "radio-drivers/radio_link.h"
 #include "tests/lib/fake_time.h"
@@ -338,6 +339,10 @@ static void test_whole_callout(void **state)
 /* No answer: re-alerted every X23 (2 times by default), then no answer;
  * at the deadline the plan's next level is alerted; after it the alarm
  * stays on until acknowledged. */
+/* The tracker's stat items (what statsd gets; tb_callout_stats() counts
+ * the same from the board). */
+#define GAUGE(f, g) tb_stat_get((f)->t->stats, TB_CALLOUT_STAT_##g)
+
 static void test_no_answer_escalates(void **state)
 {
 	struct fixture *f = *state;
@@ -370,12 +375,17 @@ static void test_no_answer_escalates(void **state)
 	assert_int_equal(responder(co, 1002)->level, 1);
 	assert_int_equal(responder(co, 1002)->alerts, 1);
 	assert_false(co->alarm);
+	assert_int_equal(GAUGE(f, OPEN), 1);
+	assert_int_equal(GAUGE(f, ESCALATED), 1);
+	assert_int_equal(GAUGE(f, ALARMS), 0);
 	tb_fake_time_advance_ms(61000);		/* level 1's 60 s */
 	assert_true(co->alarm);
+	assert_int_equal(GAUGE(f, ALARMS), 1);
 	assert_int_equal(count_kind(f, co->id, KIND(ALARM)), 1);
 	assert_int_equal(tb_callout_ack(f->t, co->id, "ringt legevakten", &g_dispatcher, &co, f->ctx, &errmsg),
 			 CODE(OK));
 	assert_false(co->alarm);
+	assert_int_equal(GAUGE(f, ALARMS), 0);
 	assert_int_equal(tb_callout_ack(f->t, co->id, NULL, &g_dispatcher, &co, f->ctx, &errmsg), CODE(CONFLICT));
 	/* A late answer is taken and flagged. */
 	status_from(f, 1001, 0x8000);
@@ -438,6 +448,7 @@ static void test_duplicate_unmatched_auto_ack(void **state)
 	/* 4711 is in no call-out */
 	status_from(f, 4711, 0x8000);
 	assert_int_equal(count_kind(f, 0, KIND(UNMATCHED)), 1);
+	assert_int_equal(tb_ctr_get(f->t->ctrs, TB_CALLOUT_CTR_UNMATCHED), 1);
 	/* an ordinary text from a responder is a note */
 	text_from(f, 1001, "bilen står fast");
 	assert_int_equal(responder(co, 1001)->n_notes, 1);
@@ -621,7 +632,7 @@ static void test_responder_table(void **state)
 			r = responder(co, 1001);
 			tb_responder_set_message(r, 0);	/* no outgoing step of the real queue may interfere */
 			tb_responder_restore(r, s);
-			refused = f->t->stats.refused_inputs;
+			refused = tb_ctr_get(f->t->ctrs, TB_CALLOUT_CTR_REFUSED_INPUTS);
 			tb_log_capture_clear();
 			rc = tb_responder_input(r, e, &in);
 			if (want != (rc == 0))
@@ -629,7 +640,7 @@ static void test_responder_table(void **state)
 					 want ? "refused but the issue's table takes it" : "taken but not in the table");
 			if (!want) {
 				assert_int_equal(r->fi->state, s);
-				assert_int_equal(f->t->stats.refused_inputs, refused + 1);
+				assert_int_equal(tb_ctr_get(f->t->ctrs, TB_CALLOUT_CTR_REFUSED_INPUTS), refused + 1);
 				assert_true(tb_log_capture_count("refused") > 0);
 			}
 			assert_int_equal(tb_callout_cancel(f->t, co->id, NULL, &g_dispatcher, &co, f->ctx, &errmsg),
@@ -727,14 +738,14 @@ static void test_callout_table(void **state)
 
 			co->override = true;
 			tb_callout_fsm_restore(co, s);
-			refused = f->t->stats.refused_inputs;
+			refused = tb_ctr_get(f->t->ctrs, TB_CALLOUT_CTR_REFUSED_INPUTS);
 			rc = tb_callout_input(co, e, &in);
 			if (want != (rc == 0))
 				fail_msg("state %s, event %s: %s", tb_cstate_name(s), names[e],
 					 want ? "refused but the issue's table takes it" : "taken but not in the table");
 			if (!want) {
 				assert_int_equal(co->fi->state, s);
-				assert_int_equal(f->t->stats.refused_inputs, refused + 1);
+				assert_int_equal(tb_ctr_get(f->t->ctrs, TB_CALLOUT_CTR_REFUSED_INPUTS), refused + 1);
 			}
 			/* out of the way of the next one (the responder is
 			 * accepted nowhere: no override needed) */

@@ -23,12 +23,18 @@
 #include <talloc.h>
 #include <zmq.h>
 
+#include "common/counters.h"
 #include "common/logging.h"
 #include "ipc/command_server.h"
 #include "ipc/security.h"
 #include "ipc/tetra_bridge.pb-c.h"
 #include "tests/lib/zmq_watch.h"
 #include "tests/lib/tmpdir.h"
+
+/* The server's counters (ipc/command_server.h). */
+#define CMD_CTR(cs, c) tb_ctr_get(tb_command_server_ctrs(cs), c)
+#define CODE_CTR(code) (TB_CMD_CTR_CODE + TETRABRIDGE__V1__REPLY__CODE__##code)
+#define QUEUED_PEAK(cs) tb_stat_get(tb_command_server_stat_items(cs), TB_CMD_STAT_QUEUED_PEAK)
 
 #define GUARD_S		30	/* a wait that takes longer has failed */
 #define LOOP_MAX	1000000	/* loop iterations, likewise */
@@ -522,11 +528,11 @@ static void test_clients(void **state)
 	}
 
 	assert_int_equal(f->handled, 16);
-	assert_int_equal(tb_command_server_stats(f->cs)->commands, 16);
-	assert_int_equal(tb_command_server_stats(f->cs)->replies, 16);
-	assert_int_equal(tb_command_server_stats(f->cs)->malformed, 0);
-	assert_int_equal(tb_command_server_stats(f->cs)->refused, 0);
-	assert_int_equal(tb_command_server_stats(f->cs)->reply_drops, 0);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_RECEIVED), 16);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_REPLIES), 16);
+	assert_int_equal(CMD_CTR(f->cs, CODE_CTR(MALFORMED)), 0);
+	assert_int_equal(CMD_CTR(f->cs, CODE_CTR(NOT_ALLOWED)), 0);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_DROPPED), 0);
 
 	client_close(req);
 	client_close(dealer);
@@ -559,6 +565,7 @@ static void test_errors(void **state)
 	Tetrabridge__V1__SendText st;
 	Tetrabridge__V1__Identity to;
 	struct client *req, *dealer, *dealer_d;
+	const struct rate_ctr_group *ctrs;
 	const char *ep;
 	uint8_t buf[256];
 	size_t len;
@@ -655,10 +662,15 @@ static void test_errors(void **state)
 	expect_code(dealer, false, 12, TETRABRIDGE__V1__REPLY__CODE__UNKNOWN_COMMAND, NULL);
 
 	assert_int_equal(f->handled, 0);
-	assert_int_equal(tb_command_server_stats(f->cs)->commands, 13);
-	assert_int_equal(tb_command_server_stats(f->cs)->replies, 13);
-	assert_int_equal(tb_command_server_stats(f->cs)->malformed, 13);
-	assert_int_equal(tb_command_server_stats(f->cs)->reply_drops, 0);
+	ctrs = tb_command_server_ctrs(f->cs);
+	assert_int_equal(tb_ctr_get(ctrs, TB_CMD_CTR_RECEIVED), 13);
+	assert_int_equal(tb_ctr_get(ctrs, TB_CMD_CTR_REPLIES), 13);
+	/* by code: the replies above */
+	assert_int_equal(tb_ctr_get(ctrs, CODE_CTR(MALFORMED)), 9);
+	assert_int_equal(tb_ctr_get(ctrs, CODE_CTR(TOO_LARGE)), 1);
+	assert_int_equal(tb_ctr_get(ctrs, CODE_CTR(UNKNOWN_COMMAND)), 3);
+	assert_int_equal(tb_ctr_get(ctrs, CODE_CTR(OK)), 0);
+	assert_int_equal(tb_ctr_get(ctrs, TB_CMD_CTR_DROPPED), 0);
 
 	/* and the server still works for all of them */
 	cmd_list_radios(&cmd, &lr, 100);
@@ -741,9 +753,9 @@ static void test_flood(void **state)
 	osmo_timer_del(&g_guard);
 
 	assert_int_equal(sent, FLOOD_N);
-	assert_int_equal(tb_command_server_stats(f->cs)->commands, FLOOD_N);
-	assert_int_equal(tb_command_server_stats(f->cs)->replies, FLOOD_N);
-	assert_int_equal(tb_command_server_stats(f->cs)->reply_drops, 0);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_RECEIVED), FLOOD_N);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_REPLIES), FLOOD_N);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_DROPPED), 0);
 	assert_false(tb_zmq_readable(dealer->sock));
 
 	cmd_list_radios(&cmd, &lr, 424242);
@@ -770,7 +782,7 @@ static void test_batches(void **state)
 		cmd_list_radios(&cmd, &lr, id);
 		send_cmd(dealer, &cmd);
 	}
-	LOOP_UNTIL(tb_command_server_stats(f->cs)->commands == BATCH_N);
+	LOOP_UNTIL(CMD_CTR(f->cs, TB_CMD_CTR_RECEIVED) == BATCH_N);
 	while (received < BATCH_N) {
 		Tetrabridge__V1__Reply *r;
 
@@ -780,8 +792,8 @@ static void test_batches(void **state)
 			tetrabridge__v1__reply__free_unpacked(r, NULL);
 		}
 	}
-	assert_int_equal(tb_command_server_stats(f->cs)->replies, BATCH_N);
-	assert_int_equal(tb_command_server_stats(f->cs)->reply_drops, 0);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_REPLIES), BATCH_N);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_DROPPED), 0);
 	client_close(dealer);
 }
 
@@ -856,7 +868,7 @@ static void test_curve_roles(void **state)
 	expect_code(obs, false, 2, TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED,
 		    "your key's role observer may not send_text; ask the bridge's admin for a dispatcher key");
 	assert_int_equal(f->handled, 1);
-	assert_int_equal(tb_command_server_stats(f->cs)->refused, 1);
+	assert_int_equal(CMD_CTR(f->cs, CODE_CTR(NOT_ALLOWED)), 1);
 
 	/* a dispatcher may (REQ this time) */
 	disp = curve_client(f, ZMQ_REQ, &env, &env.dispatcher);
@@ -869,13 +881,13 @@ static void test_curve_roles(void **state)
 
 	/* an unknown key: refused by the ZAP handler, so the command never
 	 * arrives and no reply comes */
-	commands = tb_command_server_stats(f->cs)->commands;
+	commands = CMD_CTR(f->cs, TB_CMD_CTR_RECEIVED);
 	intruder = curve_client(f, ZMQ_DEALER, &env, &env.unknown);
 	cmd_list_radios(&cmd, &lr, 4);
 	send_cmd(intruder, &cmd);
 	LOOP_UNTIL(tb_security_refused(env.sec) >= 1);
 	assert_false(tb_zmq_readable(intruder->sock));
-	assert_int_equal(tb_command_server_stats(f->cs)->commands, commands);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_RECEIVED), commands);
 	assert_int_equal(tb_security_admitted(env.sec), 2);
 	client_close(intruder);
 
@@ -931,7 +943,7 @@ static void test_too_large(void **state)
 		talloc_free(want);
 		tetrabridge__v1__reply__free_unpacked(r, NULL);
 	}
-	assert_int_equal(tb_command_server_stats(f->cs)->commands, 2);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_RECEIVED), 2);
 
 	send_raw(dealer, big, TB_COMMAND_MAX_MESSAGE + 1);
 	LOOP_UNTIL(tb_zmq_readable(mon_sock));		/* the bridge hung up */
@@ -943,14 +955,14 @@ static void test_too_large(void **state)
 	assert_true(zmq_msg_recv(&ev, mon_sock, 0) >= 0);	/* the endpoint */
 	zmq_msg_close(&ev);
 	assert_false(tb_zmq_readable(dealer->sock));
-	assert_int_equal(tb_command_server_stats(f->cs)->commands, 2);	/* never arrived */
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_RECEIVED), 2);	/* never arrived */
 
 	/* the same socket connects again and is served */
 	cmd_list_radios(&cmd, &lr, 3);
 	send_cmd(dealer, &cmd);
 	expect_radios(dealer, false, 3);
-	assert_int_equal(tb_command_server_stats(f->cs)->commands, 3);
-	assert_int_equal(tb_command_server_stats(f->cs)->replies, 3);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_RECEIVED), 3);
+	assert_int_equal(CMD_CTR(f->cs, TB_CMD_CTR_REPLIES), 3);
 
 	client_close(mon);
 	assert_int_equal(zmq_socket_monitor(dealer->sock, NULL, 0), 0);
@@ -1014,13 +1026,13 @@ static void test_unread_replies(void **state)
 	Tetrabridge__V1__Replay rp;
 	Tetrabridge__V1__ListRadios lr;
 	char *ep = talloc_asprintf(f->ctx, "ipc://%s/commands", f->dir);
-	const struct tb_command_stats *st;
+	const struct rate_ctr_group *st;
 	struct client *lazy, *req;
 	unsigned ok, busy, replays;
 
 	f->replay_bytes = BIG_REPLY;
 	start_plain(f, ep);
-	st = tb_command_server_stats(f->cs);
+	st = tb_command_server_ctrs(f->cs);
 	lazy = lazy_client(f, ep);
 	req = client_new(f, ZMQ_REQ, false, ep);
 
@@ -1028,7 +1040,7 @@ static void test_unread_replies(void **state)
 		cmd_replay(&cmd, &rp, id);
 		send_cmd(lazy, &cmd);
 	}
-	LOOP_UNTIL(st->commands == LAZY_N);
+	LOOP_UNTIL(tb_ctr_get(st, TB_CMD_CTR_RECEIVED) == LAZY_N);
 	/* Four replies fit the client's queue while the next may be as large
 	 * as TB_COMMAND_MAX_REPLY; a few more leave it for the kernel's
 	 * socket buffer and the client's own queue. Before the bound every
@@ -1036,10 +1048,10 @@ static void test_unread_replies(void **state)
 	replays = f->handled;
 	assert_true(replays >= 4);
 	assert_true(replays <= 12);
-	assert_int_equal(st->busy, LAZY_N - replays);
-	assert_int_equal(st->replies, LAZY_N);
-	assert_int_equal(st->reply_drops, 0);
-	assert_true(st->queued_peak <= TB_COMMAND_CLIENT_QUEUE);
+	assert_int_equal(tb_ctr_get(st, CODE_CTR(BUSY)), LAZY_N - replays);
+	assert_int_equal(tb_ctr_get(st, TB_CMD_CTR_REPLIES), LAZY_N);
+	assert_int_equal(tb_ctr_get(st, TB_CMD_CTR_DROPPED), 0);
+	assert_true(QUEUED_PEAK(f->cs) <= TB_COMMAND_CLIENT_QUEUE);
 	assert_true(tb_command_server_queued(f->cs) <= TB_COMMAND_CLIENT_QUEUE);
 
 	/* another client is served meanwhile */
@@ -1050,7 +1062,7 @@ static void test_unread_replies(void **state)
 	/* the lazy client finds every reply, in order */
 	take_replies(lazy, 1, LAZY_N, "KiB of replies to you are not read yet", &ok, &busy);
 	assert_int_equal(ok, replays);
-	assert_int_equal(busy, st->busy);
+	assert_int_equal(busy, tb_ctr_get(st, CODE_CTR(BUSY)));
 
 	/* having read them, it is served again */
 	cmd_replay(&cmd, &rp, LAZY_N + 1);
@@ -1072,14 +1084,14 @@ static void test_unread_replies_total(void **state)
 	Tetrabridge__V1__Command cmd;
 	Tetrabridge__V1__Replay rp;
 	char *ep = talloc_asprintf(f->ctx, "ipc://%s/commands", f->dir);
-	const struct tb_command_stats *st;
+	const struct rate_ctr_group *st;
 	struct client *lazy[LAZY_CLIENTS];
 	unsigned ok_all = 0, busy_all = 0;
 
 	f->replay_bytes = BIG_REPLY;
 	g_busy_total = 0;
 	start_plain(f, ep);
-	st = tb_command_server_stats(f->cs);
+	st = tb_command_server_ctrs(f->cs);
 	for (unsigned c = 0; c < LAZY_CLIENTS; c++) {
 		lazy[c] = lazy_client(f, ep);
 		for (uint64_t id = 1; id <= LAZY_EACH; id++) {
@@ -1087,12 +1099,12 @@ static void test_unread_replies_total(void **state)
 			send_cmd(lazy[c], &cmd);
 		}
 	}
-	LOOP_UNTIL(st->commands == LAZY_CLIENTS * LAZY_EACH);
+	LOOP_UNTIL(tb_ctr_get(st, TB_CMD_CTR_RECEIVED) == LAZY_CLIENTS * LAZY_EACH);
 	/* 32 clients x 4 queued replies of 200 KiB would be 25 MiB */
-	assert_true(st->queued_peak <= TB_COMMAND_QUEUE);
-	assert_true(st->queued_peak > TB_COMMAND_QUEUE - TB_COMMAND_MAX_REPLY - 1024);
-	assert_int_equal(st->replies, LAZY_CLIENTS * LAZY_EACH);
-	assert_int_equal(st->reply_drops, 0);
+	assert_true(QUEUED_PEAK(f->cs) <= TB_COMMAND_QUEUE);
+	assert_true(QUEUED_PEAK(f->cs) > TB_COMMAND_QUEUE - TB_COMMAND_MAX_REPLY - 1024);
+	assert_int_equal(tb_ctr_get(st, TB_CMD_CTR_REPLIES), LAZY_CLIENTS * LAZY_EACH);
+	assert_int_equal(tb_ctr_get(st, TB_CMD_CTR_DROPPED), 0);
 
 	for (unsigned c = 0; c < LAZY_CLIENTS; c++) {
 		unsigned ok, busy;
@@ -1102,7 +1114,7 @@ static void test_unread_replies_total(void **state)
 		busy_all += busy;
 	}
 	assert_int_equal(ok_all, f->handled);
-	assert_int_equal(busy_all, st->busy);
+	assert_int_equal(busy_all, tb_ctr_get(st, CODE_CTR(BUSY)));
 	assert_true(g_busy_total > 0);	/* refused for the total, not only per client */
 
 	for (unsigned c = 0; c < LAZY_CLIENTS; c++)
@@ -1120,7 +1132,7 @@ static void test_unread_replies_count(void **state)
 	Tetrabridge__V1__Command cmd;
 	Tetrabridge__V1__ListRadios lr;
 	char *ep = talloc_asprintf(f->ctx, "ipc://%s/commands", f->dir);
-	const struct tb_command_stats *st;
+	const struct rate_ctr_group *st;
 	struct client *lazy;
 	uint8_t buf[64];
 	size_t len;
@@ -1128,7 +1140,7 @@ static void test_unread_replies_count(void **state)
 	uint64_t last = 0;
 
 	start_plain(f, ep);
-	st = tb_command_server_stats(f->cs);
+	st = tb_command_server_ctrs(f->cs);
 	lazy = lazy_client(f, ep);
 	guard_start();
 	while (sent < SMALL_N) {
@@ -1142,15 +1154,16 @@ static void test_unread_replies_count(void **state)
 			osmo_select_main(0);	/* its queue is full: let the server read */
 	}
 	osmo_timer_del(&g_guard);
-	LOOP_UNTIL(st->commands == SMALL_N);
+	LOOP_UNTIL(tb_ctr_get(st, TB_CMD_CTR_RECEIVED) == SMALL_N);
 
-	assert_true(st->reply_drops > 0);
-	assert_int_equal(st->commands, st->replies + st->reply_drops);
-	assert_int_equal(f->handled, st->replies);	/* a dropped one was not run */
-	assert_int_equal(st->busy, 0);
+	assert_true(tb_ctr_get(st, TB_CMD_CTR_DROPPED) > 0);
+	assert_int_equal(tb_ctr_get(st, TB_CMD_CTR_RECEIVED),
+			 tb_ctr_get(st, TB_CMD_CTR_REPLIES) + tb_ctr_get(st, TB_CMD_CTR_DROPPED));
+	assert_int_equal(f->handled, tb_ctr_get(st, TB_CMD_CTR_REPLIES));	/* a dropped one was not run */
+	assert_int_equal(tb_ctr_get(st, CODE_CTR(BUSY)), 0);
 
 	/* every reply queued arrives, in order */
-	for (uint64_t n = 0; n < st->replies; n++) {
+	for (uint64_t n = 0; n < tb_ctr_get(st, TB_CMD_CTR_REPLIES); n++) {
 		Tetrabridge__V1__Reply *r;
 
 		LOOP_UNTIL(tb_zmq_readable(lazy->sock));
@@ -1194,7 +1207,7 @@ static void test_bind_errors(void **state)
 	talloc_free(errmsg);
 
 	assert_null(tb_command_server_endpoint(NULL));
-	assert_null(tb_command_server_stats(NULL));
+	assert_null(tb_command_server_ctrs(NULL));
 	tb_command_server_destroy(&f->cs);
 	assert_null(f->cs);
 	tb_command_server_destroy(&f->cs);	/* harmless */

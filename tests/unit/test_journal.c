@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 #include <talloc.h>
 
+#include "common/counters.h"
 #include "bridge/journal.h"
 #include "common/logging.h"
 #include "tests/lib/log_capture.h"
@@ -181,8 +182,8 @@ static void test_append_read_back(void **state)
 	assert_int_equal(append_n(f, 1, 200, SIZE_MAX), 0);
 	assert_int_equal(tb_journal_last_seq(f->j), 200);
 	assert_int_equal(tb_journal_first_seq(f->j), 1);
-	assert_int_equal(tb_journal_stats(f->j)->appended, 200);
-	assert_int_equal(tb_journal_stats(f->j)->backlog, 0);
+	assert_int_equal(tb_ctr_get(tb_journal_ctrs(f->j), TB_JOURNAL_CTR_WRITES), 200);
+	assert_int_equal(tb_stat_get(tb_journal_stat_items(f->j), TB_JOURNAL_STAT_BACKLOG), 0);
 
 	memset(&c, 0, sizeof(c));
 	c.len = SIZE_MAX;
@@ -311,7 +312,7 @@ static void test_seq_not_increasing(void **state)
 	/* gaps are allowed: seq only has to grow */
 	assert_int_equal(tb_journal_append(f->j, 9, T0_US, "status", "lvs-1", b, 4), 0);
 	assert_int_equal(tb_journal_last_seq(f->j), 9);
-	assert_int_equal(tb_journal_stats(f->j)->appended, 2);
+	assert_int_equal(tb_ctr_get(tb_journal_ctrs(f->j), TB_JOURNAL_CTR_WRITES), 2);
 }
 
 static void test_retention_age(void **state)
@@ -331,7 +332,7 @@ static void test_retention_age(void **state)
 	/* now = T0 + 100 s: keep time >= T0 + 90 s, i.e. seq 90..100 and 30 */
 	assert_int_equal(tb_journal_prune(f->j, T0_US + 100 * S_US), 88);
 	assert_int_equal(tb_journal_first_seq(f->j), 30);
-	assert_int_equal(tb_journal_stats(f->j)->pruned, 88);
+	assert_int_equal(tb_ctr_get(tb_journal_ctrs(f->j), TB_JOURNAL_CTR_PRUNED), 88);
 	memset(&c, 0, sizeof(c));
 	c.len = 20;
 	assert_int_equal(tb_journal_read(f->j, 31, 1000, SIZE_MAX, collect, &c), 11);
@@ -390,7 +391,7 @@ static void test_retention_size(void **state)
 	}
 	assert_int_equal(n, 0);
 	assert_true(total > 3000);
-	assert_int_equal(tb_journal_stats(f->j)->pruned, total);
+	assert_int_equal(tb_ctr_get(tb_journal_ctrs(f->j), TB_JOURNAL_CTR_PRUNED), total);
 	used = (db_int(db, "PRAGMA page_count") - db_int(db, "PRAGMA freelist_count")) * db_int(db, "PRAGMA page_size");
 	print_message("size retention: %" PRId64 " events left\n", db_int(db, "SELECT count(*) FROM events"));
 	assert_true(used <= (int64_t)limit);
@@ -645,7 +646,8 @@ static void test_disk_full_backlog(void **state)
 {
 	struct fixture *f = *state;
 	static struct collected c;
-	const struct tb_journal_stats *stats;
+	const struct rate_ctr_group *jc;
+	const struct osmo_stat_item_group *js;
 	sqlite3 *db;
 	char sql[64];
 	uint64_t s, first_waiting = 0;
@@ -653,7 +655,8 @@ static void test_disk_full_backlog(void **state)
 
 	jopen(f);
 	db = tb_journal_db(f->j);
-	stats = tb_journal_stats(f->j);
+	jc = tb_journal_ctrs(f->j);
+	js = tb_journal_stat_items(f->j);
 	assert_int_equal(append_n(f, 1, 3, 3000), 0);
 
 	/* A real write failure: the database may not grow any more. */
@@ -672,9 +675,9 @@ static void test_disk_full_backlog(void **state)
 	/* Later ones wait behind it, in order. */
 	for (s = first_waiting + 1; s < first_waiting + 20; s++)
 		assert_int_equal(append_n(f, s, 1, 3000), 1);
-	assert_int_equal(stats->backlog, 20);
-	assert_int_equal(stats->write_errors, 20);
-	assert_int_equal(stats->lost, 0);
+	assert_int_equal(tb_stat_get(js, TB_JOURNAL_STAT_BACKLOG), 20);
+	assert_int_equal(tb_ctr_get(jc, TB_JOURNAL_CTR_WRITE_ERRORS), 20);
+	assert_int_equal(tb_ctr_get(jc, TB_JOURNAL_CTR_LOST), 0);
 	assert_int_equal(tb_journal_last_seq(f->j), first_waiting + 19);
 	assert_int_equal(tb_journal_flush(f->j), 20);
 	assert_int_equal(append_n(f, first_waiting + 19, 1, 3000), -EINVAL);
@@ -708,8 +711,8 @@ static void test_disk_full_backlog(void **state)
 	/* Room again: the next append writes everything, in order. */
 	assert_int_equal(sqlite3_exec(db, "PRAGMA max_page_count = 1000000", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(append_n(f, first_waiting + 20, 1, 3000), 0);
-	assert_int_equal(stats->backlog, 0);
-	assert_int_equal(stats->appended, first_waiting + 20);
+	assert_int_equal(tb_stat_get(js, TB_JOURNAL_STAT_BACKLOG), 0);
+	assert_int_equal(tb_ctr_get(jc, TB_JOURNAL_CTR_WRITES), first_waiting + 20);
 	assert_int_equal(tb_log_capture_lines(LOGL_ERROR), 1);
 	assert_int_equal(tb_log_capture_count("writing again, 20 events from memory stored"), 1);
 	assert_int_equal(db_int(db, "SELECT count(*) FROM events"), first_waiting + 20);
@@ -788,7 +791,8 @@ static void unlock_journal(struct fixture *f, sqlite3 *other)
 static void test_backlog_full(void **state)
 {
 	struct fixture *f = *state;
-	const struct tb_journal_stats *stats;
+	const struct rate_ctr_group *jc;
+	const struct osmo_stat_item_group *js;
 	sqlite3 *db;
 	uint8_t b[1] = { 0 };
 	uint64_t s;
@@ -798,7 +802,8 @@ static void test_backlog_full(void **state)
 		sqlite3 *other = open_locked(f);
 
 		db = tb_journal_db(f->j);
-		stats = tb_journal_stats(f->j);
+		jc = tb_journal_ctrs(f->j);
+		js = tb_journal_stat_items(f->j);
 		tb_log_capture_clear();
 		t = tb_now_us();
 		for (s = 1; s <= TB_JOURNAL_BACKLOG_MAX; s++)
@@ -807,8 +812,8 @@ static void test_backlog_full(void **state)
 			      (double)(tb_now_us() - t) / TB_JOURNAL_BACKLOG_MAX);
 		assert_int_equal(tb_journal_append(f->j, s, T0_US, "status", "lvs-1", b, 1), -ENOSPC);
 		assert_int_equal(tb_journal_append(f->j, s + 1, T0_US, "status", "lvs-1", b, 1), -ENOSPC);
-		assert_int_equal(stats->lost, 2);
-		assert_int_equal(stats->backlog, TB_JOURNAL_BACKLOG_MAX);
+		assert_int_equal(tb_ctr_get(jc, TB_JOURNAL_CTR_LOST), 2);
+		assert_int_equal(tb_stat_get(js, TB_JOURNAL_STAT_BACKLOG), TB_JOURNAL_BACKLOG_MAX);
 		assert_int_equal(tb_journal_last_seq(f->j), TB_JOURNAL_BACKLOG_MAX);
 		assert_int_equal(tb_log_capture_count("no room for more"), 1);
 		assert_int_equal(tb_log_capture_lines(LOGL_ERROR), 2);	/* the failure, the loss */
@@ -828,23 +833,27 @@ static void test_backlog_full(void **state)
 static void test_backlog_bytes(void **state)
 {
 	struct fixture *f = *state;
-	const struct tb_journal_stats *stats;
+	const struct rate_ctr_group *jc;
+	const struct osmo_stat_item_group *js;
 	static uint8_t big[60000];
 	sqlite3 *other = open_locked(f);
-	uint64_t s;
+	uint64_t s, kib;
 	int rc;
 
-	stats = tb_journal_stats(f->j);
+	jc = tb_journal_ctrs(f->j);
+	js = tb_journal_stat_items(f->j);
 	for (s = 1; (rc = tb_journal_append(f->j, s, T0_US, "text", "lvs-1", big, sizeof(big))) == 1; s++)
 		assert_true(s < 2000);
 	assert_int_equal(rc, -ENOSPC);
-	assert_true(stats->backlog_bytes <= TB_JOURNAL_BACKLOG_MAX_BYTES);
-	assert_true(stats->backlog_bytes > TB_JOURNAL_BACKLOG_MAX_BYTES - sizeof(big) - 4096);
-	assert_int_equal(stats->backlog, s - 1);
-	assert_int_equal(stats->lost, 1);
+	/* KiB in the stat item */
+	kib = tb_stat_get(js, TB_JOURNAL_STAT_BACKLOG_KIB);
+	assert_true(kib <= TB_JOURNAL_BACKLOG_MAX_BYTES / 1024);
+	assert_true(kib + 1 > (TB_JOURNAL_BACKLOG_MAX_BYTES - sizeof(big) - 4096) / 1024);
+	assert_int_equal(tb_stat_get(js, TB_JOURNAL_STAT_BACKLOG), s - 1);
+	assert_int_equal(tb_ctr_get(jc, TB_JOURNAL_CTR_LOST), 1);
 	unlock_journal(f, other);
 	assert_int_equal(tb_journal_flush(f->j), 0);
-	assert_int_equal(stats->backlog_bytes, 0);
+	assert_int_equal(tb_stat_get(js, TB_JOURNAL_STAT_BACKLOG_KIB), 0);
 }
 
 /* Lost ranges as a test sees them. */
@@ -905,7 +914,7 @@ static void test_seq_mark_after_kill(void **state)
 			if (first && s == first + 9)
 				break;
 		}
-		if (!first || tb_journal_stats(j)->backlog != 10)
+		if (!first || tb_stat_get(tb_journal_stat_items(j), TB_JOURNAL_STAT_BACKLOG) != 10)
 			_exit(5);
 		waiting[0] = first;
 		waiting[1] = s;
@@ -983,7 +992,7 @@ static void test_seq_mark_foreign(void **state)
 static void test_lost_at_run_time(void **state)
 {
 	struct fixture *f = *state;
-	const struct tb_journal_stats *stats;
+	const struct rate_ctr_group *jc;
 	struct lost_seen ls;
 	sqlite3 *db;
 	uint8_t b[1] = { 0 };
@@ -993,7 +1002,7 @@ static void test_lost_at_run_time(void **state)
 		sqlite3 *other = open_locked(f);
 
 		db = tb_journal_db(f->j);
-		stats = tb_journal_stats(f->j);
+		jc = tb_journal_ctrs(f->j);
 		for (s = 1; s <= TB_JOURNAL_BACKLOG_MAX; s++)
 			assert_int_equal(tb_journal_append(f->j, s, T0_US, "status", "lvs-1", b, 1), 1);
 		for (; s <= TB_JOURNAL_BACKLOG_MAX + 5; s++)
@@ -1004,7 +1013,7 @@ static void test_lost_at_run_time(void **state)
 		assert_int_equal(tb_journal_lost_ranges(f->j, 1, UINT64_MAX, lost_seen_cb, &ls), 1);
 		assert_int_equal(ls.first[0], TB_JOURNAL_BACKLOG_MAX + 1);
 		assert_int_equal(ls.last[0], TB_JOURNAL_BACKLOG_MAX + 5);
-		assert_int_equal(stats->lost_ranges, 1);
+		assert_int_equal(tb_ctr_get(jc, TB_JOURNAL_CTR_LOST_RANGES), 1);
 		unlock_journal(f, other);
 	}
 	assert_int_equal(tb_journal_flush(f->j), 0);
@@ -1096,7 +1105,8 @@ static void test_null_handles(void **state)
 	tb_journal_destroy(NULL);
 	assert_null(tb_journal_db(NULL));
 	assert_null(tb_journal_path(NULL));
-	assert_null(tb_journal_stats(NULL));
+	assert_null(tb_journal_ctrs(NULL));
+	assert_null(tb_journal_stat_items(NULL));
 	assert_int_equal(tb_journal_last_seq(NULL), 0);
 	assert_int_equal(tb_journal_first_seq(NULL), 0);
 	assert_int_equal(tb_journal_flush(NULL), 0);

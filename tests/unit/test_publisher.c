@@ -18,6 +18,7 @@
 #include <talloc.h>
 #include <zmq.h>
 
+#include "common/counters.h"
 #include "common/logging.h"
 #include "ipc/event_kind.h"
 #include "ipc/publisher.h"
@@ -266,8 +267,8 @@ static void publish_and_check(struct fixture *f, struct tb_publisher *pub, void 
 	build_sequence(s, ev);
 	for (i = 0; i < N_SEQ; i++)
 		assert_int_equal(tb_publisher_send(pub, &ev[i]), 0);
-	assert_int_equal(tb_publisher_stats(pub)->sent, probes + N_SEQ);
-	assert_int_equal(tb_publisher_stats(pub)->dropped, 0);
+	assert_int_equal(tb_ctr_get(tb_publisher_ctrs(pub), TB_PUB_CTR_SENT), probes + N_SEQ);
+	assert_int_equal(tb_ctr_get(tb_publisher_ctrs(pub), TB_PUB_CTR_DROPPED), 0);
 
 	for (i = 0; i < N_SEQ; i++) {
 		char *topic;
@@ -455,7 +456,8 @@ static void test_stalled_subscriber(void **state)
 
 	for (seq = 1; seq <= STALL_N; seq++)
 		send_numbered(pub, seq);
-	assert_int_equal(tb_publisher_stats(pub)->dropped, 0);	/* dropped for one, not by us */
+	/* dropped for one, not by us */
+	assert_int_equal(tb_ctr_get(tb_publisher_ctrs(pub), TB_PUB_CTR_DROPPED), 0);
 
 	/* the stalled one: the oldest events, as many as the marks allow */
 	for (n = 1; (seq = take_numbered(lazy)) != 0; n++)
@@ -518,7 +520,7 @@ static void test_bad_endpoint(void **state)
 
 	assert_int_equal(tb_publisher_send(NULL, NULL), -EINVAL);
 	assert_null(tb_publisher_endpoint(NULL));
-	assert_null(tb_publisher_stats(NULL));
+	assert_null(tb_publisher_ctrs(NULL));
 }
 
 int main(void)
