@@ -22,6 +22,7 @@
 #include "bridge/bridge.h"
 #include "bridge/config_check.h"
 #include "bridge/config_file.h"
+#include "bridge/metrics.h"
 #include "bridge/service.h"
 #include "bridge/vty.h"
 #include "common/logging.h"
@@ -197,6 +198,7 @@ int main(int argc, char **argv)
 	logging_vty_add_cmds();
 	osmo_talloc_vty_add_cmds();
 	tb_vty_init();
+	tb_metrics_init(root);
 
 	/* The Osmocom daemons' VTY reference: tetra-bridge.cfg(5) lists the
 	 * config commands from it, so the manual cannot drift from the code. */
