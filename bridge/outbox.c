@@ -1287,6 +1287,22 @@ const struct osmo_stat_item_group *tb_outbox_stat_items(const struct tb_outbox *
 	return o->stats;
 }
 
+void tb_outbox_health(const struct tb_outbox *o, uint64_t now, struct tb_outbox_health *h)
+{
+	const struct out_msg *m;
+
+	memset(h, 0, sizeof(*h));
+	if (!o)
+		return;
+	h->waiting = o->n_msgs;
+	llist_for_each_entry(m, &o->msgs, list) {
+		if (m->r.state == ST(RETRYING))
+			h->retrying++;
+		if ((next_part(m) >= 0 && now >= m->r.deadline_us) || (m->r.report_due_us && now >= m->r.report_due_us))
+			h->overdue++;
+	}
+}
+
 void tb_outbox_stop(struct tb_outbox *o)
 {
 	if (!o)

@@ -204,6 +204,16 @@ struct osmo_stat_item_group;
 const struct rate_ctr_group *tb_outbox_ctrs(const struct tb_outbox *o);
 const struct osmo_stat_item_group *tb_outbox_stat_items(const struct tb_outbox *o);
 
+/* What a monitoring check counts (bridge/health.c): client messages
+ * waiting, those RETRYING (the terminal was busy or did not answer, or the
+ * link went down), and those overdue at now_us: a part still not taken
+ * past the message's deadline (the one in flight: the queue fails the
+ * others at their deadline), or a requested report not come within X12. */
+struct tb_outbox_health {
+	unsigned waiting, retrying, overdue;
+};
+void tb_outbox_health(const struct tb_outbox *o, uint64_t now_us, struct tb_outbox_health *h);
+
 /* Stop timers and sending (the daemon is shutting down); stored messages
  * stay stored. Primitives are still taken. tb_outbox_set_link() with a
  * link resumes. Does not free the queue (tb_outbox_destroy() does). */
