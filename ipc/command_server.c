@@ -207,6 +207,7 @@ static enum tb_role min_role(Tetrabridge__V1__Command__CommandCase c)
 	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_SHOW:
 	/* pseudonymous for observers; names are the handler's check (admin) */
 	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REPORT:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_HEALTH:	/* numbers and sentences, no health data */
 		return TB_ROLE_OBSERVER;
 	case TETRABRIDGE__V1__COMMAND__COMMAND_SEND_STATUS:
 	case TETRABRIDGE__V1__COMMAND__COMMAND_SEND_TEXT:
@@ -219,6 +220,7 @@ static enum tb_role min_role(Tetrabridge__V1__Command__CommandCase c)
 	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CLOSE:
 	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_ACK:
 		return TB_ROLE_DISPATCHER;
+	case TETRABRIDGE__V1__COMMAND__COMMAND_BACKUP:	/* writes a file on the bridge's machine */
 	default:
 		return TB_ROLE_ADMIN;
 	}
@@ -264,6 +266,10 @@ const char *tb_command_name(Tetrabridge__V1__Command__CommandCase c)
 		return "callout_show";
 	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REPORT:
 		return "callout_report";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_HEALTH:
+		return "health";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_BACKUP:
+		return "backup";
 	default:
 		return "unknown";
 	}

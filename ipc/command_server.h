@@ -28,8 +28,9 @@
  * a User-Id "<role>:<name>"; without CURVE (a loopback-only bridge) every
  * client is TB_ROLE_ADMIN. observer: ListRadios, Replay, CalloutBoard,
  * CalloutShow, CalloutReport (the handler refuses its names to all but
- * admin); dispatcher: also SendStatus, SendText, RequestLocation and the
- * call-out commands (CalloutCreate ... CalloutAck); admin: everything.
+ * admin), Health; dispatcher: also SendStatus, SendText, RequestLocation
+ * and the call-out commands (CalloutCreate ... CalloutAck); admin:
+ * everything (Backup, which names a file on the bridge's machine).
  *
  * Nothing here blocks the loop: a reply that cannot be sent at once is
  * dropped and counted, and a flood of commands is handled in slices.

@@ -442,6 +442,8 @@ static void test_names_and_roles(void **state)
 		{ TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_BOARD, "callout_board", TB_ROLE_OBSERVER },
 		{ TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_SHOW, "callout_show", TB_ROLE_OBSERVER },
 		{ TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REPORT, "callout_report", TB_ROLE_OBSERVER },
+		{ TETRABRIDGE__V1__COMMAND__COMMAND_HEALTH, "health", TB_ROLE_OBSERVER },
+		{ TETRABRIDGE__V1__COMMAND__COMMAND_BACKUP, "backup", TB_ROLE_ADMIN },
 		{ TETRABRIDGE__V1__COMMAND__COMMAND__NOT_SET, "unknown", TB_ROLE_ADMIN },
 		{ (Tetrabridge__V1__Command__CommandCase)99, "unknown", TB_ROLE_ADMIN },
 	};
