@@ -1,6 +1,7 @@
 /* The bridge's commands: send status / text / location request through a
  * radio's outgoing queue, list the radios, replay the journal; the
- * call-out commands are bridge/callout_commands.c's.
+ * call-out commands are bridge/callout_commands.c's, Health
+ * bridge/health.c's.
  *
  * Every error is a sentence a dispatcher can act on; nothing of a message's
  * content or destination goes into the log.
@@ -15,6 +16,7 @@
 
 #include "bridge/bridge.h"
 #include "bridge/callout_commands.h"
+#include "bridge/health.h"
 #include "bridge/journal.h"
 #include "bridge/outbox.h"
 #include "bridge/radio.h"
@@ -390,6 +392,9 @@ void tb_bridge_command(const Tetrabridge__V1__Command *cmd, const struct tb_comm
 	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_SHOW:
 	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REPORT:
 		callout(b, cmd, client, reply);
+		break;
+	case TETRABRIDGE__V1__COMMAND__COMMAND_HEALTH:
+		tb_health_command(b, reply, client->tmp);
 		break;
 	default:
 		fail(reply, client->tmp, CODE(UNKNOWN_COMMAND), "this bridge does not know that command");
