@@ -5,6 +5,7 @@
  *   tetractl send-status  send a status; send-text a text; locate asks for a position
  *   tetractl replay       print events from the bridge's journal
  *   tetractl callout      call-outs: create, change, board, show, report
+ *   tetractl health       a monitoring check: one line, exit 0-3 (OK .. UNKNOWN)
  *   tetractl keygen       make a CURVE key pair
  *   tetractl decode       decode a raw PEI trace into the events the bridge
  *                         would publish (offline, no daemon)
@@ -17,7 +18,8 @@
  * (ctl_stream.c).
  *
  * Exit status: 0 success, 1 runtime failure, 2 timeout, 3 some trace lines
- * did not decode (decode), 64 usage error (EX_USAGE).
+ * did not decode (decode), 64 usage error (EX_USAGE); health has its own:
+ * 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the monitoring-plugin rule).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -45,6 +47,7 @@ static const struct subcommand subcommands[] = {
 	{ "locate", "ask a terminal for its position", ctl_cmd_locate },
 	{ "replay", "print events from the bridge's journal", ctl_cmd_replay },
 	{ "callout", "alert responders and follow them; board, show, report", ctl_cmd_callout },
+	{ "health", "check the bridge for monitoring: one line, exit 0-3", ctl_cmd_health },
 	{ "keygen", "make a CURVE key pair (BASE.key, BASE.pub)", ctl_cmd_keygen },
 	{ "decode", "decode a raw PEI trace into events, offline", ctl_cmd_decode },
 };
@@ -70,7 +73,7 @@ static void usage_main(FILE *out)
 		"~/.config/tetra-bridge/tetractl.conf, else $" CTL_ENV_EVENTS " and\n"
 		"$" CTL_ENV_COMMANDS ", else " CTL_DEFAULT_EVENTS " and " CTL_DEFAULT_COMMANDS ".\n"
 		"Exit status: 0 ok, 1 failure, 2 timeout, 3 trace lines not decoded,\n"
-		"64 usage error.\n", ctl_progname);
+		"64 usage error; health: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n", ctl_progname);
 }
 
 int main(int argc, char **argv)
