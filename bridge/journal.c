@@ -94,6 +94,11 @@ void tb_journal_destroy(struct tb_journal **jp)
 	*jp = NULL;
 	if (j->db && tb_journal_flush(j) > 0)
 		log_left_behind(j);
+	/* The highest seq handed out goes into the mark too: should the
+	 * database be replaced by an older copy (a backup restored), the next
+	 * start goes on after it and names the seqs in between lost, instead
+	 * of handing them out again. */
+	tb_journal__mark_write(j, j->last_offered);
 	talloc_free(j);
 }
 

@@ -25,8 +25,10 @@
  * A seq is never handed out twice, across any stop: before an event that is
  * not stored returns from tb_journal_append() (it waits in memory, or is
  * lost), its seq is recorded in <state dir>/tetra-bridge.seq, a small file
- * rewritten in place (journal_mark.c), and tb_journal_next_seq() continues
- * after the highest seq either holds. Seqs handed out that no journal will
+ * rewritten in place (journal_mark.c), and so is the last seq handed out
+ * when the journal closes (a database restored from an older backup then
+ * goes on after it); tb_journal_next_seq() continues after the highest seq
+ * either holds. Seqs handed out that no journal will
  * ever hold are "lost ranges": found at open (events that waited in memory
  * when the daemon stopped), or made at run time (the backlog was full).
  * They are kept in the table lost(first_seq, last_seq, time_us, reason),

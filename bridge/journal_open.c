@@ -497,12 +497,16 @@ struct tb_journal *tb_journal_open(void *ctx, const struct tb_journal_cfg *cfg, 
 	j->last_offered = j->last_seq > j->mark ? j->last_seq : j->mark;
 	if (j->mark > j->last_seq && !lost_known(j, j->last_seq + 1, j->mark)) {
 		/* Published from memory, then the daemon stopped before the
-		 * disk took them: gone, and never to be handed out again. */
+		 * disk took them; or published after the backup this database
+		 * was restored from (the mark holds the last seq at every
+		 * stop): gone, and never to be handed out again. */
 		LOGP(DJOURNAL, LOGL_ERROR, "journal %s: events seq %" PRIu64 " to %" PRIu64 " were published but "
-		     "never stored (the disk was full when the daemon stopped); they are lost, and the seq "
-		     "continues after them\n", j->path, j->last_seq + 1, j->mark);
+		     "never stored (the disk was full when the daemon stopped), or the journal was restored from "
+		     "an older backup; they are lost, and the seq continues after them\n", j->path,
+		     j->last_seq + 1, j->mark);
 		tb_journal__lost_add(j, j->last_seq + 1, j->mark,
-				     "published while the journal could not store them; the bridge stopped before it could");
+				     "published while the journal could not store them and the bridge stopped before "
+				     "it could, or after the backup the journal was restored from");
 		tb_journal__lost_store(j);
 	}
 

@@ -5,7 +5,8 @@
  * (no WAL); refusals with a sentence (relative path, existing file, a
  * backup running, a folder that is not there); a copy that fails (a real
  * write failure: a file size limit) or is abandoned (the journal closes)
- * leaves nothing behind.
+ * leaves nothing behind; restored over the journal's file after a stop,
+ * the seq goes on after the last one handed out, never before.
  *
  * The copy of a journal of TB_BACKUP_TEST_EVENTS events is timed and the
  * figures printed (not checked): the longest step is how long the event
@@ -317,6 +318,56 @@ static void test_backup_during_stream(void **state)
 	tb_journal_destroy(&j2);
 }
 
+struct lost_seen {
+	unsigned n;
+	uint64_t first, last;
+};
+
+static void lost_cb(const struct tb_journal_lost *l, void *data)
+{
+	struct lost_seen *ls = data;
+
+	ls->n++;
+	ls->first = l->first_seq;
+	ls->last = l->last_seq;
+}
+
+/* Restored as the journal's own file after a stop, the copy goes on after
+ * the last seq handed out before the stop, never before: the seqs between
+ * the copy's last and that one are a lost range. */
+static void test_restore_never_gives_a_seq_twice(void **state)
+{
+	struct fixture *f = *state;
+	const struct tb_backup_status *st;
+	const char *path = path_in(f, "b.db");
+	char db[400];
+	struct lost_seen ls = { 0 };
+	uint64_t id, published;
+
+	for (unsigned i = 0; i < 100; i++)
+		append(f);
+	id = start(f, path);
+	st = run(f, id, false);
+	assert_int_equal(st->state, TB_BACKUP_DONE);
+	assert_int_equal(st->last_seq, 100);
+	for (unsigned i = 0; i < 50; i++)
+		append(f);
+	published = f->next_seq - 1;
+	tb_journal_destroy(&f->j);	/* the daemon stops */
+
+	/* The restore as README.md says: the copy over the journal's file. */
+	snprintf(db, sizeof(db), "%s/" TB_JOURNAL_FILE, f->state_dir);
+	copy_file(path, db);
+	jopen(f);
+	assert_int_equal(tb_journal_last_seq(f->j), 100);
+	assert_int_equal(f->next_seq, published + 1);
+	assert_int_equal(tb_journal_take_lost(f->j, lost_cb, &ls), 1);
+	assert_int_equal(ls.first, 101);
+	assert_int_equal(ls.last, published);
+	append(f);
+	assert_int_equal(tb_journal_last_seq(f->j), published + 1);
+}
+
 /* Each refusal with a sentence, and nothing created. */
 static void test_refusals(void **state)
 {
@@ -423,6 +474,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_backup_during_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore_never_gives_a_seq_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_copy_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abandoned_with_the_journal, setup, teardown),
