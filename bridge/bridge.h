@@ -22,6 +22,7 @@ struct tb_command_server;
 struct tb_roster;
 struct tb_callout_config;
 struct tb_callout_tracker;
+struct tb_backups;
 
 struct tb_bridge {
 	char *id;			/* bridge id in every event */
@@ -52,6 +53,7 @@ struct tb_bridge {
 	struct tb_roster *roster;	/* names and meanings (config `roster`) */
 	struct tb_callout_config *callout_cfg;	/* config `callout` */
 	struct tb_callout_tracker *callouts;	/* call-out tracking; NULL until started */
+	struct tb_backups *backups;	/* journal backups (bridge/backup.c); NULL until the first */
 
 	bool usb;			/* libusb started (a radio has transport usb) */
 	struct tb_usb_watch *usb_watch;	/* arrivals reopen waiting radios */

@@ -1,7 +1,7 @@
 /* The bridge's commands: send status / text / location request through a
  * radio's outgoing queue, list the radios, replay the journal; the
  * call-out commands are bridge/callout_commands.c's, Health
- * bridge/health.c's.
+ * bridge/health.c's and Backup bridge/backup.c's.
  *
  * Every error is a sentence a dispatcher can act on; nothing of a message's
  * content or destination goes into the log.
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <osmocom/core/talloc.h>
 
+#include "bridge/backup.h"
 #include "bridge/bridge.h"
 #include "bridge/callout_commands.h"
 #include "bridge/health.h"
@@ -395,6 +396,9 @@ void tb_bridge_command(const Tetrabridge__V1__Command *cmd, const struct tb_comm
 		break;
 	case TETRABRIDGE__V1__COMMAND__COMMAND_HEALTH:
 		tb_health_command(b, reply, client->tmp);
+		break;
+	case TETRABRIDGE__V1__COMMAND__COMMAND_BACKUP:
+		tb_backup_command(b, cmd->backup, reply, client->tmp);
 		break;
 	default:
 		fail(reply, client->tmp, CODE(UNKNOWN_COMMAND), "this bridge does not know that command");

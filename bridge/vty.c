@@ -31,6 +31,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "bridge/vty.h"
+#include "bridge/backup.h"
 #include "bridge/callout_vty.h"
 
 #include <ctype.h>
@@ -884,6 +885,7 @@ void tb_vty_init(void)
 	install_element_ve(&show_radios_cmd);
 	install_element_ve(&show_usb_cmd);
 	install_element_ve(&show_bridge_cmd);
+	tb_backup_vty_init();
 }
 
 void tb_vty_set_config_file(const char *path)
