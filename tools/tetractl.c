@@ -6,6 +6,7 @@
  *   tetractl replay       print events from the bridge's journal
  *   tetractl callout      call-outs: create, change, board, show, report
  *   tetractl health       a monitoring check: one line, exit 0-3 (OK .. UNKNOWN)
+ *   tetractl backup       copy the journal to a file on the bridge's machine
  *   tetractl keygen       make a CURVE key pair
  *   tetractl decode       decode a raw PEI trace into the events the bridge
  *                         would publish (offline, no daemon)
@@ -48,6 +49,7 @@ static const struct subcommand subcommands[] = {
 	{ "replay", "print events from the bridge's journal", ctl_cmd_replay },
 	{ "callout", "alert responders and follow them; board, show, report", ctl_cmd_callout },
 	{ "health", "check the bridge for monitoring: one line, exit 0-3", ctl_cmd_health },
+	{ "backup", "copy the journal to a file on the bridge's machine (admin)", ctl_cmd_backup },
 	{ "keygen", "make a CURVE key pair (BASE.key, BASE.pub)", ctl_cmd_keygen },
 	{ "decode", "decode a raw PEI trace into events, offline", ctl_cmd_decode },
 };

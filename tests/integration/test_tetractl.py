@@ -122,7 +122,8 @@ class Offline(unittest.TestCase):
             self.assertIn(what, r.stderr, args)
 
     def test_help_for_every_subcommand(self):
-        for sub in ["watch", "radios", "send-status", "send-text", "locate", "replay", "keygen", "decode", "health"]:
+        for sub in ["watch", "radios", "send-status", "send-text", "locate", "replay", "keygen", "decode", "health",
+                    "backup"]:
             r = ctl(sub, "--help")
             self.assertEqual(r.returncode, 0, sub)
             self.assertIn(f"Usage: tetractl {sub}", r.stdout)
