@@ -25,6 +25,7 @@
 #include "bridge/journal.h"
 #include "bridge/outbox.h"
 #include "bridge/radio.h"
+#include "common/counters.h"
 #include "radio-drivers/radio_link.h"
 
 #define HS(x) TETRABRIDGE__V1__HEALTH_STATUS__HEALTH_##x
@@ -138,21 +139,22 @@ static void check_radios(struct builder *bl, struct tb_bridge *b)
 static void check_journal(struct builder *bl, struct tb_bridge *b)
 {
 	Tetrabridge__V1__HealthReport *hr = bl->hr;
-	const struct tb_journal_stats *js;
+	uint64_t backlog, lost;
 
 	if (!b->journal) {
 		problem(bl, HS(CRITICAL), "journal", "the journal is not open: events are not stored");
 		return;
 	}
-	js = tb_journal_stats(b->journal);
+	backlog = (uint64_t)tb_stat_get(tb_journal_stat_items(b->journal), TB_JOURNAL_STAT_BACKLOG);
+	lost = tb_ctr_get(tb_journal_ctrs(b->journal), TB_JOURNAL_CTR_LOST);
 	hr->journal_open = true;
-	hr->journal_backlog = js->backlog;
-	hr->journal_lost = js->lost;
+	hr->journal_backlog = backlog;
+	hr->journal_lost = lost;
 	hr->journal_last_seq = tb_journal_last_seq(b->journal);
-	if (js->backlog)
+	if (backlog)
 		problem(bl, HS(CRITICAL), "journal", "the journal cannot write: %" PRIu64 " events wait in memory "
-			"(room for %u)%s; free space on the disk that holds %s", js->backlog, TB_JOURNAL_BACKLOG_MAX,
-			js->lost ? ", some were lost already" : "", b->state_dir);
+			"(room for %u)%s; free space on the disk that holds %s", backlog, TB_JOURNAL_BACKLOG_MAX,
+			lost ? ", some were lost already" : "", b->state_dir);
 }
 
 static void check_outgoing(struct builder *bl, struct tb_bridge *b, uint64_t now_us)
