@@ -5,6 +5,8 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/utils.h>
 
+#include "common/log_context.h"
+
 static const struct log_info_cat tb_log_cats[] = {
 	[DMAIN] = { .name = "DMAIN", .description = "Start-up, shutdown, configuration",
 		    .enabled = 1, .loglevel = LOGL_NOTICE },
@@ -29,6 +31,8 @@ static const struct log_info_cat tb_log_cats[] = {
 };
 
 const struct log_info tb_log_info = {
+	/* `logging filter radio NAME` (common/log_context.h) */
+	.filter_fn = tb_log_filter,
 	.cat = tb_log_cats,
 	.num_cat = ARRAY_SIZE(tb_log_cats),
 };
