@@ -27,6 +27,7 @@
 #include "bridge/outbox_store.h"
 #include "bridge/radio.h"
 #include "bridge/roster.h"
+#include "common/log_context.h"
 #include "common/logging.h"
 #include "ipc/command_server.h"
 #include "ipc/endpoint.h"
@@ -145,6 +146,7 @@ static void announce_lost_cb(const struct tb_journal_lost *l, void *data)
 	ev.lost = &lost;
 	ev.radio = "";
 	seq = tb_bridge_publish(b, &ev);
+	TB_LOG_EVENT_SCOPE(NULL, seq, "lost");
 	LOGP(DMAIN, LOGL_NOTICE, "lost event seq %" PRIu64 ": seq %" PRIu64 " to %" PRIu64 " cannot be replayed\n",
 	     seq, l->first_seq, l->last_seq);
 }
@@ -386,6 +388,9 @@ uint64_t tb_bridge_publish(struct tb_bridge *b, Tetrabridge__V1__Event *ev)
 	}
 	len = (size_t)packed;
 	tb_radio_count_event(b, ev);
+	/* What is logged from here on (the journal, the call-outs it moves)
+	 * is about this event. */
+	TB_LOG_EVENT_SCOPE(ev->radio, ev->seq, kind);
 	if (repaired)
 		LOGP(DMAIN, LOGL_INFO, "event seq %" PRIu64 ": %u string(s) that were not UTF-8 repaired\n",
 		     ev->seq, repaired);

@@ -32,7 +32,9 @@
 #include "bridge/journal.h"
 #include "bridge/roster.h"
 #include "common/counters.h"
+#include "common/log_context.h"
 #include "common/logging.h"
+#include "ipc/event_kind.h"
 
 #define ST(x) TETRABRIDGE__V1__RESPONDER_STATE__RESPONDER_##x
 #define CST(x) TETRABRIDGE__V1__CALLOUT_STATE__CALLOUT_##x
@@ -107,6 +109,7 @@ void tb_callout_publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *c
 	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_CALLOUT;
 	ev.callout = ch;
 	seq = tb_bridge_publish(t->bridge, &ev);
+	TB_LOG_EVENT_SCOPE(co->radio, seq, tb_event_kind(&ev));
 	LOGP(DCALLOUT, LOGL_INFO, "call-out %" PRIu64 ": event seq %" PRIu64 "\n", co->id, seq);
 	if (t->store) {
 		/* The history line is the change without the snapshot. */

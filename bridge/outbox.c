@@ -36,6 +36,7 @@
 #include "codecs/sds_tl.h"
 #include "codecs/tetra_names.h"
 #include "common/counters.h"
+#include "common/log_context.h"
 #include "common/logging.h"
 #include "radio-drivers/radio_link.h"
 
@@ -667,6 +668,7 @@ static void timer_cb(void *data)
 	struct tb_outbox *o = data;
 	struct out_msg *m, *m2;
 	uint64_t now = now_us();
+	TB_LOG_RADIO_SCOPE(o->name);
 
 	if (o->stopped)
 		return;
@@ -1224,6 +1226,7 @@ int tb_outbox_submit(struct tb_outbox *o, void *ctx, const struct tb_out_request
 	struct out_msg *m;
 	unsigned parts = 1;
 	int code;
+	TB_LOG_RADIO_SCOPE(o->name);	/* a client's message for this radio */
 
 	if (errmsg)
 		*errmsg = NULL;

@@ -18,6 +18,7 @@
 #include "bridge/outbox.h"
 #include "codecs/concat.h"
 #include "common/counters.h"
+#include "common/log_context.h"
 #include "common/logging.h"
 #include "ipc/event_build.h"
 #include "ipc/event_kind.h"
@@ -183,9 +184,11 @@ struct tb_radio *tb_radio_alloc(struct tb_bridge *b, const char *name)
 uint64_t tb_radio_publish(struct tb_radio *r, Tetrabridge__V1__Event *ev, int subsys)
 {
 	uint64_t seq;
+	TB_LOG_RADIO_SCOPE(r->name);
 
 	ev->radio = r->name;
 	seq = tb_bridge_publish(r->bridge, ev);
+	TB_LOG_EVENT_SCOPE(r->name, seq, tb_event_kind(ev));
 	/* The kind and seq only: the contents may be health data. */
 	LOGP(subsys, LOGL_INFO, "%s: %s event seq=%" PRIu64 "\n", r->name, tb_event_kind(ev), seq);
 	return seq;
@@ -259,6 +262,7 @@ static void publish_sds_incomplete(const struct tetra_concat_sds *partial, void 
 static void concat_timer_cb(void *data)
 {
 	struct tb_radio *r = data;
+	TB_LOG_RADIO_SCOPE(r->name);
 
 	tetra_concat_expire(r->concat, now_ms(), concat_timeout_ms(), publish_incomplete, publish_sds_incomplete, r);
 	concat_timer_schedule(r);

@@ -33,6 +33,7 @@
 
 #include "codecs/pei_urc.h"
 #include "common/counters.h"
+#include "common/log_context.h"
 #include "common/logging.h"
 
 #define LOGE(e, lvl, fmt, args...) \
@@ -407,6 +408,7 @@ static void timer_cb(void *data)
 {
 	struct tb_at_engine *e = data;
 	struct at_cmd *c = e->cur;
+	TB_LOG_RADIO_SCOPE(e->name);	/* the radio's name (tb_at_set_name) */
 
 	if (!c || e->dying)
 		return;

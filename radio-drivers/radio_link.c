@@ -12,6 +12,7 @@
 
 #include "codecs/pei_urc.h"
 #include "common/counters.h"
+#include "common/log_context.h"
 #include "common/logging.h"
 #include "radio-drivers/sds_send.h"
 
@@ -279,12 +280,14 @@ static void at_urc_cb(const char *line, size_t len, const char *data_line, size_
 static void transport_rx_cb(struct tb_transport *t, const uint8_t *buf, size_t len, void *data)
 {
 	struct tb_radio_link *rl = data;
+	TB_LOG_RADIO_SCOPE(rl->name);	/* what the terminal said, and all it leads to */
 	tb_at_feed(rl->at, buf, len);
 }
 
 static void transport_down_cb(struct tb_transport *t, int err, void *data)
 {
 	struct tb_radio_link *rl = data;
+	TB_LOG_RADIO_SCOPE(rl->name);
 	char reason[96];
 	snprintf(reason, sizeof(reason), "link lost: %s", strerror(-err));
 	osmo_fsm_inst_dispatch(rl->fi, RL_EV_LINK_LOST, reason);
@@ -594,6 +597,7 @@ static void enter_backoff(struct osmo_fsm_inst *fi)
 static void backoff_timer_cb(void *data)
 {
 	struct tb_radio_link *rl = data;
+	TB_LOG_RADIO_SCOPE(rl->name);
 	osmo_fsm_inst_dispatch(rl->fi, RL_EV_RETRY, NULL);
 }
 
@@ -620,6 +624,7 @@ static void st_backoff_onleave(struct osmo_fsm_inst *fi, uint32_t next_state)
 static int rl_timer_cb(struct osmo_fsm_inst *fi)
 {
 	struct tb_radio_link *rl = fi->priv;
+	TB_LOG_RADIO_SCOPE(rl->name);
 
 	switch (fi->state) {
 	case RL_ST_READY: {
@@ -780,6 +785,7 @@ void tb_radio_link_match_identity(struct tb_radio_link *rl, const struct tetra_i
 
 void tb_radio_link_start(struct tb_radio_link *rl)
 {
+	TB_LOG_RADIO_SCOPE(rl->name);
 	osmo_fsm_inst_dispatch(rl->fi, RL_EV_START, NULL);
 }
 
@@ -794,6 +800,7 @@ bool tb_radio_link_retry_now(struct tb_radio_link *rl)
 
 void tb_radio_link_stop(struct tb_radio_link *rl, const char *reason)
 {
+	TB_LOG_RADIO_SCOPE(rl->name);
 	osmo_fsm_inst_dispatch(rl->fi, RL_EV_STOP, (void *)reason);
 }
 
