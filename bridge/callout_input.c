@@ -26,7 +26,9 @@
 #include "bridge/callout_int.h"
 #include "bridge/roster.h"
 #include "codecs/text.h"
+#include "common/log_context.h"
 #include "common/logging.h"
+#include "ipc/event_kind.h"
 
 #define ST(x) TETRABRIDGE__V1__RESPONDER_STATE__RESPONDER_##x
 #define CST(x) TETRABRIDGE__V1__CALLOUT_STATE__CALLOUT_##x
@@ -119,6 +121,7 @@ static void unmatched(struct tb_callout_tracker *t, const Tetrabridge__V1__Event
 {
 	Tetrabridge__V1__Event ev = TETRABRIDGE__V1__EVENT__INIT;
 	Tetrabridge__V1__CalloutChange ch = TETRABRIDGE__V1__CALLOUT_CHANGE__INIT;
+	uint64_t seq;
 
 	rate_ctr_inc2(t->ctrs, TB_CALLOUT_CTR_UNMATCHED);
 	ch.kind = KIND(UNMATCHED);
@@ -129,7 +132,11 @@ static void unmatched(struct tb_callout_tracker *t, const Tetrabridge__V1__Event
 	ev.radio = in->radio;
 	ev.body_case = TETRABRIDGE__V1__EVENT__BODY_CALLOUT;
 	ev.callout = &ch;
-	tb_bridge_publish(t->bridge, &ev);
+	seq = tb_bridge_publish(t->bridge, &ev);
+	TB_LOG_EVENT_SCOPE(in->radio, seq, tb_event_kind(&ev));
+	/* Like every event: its seq in the log, its contents not. */
+	LOGP(DCALLOUT, LOGL_INFO, "%s: an answer that matches no open call-out: event seq %" PRIu64 "\n", in->radio,
+	     seq);
 }
 
 /* An answer of a given meaning from who (cause describes it for people). */
