@@ -5,9 +5,9 @@ set -eu
 
 # clang + libclang-rt-14-dev (libFuzzer, ASan/UBSan runtimes; only a
 # Recommends of clang, so named here): `make test` builds with clang.
-# libsystemd-dev: sd_notify. debhelper, fakeroot, lintian: `make package`
-# and its tests; systemd (systemd-analyze), man-db: the unit's and the
-# manuals' tests.
+# libsystemd-dev: sd_notify and the journal log target. debhelper,
+# fakeroot, lintian: `make package` and its tests; systemd
+# (systemd-analyze), man-db: the unit's and the manuals' tests.
 PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev
 libosmocore-dev libtalloc-dev libusb-1.0-0-dev libzmq3-dev
 libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev libjansson-dev
