@@ -60,6 +60,7 @@
 #include "bridge/config_file.h"
 #include "ipc/endpoint.h"
 #include "bridge/journal.h"
+#include "bridge/log_vty.h"
 #include "bridge/outbox.h"
 #include "bridge/radio.h"
 #include "common/counters.h"
@@ -881,6 +882,7 @@ void tb_vty_init(void)
 	tb_vty_roster_init();
 	tb_vty_callout_init();
 	tb_callout_vty_init();
+	tb_log_vty_init();
 
 	install_element_ve(&show_radios_cmd);
 	install_element_ve(&show_usb_cmd);

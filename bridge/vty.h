@@ -16,7 +16,8 @@ enum tb_vty_node {
 	CALLOUT_NODE,		/* bridge/vty_callout.c */
 };
 
-/* Install the bridge's nodes and commands (after vty_init(), g_bridge set). */
+/* Install the bridge's nodes and commands (after vty_init() and
+ * logging_vty_add_cmds(), g_bridge set). */
 void tb_vty_init(void);
 
 /* Remember the config file's folder: relative paths in it resolve there. */
