@@ -33,23 +33,27 @@ static const struct value_string c_event_names[] = {
 	{ 0, NULL }
 };
 
+void tb_callout_fsm_state_until(struct osmo_fsm_inst *fi, uint32_t state, uint64_t deadline_us, int T)
+{
+	uint64_t now = tb_callout_now_us();
+	uint64_t ms = deadline_us > now ? (deadline_us - now + 999) / 1000 : 1;
+	uint32_t t = (uint32_t)(ms > UINT32_MAX ? UINT32_MAX : ms);
+
+	/* libosmocore 1.7's state_chg_ms takes the part below one second as
+	 * microseconds, so the timer fired up to 1 s early (a deadline
+	 * restored after a restart, a wait re-entered mid-way): arm the FSM's
+	 * timer again, to the millisecond. */
+	if (osmo_fsm_inst_state_chg_ms(fi, state, t, T) == 0)
+		osmo_timer_schedule(&fi->timer, t / 1000, (t % 1000) * 1000);
+}
+
 /* Enter state; in OPEN the answer deadline runs (when one is set). */
 static void enter(struct tb_callout *co, tb_cstate state)
 {
-	if (state == CST(OPEN) && co->answer_deadline_us) {
-		uint64_t now = tb_callout_now_us();
-		uint64_t ms = co->answer_deadline_us > now ? (co->answer_deadline_us - now + 999) / 1000 : 1;
-		uint32_t t = (uint32_t)(ms > UINT32_MAX ? UINT32_MAX : ms);
-
-		/* libosmocore 1.7's state_chg_ms takes the part below one second
-		 * as microseconds, so the timer fired up to 1 s early (a deadline
-		 * restored after a restart, a wait re-entered mid-way): arm the
-		 * FSM's timer again, to the millisecond. */
-		if (osmo_fsm_inst_state_chg_ms(co->fi, state, t, TB_T_ANSWER_DEADLINE) == 0)
-			osmo_timer_schedule(&co->fi->timer, t / 1000, (t % 1000) * 1000);
-	} else {
+	if (state == CST(OPEN) && co->answer_deadline_us)
+		tb_callout_fsm_state_until(co->fi, state, co->answer_deadline_us, TB_T_ANSWER_DEADLINE);
+	else
 		osmo_fsm_inst_state_chg(co->fi, state, 0, 0);
-	}
 }
 
 static void c_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)

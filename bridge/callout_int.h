@@ -125,6 +125,9 @@ struct tb_c_input {
 };
 
 void tb_callout_fsm_init(void);
+/* Change fi's state with its timer (T) running until deadline_us (wall
+ * clock; 1 ms when it passed): both state machines' deadlines. */
+void tb_callout_fsm_state_until(struct osmo_fsm_inst *fi, uint32_t state, uint64_t deadline_us, int T);
 int tb_callout_fsm_alloc(struct tb_callout *co);
 /* Put the call-out into state (a restart), with its answer deadline. */
 void tb_callout_fsm_restore(struct tb_callout *co, tb_cstate state);

@@ -141,20 +141,10 @@ static uint64_t realert_ms(void)
  * state waits for an answer, else without a timer. */
 static void enter(struct tb_responder *r, tb_rstate state)
 {
-	if (tb_rstate_waiting(state) && r->deadline_us) {
-		uint64_t now = tb_callout_now_us();
-		uint64_t ms = r->deadline_us > now ? (r->deadline_us - now + 999) / 1000 : 1;
-		uint32_t t = (uint32_t)(ms > UINT32_MAX ? UINT32_MAX : ms);
-
-		/* libosmocore 1.7's state_chg_ms takes the part below one second
-		 * as microseconds, so the timer fired up to 1 s early (a deadline
-		 * restored after a restart, a wait re-entered mid-way): arm the
-		 * FSM's timer again, to the millisecond. */
-		if (osmo_fsm_inst_state_chg_ms(r->fi, state, t, TB_T_REALERT) == 0)
-			osmo_timer_schedule(&r->fi->timer, t / 1000, (t % 1000) * 1000);
-	} else {
+	if (tb_rstate_waiting(state) && r->deadline_us)
+		tb_callout_fsm_state_until(r->fi, state, r->deadline_us, TB_T_REALERT);
+	else
 		osmo_fsm_inst_state_chg(r->fi, state, 0, 0);
-	}
 }
 
 static void set_cause(struct tb_responder *r, const char *cause)
