@@ -125,7 +125,21 @@ void tb_callout_publish(struct tb_callout *co, Tetrabridge__V1__CalloutChange *c
 		}
 		ch->callout = snap;
 	}
-	tb_callout_gauges_update(t);
+	/* The gauges count call-outs (open, escalated, alarms, overdue):
+	 * only changes of a call-out itself move them, and counting walks
+	 * the board, so a responder's change (most of them) does not. */
+	switch (ch->kind) {
+	case KIND(CREATED):
+	case KIND(STATE):
+	case KIND(LEVEL):
+	case KIND(ALARM):
+	case KIND(ALARM_ACK):
+	case KIND(OVERDUE):
+		tb_callout_gauges_update(t);
+		break;
+	default:
+		break;
+	}
 }
 
 void tb_callout_change_init(Tetrabridge__V1__CalloutChange *ch, Tetrabridge__V1__CalloutChange__Kind kind,
