@@ -18,6 +18,8 @@
 /* Clients files are small; anything bigger is a wrong path. */
 #define TB_CLIENTS_MAX_BYTES	(16 * 1024 * 1024)
 #define TB_CLIENTS_MAX_LINES	100000
+/* The optional fourth word: a console's key that may act for its users. */
+#define GATEWAY_WORD		"gateway"
 
 struct tb_client_list {
 	struct tb_client_key *keys;	/* talloc array under the list */
@@ -153,6 +155,7 @@ static int parse_line(struct tb_client_list *l, unsigned *alloc, const char *lin
 	size_t role_len, key_len, name_len, extra_len;
 	struct tb_client_key *k;
 	enum tb_role role;
+	bool gateway;
 
 	role_s = next_field(&p, &role_len);
 	if (!role_s || role_s[0] == '#')
@@ -166,9 +169,13 @@ static int parse_line(struct tb_client_list *l, unsigned *alloc, const char *lin
 		return -EINVAL;
 	}
 	extra = next_field(&p, &extra_len);
+	gateway = extra && extra_len == strlen(GATEWAY_WORD) && !memcmp(extra, GATEWAY_WORD, extra_len);
+	if (gateway)
+		extra = next_field(&p, &extra_len);
 	if (extra && extra[0] != '#') {
-		tb_sec_set_err(lc->errctx, lc->errmsg, "%s line %u: more than '<role> <public key> <name>' (a comment "
-			       "after the name starts with '#')", lc->path, lc->lineno);
+		tb_sec_set_err(lc->errctx, lc->errmsg, "%s line %u: more than '<role> <public key> <name> [gateway]' "
+			       "(the only word allowed after the name is 'gateway'; a comment starts with '#')",
+			       lc->path, lc->lineno);
 		return -EINVAL;
 	}
 
@@ -200,6 +207,7 @@ static int parse_line(struct tb_client_list *l, unsigned *alloc, const char *lin
 	memcpy(k->name, name_s, name_len);
 	k->name[name_len] = '\0';
 	k->role = role;
+	k->gateway = gateway;
 	k->line = lc->lineno;
 	if (listed_before(l, k, lc))
 		return -EINVAL;

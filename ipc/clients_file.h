@@ -1,14 +1,18 @@
 /* The clients file: who may connect to a CURVE bridge, one client per line:
  *
- *   # role       public key (Z85)                            name
+ *   # role       public key (Z85)                            name         [gateway]
  *   dispatcher   rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7    amk-1
  *   observer     Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID    lvs-console
+ *   dispatcher   Ab7&x...                                    tetra-web    gateway
  *
  * roles: observer (events, list radios, replay), dispatcher (also sends),
- * admin (everything). Names: letters, digits, - _ . @ (at most 63). Blank
- * lines and '#' comments are skipped. A wrong line is an error naming the
- * file and line number (never the key itself). A key or a name may be
- * listed once only.
+ * admin (everything). Names: letters, digits, - _ . @ (at most 63). The
+ * optional fourth word `gateway` marks the key of a console that acts for
+ * its own users (tetra-web): only such a key may send Command.on_behalf_of,
+ * and the person's role is capped by the key's (ipc/command_server.h). Any
+ * other fourth word is an error. Blank lines and '#' comments are skipped.
+ * A wrong line is an error naming the file and line number (never the key
+ * itself). A key or a name may be listed once only.
  *
  * Ownership: a struct tb_client_list is a talloc child of the ctx given to
  * tb_clients_read(), its keys are its children; tb_clients_destroy() frees
@@ -19,6 +23,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +48,7 @@ struct tb_client_key {
 	uint8_t key[TB_CURVE_KEY_BYTES];	/* the public key, binary */
 	enum tb_role role;
 	char name[TB_CLIENT_NAME_MAX + 1];
+	bool gateway;				/* the fourth word `gateway` */
 	unsigned line;				/* where it is listed */
 };
 

@@ -558,7 +558,7 @@ static void handle(struct tb_command_server *cs, struct rx_msg *m)
 	rate_ctr_inc2(cs->ctrs, TB_CMD_CTR_RECEIVED);
 	client.tmp = talloc_named_const(cs, 0, "command");
 	if (cs->sec)
-		client.role = tb_role_from_user_id(user_id(m), &client.name);
+		client.role = tb_role_from_user_id(user_id(m), &client.name, NULL);
 
 	cmd = check(cs, m, &client, &reply);
 	q = client_queue(cs, &m->f[0]);

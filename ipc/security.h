@@ -5,6 +5,7 @@
  *   ipc/clients_file.h  the clients file: who may connect, with which role
  *   ipc/zap.h           the ZAP handler that admits only listed keys, and
  *                       the User-Id "<role>:<name>" it gives them
+ *                       ("<role>+gateway:<name>" for a gateway key)
  *
  * and adds the server side (the bridge's own key pair, the clients file and
  * the ZAP handler as one object) and the rule that a socket outside this

@@ -22,6 +22,8 @@
 #include "ipc/security_int.h"
 
 #define TB_ZAP_ENDPOINT		"inproc://zeromq.zap.01"
+/* After the role in the User-Id of a gateway key. */
+#define TB_ZAP_GATEWAY_MARK	"+gateway"
 /* ZAP requests handled per wakeup before yielding to the rest of the loop
  * (a connection flood must not starve the radios). */
 #define TB_ZAP_BATCH		100
@@ -75,19 +77,33 @@ static const struct osmo_stat_item_group_desc zap_statg_desc = {
 	.item_desc = zap_stat_desc,
 };
 
-enum tb_role tb_role_from_user_id(const char *uid, const char **name)
+enum tb_role tb_role_from_user_id(const char *uid, const char **name, bool *gateway)
 {
 	const char *colon;
+	size_t role_len;
+	bool gw = false;
 	enum tb_role r;
 
 	if (name)
 		*name = "";
+	if (gateway)
+		*gateway = false;
 	if (!uid)
 		return TB_ROLE_NONE;
 	colon = strchr(uid, ':');
-	r = tb_role_parse_n(uid, colon ? (size_t)(colon - uid) : strlen(uid));
-	if (r != TB_ROLE_NONE && name && colon)
+	role_len = colon ? (size_t)(colon - uid) : strlen(uid);
+	if (role_len > strlen(TB_ZAP_GATEWAY_MARK) &&
+	    !memcmp(uid + role_len - strlen(TB_ZAP_GATEWAY_MARK), TB_ZAP_GATEWAY_MARK, strlen(TB_ZAP_GATEWAY_MARK))) {
+		role_len -= strlen(TB_ZAP_GATEWAY_MARK);
+		gw = true;
+	}
+	r = tb_role_parse_n(uid, role_len);
+	if (r == TB_ROLE_NONE)
+		return r;
+	if (name && colon)
 		*name = colon + 1;
+	if (gateway)
+		*gateway = gw;
 	return r;
 }
 
@@ -206,8 +222,9 @@ static void zap_answer(struct tb_zap *z, zmq_msg_t *f, unsigned n, unsigned tota
 		zap_refuse(z, &f[1], "unknown key");
 		return;
 	}
-	snprintf(uid, sizeof(uid), "%s:%s", tb_role_name(k->role), k->name);
-	LOGP(DIPC, LOGL_INFO, "admitted CURVE client %s (%s) from %s\n", k->name, tb_role_name(k->role), addr);
+	snprintf(uid, sizeof(uid), "%s%s:%s", tb_role_name(k->role), k->gateway ? TB_ZAP_GATEWAY_MARK : "", k->name);
+	LOGP(DIPC, LOGL_INFO, "admitted CURVE client %s (%s%s) from %s\n", k->name, tb_role_name(k->role),
+	     k->gateway ? ", gateway" : "", addr);
 	rate_ctr_inc2(z->ctrs, ZAP_CTR_ADMITTED);
 	zap_send(z->sock, zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), "200", "OK", uid);
 }

@@ -1,7 +1,8 @@
 /* The ZAP handler (ZeroMQ RFC 27): a REP socket on inproc://zeromq.zap.01,
  * run in the osmo_select loop, that answers libzmq's requests for domain
  * "tetra-bridge". A CURVE key in the clients list gets 200 with User-Id
- * "<role>:<name>"; anything else 400 (the connection is refused: no events,
+ * "<role>:<name>" ("<role>+gateway:<name>" for a key the clients file
+ * marks `gateway`, e.g. "dispatcher+gateway:tetra-web"); anything else 400 (the connection is refused: no events,
  * no replies). Refusals are logged at NOTICE with the mechanism and peer
  * address only. A flood of connection attempts is answered in batches so
  * that it cannot starve the rest of the loop.
@@ -15,15 +16,19 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include "ipc/clients_file.h"
 
 #define TB_ZAP_DOMAIN "tetra-bridge"
 
-/* The role and name in a ZAP User-Id "<role>:<name>" (as libzmq hands it
- * over in the message property "User-Id"). name may be NULL; on return it
- * points into uid after the colon ("" when uid has none). TB_ROLE_NONE when
- * uid is NULL or not of that form. */
-enum tb_role tb_role_from_user_id(const char *uid, const char **name);
+/* The role, name and gateway mark in a ZAP User-Id "<role>:<name>" or
+ * "<role>+gateway:<name>" (as libzmq hands it over in the message property
+ * "User-Id"). name and gateway may be NULL; on return *name points into
+ * uid after the colon ("" when uid has none) and *gateway says whether the
+ * role carried "+gateway". TB_ROLE_NONE (and no gateway) when uid is NULL
+ * or not of that form. */
+enum tb_role tb_role_from_user_id(const char *uid, const char **name, bool *gateway);
 
 struct tb_zap;
 

@@ -144,6 +144,7 @@ static void write_default_clients(struct fixture *f)
 static void test_roles(void **state)
 {
 	const char *name = NULL;
+	bool gw = true;
 
 	assert_string_equal(tb_role_name(TB_ROLE_NONE), "none");
 	assert_string_equal(tb_role_name(TB_ROLE_OBSERVER), "observer");
@@ -157,20 +158,36 @@ static void test_roles(void **state)
 	assert_int_equal(tb_role_parse(""), TB_ROLE_NONE);
 	assert_int_equal(tb_role_parse(NULL), TB_ROLE_NONE);
 
-	assert_int_equal(tb_role_from_user_id("dispatcher:amk-1", &name), TB_ROLE_DISPATCHER);
+	assert_int_equal(tb_role_from_user_id("dispatcher:amk-1", &name, &gw), TB_ROLE_DISPATCHER);
 	assert_string_equal(name, "amk-1");
-	assert_int_equal(tb_role_from_user_id("observer:", &name), TB_ROLE_OBSERVER);
+	assert_false(gw);
+	assert_int_equal(tb_role_from_user_id("observer:", &name, NULL), TB_ROLE_OBSERVER);
 	assert_string_equal(name, "");
-	assert_int_equal(tb_role_from_user_id("admin", &name), TB_ROLE_ADMIN);
+	assert_int_equal(tb_role_from_user_id("admin", &name, NULL), TB_ROLE_ADMIN);
 	assert_string_equal(name, "");
-	assert_int_equal(tb_role_from_user_id("admin:x", NULL), TB_ROLE_ADMIN);
+	assert_int_equal(tb_role_from_user_id("admin:x", NULL, NULL), TB_ROLE_ADMIN);
 	name = "untouched";
-	assert_int_equal(tb_role_from_user_id("boss:amk-1", &name), TB_ROLE_NONE);
+	assert_int_equal(tb_role_from_user_id("boss:amk-1", &name, NULL), TB_ROLE_NONE);
 	assert_string_equal(name, "");
-	assert_int_equal(tb_role_from_user_id("", &name), TB_ROLE_NONE);
-	assert_int_equal(tb_role_from_user_id(":x", &name), TB_ROLE_NONE);
-	assert_int_equal(tb_role_from_user_id("observerx:y", &name), TB_ROLE_NONE);
-	assert_int_equal(tb_role_from_user_id(NULL, &name), TB_ROLE_NONE);
+	assert_int_equal(tb_role_from_user_id("", &name, NULL), TB_ROLE_NONE);
+	assert_int_equal(tb_role_from_user_id(":x", &name, NULL), TB_ROLE_NONE);
+	assert_int_equal(tb_role_from_user_id("observerx:y", &name, NULL), TB_ROLE_NONE);
+	assert_int_equal(tb_role_from_user_id(NULL, &name, NULL), TB_ROLE_NONE);
+
+	/* a gateway key: "+gateway" after the role */
+	assert_int_equal(tb_role_from_user_id("dispatcher+gateway:tetra-web", &name, &gw), TB_ROLE_DISPATCHER);
+	assert_string_equal(name, "tetra-web");
+	assert_true(gw);
+	assert_int_equal(tb_role_from_user_id("admin+gateway", &name, &gw), TB_ROLE_ADMIN);
+	assert_true(gw);
+	gw = true;
+	assert_int_equal(tb_role_from_user_id("+gateway:x", &name, &gw), TB_ROLE_NONE);
+	assert_false(gw);
+	assert_int_equal(tb_role_from_user_id("boss+gateway:x", &name, &gw), TB_ROLE_NONE);
+	assert_false(gw);
+	assert_int_equal(tb_role_from_user_id("observer+gw:x", &name, &gw), TB_ROLE_NONE);
+	assert_int_equal(tb_role_from_user_id("observer:x+gateway", &name, &gw), TB_ROLE_OBSERVER);
+	assert_false(gw);
 }
 
 /* ---- key files ---------------------------------------------------------- */
@@ -352,7 +369,14 @@ static void test_clients_file(void **state)
 		{ "observer %1$s\n", "line 1: expected '<role> <public key> <name>'" },
 		{ "observer\n", "line 1: expected '<role> <public key> <name>'" },
 		{ "observer %1$s nurse-1 extra\n",
-		  "line 1: more than '<role> <public key> <name>' (a comment after the name starts with '#')" },
+		  "line 1: more than '<role> <public key> <name> [gateway]' (the only word allowed after the name "
+		  "is 'gateway'; a comment starts with '#')" },
+		{ "observer %1$s nurse-1 Gateway\n",
+		  "line 1: more than '<role> <public key> <name> [gateway]' (the only word allowed after the name "
+		  "is 'gateway'; a comment starts with '#')" },
+		{ "dispatcher %1$s web gateway gateway\n",
+		  "line 1: more than '<role> <public key> <name> [gateway]' (the only word allowed after the name "
+		  "is 'gateway'; a comment starts with '#')" },
 		{ "observer %1$.39s nurse-1\n",
 		  "line 1: the public key is not 40 Z85 characters (copy it from the client's .pub file)" },
 		{ "observer %1$.39s~ nurse-1\n",
@@ -404,6 +428,36 @@ static void test_clients_file(void **state)
 	assert_int_equal(tb_security_reload(s, &errmsg), 0);
 	assert_null(errmsg);
 	assert_int_equal(tb_security_clients(s), 1);
+
+	/* gateway keys: the fourth word, a comment after it */
+	t = talloc_asprintf(f->ctx, "dispatcher %s tetra-web gateway # the web console\nobserver %s nurse-1\n"
+			    "admin\t%s\troot\tgateway\n", f->a.public_key, f->b.public_key, f->c.public_key);
+	write_file(f->clients, t);
+	talloc_free(t);
+	{
+		struct tb_client_list *l = tb_clients_read(f->ctx, f->ctx, f->clients, &errmsg);
+		uint8_t key[TB_CURVE_KEY_BYTES];
+		const struct tb_client_key *k;
+
+		assert_non_null(l);
+		assert_int_equal(tb_clients_count(l), 3);
+		assert_non_null(zmq_z85_decode(key, f->a.public_key));
+		k = tb_clients_find(l, key);
+		assert_non_null(k);
+		assert_string_equal(k->name, "tetra-web");
+		assert_int_equal(k->role, TB_ROLE_DISPATCHER);
+		assert_true(k->gateway);
+		assert_non_null(zmq_z85_decode(key, f->b.public_key));
+		k = tb_clients_find(l, key);
+		assert_non_null(k);
+		assert_false(k->gateway);
+		assert_non_null(zmq_z85_decode(key, f->c.public_key));
+		k = tb_clients_find(l, key);
+		assert_non_null(k);
+		assert_string_equal(k->name, "root");
+		assert_true(k->gateway);
+		tb_clients_destroy(&l);
+	}
 
 	/* an empty one too (nobody may connect) */
 	write_file(f->clients, "# nobody\n");
@@ -728,16 +782,17 @@ static void test_curve_router(void **state)
 	assert_true(tb_log_capture_count("refused a CURVE client with an unknown key from 127.0.0.1") > 0);
 	tb_zmq_watch_destroy(&dc);
 
-	/* reload with c listed as admin: a new connection with c is let in,
+	/* reload with c listed as an admin gateway: a new connection with c is let in,
 	 * a and b (connected before) keep working */
-	t = talloc_asprintf(f->ctx, "observer %s nurse-1\nadmin %s root\n", f->a.public_key, f->c.public_key);
+	t = talloc_asprintf(f->ctx, "observer %s nurse-1\nadmin %s root gateway\n", f->a.public_key,
+			    f->c.public_key);
 	write_file(f->clients, t);
 	talloc_free(t);
 	assert_int_equal(tb_security_reload(s, &errmsg), 0);
 	assert_int_equal(tb_security_clients(s), 2);
 	dc2 = curve_dealer(f, &f->c, last);
 	assert_int_equal(zmq_send(dc2->sock, "again", 5, 0), 5);
-	router_expect(router, "again", "admin:root", id, &id_len);
+	router_expect(router, "again", "admin+gateway:root", id, &id_len);
 	assert_int_equal(zmq_send(db->sock, "still", 5, 0), 5);
 	router_expect(router, "still", "dispatcher:amk-1", id, &id_len);
 
