@@ -208,6 +208,8 @@ static enum tb_role min_role(Tetrabridge__V1__Command__CommandCase c)
 	/* pseudonymous for observers; names are the handler's check (admin) */
 	case TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REPORT:
 	case TETRABRIDGE__V1__COMMAND__COMMAND_HEALTH:	/* numbers and sentences, no health data */
+	case TETRABRIDGE__V1__COMMAND__COMMAND_ROSTER:	/* staff names and settings, as events carry them */
+	case TETRABRIDGE__V1__COMMAND__COMMAND_STATS:	/* numbers only */
 		return TB_ROLE_OBSERVER;
 	case TETRABRIDGE__V1__COMMAND__COMMAND_SEND_STATUS:
 	case TETRABRIDGE__V1__COMMAND__COMMAND_SEND_TEXT:
@@ -270,6 +272,10 @@ const char *tb_command_name(Tetrabridge__V1__Command__CommandCase c)
 		return "health";
 	case TETRABRIDGE__V1__COMMAND__COMMAND_BACKUP:
 		return "backup";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_ROSTER:
+		return "roster";
+	case TETRABRIDGE__V1__COMMAND__COMMAND_STATS:
+		return "stats";
 	default:
 		return "unknown";
 	}
@@ -375,6 +381,8 @@ static size_t reply_room(Tetrabridge__V1__Command__CommandCase c)
 {
 	switch (c) {
 	case TETRABRIDGE__V1__COMMAND__COMMAND_REPLAY:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_ROSTER:
+	case TETRABRIDGE__V1__COMMAND__COMMAND_STATS:
 		return TB_COMMAND_MAX_REPLY + TB_CMD_REPLY_OVERHEAD;
 	case TETRABRIDGE__V1__COMMAND__COMMAND_LIST_RADIOS:
 		return TB_CMD_LIST_REPLY + TB_CMD_REPLY_OVERHEAD;
@@ -485,10 +493,73 @@ static const char *user_id(struct rx_msg *m)
 	return NULL;
 }
 
+/* Whether s is a person's name a gateway may give: 1 to
+ * TB_CLIENT_NAME_MAX letters, digits, - _ . (no '@': it separates the
+ * person from the key's name). */
+static bool actor_name_valid(const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	if (len == 0 || len > TB_CLIENT_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '-' &&
+		    c != '_' && c != '.')
+			return false;
+	}
+	return true;
+}
+
+/* Command.on_behalf_of: a gateway's person. From a gateway key, client
+ * becomes the person: the lower of the two roles, the name
+ * "<person>@<key name>" ("<person>@local" without CURVE). Returns false
+ * with the reply filled when the key may not act for anyone or the actor
+ * is not valid. */
+static bool act_for(struct tb_command_server *cs, const Tetrabridge__V1__Command *cmd, bool gateway,
+		    struct tb_command_client *client, Tetrabridge__V1__Reply *reply)
+{
+	const Tetrabridge__V1__Actor *a = cmd->on_behalf_of;
+	enum tb_role role;
+
+	if (!gateway) {
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED,
+			    talloc_asprintf(client->tmp, "your key '%s' may not act on behalf of a person; only a key "
+					    "marked 'gateway' in the bridge's clients file may (leave on_behalf_of "
+					    "out)", client->name));
+		return false;
+	}
+	if (!actor_name_valid(a->name)) {
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__INVALID_ARGUMENT,
+			    "on_behalf_of.name must be 1 to 63 letters, digits, - _ or . (the person's user name "
+			    "at the gateway)");
+		return false;
+	}
+	if (a->role < TETRABRIDGE__V1__ROLE__ROLE_OBSERVER || a->role > TETRABRIDGE__V1__ROLE__ROLE_ADMIN) {
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__INVALID_ARGUMENT,
+			    "on_behalf_of.role must be ROLE_OBSERVER, ROLE_DISPATCHER or ROLE_ADMIN");
+		return false;
+	}
+	_Static_assert((int)TETRABRIDGE__V1__ROLE__ROLE_ADMIN == (int)TB_ROLE_ADMIN &&
+		       (int)TETRABRIDGE__V1__ROLE__ROLE_OBSERVER == (int)TB_ROLE_OBSERVER,
+		       "the proto's Role and enum tb_role are numbered alike");
+	role = (enum tb_role)a->role;
+	if (role < client->role)
+		client->role = role;
+	client->name = talloc_asprintf(client->tmp, "%s@%s", a->name, *client->name ? client->name : "local");
+	if (!client->name) {
+		client->name = "";
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__INTERNAL, "out of memory");
+		return false;
+	}
+	return true;
+}
+
 /* Check one message: NULL with the reply filled (an error) or the
- * Command to run (free_unpacked by the caller). */
-static Tetrabridge__V1__Command *check(struct tb_command_server *cs, struct rx_msg *m,
-				       const struct tb_command_client *client, Tetrabridge__V1__Reply *reply)
+ * Command to run (free_unpacked by the caller). A command on behalf of a
+ * person turns client into that person (act_for()). */
+static Tetrabridge__V1__Command *check(struct tb_command_server *cs, struct rx_msg *m, bool gateway,
+				       struct tb_command_client *client, Tetrabridge__V1__Reply *reply)
 {
 	Tetrabridge__V1__Command *cmd;
 	unsigned body_frames = m->total - m->env;
@@ -530,13 +601,20 @@ static Tetrabridge__V1__Command *check(struct tb_command_server *cs, struct rx_m
 		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__UNKNOWN_COMMAND,
 			    "this bridge does not know that command; update tetractl or check the protocol "
 			    "version");
+	} else if (cmd->on_behalf_of && !act_for(cs, cmd, gateway, client, reply)) {
+		LOGP(DIPC, LOGL_DEBUG, "command %s request %" PRIu64 " from '%s' refused: on behalf of\n",
+		     tb_command_name(cmd->command_case), cmd->request_id, client->name);
 	} else if (!tb_command_allowed(client->role, cmd->command_case)) {
 		const char *role = tb_role_name(client->role);
-		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED,
+		const char *need = tb_role_name(min_role(cmd->command_case));
+		const char *a = min_role(cmd->command_case) == TB_ROLE_DISPATCHER ? "a" : "an";
+
+		reply_error(cs, reply, TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED, cmd->on_behalf_of ?
+			    talloc_asprintf(tmp, "%s acts as %s here (the lower of the gateway key's role and "
+					    "theirs), which may not %s; that needs %s %s", client->name, role,
+					    tb_command_name(cmd->command_case), a, need) :
 			    talloc_asprintf(tmp, "your key's role %s may not %s; ask the bridge's admin for "
-					    "%s %s key", role, tb_command_name(cmd->command_case),
-					    min_role(cmd->command_case) == TB_ROLE_DISPATCHER ? "a" : "an",
-					    tb_role_name(min_role(cmd->command_case))));
+					    "%s %s key", role, tb_command_name(cmd->command_case), a, need));
 		LOGP(DIPC, LOGL_DEBUG, "command %s request %" PRIu64 " from '%s' not allowed for role %s\n",
 		     tb_command_name(cmd->command_case), cmd->request_id, client->name, role);
 	} else {
@@ -552,15 +630,16 @@ static void handle(struct tb_command_server *cs, struct rx_msg *m)
 	Tetrabridge__V1__Command *cmd;
 	struct tb_command_client client = { .role = TB_ROLE_ADMIN, .name = "" };
 	struct client_queue *q;
-	bool gone = false;
+	/* Without CURVE every client is a trusted admin, so a gateway too. */
+	bool gone = false, gateway = true;
 	int rc;
 
 	rate_ctr_inc2(cs->ctrs, TB_CMD_CTR_RECEIVED);
 	client.tmp = talloc_named_const(cs, 0, "command");
 	if (cs->sec)
-		client.role = tb_role_from_user_id(user_id(m), &client.name, NULL);
+		client.role = tb_role_from_user_id(user_id(m), &client.name, &gateway);
 
-	cmd = check(cs, m, &client, &reply);
+	cmd = check(cs, m, gateway, &client, &reply);
 	q = client_queue(cs, &m->f[0]);
 	if (!q) {
 		reply_dropped(cs, &reply, "out of memory");

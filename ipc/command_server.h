@@ -25,12 +25,25 @@
  * REQ client always does) gets exactly one for every command.
  *
  * Roles: with CURVE the ZAP handler (ipc/security.h) gives each connection
- * a User-Id "<role>:<name>"; without CURVE (a loopback-only bridge) every
- * client is TB_ROLE_ADMIN. observer: ListRadios, Replay, CalloutBoard,
- * CalloutShow, CalloutReport (the handler refuses its names to all but
- * admin), Health; dispatcher: also SendStatus, SendText, RequestLocation
- * and the call-out commands (CalloutCreate ... CalloutAck); admin:
- * everything (Backup, which names a file on the bridge's machine).
+ * a User-Id "<role>:<name>" ("<role>+gateway:<name>" for a gateway key);
+ * without CURVE (a loopback-only bridge) every client is TB_ROLE_ADMIN.
+ * observer: ListRadios, Replay, CalloutBoard, CalloutShow, CalloutReport
+ * (the handler refuses its names to all but admin), Health, RosterList,
+ * StatsList; dispatcher: also SendStatus, SendText, RequestLocation and the
+ * call-out commands (CalloutCreate ... CalloutAck); admin: everything
+ * (Backup, which names a file on the bridge's machine).
+ *
+ * Gateways: a console that logs its own users in (tetra-web) sends their
+ * commands with Command.on_behalf_of = { name, role }. Only a key marked
+ * `gateway` in the clients file may (any other key: NOT_ALLOWED, nothing
+ * run); without CURVE every client counts as a gateway, as it is a trusted
+ * admin anyway. The name must be 1-63 letters, digits, - _ . and the role
+ * observer, dispatcher or admin (else INVALID_ARGUMENT). The command is
+ * then checked and run as the person: struct tb_command_client says the
+ * lower of the key's and the person's role, and the name
+ * "<person>@<key name>" ("<person>@local" without CURVE), so call-out
+ * history says "<role>:<person>@<key name>", e.g.
+ * "dispatcher:kari@tetra-web".
  *
  * Nothing here blocks the loop: a reply that cannot be sent at once is
  * dropped and counted, and a flood of commands is handled in slices.
@@ -65,10 +78,11 @@
 
 struct tb_command_server;
 
-/* Who sent a command. */
+/* Who sent a command (for a gateway's person: the person, see above). */
 struct tb_command_client {
-	enum tb_role role;
-	const char *name;	/* the key's name from the clients file; "" without CURVE */
+	enum tb_role role;	/* the key's; for a person the lower of it and theirs */
+	const char *name;	/* the key's name from the clients file, "" without CURVE;
+				 * for a person "<person>@<key name>" */
 	void *tmp;		/* talloc context freed after the reply is sent: put the
 				 * reply's strings and sub-messages here */
 };

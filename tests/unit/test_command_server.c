@@ -444,6 +444,8 @@ static void test_names_and_roles(void **state)
 		{ TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_REPORT, "callout_report", TB_ROLE_OBSERVER },
 		{ TETRABRIDGE__V1__COMMAND__COMMAND_HEALTH, "health", TB_ROLE_OBSERVER },
 		{ TETRABRIDGE__V1__COMMAND__COMMAND_BACKUP, "backup", TB_ROLE_ADMIN },
+		{ TETRABRIDGE__V1__COMMAND__COMMAND_ROSTER, "roster", TB_ROLE_OBSERVER },
+		{ TETRABRIDGE__V1__COMMAND__COMMAND_STATS, "stats", TB_ROLE_OBSERVER },
 		{ TETRABRIDGE__V1__COMMAND__COMMAND__NOT_SET, "unknown", TB_ROLE_ADMIN },
 		{ (Tetrabridge__V1__Command__CommandCase)99, "unknown", TB_ROLE_ADMIN },
 	};
@@ -908,6 +910,148 @@ static void test_curve_roles(void **state)
 	talloc_free(text);
 }
 
+/* Command.on_behalf_of: only a gateway key may send it; the person's role
+ * is capped by the key's, the handler sees "<person>@<key name>"; a person
+ * whose role may not is refused before the handler; a bad actor is
+ * INVALID_ARGUMENT. */
+static void test_curve_gateway(void **state)
+{
+	struct fixture *f = *state;
+	struct tb_curve_keypair server, web, amk;
+	Tetrabridge__V1__Command cmd;
+	Tetrabridge__V1__ListRadios lr;
+	Tetrabridge__V1__SendText st;
+	Tetrabridge__V1__Identity to;
+	Tetrabridge__V1__Actor actor;
+	struct curve_env env;
+	struct client *gw, *plain;
+	char *base, *keyfile, *clients, *text, *errmsg = NULL;
+	int err = 1;
+
+	base = talloc_asprintf(f->ctx, "%s/bridge", f->dir);
+	keyfile = talloc_asprintf(f->ctx, "%s/bridge.key", f->dir);
+	clients = talloc_asprintf(f->ctx, "%s/clients.keys", f->dir);
+	assert_int_equal(tb_curve_keygen(f->ctx, base, &server, &errmsg), 0);
+	assert_int_equal(zmq_curve_keypair(web.public_key, web.secret_key), 0);
+	assert_int_equal(zmq_curve_keypair(amk.public_key, amk.secret_key), 0);
+	text = talloc_asprintf(f->ctx, "dispatcher %s tetra-web gateway\ndispatcher %s amk-1\n", web.public_key,
+			       amk.public_key);
+	write_text(clients, text);
+	env.server = server;
+	env.sec = tb_security_start(f->ctx, f->zctx, keyfile, clients, &errmsg);
+	assert_non_null(env.sec);
+	f->cs = tb_command_server_alloc(f->ctx, f->zctx, "tcp://127.0.0.1:*", env.sec, handler, f, &err, &errmsg);
+	assert_non_null(f->cs);
+	gw = curve_client(f, ZMQ_DEALER, &env, &web);
+	plain = curve_client(f, ZMQ_DEALER, &env, &amk);
+	tetrabridge__v1__actor__init(&actor);
+
+	/* the gateway itself, without a person: its own role and name */
+	cmd_list_radios(&cmd, &lr, 1);
+	send_cmd(gw, &cmd);
+	expect_radios(gw, false, 1);
+	assert_int_equal(f->role, TB_ROLE_DISPATCHER);
+	assert_string_equal(f->name, "tetra-web");
+
+	/* for kari, a dispatcher: run as her */
+	cmd_send_text(&cmd, &st, &to, 2);
+	actor.name = "kari";
+	actor.role = TETRABRIDGE__V1__ROLE__ROLE_DISPATCHER;
+	cmd.on_behalf_of = &actor;
+	send_cmd(gw, &cmd);
+	expect_queued(gw, false, 2);
+	assert_int_equal(f->role, TB_ROLE_DISPATCHER);
+	assert_string_equal(f->name, "kari@tetra-web");
+	assert_int_equal(f->handled, 2);
+
+	/* an admin at the gateway is no more than the key: dispatcher */
+	cmd_list_radios(&cmd, &lr, 3);
+	actor.name = "ola.n_2";
+	actor.role = TETRABRIDGE__V1__ROLE__ROLE_ADMIN;
+	cmd.on_behalf_of = &actor;
+	send_cmd(gw, &cmd);
+	expect_radios(gw, false, 3);
+	assert_int_equal(f->role, TB_ROLE_DISPATCHER);
+	assert_string_equal(f->name, "ola.n_2@tetra-web");
+
+	/* an observer may list but not send: refused, the handler not run */
+	cmd_send_text(&cmd, &st, &to, 4);
+	actor.name = "per";
+	actor.role = TETRABRIDGE__V1__ROLE__ROLE_OBSERVER;
+	cmd.on_behalf_of = &actor;
+	send_cmd(gw, &cmd);
+	expect_code(gw, false, 4, TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED,
+		    "per@tetra-web acts as observer here (the lower of the gateway key's role and theirs), which "
+		    "may not send_text; that needs a dispatcher");
+	assert_int_equal(f->handled, 3);
+
+	/* actors that are not valid */
+	static const struct {
+		const char *name;
+		Tetrabridge__V1__Role role;
+		const char *error;
+	} bad[] = {
+		{ "", TETRABRIDGE__V1__ROLE__ROLE_DISPATCHER, "on_behalf_of.name must be 1 to 63 letters, digits, "
+		  "- _ or . (the person's user name at the gateway)" },
+		{ "kari@x", TETRABRIDGE__V1__ROLE__ROLE_DISPATCHER, NULL },
+		{ "kari nordmann", TETRABRIDGE__V1__ROLE__ROLE_DISPATCHER, NULL },
+		{ "k\xc3\xa5ri", TETRABRIDGE__V1__ROLE__ROLE_DISPATCHER, NULL },
+		{ "a234567890123456789012345678901234567890123456789012345678901234",
+		  TETRABRIDGE__V1__ROLE__ROLE_DISPATCHER, NULL },
+		{ "kari", TETRABRIDGE__V1__ROLE__ROLE_NONE, "on_behalf_of.role must be ROLE_OBSERVER, "
+		  "ROLE_DISPATCHER or ROLE_ADMIN" },
+		{ "kari", (Tetrabridge__V1__Role)4, NULL },
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cmd_list_radios(&cmd, &lr, 10 + i);
+		actor.name = (char *)bad[i].name;
+		actor.role = bad[i].role;
+		cmd.on_behalf_of = &actor;
+		send_cmd(gw, &cmd);
+		expect_code(gw, false, 10 + i, TETRABRIDGE__V1__REPLY__CODE__INVALID_ARGUMENT, bad[i].error);
+	}
+	assert_int_equal(f->handled, 3);
+
+	/* a key not marked gateway may not act for anyone, even for less */
+	cmd_list_radios(&cmd, &lr, 20);
+	actor.name = "kari";
+	actor.role = TETRABRIDGE__V1__ROLE__ROLE_OBSERVER;
+	cmd.on_behalf_of = &actor;
+	send_cmd(plain, &cmd);
+	expect_code(plain, false, 20, TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED,
+		    "your key 'amk-1' may not act on behalf of a person; only a key marked 'gateway' in the "
+		    "bridge's clients file may (leave on_behalf_of out)");
+	assert_int_equal(f->handled, 3);
+
+	client_close(gw);
+	client_close(plain);
+	tb_command_server_destroy(&f->cs);
+	tb_security_destroy(&env.sec);
+
+	/* without CURVE every client is an admin and may act for a person:
+	 * "<person>@local" */
+	start_plain(f, "tcp://127.0.0.1:*");
+	plain = client_new(f, ZMQ_DEALER, false, tb_command_server_endpoint(f->cs));
+	cmd_list_radios(&cmd, &lr, 30);
+	actor.name = "kari";
+	actor.role = TETRABRIDGE__V1__ROLE__ROLE_OBSERVER;
+	cmd.on_behalf_of = &actor;
+	send_cmd(plain, &cmd);
+	expect_radios(plain, false, 30);
+	assert_int_equal(f->role, TB_ROLE_OBSERVER);
+	assert_string_equal(f->name, "kari@local");
+	cmd_send_text(&cmd, &st, &to, 31);
+	cmd.on_behalf_of = &actor;
+	send_cmd(plain, &cmd);
+	expect_code(plain, false, 31, TETRABRIDGE__V1__REPLY__CODE__NOT_ALLOWED, NULL);
+	client_close(plain);
+
+	talloc_free(base);
+	talloc_free(keyfile);
+	talloc_free(clients);
+	talloc_free(text);
+}
+
 /* Where "exactly one Reply" ends for size: a message of exactly
  * TB_COMMAND_MAX_MESSAGE bytes gets TOO_LARGE; one byte more and libzmq
  * drops the connection on reading the size: no reply, nothing counted. The
@@ -1231,6 +1375,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unread_replies_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unread_replies_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_curve_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_curve_gateway, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_errors, setup, teardown),
 	};
 	int rc;
