@@ -1,7 +1,8 @@
 /* The bridge's commands: send status / text / location request through a
  * radio's outgoing queue, list the radios, replay the journal; the
  * call-out commands are bridge/callout_commands.c's, Health
- * bridge/health.c's and Backup bridge/backup.c's.
+ * bridge/health.c's, Backup bridge/backup.c's, RosterList
+ * bridge/commands_roster.c's and StatsList bridge/commands_stats.c's.
  *
  * Every error is a sentence a dispatcher can act on; nothing of a message's
  * content or destination goes into the log.
@@ -399,6 +400,12 @@ void tb_bridge_command(const Tetrabridge__V1__Command *cmd, const struct tb_comm
 		break;
 	case TETRABRIDGE__V1__COMMAND__COMMAND_BACKUP:
 		tb_backup_command(b, cmd->backup, reply, client->tmp);
+		break;
+	case TETRABRIDGE__V1__COMMAND__COMMAND_ROSTER:
+		tb_roster_command(b, reply, client->tmp);
+		break;
+	case TETRABRIDGE__V1__COMMAND__COMMAND_STATS:
+		tb_stats_command(reply, client->tmp);
 		break;
 	default:
 		fail(reply, client->tmp, CODE(UNKNOWN_COMMAND), "this bridge does not know that command");
