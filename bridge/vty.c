@@ -226,7 +226,8 @@ DEFUN(cfg_bridge_curve_server_key, cfg_bridge_curve_server_key_cmd, "curve serve
 
 DEFUN(cfg_bridge_curve_clients, cfg_bridge_curve_clients_cmd, "curve clients FILE",
       "CURVE encryption and client keys for both sockets\n" "Who may connect, with which role\n"
-      "Clients file: lines `<observer|dispatcher|admin> <public key> <name>` (relative to the config file)\n")
+      "Clients file: lines `<observer|dispatcher|admin> <public key> <name> [gateway]` (relative to the config "
+      "file)\n")
 {
 	if (given_twice(vty, NULL, TB_CFG_CURVE_CLIENTS, "curve clients"))
 		return CMD_WARNING;
