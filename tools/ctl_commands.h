@@ -18,6 +18,8 @@ int ctl_cmd_decode(int argc, char **argv);
 /* a monitoring check (ctl_health.c): exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN */
 int ctl_cmd_health(int argc, char **argv);
 int ctl_cmd_backup(int argc, char **argv);
+int ctl_cmd_roster(int argc, char **argv);
+int ctl_cmd_stats(int argc, char **argv);
 /* callout create|cancel|add|realert|set|close|ack|board|show|report
  * (ctl_callout*.c, tools/ctl_callout.h) */
 int ctl_cmd_callout(int argc, char **argv);

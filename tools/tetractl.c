@@ -6,6 +6,8 @@
  *   tetractl replay       print events from the bridge's journal
  *   tetractl callout      call-outs: create, change, board, show, report
  *   tetractl health       a monitoring check: one line, exit 0-3 (OK .. UNKNOWN)
+ *   tetractl roster       print the roster and the call-out names
+ *   tetractl stats        print every counter and gauge, name=value
  *   tetractl backup       copy the journal to a file on the bridge's machine
  *   tetractl keygen       make a CURVE key pair
  *   tetractl decode       decode a raw PEI trace into the events the bridge
@@ -49,6 +51,8 @@ static const struct subcommand subcommands[] = {
 	{ "replay", "print events from the bridge's journal", ctl_cmd_replay },
 	{ "callout", "alert responders and follow them; board, show, report", ctl_cmd_callout },
 	{ "health", "check the bridge for monitoring: one line, exit 0-3", ctl_cmd_health },
+	{ "roster", "print the roster: names, groups, statuses, severities, plans", ctl_cmd_roster },
+	{ "stats", "print every counter and gauge, name=value", ctl_cmd_stats },
 	{ "backup", "copy the journal to a file on the bridge's machine (admin)", ctl_cmd_backup },
 	{ "keygen", "make a CURVE key pair (BASE.key, BASE.pub)", ctl_cmd_keygen },
 	{ "decode", "decode a raw PEI trace into events, offline", ctl_cmd_decode },

@@ -15,7 +15,8 @@ config):
   * a person's name or role that is not valid: INVALID_ARGUMENT;
   * RosterList returns demo.cfg's roster: names, the group and its
     members, statuses with names and meanings, severities, plans, radios;
-  * StatsList returns the command socket's counters, and they move.
+  * StatsList returns the command socket's counters, and they move;
+  * `tetractl roster` and `tetractl stats` print them.
 
 Run by ctest: test_gateway.py BUILD_DIR SOURCE_DIR. No sleeps: every wait is
 bounded and waits for a reply or a log line.
@@ -23,6 +24,7 @@ bounded and waits for a reply or a log line.
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -273,6 +275,29 @@ class Gateway(unittest.TestCase):
         self.assertGreaterEqual(second[("commands", 0, "received")].value, received.value + 2)
         self.assertGreaterEqual(second[("commands", 0, "replies:not_allowed")].value,
                                 first[("commands", 0, "replies:not_allowed")].value + 1)
+
+    def tetractl(self, *args):
+        r = subprocess.run([os.path.join(BUILD, "tools", "tetractl"), *args, "--commands", self.commands,
+                            "--key", os.path.join(self.dir, "obsweb.key"),
+                            "--server-key", os.path.join(self.dir, "bridge.pub")],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(r.stderr, "")
+        return r.stdout
+
+    def test_tetractl(self):
+        out = self.tetractl("roster")
+        self.assertIn("\n  02420001600002002 (Sykepleier Nord)\n", out)
+        self.assertIn("\n  9001 (LV-distrikt)  group: 1002, 02420001600002002, 02420001600002003, 2004\n", out)
+        self.assertIn("\n  0x8002  på vei  (en-route)\n", out)
+        self.assertIn("\n  0x8005  ring AMK\n", out)
+        self.assertIn("\n  1   red\n", out)
+        self.assertIn("\nplans: bakvakt\nradios: a b\n", out)
+        lines = self.tetractl("stats").splitlines()
+        values = dict(line.split("=", 1) for line in lines)
+        self.assertGreaterEqual(int(values["commands.0.received"]), 1)
+        self.assertEqual(values["zap.0.clients"], "3")
+        self.assertIn("pei.a.at:timeouts", values)
 
 
 if __name__ == "__main__":
