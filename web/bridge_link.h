@@ -15,6 +15,12 @@
  * when the bridge is not connected or did not answer within
  * TW_LINK_TIMEOUT_S. At most TW_LINK_MAX_PENDING commands wait at once.
  *
+ * While the bridge does not answer, events that follow on without a gap
+ * still go on the board; a gap waits (in a bounded queue) for the bridge
+ * to answer again. Live events are held at most TW_LINK_HOLD_EVENTS /
+ * TW_LINK_HOLD_BYTES: beyond that the newest are dropped (they are in the
+ * journal, and the next replay brings them).
+ *
  * Ownership: a talloc child of ctx.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -33,6 +39,8 @@ struct tw_board;
 #define TW_LINK_HEARTBEAT_S 5
 #define TW_LINK_TIMEOUT_S 10
 #define TW_LINK_MAX_PENDING 256
+#define TW_LINK_HOLD_EVENTS 20000
+#define TW_LINK_HOLD_BYTES (32u << 20)
 
 struct tw_bridge_conf {
 	const char *name;		/* as on the board */
@@ -40,12 +48,16 @@ struct tw_bridge_conf {
 	const char *commands;		/* ... and of its ROUTER */
 	const char *server_key;		/* the bridge's public key file (tb_curve_key_load), NULL: plain */
 	const struct tb_curve_keypair *client;	/* tetra-web's own key pair (when server_key) */
+	/* 0: TW_LINK_HEARTBEAT_S and TW_LINK_TIMEOUT_S; tests make them short */
+	unsigned heartbeat_ms;
+	unsigned timeout_ms;
 };
 
 struct tw_bridge_link;
 
 /* The reply to a command, or reply NULL and why (not connected, timeout,
- * too many waiting). Called once, never from inside tw_bridge_link_command. */
+ * the link destroyed). Called once, never from inside
+ * tw_bridge_link_command; reply is valid during the call only. */
 typedef void (*tw_reply_cb)(const Tetrabridge__V1__Reply *reply, const char *why, void *data);
 
 /* Connect (ZeroMQ connects in the background). NULL with *errmsg. */
@@ -62,4 +74,17 @@ uint64_t tw_bridge_link_command(struct tw_bridge_link *l, Tetrabridge__V1__Comma
 /* The caller is gone (a browser closed its request): cb is not called. */
 void tw_bridge_link_cancel(struct tw_bridge_link *l, uint64_t id);
 
+/* Counters for /metrics. */
+struct tw_link_stats {
+	uint64_t events_live;		/* events taken from the stream */
+	uint64_t events_replayed;	/* events taken from the journal (Replay) */
+	uint64_t replays;		/* Replay commands sent */
+	uint64_t held_dropped;		/* live events dropped: the queue was full */
+	uint64_t seqs_skipped;		/* seqs the journal could not give (lost, or given up) */
+	uint64_t commands;		/* commands sent for pages */
+	uint64_t timeouts;		/* of those: no reply in time */
+};
+void tw_bridge_link_get_stats(const struct tw_bridge_link *l, struct tw_link_stats *st);
+
+/* Commands still waiting are answered (reply NULL, "closing") first. */
 void tw_bridge_link_destroy(struct tw_bridge_link **l);
