@@ -573,8 +573,34 @@ static void start_sync(struct tw_bridge_link *l)
 	}
 }
 
+/* Every page's command waiting gets reply NULL and why. One at a time:
+ * a callback may cancel another. */
+static void fail_pages(struct tw_bridge_link *l, const char *why)
+{
+	for (;;) {
+		struct pending *p, *found = NULL;
+		tw_reply_cb cb;
+		void *cb_data;
+
+		llist_for_each_entry(p, &l->pending, entry) {
+			if (p->kind == REQ_PAGE) {
+				found = p;
+				break;
+			}
+		}
+		if (!found)
+			return;
+		cb = found->cb;
+		cb_data = found->data;
+		pending_free(found);
+		l->stats.timeouts++;
+		cb(NULL, why, cb_data);
+	}
+}
+
 static void set_disconnected(struct tw_bridge_link *l, const char *why)
 {
+	struct pending *p, *tmp;
 	char *err = NULL;
 
 	if (!l->connected)
@@ -583,12 +609,17 @@ static void set_disconnected(struct tw_bridge_link *l, const char *why)
 	l->connected = false;
 	drop_sync_requests(l);
 	tw_board_link(l->board, l->bi, false);
-	/* a new DEALER: nothing sent into the silence runs later */
+	/* a new DEALER: nothing sent into the silence runs later; and no
+	 * reply comes to the old one, so the pages hear it now */
 	close_socket(&l->dealer, &l->dealer_ofd);
 	l->dealer = open_socket(l, ZMQ_DEALER, l->commands, &l->dealer_ofd, &err, l);
 	if (!l->dealer)
 		LOGP(DIPC, LOGL_ERROR, "%s\n", err ? err : "cannot make a new command socket");
 	talloc_free(err);
+	llist_for_each_entry_safe(p, tmp, &l->pending, entry)
+		if (p->kind == REQ_HEALTH)
+			pending_free(p);
+	fail_pages(l, "the bridge stopped answering; the command may or may not have run");
 }
 
 static void health_reply(struct tw_bridge_link *l, const Tetrabridge__V1__Reply *r)
@@ -874,14 +905,10 @@ static int link_destructor(struct tw_bridge_link *l)
 	osmo_timer_del(&l->kick);
 	osmo_timer_del(&l->heartbeat);
 	osmo_timer_del(&l->retry);
-	llist_for_each_entry_safe(p, tmp, &l->pending, entry) {
-		tw_reply_cb cb = p->kind == REQ_PAGE ? p->cb : NULL;
-		void *cb_data = p->data;
-
+	l->connected = false;	/* a callback's new command is refused */
+	fail_pages(l, "tetra-web is closing its link to the bridge");
+	llist_for_each_entry_safe(p, tmp, &l->pending, entry)
 		pending_free(p);
-		if (cb)
-			cb(NULL, "tetra-web is closing its link to the bridge", cb_data);
-	}
 	free_board_pages(l);
 	llist_for_each_entry_safe(h, htmp, &l->held, entry)
 		held_free(l, h);

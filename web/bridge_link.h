@@ -12,8 +12,8 @@
  *
  * Commands for pages: tw_bridge_link_command() sends one with the person
  * (Actor) and calls back once with the Reply, or with NULL and a sentence
- * when the bridge is not connected or did not answer within
- * TW_LINK_TIMEOUT_S. At most TW_LINK_MAX_PENDING commands wait at once.
+ * when the bridge did not answer within TW_LINK_TIMEOUT_S or stopped
+ * answering (then the command may or may not have run). At most TW_LINK_MAX_PENDING commands wait at once.
  *
  * While the bridge does not answer, events that follow on without a gap
  * still go on the board; a gap waits (in a bounded queue) for the bridge
