@@ -145,6 +145,8 @@ async function signedIn(session) {
 	if (cfg?.lang && !hasStoredLang() && cfg.lang !== getLang())
 		setLang(cfg.lang, false);
 	map.setTileServer(cfg?.tileServer || '');
+	log.fillFilters();
+	log.renderAll();
 	socket.start();
 }
 
