@@ -291,6 +291,9 @@ setInterval(() => {
 
 function relabel() {
 	applyI18n(document);
+	for (const e of [$('#login-note'), $('#login-error')])
+		if (e.dataset.key && e.dataset.key !== 'login.limited' && e.dataset.key !== 'login.failed')
+			e.textContent = t(e.dataset.key);
 	$('#user-role').textContent = me ? t(`user.role.${me.role}`) : '';
 	showConnection();
 	alarm.relabel();

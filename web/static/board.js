@@ -38,8 +38,10 @@ function agoSpan(sinceUs, cls = '') {
 	return el('span', { class: `ago ${cls}`.trim(), dataset: { sinceUs: String(sinceUs) } });
 }
 
-function button(action, label, extra = {}) {
-	return el('button', { type: 'button', class: `act act-${action}`, dataset: { action, ...extra }, text: t(label) });
+// what: whom the button acts on, for screen readers ("Alert again: Sykepleier Nord").
+function button(action, label, what) {
+	return el('button', { type: 'button', class: `act act-${action}`, dataset: { action }, text: t(label),
+		'aria-label': what ? `${t(label)}: ${what}` : null });
 }
 
 function responderItem(store, bridge, co, r, canAct) {
@@ -76,8 +78,8 @@ function responderItem(store, bridge, co, r, canAct) {
 	if (canAct && !isClosed(co)) {
 		const acts = el('span', { class: 'r-actions' });
 		if (canRealert(r))
-			acts.append(button('realert', 'act.realert'));
-		acts.append(button('set', 'act.set'));
+			acts.append(button('realert', 'act.realert', who(id)));
+		acts.append(button('set', 'act.set', who(id)));
 		li.append(acts);
 	}
 	return li;
@@ -134,10 +136,10 @@ export function renderCard(store, entry, canAct) {
 	if (canAct && !closed) {
 		const foot = el('footer', { class: 'card-actions' });
 		if (co.alarm)
-			foot.append(button('ack', 'act.ack'));
+			foot.append(button('ack', 'act.ack', `#${co.id}`));
 		if ((co.responders || []).some(canRealert))
-			foot.append(button('realert-all', 'act.realert.all'));
-		foot.append(button('close', 'act.close'), button('cancel', 'act.cancel'));
+			foot.append(button('realert-all', 'act.realert.all', `#${co.id}`));
+		foot.append(button('close', 'act.close', `#${co.id}`), button('cancel', 'act.cancel', `#${co.id}`));
 		card.append(foot);
 	}
 	if (closed)
