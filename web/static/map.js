@@ -14,6 +14,7 @@ const KM_PER_DEG = 111.32;
 const W = 800;
 const H = 500;
 const MARGIN = 40;
+const LABEL_ROOM = 150; // labels go right of their point
 
 // Every position to show: [{key, lat, lon, timeUs, label, type, bridge}].
 export function collectPoints(store) {
@@ -57,10 +58,11 @@ export function fit(points) {
 	// extent in km, at least 1 km so that a single point has a scale
 	const wKm = Math.max((Math.max(...lons) - Math.min(...lons)) * KM_PER_DEG * k, 1);
 	const hKm = Math.max((Math.max(...lats) - Math.min(...lats)) * KM_PER_DEG, 1);
-	const kmPerPx = Math.max(wKm / (W - 2 * MARGIN), hKm / (H - 2 * MARGIN));
+	const kmPerPx = Math.max(wKm / (W - 2 * MARGIN - LABEL_ROOM), hKm / (H - 2 * MARGIN));
+	const cx = (W - LABEL_ROOM) / 2;
 	return {
 		kmPerPx,
-		x: (lon) => W / 2 + ((lon - lon0) * KM_PER_DEG * k) / kmPerPx,
+		x: (lon) => cx + ((lon - lon0) * KM_PER_DEG * k) / kmPerPx,
 		y: (lat) => H / 2 - ((lat - lat0) * KM_PER_DEG) / kmPerPx,
 	};
 }
