@@ -86,6 +86,23 @@ EXPECTED_FILES = {
     "usr/share/man/man1/tetra-sim.1.gz": 0o644,
     "usr/share/man/man5/tetra-bridge.cfg.5.gz": 0o644,
     "usr/share/man/man8/tetra-bridged.8.gz": 0o644,
+    # tetra-web's page (web/static)
+    "usr/share/tetra-bridge/web/actions.js": 0o644,
+    "usr/share/tetra-bridge/web/alarm.js": 0o644,
+    "usr/share/tetra-bridge/web/api.js": 0o644,
+    "usr/share/tetra-bridge/web/app.js": 0o644,
+    "usr/share/tetra-bridge/web/board.js": 0o644,
+    "usr/share/tetra-bridge/web/dom.js": 0o644,
+    "usr/share/tetra-bridge/web/events.js": 0o644,
+    "usr/share/tetra-bridge/web/favicon.svg": 0o644,
+    "usr/share/tetra-bridge/web/fmt.js": 0o644,
+    "usr/share/tetra-bridge/web/i18n.js": 0o644,
+    "usr/share/tetra-bridge/web/index.html": 0o644,
+    "usr/share/tetra-bridge/web/map.js": 0o644,
+    "usr/share/tetra-bridge/web/radios.js": 0o644,
+    "usr/share/tetra-bridge/web/store.js": 0o644,
+    "usr/share/tetra-bridge/web/style.css": 0o644,
+    "usr/share/tetra-bridge/web/ws.js": 0o644,
 }
 
 
