@@ -28,6 +28,8 @@ static const struct log_info_cat tb_log_cats[] = {
 		       .enabled = 1, .loglevel = LOGL_NOTICE },
 	[DCALLOUT] = { .name = "DCALLOUT", .description = "Call-out tracking: responders, escalation",
 		       .enabled = 1, .loglevel = LOGL_NOTICE },
+	[DWEB] = { .name = "DWEB", .description = "tetra-web: HTTP, WebSocket, sign-in, actions",
+		   .enabled = 1, .loglevel = LOGL_INFO },
 };
 
 const struct log_info tb_log_info = {

@@ -19,6 +19,7 @@ enum tb_log_cat {
 	DUSB,		/* libusb transport */
 	DJOURNAL,	/* the journal (SQLite) and the outgoing queue's store */
 	DCALLOUT,	/* call-out tracking: responders, escalation */
+	DWEB,		/* tetra-web: HTTP, WebSocket, sign-in, actions */
 };
 
 extern const struct log_info tb_log_info;
