@@ -200,7 +200,8 @@ static void scrape_finish(struct scrape *s)
 			t = talloc_asprintf_append(t, "# bridge %s left out: %s\n", tw_bridge_link_name(srv->links[i]),
 						   s->bridge[i].missing);
 	}
-	qsort(s->samples, s->n_samples, sizeof(*s->samples), sample_cmp);
+	if (s->n_samples)
+		qsort(s->samples, s->n_samples, sizeof(*s->samples), sample_cmp);
 	for (size_t i = 0; i < s->n_samples; i++) {
 		const struct sample *x = &s->samples[i];
 
