@@ -9,14 +9,15 @@ set -eu
 # fakeroot, lintian: `make package` and its tests; systemd
 # (systemd-analyze), man-db: the unit's and the manuals' tests.
 # libwebsockets (+ its libuv event-loop plugin), libuv, libjs-leaflet:
-# tetra-web; chromium, chromium-driver, python3-selenium: its browser tests.
+# tetra-web; chromium, chromium-driver, python3-selenium: its browser tests;
+# python3-websocket: its WebSocket test.
 PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev
 libwebsockets-dev libwebsockets-evlib-uv libuv1-dev libjs-leaflet
 chromium chromium-driver python3-selenium
 libosmocore-dev libtalloc-dev libusb-1.0-0-dev libzmq3-dev
 libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev libjansson-dev
 libsystemd-dev libcmocka-dev umockdev libumockdev-dev libsodium-dev
-python3 python3-zmq python3-protobuf protobuf-compiler
+python3 python3-zmq python3-protobuf python3-websocket protobuf-compiler
 debhelper fakeroot lintian systemd man-db"
 
 missing=""
