@@ -278,7 +278,7 @@ class WebServer(unittest.TestCase):
         url = f"wss://127.0.0.1:{self.web.port}/ws"
         origin = f"https://127.0.0.1:{self.web.port}"
         sslopt = {"cert_reqs": ssl.CERT_REQUIRED, "ca_certs": f"{self.dir}/web.pem"}
-        kari, _ = self.login("kari")
+        kari, csrf = self.login("kari")
         for header, org in (([], origin), ([f"Cookie: {kari}"], "https://evil.example")):
             with self.assertRaises(websocket.WebSocketException):
                 ws = websocket.create_connection(url, header=header, origin=org, sslopt=sslopt,
@@ -290,6 +290,17 @@ class WebServer(unittest.TestCase):
             first = json.loads(ws.recv())
             self.assertEqual(first["type"], "snapshot")
             self.assertIn("bridges", first)
+            # An action's events come to the page.
+            action = {"bridge": "lvs-1", "command": {"sendStatus": {
+                "radio": "a", "to": {"type": "IDENTITY_SSI", "ssi": 1002}, "value": 32769}}}
+            status, _, body = self.request("POST", "/api/action", action, {"Cookie": kari, "X-CSRF-Token": csrf})
+            self.assertEqual(status, 200, body)
+            while True:  # bounded: recv() times out after 20 s
+                msg = json.loads(ws.recv())
+                if msg["type"] == "event":
+                    break
+            self.assertEqual(msg["bridge"], "lvs-1")
+            self.assertIn("seq", msg["event"])
         finally:
             ws.close()
 
