@@ -100,6 +100,14 @@ class ManPages(unittest.TestCase):
         self.assertIn("--check", helped)
         self.assert_same("tetra-bridged", helped, ManPage(man_path("tetra-bridged.8")).options("OPTIONS"))
 
+    def test_tetra_web(self):
+        binary = os.path.join(BUILD, "web", "tetra-web")
+        if not os.path.exists(binary):
+            self.skipTest("tetra-web is not built in this tree yet")
+        helped = help_options(run(binary, "--help"))
+        self.assertIn("--check", helped)
+        self.assert_same("tetra-web", helped, ManPage(man_path("tetra-web.8")).options("OPTIONS"))
+
     def test_tetra_sim(self):
         helped = help_options(run(os.path.join(BUILD, "tools", "tetra-sim"), "--help"))
         self.assertIn("--link-dir", helped)
@@ -129,7 +137,7 @@ class ManPages(unittest.TestCase):
     def test_pages_render_without_warnings(self):
         # As lintian reads them.
         env = dict(os.environ, LC_ALL="C.UTF-8", MANWIDTH="80")
-        for name in ("tetra-bridged.8", "tetractl.1", "tetra-sim.1", "tetra-bridge.cfg.5"):
+        for name in ("tetra-bridged.8", "tetra-web.8", "tetractl.1", "tetra-sim.1", "tetra-bridge.cfg.5"):
             r = subprocess.run(["man", "--warnings", "-E", "UTF-8", "-l", "-Tutf8", "-Z", man_path(name)],
                                capture_output=True, text=True, env=env, timeout=60)
             self.assertEqual((r.returncode, r.stderr), (0, ""), name)
