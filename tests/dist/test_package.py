@@ -103,6 +103,8 @@ EXPECTED_FILES = {
     "usr/share/tetra-bridge/web/store.js": 0o644,
     "usr/share/tetra-bridge/web/style.css": 0o644,
     "usr/share/tetra-bridge/web/ws.js": 0o644,
+
+    "usr/share/man/man8/tetra-web.8.gz": 0o644,
 }
 
 
