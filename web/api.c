@@ -254,7 +254,7 @@ static void action(struct tw_req *r)
 	Tetrabridge__V1__Command__CommandCase want = TETRABRIDGE__V1__COMMAND__COMMAND__NOT_SET;
 	json_t *j, *command, *v;
 	struct action *a;
-	char *errmsg = NULL;
+	char errmsg[256] = "";
 
 	if (!ss) {
 		srv->counters.actions_refused++;
@@ -300,9 +300,10 @@ static void action(struct tw_req *r)
 		refuse(r, 403, "your role may not do this");
 		goto out;
 	}
-	cmd = (Tetrabridge__V1__Command *)tb_pb_from_json(&tetrabridge__v1__command__descriptor, command, r, &errmsg);
+	cmd = (Tetrabridge__V1__Command *)tb_pb_from_json(&tetrabridge__v1__command__descriptor, command, errmsg,
+							       sizeof(errmsg));
 	if (!cmd || cmd->command_case != want || cmd->on_behalf_of) {
-		refuse(r, 400, errmsg ? errmsg : "the command is not a valid Command");
+		refuse(r, 400, *errmsg ? errmsg : "the command is not a valid Command");
 		goto out;
 	}
 	a = talloc_zero(r, struct action);
