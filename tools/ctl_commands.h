@@ -23,3 +23,5 @@ int ctl_cmd_stats(int argc, char **argv);
 /* callout create|cancel|add|realert|set|close|ack|board|show|report
  * (ctl_callout*.c, tools/ctl_callout.h) */
 int ctl_cmd_callout(int argc, char **argv);
+/* web-user add|list: tetra-web's users file (ctl_web_user.c) */
+int ctl_cmd_web_user(int argc, char **argv);

@@ -10,6 +10,7 @@
  *   tetractl stats        print every counter and gauge, name=value
  *   tetractl backup       copy the journal to a file on the bridge's machine
  *   tetractl keygen       make a CURVE key pair
+ *   tetractl web-user     add a user to tetra-web's users file, list them
  *   tetractl decode       decode a raw PEI trace into the events the bridge
  *                         would publish (offline, no daemon)
  *
@@ -55,6 +56,7 @@ static const struct subcommand subcommands[] = {
 	{ "stats", "print every counter and gauge, name=value", ctl_cmd_stats },
 	{ "backup", "copy the journal to a file on the bridge's machine (admin)", ctl_cmd_backup },
 	{ "keygen", "make a CURVE key pair (BASE.key, BASE.pub)", ctl_cmd_keygen },
+	{ "web-user", "add a user to tetra-web's users file; list them", ctl_cmd_web_user },
 	{ "decode", "decode a raw PEI trace into events, offline", ctl_cmd_decode },
 };
 

@@ -18,6 +18,7 @@
 
 struct tw_login_limit;
 
+/* max or window_s 0: no limit. */
 struct tw_login_limit *tw_login_limit_alloc(void *ctx, unsigned max, unsigned window_s);
 /* 0 when an attempt for user from addr may be checked now, else the
  * seconds until it may. */

@@ -32,6 +32,7 @@ struct tw_session {
 
 struct tw_sessions;
 
+/* idle_s or lifetime_s 0: no such limit. NULL without memory or for max 0. */
 struct tw_sessions *tw_sessions_alloc(void *ctx, unsigned max, unsigned idle_s, unsigned lifetime_s);
 /* A new session for a signed-in user; NULL only without memory. */
 struct tw_session *tw_session_new(struct tw_sessions *s, const char *user, enum tb_role role);

@@ -6,7 +6,9 @@
  * Names: letters, digits, - _ . (1-63 bytes); roles as the clients file
  * (observer, dispatcher, admin). Blank lines and '#' comments are skipped.
  * A wrong line is an error naming the file and the line (never the hash).
- * A name may be listed once.
+ * A name may be listed once. At most 10000 users, lines of at most 510
+ * bytes. A file that the group or others may write is refused (whoever can
+ * write it can make themselves admin).
  *
  * Ownership: the list is a talloc child of the ctx given to tw_users_read().
  *
@@ -26,6 +28,9 @@ struct tw_users;
  * file cannot be read. */
 struct tw_users *tw_users_read(void *ctx, void *errctx, const char *path, char **errmsg);
 unsigned tw_users_count(const struct tw_users *u);
+/* The i-th listed name (0 .. count - 1) and its role into *role, or NULL
+ * past the end: for listing the users, never their hashes. */
+const char *tw_users_name(const struct tw_users *u, unsigned i, enum tb_role *role);
 
 /* Check a name and password. Returns the user's role, or TB_ROLE_NONE for
  * an unknown name or a wrong password (the same time is spent for an
