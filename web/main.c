@@ -12,6 +12,7 @@
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/vty/command.h>
+#include <osmocom/vty/logging.h>
 #include <osmocom/vty/vty.h>
 #include <sodium.h>
 #include <zmq.h>
@@ -229,6 +230,8 @@ int main(int argc, char **argv)
 	if (tb_logging_init(root) < 0 || sodium_init() < 0)
 		return 1;
 	vty_init(&vty_info);
+	/* `log stderr`, `log syslog` ... in the config, as in the bridge's. */
+	logging_vty_add_cmds();
 	tw_web_config_init(root);
 	tw_web_vty_init();
 
