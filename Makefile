@@ -104,7 +104,7 @@ bench-callout: deps
 PREFIX ?= /usr/local
 install: deps
 	cmake -S . -B $(BENCH_BUILD) $(BENCH_FLAGS) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
-	cmake --build $(BENCH_BUILD) -j $(JOBS) --target tetra-bridged tetractl tetra-sim
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target tetra-bridged tetractl tetra-sim tetra-web
 	cmake --install $(BENCH_BUILD)
 
 # The Debian package tetra-bridge_<version>_<arch>.deb in PACKAGE_DIR
@@ -114,7 +114,7 @@ package: deps
 
 run: deps
 	cmake -S . -B $(RUN_BUILD) $(RUN_FLAGS) >/dev/null
-	cmake --build $(RUN_BUILD) -j $(JOBS) --target tetra-bridged tetractl tetra-sim
+	cmake --build $(RUN_BUILD) -j $(JOBS) --target tetra-bridged tetractl tetra-sim tetra-web
 	./scripts/demo.sh $(RUN_BUILD)
 
 clean:

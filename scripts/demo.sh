@@ -1,6 +1,7 @@
 #!/bin/sh
 # `make run`: the daemon on examples/demo.cfg with three simulated radios,
-# and its events shown live by `tetractl watch` until Ctrl-C.
+# its events shown live by `tetractl watch`, and the browser console
+# (tetra-web) on https://127.0.0.1:8443/, until Ctrl-C.
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
 SRC=$(pwd)
@@ -17,9 +18,52 @@ WATCH=$!
 (cd "$STATE" && exec "$BUILD/bridge/tetra-bridged" -c "$SRC/examples/demo.cfg") 2>"$LOG" &
 DAEMON=$!
 
+# tetra-web on the demo bridge. Its certificate (self-signed, for
+# 127.0.0.1 and localhost) and its one user, "lege" (dispatcher), are made
+# on the first run and kept in $WEB, so the password stays the same.
+WEB="$BUILD/demo-web"
+WEB_LOG="$BUILD/demo-web.log"
+WEB_URL="https://127.0.0.1:8443/"
+mkdir -p "$WEB"
+chmod 700 "$WEB"
+if [ ! -s "$WEB/cert.pem" ]; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
+		-keyout "$WEB/key.pem" -out "$WEB/cert.pem" -subj "/CN=tetra-bridge demo" \
+		-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" 2>/dev/null ||
+		echo "could not make the demo's certificate (openssl)" >&2
+fi
+if [ ! -s "$WEB/users" ] || [ ! -s "$WEB/password" ]; then
+	rm -f "$WEB/users"
+	# 16 letters and digits, printed below: a demo password, not a real one.
+	LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 16 >"$WEB/password"
+	"$BUILD/tools/tetractl" web-user add lege dispatcher --users "$WEB/users" --password-stdin \
+		<"$WEB/password" >/dev/null
+fi
+cat >"$WEB/tetra-web.cfg" <<CFG
+! Written by scripts/demo.sh for make run: the demo bridge, plain on
+! loopback (no CURVE: tetra-web is a trusted local client there).
+log stderr
+ logging filter all 1
+ logging color 0
+ logging print category 1
+ logging level all notice
+ logging level web info
+web
+ listen 127.0.0.1 8443
+ certificate cert.pem
+ private-key key.pem
+ users users
+ static $SRC/web/static
+bridge demo-legevakt
+ events tcp://127.0.0.1:5560
+ commands tcp://127.0.0.1:5561
+CFG
+"$BUILD/web/tetra-web" -c "$WEB/tetra-web.cfg" 2>"$WEB_LOG" &
+WEBD=$!
+
 stop() {
 	trap - INT TERM EXIT
-	kill "$WATCH" "$DAEMON" 2>/dev/null
+	kill "$WATCH" "$DAEMON" "$WEBD" 2>/dev/null
 	wait "$DAEMON" 2>/dev/null
 	echo
 	echo "demo stopped; daemon log: $LOG"
@@ -30,6 +74,10 @@ trap 'stop 0' INT TERM EXIT
 echo "tetra-bridged is running on examples/demo.cfg (daemon log: $LOG)."
 echo "Events from three simulated radios follow; Ctrl-C stops the demo."
 echo "Meanwhile, try: telnet 127.0.0.1 4270, then 'show radios'."
+echo
+echo "The browser console: open $WEB_URL (the certificate is the demo's own,"
+echo "self-signed: let the browser accept it) and sign in as lege, password"
+echo "$(cat "$WEB/password") (tetra-web log: $WEB_LOG)."
 echo
 # The call-outs of the demo, in the background: once the daemon answers
 # commands, a red call-out that runs its whole course (one nurse declines,
