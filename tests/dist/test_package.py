@@ -67,10 +67,12 @@ def extract(deb, into):
 EXPECTED_FILES = {
     "etc/tetra-bridge/tetra-bridge.cfg": 0o644,
     "lib/systemd/system/tetra-bridge.service": 0o644,
+    "lib/systemd/system/tetra-web.service": 0o644,
     "lib/udev/rules.d/60-tetra-bridge.rules": 0o644,
     "usr/bin/tetra-sim": 0o755,
     "usr/bin/tetractl": 0o755,
     "usr/sbin/tetra-bridged": 0o755,
+    "usr/sbin/tetra-web": 0o755,
     "usr/lib/sysusers.d/tetra-bridge.conf": 0o644,
     "usr/lib/tmpfiles.d/tetra-bridge.conf": 0o644,
     "usr/share/doc/tetra-bridge/copyright": 0o644,
@@ -79,6 +81,7 @@ EXPECTED_FILES = {
     "usr/share/doc/tetra-bridge/README.md.gz": 0o644,
     "usr/share/doc/tetra-bridge/examples/tetra-bridge.cfg": 0o644,
     "usr/share/doc/tetra-bridge/examples/demo.cfg": 0o644,
+    "usr/share/doc/tetra-bridge/examples/tetra-web.cfg": 0o644,
     "usr/share/doc/tetra-bridge/examples/python/README.md": 0o644,
     "usr/share/doc/tetra-bridge/examples/python/tetra_client.py": 0o644,
     "usr/share/doc/tetra-bridge/examples/python/tetra_bridge.proto": 0o644,
@@ -138,7 +141,8 @@ def case_contents(pkgdir, source):
             check(a.read() == b.read(), "the conffile is examples/tetra-bridge.cfg")
         control = run(["dpkg-deb", "-f", deb]).stdout
         check(re.search(rf"^Version: {re.escape(version)}$", control, re.M), "Version is the VERSION file's")
-        for lib in ("libosmocore", "libzmq5", "libsqlite3-0", "libusb-1.0-0", "libsystemd0"):
+        for lib in ("libosmocore", "libzmq5", "libsqlite3-0", "libusb-1.0-0", "libsystemd0", "libwebsockets",
+                    "libuv1", "libwebsockets-evlib-uv", "libjs-leaflet"):
             check(re.search(rf"^Depends:.*\b{re.escape(lib)}", control, re.M), f"Depends names {lib}")
         check(re.search(r"^Depends:.*\bsystemd \| systemd-standalone-sysusers", control, re.M),
               "Depends on a systemd-sysusers (the tetra user)")
@@ -163,7 +167,16 @@ def case_contents(pkgdir, source):
               "the unit runs the packaged daemon on the conffile")
         check("ExecStartPre=/usr/sbin/tetra-bridged --check -c /etc/tetra-bridge/tetra-bridge.cfg" in unit,
               "the unit checks the config first")
-        for prog in ("usr/sbin/tetra-bridged", "usr/bin/tetractl", "usr/bin/tetra-sim"):
+        with open(os.path.join(d, "lib/systemd/system/tetra-web.service")) as f:
+            unit = f.read()
+        check("ExecStart=/usr/sbin/tetra-web -c /etc/tetra-bridge/tetra-web.cfg" in unit,
+              "tetra-web's unit runs the packaged program")
+        # tetra-web's unit is neither enabled (unless an administrator had
+        # enabled it) nor started by the package: it needs setting up.
+        check("deb-systemd-helper debian-installed 'tetra-web.service'" in postinst
+              and not [l for l in postinst.splitlines() if "deb-systemd-invoke" in l and "tetra-web" in l],
+              "postinst neither enables nor starts tetra-web.service:\n" + postinst)
+        for prog in ("usr/sbin/tetra-bridged", "usr/sbin/tetra-web", "usr/bin/tetractl", "usr/bin/tetra-sim"):
             r = run([os.path.join(d, prog), "--version"])
             check(r.returncode == 0 and r.stdout.split()[-1] == version, f"{prog} --version: {r.stdout!r}")
         # The packaged daemon (not the test build) reads its own conffile.
@@ -175,38 +188,50 @@ def case_contents(pkgdir, source):
 
 # ---- unit ----------------------------------------------------------------
 
-REQUIRED_SETTINGS = [
-    "Type=notify", "User=tetra", "Restart=on-failure", "WatchdogSec=", "StateDirectory=tetra-bridge",
-    "ConfigurationDirectory=tetra-bridge", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
-    "NoNewPrivileges=yes", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK", "DevicePolicy=closed",
-    "DeviceAllow=char-usb_device rw", "CapabilityBoundingSet=\n", "SystemCallFilter=@system-service",
-    "ExecReload=/bin/kill -HUP $MAINPID",
-]
+REQUIRED_SETTINGS = {
+    "tetra-bridge": [
+        "Type=notify", "User=tetra", "Restart=on-failure", "WatchdogSec=", "StateDirectory=tetra-bridge",
+        "ConfigurationDirectory=tetra-bridge", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
+        "NoNewPrivileges=yes", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
+        "DevicePolicy=closed", "DeviceAllow=char-usb_device rw", "CapabilityBoundingSet=\n",
+        "SystemCallFilter=@system-service", "ExecReload=/bin/kill -HUP $MAINPID",
+    ],
+    "tetra-web": [
+        "User=tetra", "Restart=on-failure", "ConfigurationDirectory=tetra-bridge", "ProtectSystem=strict",
+        "ProtectHome=yes", "PrivateTmp=yes", "PrivateDevices=yes", "NoNewPrivileges=yes",
+        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\n", "CapabilityBoundingSet=\n",
+        "SystemCallFilter=@system-service", "ExecReload=/bin/kill -HUP $MAINPID",
+        "ExecStartPre=/usr/sbin/tetra-web --check -c /etc/tetra-bridge/tetra-web.cfg",
+    ],
+}
 
 
 def case_unit(pkgdir, source):
     deb, _ = the_deb(pkgdir, source)
+    said = []
     with tempfile.TemporaryDirectory(prefix="tb-unit-") as d:
         extract(deb, d)
-        with open(os.path.join(d, "lib/systemd/system/tetra-bridge.service")) as f:
-            unit = f.read()
-        for s in REQUIRED_SETTINGS:
-            check(s in unit, f"the unit has {s.strip()!r}")
-        # verify wants the programs it runs and the man pages it names to
-        # exist: point it at the extracted ones.
-        local = unit.replace("/usr/sbin/tetra-bridged", os.path.join(d, "usr/sbin/tetra-bridged"))
-        path = os.path.join(d, "tetra-bridge.service")
-        with open(path, "w") as f:
-            f.write(local)
-        env = dict(os.environ, MANPATH=os.path.join(d, "usr/share/man"), SYSTEMD_LOG_LEVEL="notice")
-        r = run(["systemd-analyze", "verify", "--man=yes", path], env=env)
-        check(r.returncode == 0 and not r.stderr.strip(), f"systemd-analyze verify:\n{r.stdout}{r.stderr}")
-        r = run(["systemd-analyze", "security", "--offline=true", "--no-pager", path], env=env)
-        m = re.search(r"Overall exposure level for tetra-bridge\.service: (\d+\.\d+)", r.stdout)
-        check(m, f"systemd-analyze security said:\n{r.stdout}{r.stderr}")
-        exposure = float(m.group(1))
-        check(exposure <= 2.0, f"exposure {exposure} > 2.0:\n{r.stdout}")
-    print(f"ok: systemd-analyze verify clean, security exposure {exposure}")
+        for name, settings in REQUIRED_SETTINGS.items():
+            with open(os.path.join(d, f"lib/systemd/system/{name}.service")) as f:
+                unit = f.read()
+            for s in settings:
+                check(s in unit, f"{name}.service has {s.strip()!r}")
+            # verify wants the programs it runs and the man pages it names
+            # to exist: point it at the extracted ones.
+            local = unit.replace("/usr/sbin/", os.path.join(d, "usr/sbin/"))
+            path = os.path.join(d, f"{name}.service")
+            with open(path, "w") as f:
+                f.write(local)
+            env = dict(os.environ, MANPATH=os.path.join(d, "usr/share/man"), SYSTEMD_LOG_LEVEL="notice")
+            r = run(["systemd-analyze", "verify", "--man=yes", path], env=env)
+            check(r.returncode == 0 and not r.stderr.strip(), f"systemd-analyze verify:\n{r.stdout}{r.stderr}")
+            r = run(["systemd-analyze", "security", "--offline=true", "--no-pager", path], env=env)
+            m = re.search(rf"Overall exposure level for {re.escape(name)}\.service: (\d+\.\d+)", r.stdout)
+            check(m, f"systemd-analyze security said:\n{r.stdout}{r.stderr}")
+            exposure = float(m.group(1))
+            check(exposure <= 2.0, f"{name}.service: exposure {exposure} > 2.0:\n{r.stdout}")
+            said.append(f"{name}.service exposure {exposure}")
+    print(f"ok: systemd-analyze verify clean; " + ", ".join(said))
 
 
 # ---- lintian -------------------------------------------------------------
