@@ -114,6 +114,7 @@ struct tb_callout_new {
 	const char *plan;		/* NULL / "": the severity's */
 	Tetrabridge__V1__AlertMethod method;	/* DEFAULT: the config's */
 	bool override, test, queue_if_offline;
+	unsigned deadline_s;		/* the first answer deadline (10-86400 s); 0: the severity's */
 };
 
 /* Ownership: a talloc child of ctx; tb_callout_tracker_destroy() frees it. */

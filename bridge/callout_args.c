@@ -140,6 +140,9 @@ int tb_callout_arg_create(const Tetrabridge__V1__CalloutCreate *c, struct tb_cal
 	if (c->plan && c->plan[0] && (strlen(c->plan) > PLAN_NAME_MAX || !tetra_utf8_valid(c->plan, strlen(c->plan))))
 		return refuse(ctx, why, "the plan must be the name of an escalation plan in the bridge's config "
 			      "(a word of at most %u bytes)", PLAN_NAME_MAX);
+	if (c->deadline_s && (c->deadline_s < 10 || c->deadline_s > 86400))
+		return refuse(ctx, why, "the answer deadline must be 10-86400 seconds (or 0: the severity's); "
+			      "%u is not", c->deadline_s);
 
 	req->radio = c->radio;
 	req->severity = c->severity;
@@ -152,6 +155,7 @@ int tb_callout_arg_create(const Tetrabridge__V1__CalloutCreate *c, struct tb_cal
 	req->override = c->override;
 	req->test = c->test;
 	req->queue_if_offline = c->queue_if_offline;
+	req->deadline_s = c->deadline_s;
 	return 0;
 }
 

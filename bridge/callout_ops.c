@@ -211,7 +211,9 @@ int tb_callout_create(struct tb_callout_tracker *t, const struct tb_callout_new 
 	co->created_us = now;
 	co->has_air_number = air != 0;
 	co->air_number = air;
-	co->answer_deadline_us = now + (uint64_t)tb_severity_deadline_s(cfg, co->severity) * 1000000u;
+	/* The person's own deadline for the first level, else the severity's. */
+	co->answer_deadline_us = now + (uint64_t)(req->deadline_s ? req->deadline_s :
+						 tb_severity_deadline_s(cfg, co->severity)) * 1000000u;
 	on_scene = tb_severity_on_scene_s(cfg, co->severity);
 	co->on_scene_due_us = on_scene ? now + (uint64_t)on_scene * 1000000u : 0;
 	for (unsigned i = 0; i < req->n_responders; i++) {

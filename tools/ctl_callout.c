@@ -28,6 +28,7 @@ enum {
 	OPT_OVERRIDE,
 	OPT_TEST,
 	OPT_QUEUE_IF_OFFLINE,
+	OPT_DEADLINE,
 };
 
 #define COMMON_HELP \
@@ -66,6 +67,8 @@ static void usage_create(FILE *out)
 		"                        default: the bridge's config)\n"
 		"      --override        alert responders who are busy in another open\n"
 		"                        call-out all the same (else the bridge refuses)\n"
+		"      --deadline S      the first answer deadline in seconds, 10-86400\n"
+		"                        (default: the severity's)\n"
 		"      --test            a test call-out: counted apart in reports\n"
 		"      --queue-if-offline  create it even when RADIO is offline now; the\n"
 		"                        alerts wait for it\n"
@@ -225,6 +228,7 @@ struct change_opts {
 	struct ctl_callout_opts o;
 	const char *reason;
 	uint32_t required;
+	uint32_t deadline_s;
 	const char *plan;
 	Tetrabridge__V1__AlertMethod method;
 	bool override, test, queue_if_offline;
@@ -249,6 +253,11 @@ static int change_opt(struct change_opts *co, const char *cmd, int c, char **arg
 		return 1;
 	case OPT_PLAN:
 		co->plan = optarg;
+		return 1;
+	case OPT_DEADLINE:
+		if (!ctl_parse_u64(optarg, &v) || v < 10 || v > 86400)
+			return ctl_usage_error(cmd, "--deadline wants seconds 10-86400, not \"%s\"", optarg);
+		co->deadline_s = (uint32_t)v;
 		return 1;
 	case OPT_METHOD:
 		if (!strcmp(optarg, "text"))
@@ -382,6 +391,7 @@ static int cmd_create(int argc, char **argv)
 		{ "required", required_argument, NULL, OPT_REQUIRED },
 		{ "plan", required_argument, NULL, OPT_PLAN },
 		{ "method", required_argument, NULL, OPT_METHOD },
+		{ "deadline", required_argument, NULL, OPT_DEADLINE },
 		{ "override", no_argument, NULL, OPT_OVERRIDE },
 		{ "test", no_argument, NULL, OPT_TEST },
 		{ "queue-if-offline", no_argument, NULL, OPT_QUEUE_IF_OFFLINE },
@@ -431,6 +441,7 @@ static int cmd_create(int argc, char **argv)
 	cc.override = co.override;
 	cc.test = co.test;
 	cc.queue_if_offline = co.queue_if_offline;
+	cc.deadline_s = co.deadline_s;
 	c.command_case = TETRABRIDGE__V1__COMMAND__COMMAND_CALLOUT_CREATE;
 	c.callout_create = &cc;
 	rc = run_change(cmd, &co, &c);

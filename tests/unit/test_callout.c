@@ -336,6 +336,29 @@ static void test_whole_callout(void **state)
 					  NULL, &g_dispatcher, &co, f->ctx, &errmsg), CODE(CONFLICT));
 }
 
+/* A call-out's own first answer deadline (deadline_s) replaces the
+ * severity's; without one the severity's (X20 here) holds. */
+static void test_own_answer_deadline(void **state)
+{
+	struct fixture *f = *state;
+	struct tetra_identity id = ssi(1001), id2 = ssi(1002);
+	struct tb_callout_new req = {
+		.radio = "r1", .severity = 1, .text = SECRET_TEXT, .n_responders = 1, .responders = &id,
+		.deadline_s = 45,
+	};
+	struct tb_callout *co = NULL, *plain;
+	char *errmsg = NULL;
+
+	assert_int_equal(tb_callout_create(f->t, &req, &g_dispatcher, &co, f->ctx, &errmsg), CODE(OK));
+	assert_int_equal(co->answer_deadline_us - co->created_us, 45 * 1000000ull);
+	req.deadline_s = 0;
+	req.responders = &id2;
+	assert_int_equal(tb_callout_create(f->t, &req, &g_dispatcher, &plain, f->ctx, &errmsg), CODE(OK));
+	assert_int_equal(plain->answer_deadline_us - plain->created_us,
+			 (uint64_t)tb_severity_deadline_s(tb_callout_cfg(f->t), 1) * 1000000ull);
+	assert_true(tb_severity_deadline_s(tb_callout_cfg(f->t), 1) != 45);
+}
+
 /* No answer: re-alerted every X23 (2 times by default), then no answer;
  * at the deadline the plan's next level is alerted; after it the alarm
  * stays on until acknowledged. */
@@ -786,6 +809,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restart_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ids_not_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_privacy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_own_answer_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_responder_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callout_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_required_counts_group_members, setup, teardown),

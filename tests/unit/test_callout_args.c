@@ -94,6 +94,7 @@ static void test_create_valid_fills_the_request(void **state)
 	k.c.override = true;
 	k.c.test = true;
 	k.c.queue_if_offline = true;
+	k.c.deadline_s = 45;
 	assert_int_equal(tb_callout_arg_create(&k.c, &req, ids, ctx, &why), OK);
 	assert_string_equal(req.radio, "lvs-1");
 	assert_int_equal(req.severity, 1);
@@ -110,6 +111,7 @@ static void test_create_valid_fills_the_request(void **state)
 	assert_string_equal(req.plan, "natt");
 	assert_int_equal(req.method, TETRABRIDGE__V1__ALERT_METHOD__ALERT_CALLOUT);
 	assert_true(req.override && req.test && req.queue_if_offline);
+	assert_int_equal(req.deadline_s, 45);
 
 	/* "" plan: the severity's (NULL for the tracker); required 0: the config's */
 	make_create(&k, 1);
@@ -252,6 +254,17 @@ static void test_create_required_method_plan(void **state)
 	assert_refused(ctx, &k, "escalation plan");
 	k.c.plan = "n\xff";
 	assert_refused(ctx, &k, "escalation plan");
+
+	/* the first answer deadline: 0 (the severity's) or 10-86400 s */
+	make_create(&k, 1);
+	k.c.deadline_s = 10;
+	assert_null(create_why(ctx, &k, NULL));
+	k.c.deadline_s = 86400;
+	assert_null(create_why(ctx, &k, NULL));
+	k.c.deadline_s = 9;
+	assert_refused(ctx, &k, "answer deadline must be 10-86400 seconds");
+	k.c.deadline_s = 86401;
+	assert_refused(ctx, &k, "answer deadline must be 10-86400 seconds");
 	talloc_free(ctx);
 }
 
