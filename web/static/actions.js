@@ -142,6 +142,8 @@ export class Actions {
 				text: text.value.trim(),
 				responders,
 				required: Math.max(1, Number($('#co-required').value) || 1),
+				// 0: the severity's deadline (the bridge refuses outside 10-86400 s)
+				deadlineS: Math.max(0, Math.round(Number($('#co-deadline').value) || 0)),
 				plan: $('#co-plan').value,
 				method: $('#co-method').value,
 				test: $('#co-test').checked,
