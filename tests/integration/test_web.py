@@ -22,7 +22,6 @@ Run by ctest: test_web.py BUILD_DIR SOURCE_DIR. Every wait is bounded and
 waits for something (a log line, an answer).
 """
 
-import http.client
 import json
 import os
 import re
@@ -38,6 +37,7 @@ import websocket  # python3-websocket (websocket-client)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tbtest  # noqa: E402
+import tbweb  # noqa: E402
 
 BUILD = SOURCE = None
 pb = None
@@ -49,34 +49,11 @@ TOKEN = "metrics-token-0123456789abcdef"
 
 
 def web_binary():
-    return os.path.join(BUILD, "web", "tetra-web")
+    return tbweb.web_binary(BUILD)
 
 
 def add_user(users, name, role, password):
-    r = subprocess.run([os.path.join(BUILD, "tools", "tetractl"), "web-user", "add", name, role,
-                        "--users", users, "--password-stdin"], input=password + "\n", text=True,
-                       capture_output=True, timeout=60)
-    assert r.returncode == 0, f"tetractl web-user add {name}: {r.stderr}"
-
-
-class Web:
-    """tetra-web on a config file, its log collected; the port it bound."""
-
-    def __init__(self, cfg):
-        self.proc = subprocess.Popen([web_binary(), "-c", cfg], stderr=subprocess.PIPE,
-                                     stdout=subprocess.DEVNULL, text=True, errors="replace")
-        self.log = tbtest.LogReader(self.proc.stderr)
-        self.log.start()
-        self.log.wait_for(lambda ls: "<EOF>\n" in ls or any(" listening on " in l for l in ls))
-        assert self.proc.poll() is None, "tetra-web did not start:\n" + self.log.text()
-        m = re.search(r"listening on https://127\.0\.0\.1:(\d+)/", self.log.text())
-        self.port = int(m.group(1))
-
-    def stop(self):
-        self.proc.terminate()
-        rc = self.proc.wait(timeout=30)
-        self.log.join(timeout=10)
-        assert rc == 0, f"tetra-web exited with {rc} on SIGTERM:\n" + self.log.text()[-4000:]
+    tbweb.add_user(BUILD, users, name, role, password)
 
 
 class WebServer(unittest.TestCase):
@@ -96,10 +73,7 @@ class WebServer(unittest.TestCase):
         cls.bridge = tbtest.Daemon(BUILD, cfg, cls.vty_port)
         cls.bridge.start(online=1)
 
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-keyout", f"{d}/web.pem.key", "-out", f"{d}/web.pem", "-days", "2",
-                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                       check=True, capture_output=True, timeout=60)
+        cls.tls = tbweb.make_certificate(d)
         for name, (role, password) in PASSWORDS.items():
             add_user(f"{d}/users", name, role, password)
         with open(f"{d}/token", "w") as f:
@@ -113,8 +87,7 @@ class WebServer(unittest.TestCase):
                     " static static\n metrics-token-file token\n curve-key web.key\n"
                     "bridge lvs-1\n"
                     f" events ipc://{d}/events\n commands ipc://{d}/commands\n server-key {d}/bridge.pub\n")
-        cls.web = Web(cls.cfg)
-        cls.tls = ssl.create_default_context(cafile=f"{d}/web.pem")
+        cls.web = tbweb.Web(BUILD, cls.cfg)
 
     @classmethod
     def tearDownClass(cls):
@@ -128,14 +101,7 @@ class WebServer(unittest.TestCase):
 
     def request(self, method, path, body=None, headers=None):
         """(status, headers dict lower-cased, body bytes)."""
-        conn = http.client.HTTPSConnection("127.0.0.1", self.web.port, context=self.tls, timeout=30)
-        try:
-            data = json.dumps(body).encode() if isinstance(body, dict) else body
-            conn.request(method, path, body=data, headers=headers or {})
-            r = conn.getresponse()
-            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-        finally:
-            conn.close()
+        return tbweb.request(self.web.port, self.tls, method, path, body, headers)
 
     def login(self, name):
         status, headers, body = self.request("POST", "/api/login",
