@@ -29,7 +29,7 @@ PACKAGE_DIR ?= $(BUILD)/package
 GCC_BUILD ?= $(BUILD)/gcc
 GCC_FLAGS ?= -DCMAKE_C_COMPILER=gcc -DTB_WERROR=ON -DTB_SANITIZE=OFF -DTB_FUZZ=OFF
 
-.PHONY: all deps configure build build-gcc test fuzz bench bench-dispatch bench-memory bench-callout install package run clean FORCE
+.PHONY: all deps configure build build-gcc test fuzz bench bench-dispatch bench-memory bench-callout bench-web install package run clean FORCE
 
 all: build
 
@@ -96,6 +96,16 @@ bench-callout: deps
 	cmake -S . -B $(BENCH_BUILD) $(BENCH_FLAGS)
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_callout
 	$(BENCH_BUILD)/bench/bench_callout $(BENCH_ARGS)
+
+# tetra-web: 200 WebSocket clients while 32 radios send 50 and then 1 600
+# events/s (latency against the bridge's own subscriber, tetra-web's CPU
+# and memory), then a fresh page with 1 000 open call-outs: the snapshot
+# over a WebSocket, and the page in headless chromium
+# (bench/bench_web_page.py, python3-selenium). About 4 minutes.
+bench-web: deps
+	cmake -S . -B $(BENCH_BUILD) $(BENCH_FLAGS)
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_web tetra-bridged tetra-web tetractl
+	$(BENCH_BUILD)/bench/bench_web --page bench/bench_web_page.py $(BENCH_ARGS)
 
 # An optimised, unsanitised build (the same as `make bench`) installed under
 # PREFIX (/usr/local), with the udev rules in /etc/udev/rules.d, the systemd
