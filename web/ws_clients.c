@@ -271,15 +271,20 @@ static int ws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 			}
 			return 0;
 		}
-		e = llist_first_entry(&c->queue, struct ws_entry, list);
-		llist_del(&e->list);
-		c->bytes -= e->msg->len;
-		c->count--;
-		n = lws_write(wsi, e->msg->data + LWS_PRE, e->msg->len, LWS_WRITE_TEXT);
-		msg_unref(e->msg);
-		free(e);
-		if (n < 0)
-			return -1;
+		/* As many as the socket takes now, not one per turn of the loop:
+		 * lws keeps what a write could not send and says the pipe is
+		 * choked until it is out. */
+		do {
+			e = llist_first_entry(&c->queue, struct ws_entry, list);
+			llist_del(&e->list);
+			c->bytes -= e->msg->len;
+			c->count--;
+			n = lws_write(wsi, e->msg->data + LWS_PRE, e->msg->len, LWS_WRITE_TEXT);
+			msg_unref(e->msg);
+			free(e);
+			if (n < 0)
+				return -1;
+		} while (!llist_empty(&c->queue) && !lws_send_pipe_choked(wsi));
 		if (!llist_empty(&c->queue) || c->closing != WS_OPEN)
 			lws_callback_on_writable(wsi);
 		return 0;
