@@ -34,7 +34,7 @@
  * against the same tetra-web: the time a browser takes from navigation to
  * every call-out card on the board.
  *
- *   bench_web [--radios 32] [--rates 50,1600] [--seconds 30] [--clients 200]
+ *   bench_web [--radios 32] [--rates 50,200,400] [--seconds 30] [--clients 200]
  *             [--callouts 1000] [--responders 10] [--snapshots 5] [--page SCRIPT]
  *             [--smoke]
  *
@@ -114,7 +114,7 @@ static struct {
 	const char *page;
 	bool smoke;
 	const char *bridge, *web, *ctl, *static_dir;
-} g_opt = { 32, { 50, 1600 }, 2, 30, 200, 1000, 10, 5, NULL, false,
+} g_opt = { 32, { 50, 200, 400 }, 3, 30, 200, 1000, 10, 5, NULL, false,
 	    TB_DAEMON_PATH, TB_WEB_PATH, TB_CTL_PATH, TB_WEB_STATIC };
 
 static void *g_root;
@@ -1157,7 +1157,7 @@ static void usage(FILE *f)
 		"tetra-web's fan-out to WebSocket clients against the bridge's own subscriber, and the\n"
 		"time a fresh page takes to get a board of open call-outs.\n"
 		"  --radios N      simulated radios (default 32, at most %d)\n"
-		"  --rates L       fan-out runs, by events per second of all radios together (default 50,1600)\n"
+		"  --rates L       fan-out runs, by events per second of all radios together (default 50,200,400)\n"
 		"  --seconds S     measured seconds per fan-out run (default 30)\n"
 		"  --clients N     WebSocket clients (default 200, at most %d)\n"
 		"  --callouts N    open call-outs for the fresh page (default 1000; 0: none)\n"
