@@ -210,38 +210,6 @@ static void usage_board(FILE *out)
 		ctl_progname, ctl_progname);
 }
 
-/* The options of board and show; 1 to go on, else an exit status (0 after
- * --help). */
-static int view_args(const char *cmd, int argc, char **argv, void (*usage)(FILE *), struct ctl_callout_opts *o)
-{
-	static const struct option long_opts[] = {
-		CTL_CONN_LONG_OPTS,
-		{ "json", no_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, rc;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jT:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_SUCCESS;
-		default:
-			if ((rc = ctl_conn_opt_or_error(&o->conn, cmd, c, argv)) != 1)
-				return rc;
-			break;
-		}
-	}
-	return 1;
-}
-
 /* Pages fetched: kept until printed. */
 #define BOARD_MAX_PAGES 64
 
@@ -256,7 +224,7 @@ int ctl_callout_board(int argc, char **argv)
 	uint64_t after = 0;
 	int rc;
 
-	if ((rc = view_args(cmd, argc, argv, usage_board, &o)) != 1)
+	if ((rc = ctl_conn_only_args(cmd, argc, argv, usage_board, &o.conn, &o.json)) != 1)
 		return rc;
 	if ((rc = ctl_no_more_args(cmd, argc, argv)))
 		return rc;
@@ -349,7 +317,7 @@ int ctl_callout_show(int argc, char **argv)
 	const Tetrabridge__V1__CalloutDetail *d;
 	int rc;
 
-	if ((rc = view_args(cmd, argc, argv, usage_show, &o)) != 1)
+	if ((rc = ctl_conn_only_args(cmd, argc, argv, usage_show, &o.conn, &o.json)) != 1)
 		return rc;
 	if (argc - optind < 1)
 		return ctl_usage_error(cmd, "which call-out? ID is missing");

@@ -404,3 +404,61 @@ int ctl_print_json(const ProtobufCMessage *msg)
 	free(s);
 	return 0;
 }
+
+/* ---- a subcommand that asks one thing --------------------------------------- */
+
+/* The message of reply's result oneof, when it holds `want` (the oneof's
+ * case is the member's field number). */
+static const ProtobufCMessage *reply_result(const Tetrabridge__V1__Reply *reply,
+					    Tetrabridge__V1__Reply__ResultCase want)
+{
+	const ProtobufCFieldDescriptor *f;
+
+	if (reply->result_case != want)
+		return NULL;
+	f = protobuf_c_message_descriptor_get_field(&tetrabridge__v1__reply__descriptor, (unsigned)want);
+	if (!f || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return *(const ProtobufCMessage *const *)((const char *)reply + f->offset);
+}
+
+int ctl_query_run(const struct ctl_query *q, Tetrabridge__V1__Command *cmd, int argc, char **argv)
+{
+	struct ctl_conn_opts conn = { 0 };
+	struct ctl_client cl = CTL_CLIENT_INIT;
+	Tetrabridge__V1__Reply *reply = NULL;
+	const ProtobufCMessage *result;
+	bool json = false;
+	int rc;
+
+	if ((rc = ctl_conn_only_args(q->cmd, argc, argv, q->usage, &conn, &json)) != 1)
+		return rc;
+	if ((rc = ctl_no_more_args(q->cmd, argc, argv)))
+		return rc;
+
+	rc = ctl_connect(&cl, &conn, q->cmd);
+	if (rc)
+		goto out;
+	rc = ctl_call(&cl, cmd, &reply);
+	if (rc)
+		goto out;
+	result = reply_result(reply, q->result);
+	if (!result) {
+		fprintf(stderr, "%s: the bridge's reply holds %s: is it a tetra-bridged?\n", ctl_progname, q->missing);
+		rc = EXIT_FAILURE;
+		goto out;
+	}
+	if (reply->error && reply->error[0])
+		fprintf(stderr, "%s: %s\n", ctl_progname, reply->error);	/* cut to the reply's bound */
+	if (json) {
+		rc = ctl_print_json(result) ? EXIT_FAILURE : EXIT_SUCCESS;
+	} else {
+		q->print(result);
+		rc = EXIT_SUCCESS;
+	}
+out:
+	if (reply)
+		tetrabridge__v1__reply__free_unpacked(reply, NULL);
+	ctl_disconnect(&cl);
+	return rc;
+}

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ipc/curve_keys.h"
 #include "ipc/tetra_bridge.pb-c.h"
@@ -87,6 +88,25 @@ const char *ctl_reply_code_name(Tetrabridge__V1__Reply__Code code);
 /* msg (a Reply or an Event) as one line of JSON (the proto3 JSON mapping)
  * on stdout. Returns 0, or -ENOMEM with the reason printed. */
 int ctl_print_json(const ProtobufCMessage *msg);
+
+/* ---- a subcommand that asks one thing --------------------------------------- */
+
+/* A subcommand whose only options are the connection options, -T, -h and
+ * -j/--json, that sends one command and prints the result of its reply
+ * (radios, roster, stats). */
+struct ctl_query {
+	const char *cmd;		/* its name, for messages: "roster" */
+	void (*usage)(FILE *out);	/* its --help */
+	Tetrabridge__V1__Reply__ResultCase result;	/* what an OK reply must hold */
+	const char *missing;		/* "no roster": "the bridge's reply holds no roster: ..." */
+	void (*print)(const ProtobufCMessage *result);	/* the result as text, for people */
+};
+
+/* Run q: parse argv (ctl_conn_only_args; no operands), connect, send cmd
+ * (filled by the caller), and print the reply's result with q->print, or
+ * as JSON with --json. A non-empty error in the OK reply (the result was
+ * cut to the reply's bound) goes to stderr first. Returns the exit status. */
+int ctl_query_run(const struct ctl_query *q, Tetrabridge__V1__Command *cmd, int argc, char **argv);
 
 /* ---- sockets and waiting -------------------------------------------------- */
 

@@ -17,7 +17,6 @@
 #include "tools/ctl_commands.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -137,13 +136,6 @@ static int status_of(Tetrabridge__V1__HealthStatus s)
 
 int ctl_cmd_health(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		CTL_CONN_LONG_OPTS,
-		{ "json", no_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	Tetrabridge__V1__Command cmd = TETRABRIDGE__V1__COMMAND__INIT;
 	Tetrabridge__V1__Health hc = TETRABRIDGE__V1__HEALTH__INIT;
 	Tetrabridge__V1__Reply *reply = NULL;
@@ -151,25 +143,12 @@ int ctl_cmd_health(int argc, char **argv)
 	struct ctl_client cl = CTL_CLIENT_INIT;
 	bool json = false;
 	char why[256];
-	int c, rc;
+	int rc;
 
-	optind = 0;	/* 0: GNU getopt starts afresh (main parsed with "+") */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jT:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage_health(stdout);
-			return EXIT_OK;
-		default:
-			if (ctl_conn_opt_or_error(&conn, "health", c, argv) != 1)
-				return unknown("wrong command line (see stderr)");
-			break;
-		}
-	}
-	if (ctl_no_more_args("health", argc, argv))
+	rc = ctl_conn_only_args("health", argc, argv, usage_health, &conn, &json);
+	if (rc == EXIT_SUCCESS)
+		return EXIT_OK;	/* --help */
+	if (rc != 1 || ctl_no_more_args("health", argc, argv))
 		return unknown("wrong command line (see stderr)");
 
 	rc = ctl_connect(&cl, &conn, "health");

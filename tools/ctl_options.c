@@ -158,6 +158,37 @@ int ctl_conn_opt_or_error(struct ctl_conn_opts *o, const char *cmd, int c, char 
 	return rc ? rc : ctl_option_error(cmd, c, argv);
 }
 
+int ctl_conn_only_args(const char *cmd, int argc, char **argv, void (*usage)(FILE *out), struct ctl_conn_opts *o,
+		       bool *json)
+{
+	static const struct option long_opts[] = {
+		CTL_CONN_LONG_OPTS,
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+
+	optind = 0;	/* 0: GNU getopt starts afresh (main parsed with "+") */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jT:h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			if ((rc = ctl_conn_opt_or_error(o, cmd, c, argv)) != 1)
+				return rc;
+			break;
+		}
+	}
+	return 1;
+}
+
 /* ---- the config file ------------------------------------------------------ */
 
 /* A path from the config file: relative ones are relative to its folder, so

@@ -24,6 +24,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ipc/tetra_bridge.pb-c.h"
 
@@ -117,6 +118,14 @@ int ctl_conn_opt(struct ctl_conn_opts *o, const char *cmd, int c, const char *ar
  * subcommand's getopt loop (c may be ':' or '?'): 1 when taken, else the
  * exit status of the usage error (printed). */
 int ctl_conn_opt_or_error(struct ctl_conn_opts *o, const char *cmd, int c, char **argv);
+
+/* The options of a subcommand whose only options are the connection
+ * options, -T, -h and -j/--json (sets *json): the whole getopt loop.
+ * Returns 1 to go on (optind at the first operand, which the caller
+ * checks), else the exit status: EXIT_SUCCESS after --help (usage printed
+ * on stdout) or a usage error's (printed). */
+int ctl_conn_only_args(const char *cmd, int argc, char **argv, void (*usage)(FILE *out), struct ctl_conn_opts *o,
+		       bool *json);
 
 /* Fill what the options left open from the config file, the environment and
  * the defaults; check that --key and --server-key come together. Returns 0,

@@ -4,8 +4,6 @@
  */
 #include "tools/ctl_commands.h"
 
-#include <getopt.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +26,11 @@ static void usage_radios(FILE *out)
 		ctl_progname);
 }
 
-static void print_radios(const Tetrabridge__V1__RadioList *l)
+static void print_radios(const ProtobufCMessage *result)
 {
 	static const char *const head[] = { "NAME", "STATE", "TRANSPORT", "IDENTITY", "ONLINE SINCE", "WAITING",
 					    "REASON" };
+	const Tetrabridge__V1__RadioList *l = (const Tetrabridge__V1__RadioList *)result;
 	enum { NCOL = 7 };
 	int w[NCOL];
 	size_t i;
@@ -80,60 +79,17 @@ static void print_radios(const Tetrabridge__V1__RadioList *l)
 
 int ctl_cmd_radios(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		CTL_CONN_LONG_OPTS,
-		{ "json", no_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct ctl_query q = {
+		.cmd = "radios",
+		.usage = usage_radios,
+		.result = TETRABRIDGE__V1__REPLY__RESULT_RADIOS,
+		.missing = "no radio list",
+		.print = print_radios,
 	};
 	Tetrabridge__V1__Command cmd = TETRABRIDGE__V1__COMMAND__INIT;
 	Tetrabridge__V1__ListRadios lr = TETRABRIDGE__V1__LIST_RADIOS__INIT;
-	Tetrabridge__V1__Reply *reply = NULL;
-	struct ctl_conn_opts conn = { 0 };
-	struct ctl_client cl = CTL_CLIENT_INIT;
-	bool json = false;
-	int c, rc;
 
-	optind = 0;	/* 0: GNU getopt starts afresh (main parsed with "+") */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jT:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage_radios(stdout);
-			return EXIT_SUCCESS;
-		default:
-			if ((rc = ctl_conn_opt_or_error(&conn, "radios", c, argv)) != 1)
-				return rc;
-			break;
-		}
-	}
-	if ((rc = ctl_no_more_args("radios", argc, argv)))
-		return rc;
-
-	rc = ctl_connect(&cl, &conn, "radios");
-	if (rc)
-		goto out;
 	cmd.command_case = TETRABRIDGE__V1__COMMAND__COMMAND_LIST_RADIOS;
 	cmd.list_radios = &lr;
-	rc = ctl_call(&cl, &cmd, &reply);
-	if (rc)
-		goto out;
-	if (reply->result_case != TETRABRIDGE__V1__REPLY__RESULT_RADIOS || !reply->radios) {
-		fprintf(stderr, "%s: the bridge's reply holds no radio list: is it a tetra-bridged?\n", ctl_progname);
-		rc = EXIT_FAILURE;
-	} else if (json) {
-		rc = ctl_print_json(&reply->radios->base) ? EXIT_FAILURE : EXIT_SUCCESS;
-	} else {
-		print_radios(reply->radios);
-		rc = EXIT_SUCCESS;
-	}
-out:
-	if (reply)
-		tetrabridge__v1__reply__free_unpacked(reply, NULL);
-	ctl_disconnect(&cl);
-	return rc;
+	return ctl_query_run(&q, &cmd, argc, argv);
 }

@@ -6,10 +6,7 @@
 #include "tools/ctl_commands.h"
 
 #include <ctype.h>
-#include <getopt.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "tools/ctl_client.h"
 #include "tools/event_print.h"
@@ -44,8 +41,9 @@ static const char *meaning(Tetrabridge__V1__AnswerMeaning m, char *buf, size_t l
 	return buf;
 }
 
-static void print_roster(const Tetrabridge__V1__Roster *ro)
+static void print_roster(const ProtobufCMessage *result)
 {
+	const Tetrabridge__V1__Roster *ro = (const Tetrabridge__V1__Roster *)result;
 	char buf[48];
 
 	printf("identities:\n");
@@ -81,64 +79,17 @@ static void print_roster(const Tetrabridge__V1__Roster *ro)
 
 int ctl_cmd_roster(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		CTL_CONN_LONG_OPTS,
-		{ "json", no_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct ctl_query q = {
+		.cmd = "roster",
+		.usage = usage_roster,
+		.result = TETRABRIDGE__V1__REPLY__RESULT_ROSTER,
+		.missing = "no roster",
+		.print = print_roster,
 	};
 	Tetrabridge__V1__Command cmd = TETRABRIDGE__V1__COMMAND__INIT;
 	Tetrabridge__V1__RosterList rl = TETRABRIDGE__V1__ROSTER_LIST__INIT;
-	Tetrabridge__V1__Reply *reply = NULL;
-	struct ctl_conn_opts conn = { 0 };
-	struct ctl_client cl = CTL_CLIENT_INIT;
-	bool json = false;
-	int c, rc;
 
-	optind = 0;	/* 0: GNU getopt starts afresh (main parsed with "+") */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jT:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage_roster(stdout);
-			return EXIT_SUCCESS;
-		default:
-			if ((rc = ctl_conn_opt_or_error(&conn, "roster", c, argv)) != 1)
-				return rc;
-			break;
-		}
-	}
-	if ((rc = ctl_no_more_args("roster", argc, argv)))
-		return rc;
-
-	rc = ctl_connect(&cl, &conn, "roster");
-	if (rc)
-		goto out;
 	cmd.command_case = TETRABRIDGE__V1__COMMAND__COMMAND_ROSTER;
 	cmd.roster = &rl;
-	rc = ctl_call(&cl, &cmd, &reply);
-	if (rc)
-		goto out;
-	if (reply->result_case != TETRABRIDGE__V1__REPLY__RESULT_ROSTER || !reply->roster) {
-		fprintf(stderr, "%s: the bridge's reply holds no roster: is it a tetra-bridged?\n", ctl_progname);
-		rc = EXIT_FAILURE;
-		goto out;
-	}
-	if (reply->error && reply->error[0])
-		fprintf(stderr, "%s: %s\n", ctl_progname, reply->error);	/* cut to the reply's bound */
-	if (json) {
-		rc = ctl_print_json(&reply->roster->base) ? EXIT_FAILURE : EXIT_SUCCESS;
-	} else {
-		print_roster(reply->roster);
-		rc = EXIT_SUCCESS;
-	}
-out:
-	if (reply)
-		tetrabridge__v1__reply__free_unpacked(reply, NULL);
-	ctl_disconnect(&cl);
-	return rc;
+	return ctl_query_run(&q, &cmd, argc, argv);
 }

@@ -5,11 +5,8 @@
  */
 #include "tools/ctl_commands.h"
 
-#include <getopt.h>
 #include <inttypes.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "tools/ctl_client.h"
 
@@ -27,8 +24,10 @@ static void usage_stats(FILE *out)
 		ctl_progname);
 }
 
-static void print_stats(const Tetrabridge__V1__StatsReport *s)
+static void print_stats(const ProtobufCMessage *result)
 {
+	const Tetrabridge__V1__StatsReport *s = (const Tetrabridge__V1__StatsReport *)result;
+
 	for (size_t i = 0; i < s->n_values; i++) {
 		const Tetrabridge__V1__StatsValue *v = s->values[i];
 
@@ -41,64 +40,17 @@ static void print_stats(const Tetrabridge__V1__StatsReport *s)
 
 int ctl_cmd_stats(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		CTL_CONN_LONG_OPTS,
-		{ "json", no_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct ctl_query q = {
+		.cmd = "stats",
+		.usage = usage_stats,
+		.result = TETRABRIDGE__V1__REPLY__RESULT_STATS,
+		.missing = "no counters",
+		.print = print_stats,
 	};
 	Tetrabridge__V1__Command cmd = TETRABRIDGE__V1__COMMAND__INIT;
 	Tetrabridge__V1__StatsList sl = TETRABRIDGE__V1__STATS_LIST__INIT;
-	Tetrabridge__V1__Reply *reply = NULL;
-	struct ctl_conn_opts conn = { 0 };
-	struct ctl_client cl = CTL_CLIENT_INIT;
-	bool json = false;
-	int c, rc;
 
-	optind = 0;	/* 0: GNU getopt starts afresh (main parsed with "+") */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jT:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage_stats(stdout);
-			return EXIT_SUCCESS;
-		default:
-			if ((rc = ctl_conn_opt_or_error(&conn, "stats", c, argv)) != 1)
-				return rc;
-			break;
-		}
-	}
-	if ((rc = ctl_no_more_args("stats", argc, argv)))
-		return rc;
-
-	rc = ctl_connect(&cl, &conn, "stats");
-	if (rc)
-		goto out;
 	cmd.command_case = TETRABRIDGE__V1__COMMAND__COMMAND_STATS;
 	cmd.stats = &sl;
-	rc = ctl_call(&cl, &cmd, &reply);
-	if (rc)
-		goto out;
-	if (reply->result_case != TETRABRIDGE__V1__REPLY__RESULT_STATS || !reply->stats) {
-		fprintf(stderr, "%s: the bridge's reply holds no counters: is it a tetra-bridged?\n", ctl_progname);
-		rc = EXIT_FAILURE;
-		goto out;
-	}
-	if (reply->error && reply->error[0])
-		fprintf(stderr, "%s: %s\n", ctl_progname, reply->error);	/* cut to the reply's bound */
-	if (json) {
-		rc = ctl_print_json(&reply->stats->base) ? EXIT_FAILURE : EXIT_SUCCESS;
-	} else {
-		print_stats(reply->stats);
-		rc = EXIT_SUCCESS;
-	}
-out:
-	if (reply)
-		tetrabridge__v1__reply__free_unpacked(reply, NULL);
-	ctl_disconnect(&cl);
-	return rc;
+	return ctl_query_run(&q, &cmd, argc, argv);
 }
