@@ -33,9 +33,9 @@
 #include <string.h>
 
 #include "codecs/text.h"
+#include "ipc/pb_json_int.h"
 
-/* proto3 JSON name: drop each '_' and upper-case the letter after it. */
-static void json_name(const char *name, char *out, size_t out_size)
+void tb_pb_json_name(const char *name, char *out, size_t out_size)
 {
 	bool upper = false;
 	size_t o = 0;
@@ -182,7 +182,7 @@ static json_t *value_to_json(const ProtobufCFieldDescriptor *f, const void *memb
 	return json_null();
 }
 
-static size_t type_size(ProtobufCType t)
+size_t tb_pb_type_size(ProtobufCType t)
 {
 	switch (t) {
 	case PROTOBUF_C_TYPE_INT32:
@@ -257,7 +257,7 @@ static json_t *message_to_json(const ProtobufCMessage *msg)
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = *(const size_t *)(base + f->quantifier_offset);
 			const uint8_t *arr = *(const uint8_t *const *)member;
-			size_t sz = type_size(f->type), k;
+			size_t sz = tb_pb_type_size(f->type), k;
 
 			v = json_array();
 			if (!v)
@@ -275,7 +275,7 @@ static json_t *message_to_json(const ProtobufCMessage *msg)
 				goto fail;
 		}
 
-		json_name(f->name, name, sizeof(name));
+		tb_pb_json_name(f->name, name, sizeof(name));
 		if (json_object_set_new(obj, name, v) < 0)
 			goto fail;
 	}

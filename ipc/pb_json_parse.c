@@ -39,6 +39,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipc/pb_json_int.h"
+
 struct parse {
 	char *err;
 	size_t err_size;
@@ -85,23 +87,6 @@ static void path_pop(struct parse *p, size_t old)
 	p->path[old] = '\0';
 }
 
-/* proto3 JSON name: drop each '_' and upper-case the letter after it. */
-static void json_name(const char *name, char *out, size_t out_size)
-{
-	bool upper = false;
-	size_t o = 0;
-
-	for (; *name && o + 1 < out_size; name++) {
-		if (*name == '_') {
-			upper = true;
-			continue;
-		}
-		out[o++] = upper ? (char)toupper((unsigned char)*name) : *name;
-		upper = false;
-	}
-	out[o] = '\0';
-}
-
 static const ProtobufCFieldDescriptor *find_field(const ProtobufCMessageDescriptor *d, const char *key)
 {
 	char jn[128];
@@ -109,7 +94,7 @@ static const ProtobufCFieldDescriptor *find_field(const ProtobufCMessageDescript
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		if (!strcmp(d->fields[i].name, key))
 			return &d->fields[i];
-		json_name(d->fields[i].name, jn, sizeof(jn));
+		tb_pb_json_name(d->fields[i].name, jn, sizeof(jn));
 		if (!strcmp(jn, key))
 			return &d->fields[i];
 	}
@@ -389,39 +374,6 @@ static bool get_enum(struct parse *p, const ProtobufCFieldDescriptor *f, const j
 static ProtobufCMessage *parse_message(struct parse *p, const ProtobufCMessageDescriptor *d, const json_t *j,
 				       unsigned depth);
 
-static size_t type_size(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_INT32:
-	case PROTOBUF_C_TYPE_SINT32:
-	case PROTOBUF_C_TYPE_SFIXED32:
-	case PROTOBUF_C_TYPE_UINT32:
-	case PROTOBUF_C_TYPE_FIXED32:
-		return 4;
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-		return 8;
-	case PROTOBUF_C_TYPE_FLOAT:
-		return sizeof(float);
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return sizeof(double);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_ENUM:
-		return sizeof(int);
-	case PROTOBUF_C_TYPE_STRING:
-		return sizeof(char *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(ProtobufCMessage *);
-	}
-	return 0;
-}
-
 /* One value of field f from j into member (an element of a repeated field,
  * or the singular member). A pointer is stored only on success. */
 static bool parse_value(struct parse *p, const ProtobufCFieldDescriptor *f, const json_t *j, void *member,
@@ -503,7 +455,7 @@ static bool parse_repeated(struct parse *p, const ProtobufCFieldDescriptor *f, c
 {
 	size_t *count = (size_t *)(base + f->quantifier_offset);
 	void **arr = (void **)(base + f->offset);
-	size_t n = json_array_size(j), sz = type_size(f->type);
+	size_t n = json_array_size(j), sz = tb_pb_type_size(f->type);
 
 	if (!json_is_array(j)) {
 		fail(p, "expected an array, got %s", json_type_name(j));
@@ -549,7 +501,7 @@ static bool parse_field(struct parse *p, const ProtobufCMessageDescriptor *d, co
 			const ProtobufCFieldDescriptor *other = protobuf_c_message_descriptor_get_field(d, *which);
 			char on[128];
 
-			json_name(other ? other->name : "?", on, sizeof(on));
+			tb_pb_json_name(other ? other->name : "?", on, sizeof(on));
 			fail(p, "only one of a group may be set, and \"%s\" is set too", on);
 			return false;
 		}
