@@ -13,6 +13,7 @@
 
 #include <talloc.h>
 
+#include "ipc/line_fields.h"
 #include "ipc/security_int.h"
 
 /* Clients files are small; anything bigger is a wrong path. */
@@ -72,36 +73,6 @@ static bool name_valid(const char *s, size_t len)
 	return true;
 }
 
-/* A role word short and plain enough to repeat in an error message; a
- * key pasted into the role column is not repeated. */
-static bool echoable(const char *s, size_t len)
-{
-	if (len == 0 || len > 16)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (!isalnum((unsigned char)s[i]))
-			return false;
-	}
-	return true;
-}
-
-/* The next blank-separated field of *p; NULL at the end of the line. */
-static const char *next_field(const char **p, size_t *len)
-{
-	const char *s = *p, *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!*s || *s == '\n' || *s == '\r')
-		return NULL;
-	e = s;
-	while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r')
-		e++;
-	*len = (size_t)(e - s);
-	*p = e;
-	return s;
-}
-
 /* Where a line came from, for its error sentence. */
 struct line_ctx {
 	void *errctx;
@@ -157,21 +128,21 @@ static int parse_line(struct tb_client_list *l, unsigned *alloc, const char *lin
 	enum tb_role role;
 	bool gateway;
 
-	role_s = next_field(&p, &role_len);
+	role_s = tb_line_next_field(&p, &role_len);
 	if (!role_s || role_s[0] == '#')
 		return 0;	/* blank or comment ('#' is Z85, so only whole lines) */
 
-	key_s = next_field(&p, &key_len);
-	name_s = key_s ? next_field(&p, &name_len) : NULL;
+	key_s = tb_line_next_field(&p, &key_len);
+	name_s = key_s ? tb_line_next_field(&p, &name_len) : NULL;
 	if (!key_s || !name_s) {
 		tb_sec_set_err(lc->errctx, lc->errmsg, "%s line %u: expected '<role> <public key> <name>'", lc->path,
 			       lc->lineno);
 		return -EINVAL;
 	}
-	extra = next_field(&p, &extra_len);
+	extra = tb_line_next_field(&p, &extra_len);
 	gateway = extra && extra_len == strlen(GATEWAY_WORD) && !memcmp(extra, GATEWAY_WORD, extra_len);
 	if (gateway)
-		extra = next_field(&p, &extra_len);
+		extra = tb_line_next_field(&p, &extra_len);
 	if (extra && extra[0] != '#') {
 		tb_sec_set_err(lc->errctx, lc->errmsg, "%s line %u: more than '<role> <public key> <name> [gateway]' "
 			       "(the only word allowed after the name is 'gateway'; a comment starts with '#')",
@@ -181,7 +152,7 @@ static int parse_line(struct tb_client_list *l, unsigned *alloc, const char *lin
 
 	role = tb_role_parse_n(role_s, role_len);
 	if (role == TB_ROLE_NONE) {
-		if (echoable(role_s, role_len))
+		if (tb_line_word_echoable(role_s, role_len))
 			tb_sec_set_err(lc->errctx, lc->errmsg, "%s line %u: unknown role '%.*s' (observer, dispatcher "
 				       "or admin)", lc->path, lc->lineno, (int)role_len, role_s);
 		else

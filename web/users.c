@@ -15,6 +15,8 @@
 #include <sodium.h>
 #include <talloc.h>
 
+#include "ipc/line_fields.h"
+
 /* A users file is small; anything bigger is a wrong path. */
 #define TW_USERS_MAX		10000
 #define TW_USERS_LINE_MAX	510
@@ -71,36 +73,6 @@ bool tw_user_name_valid(const char *name)
 	return name && name_valid_n(name, strnlen(name, TW_USER_NAME_MAX + 1));
 }
 
-/* A word short and plain enough to repeat in an error message: never a
- * hash pasted into the wrong column. */
-static bool echoable(const char *s, size_t len)
-{
-	if (len == 0 || len > 16)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (!isalnum((unsigned char)s[i]))
-			return false;
-	}
-	return true;
-}
-
-/* The next blank-separated field of *p; NULL at the end of the line. */
-static const char *next_field(const char **p, size_t *len)
-{
-	const char *s = *p, *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!*s || *s == '\n' || *s == '\r')
-		return NULL;
-	e = s;
-	while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r')
-		e++;
-	*len = (size_t)(e - s);
-	*p = e;
-	return s;
-}
-
 /* Whether s (len bytes) is a password hash crypto_pwhash_str() made with
  * argon2id: the prefix, a length that fits, and parameters libsodium
  * reads (crypto_pwhash_str_needs_rehash() is -1 for a string it cannot). */
@@ -141,17 +113,17 @@ static int parse_line(struct tw_users *u, const char *line, const struct line_ct
 	struct tw_user *k;
 	enum tb_role role;
 
-	name_s = next_field(&p, &name_len);
+	name_s = tb_line_next_field(&p, &name_len);
 	if (!name_s || name_s[0] == '#')
 		return 0;
-	role_s = next_field(&p, &role_len);
-	hash_s = role_s ? next_field(&p, &hash_len) : NULL;
+	role_s = tb_line_next_field(&p, &role_len);
+	hash_s = role_s ? tb_line_next_field(&p, &hash_len) : NULL;
 	if (!role_s || !hash_s) {
 		set_err(lc->errctx, lc->errmsg, "%s line %u: expected '<name> <role> <password hash>' (make the line "
 			"with 'tetractl web-user add')", lc->path, lc->lineno);
 		return -EINVAL;
 	}
-	extra = next_field(&p, &extra_len);
+	extra = tb_line_next_field(&p, &extra_len);
 	if (extra && extra[0] != '#') {
 		set_err(lc->errctx, lc->errmsg, "%s line %u: more than '<name> <role> <password hash>' (a comment "
 			"after the hash starts with '#')", lc->path, lc->lineno);
@@ -164,7 +136,7 @@ static int parse_line(struct tw_users *u, const char *line, const struct line_ct
 	}
 	role = tb_role_parse_n(role_s, role_len);
 	if (role == TB_ROLE_NONE) {
-		if (echoable(role_s, role_len))
+		if (tb_line_word_echoable(role_s, role_len))
 			set_err(lc->errctx, lc->errmsg, "%s line %u: unknown role '%.*s' (observer, dispatcher or "
 				"admin)", lc->path, lc->lineno, (int)role_len, role_s);
 		else
