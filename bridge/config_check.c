@@ -14,10 +14,10 @@
 
 #include "bridge/bridge.h"
 #include "bridge/callout_config.h"
-#include "bridge/config_file.h"
 #include "ipc/endpoint.h"
 #include "bridge/radio.h"
 #include "bridge/roster.h"
+#include "common/config_file.h"
 
 /* The lines one object's settings came from. */
 struct origin {

@@ -21,10 +21,10 @@
 
 #include "bridge/bridge.h"
 #include "bridge/config_check.h"
-#include "bridge/config_file.h"
 #include "bridge/metrics.h"
 #include "bridge/service.h"
 #include "bridge/vty.h"
+#include "common/config_file.h"
 #include "common/logging.h"
 #include "ipc/command_server.h"
 #include "ipc/security.h"

@@ -22,8 +22,8 @@
 #include "bridge/bridge.h"
 #include "bridge/callout_config.h"
 #include "bridge/config_check.h"
-#include "bridge/config_file.h"
 #include "bridge/roster.h"
+#include "common/config_file.h"
 #include "codecs/text.h"
 
 /* Responders a written plan line holds: 12 of at most 28 bytes keep it

@@ -34,8 +34,8 @@
 #include <osmocom/vty/vty.h>
 
 #include "bridge/bridge.h"
-#include "bridge/config_file.h"
 #include "bridge/roster.h"
+#include "common/config_file.h"
 #include "codecs/pei_urc.h"
 
 #define MEANINGS "accept, decline, standby, en-route, on-scene, handed-over, done, available or auto-ack"

@@ -1,27 +1,20 @@
 /* tetra-web's configuration: defaults, reading the file, the whole check
  * (web_config.h).
  * SPDX-License-Identifier: GPL-2.0-or-later */
-#define _GNU_SOURCE	/* fopencookie */
 #include "web/web_config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <osmocom/core/talloc.h>
-#include <osmocom/vty/vty.h>
+
+#include "common/config_file.h"
 
 struct tw_web_config *g_web_config;
-
-/* The longest line libosmovty reads whole (fgets into VTY_BUFSIZ: the
- * line, '\n', NUL); a longer one would be cut and its tail run alone. */
-#define TW_CONFIG_LINE_MAX (VTY_BUFSIZ - 2)
-#define TW_CONFIG_FILE_MAX (1024 * 1024)
 
 struct tw_web_config *tw_web_config_init(void *ctx)
 {
@@ -56,130 +49,6 @@ bool tw_addr_is_loopback(const char *addr)
 
 /* ---- reading ------------------------------------------------------------ */
 
-struct config_run {
-	const char *text;	/* the checked file, every line ending in '\n' */
-	size_t len, pos;
-	unsigned line;		/* the line whose bytes were handed out last */
-};
-
-static struct config_run *g_run;
-
-unsigned tw_web_config_line(void)
-{
-	return g_run ? g_run->line : 0;
-}
-
-/* Length of the UTF-8 sequence at p (at most n bytes), 0 when invalid. */
-static size_t utf8_len(const uint8_t *p, size_t n)
-{
-	size_t len;
-	uint32_t cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0)
-		len = 2, cp = p[0] & 0x1f;
-	else if ((p[0] & 0xf0) == 0xe0)
-		len = 3, cp = p[0] & 0x0f;
-	else if ((p[0] & 0xf8) == 0xf0)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* NULL when the VTY reads the line (without '\n') as written, else why not. */
-static char *line_fault(void *ctx, const uint8_t *p, size_t len)
-{
-	if (len > TW_CONFIG_LINE_MAX)
-		return talloc_asprintf(ctx, "it is %zu bytes long, and a config line may have at most %u", len,
-				       TW_CONFIG_LINE_MAX);
-	for (size_t i = 0; i < len;) {
-		size_t n;
-
-		if (p[i] == '\r' && i + 1 == len)
-			break;	/* CR LF line ends */
-		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f)
-			return talloc_asprintf(ctx, "it has the control character 0x%02x (byte %zu); only spaces and "
-					       "tabs may separate the words", p[i], i + 1);
-		n = utf8_len(p + i, len - i);
-		if (!n)
-			return talloc_asprintf(ctx, "it is not UTF-8 text (byte %zu); save the file as UTF-8", i + 1);
-		i += n;
-	}
-	return NULL;
-}
-
-static ssize_t slurp(void *ctx, const char *path, char **out, char **errmsg)
-{
-	struct stat st;
-	char *buf;
-	ssize_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		int rc = -errno;
-
-		*errmsg = talloc_asprintf(ctx, "cannot read config file %s: %s", path, strerror(-rc));
-		return rc;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > TW_CONFIG_FILE_MAX) {
-		close(fd);
-		*errmsg = talloc_asprintf(ctx, "%s is not a config file (a directory, a device, or larger than "
-					  "%u bytes); give the file itself with -c FILE", path, TW_CONFIG_FILE_MAX);
-		return -EINVAL;
-	}
-	buf = talloc_size(ctx, st.st_size + 2);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (len < st.st_size) {
-		ssize_t n = read(fd, buf + len, st.st_size - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	*out = buf;
-	return len;
-}
-
-/* Hands the VTY one line per call at most, so that reading a line's first
- * byte means the line before it has run (fgets() stops at '\n'). */
-static ssize_t run_read(void *cookie, char *buf, size_t size)
-{
-	struct config_run *run = cookie;
-	const char *start = run->text + run->pos;
-	const char *nl;
-	size_t n;
-
-	if (run->pos >= run->len || !size)
-		return 0;
-	if (run->pos == 0 || run->text[run->pos - 1] == '\n')
-		run->line++;
-	nl = memchr(start, '\n', run->len - run->pos);
-	n = nl ? (size_t)(nl - start) + 1 : run->len - run->pos;
-	if (n > size)
-		n = size;
-	memcpy(buf, start, n);
-	run->pos += n;
-	return n;
-}
-
 static void set_config_dir(struct tw_web_config *c, const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -190,49 +59,14 @@ static void set_config_dir(struct tw_web_config *c, const char *path)
 
 int tw_web_config_read(void *ctx, const char *path, char **errmsg)
 {
-	cookie_io_functions_t io = { .read = run_read };
-	struct config_run run = { 0 };
-	char *text = NULL;
-	ssize_t len = slurp(ctx, path, &text, errmsg);
-	unsigned line = 1, bad_line = 0;
-	FILE *f;
+	unsigned bad_line = 0;
 	int rc;
 
-	if (len < 0)
-		return len;
-	for (size_t start = 0; start < (size_t)len; line++) {
-		const char *nl = memchr(text + start, '\n', len - start);
-		size_t end = nl ? (size_t)(nl - text) : (size_t)len;
-		char *why = line_fault(ctx, (const uint8_t *)text + start, end - start);
-
-		if (why) {
-			*errmsg = talloc_asprintf(ctx, "%s line %u is wrong: %s", path, line, why);
-			talloc_free(text);
-			return -EINVAL;
-		}
-		start = end + 1;
-	}
-	if (len && text[len - 1] != '\n')
-		text[len++] = '\n';
-
+	/* before the lines run: relative paths in them are the file's */
 	set_config_dir(g_web_config, path);
-	run.text = text;
-	run.len = len;
-	f = fopencookie(&run, "r", io);
-	if (!f) {
-		talloc_free(text);
-		return -ENOMEM;
-	}
-	g_run = &run;
-	rc = vty_read_config_filep(f, NULL);
-	g_run = NULL;
-	fclose(f);
-	talloc_free(text);
-	if (rc < 0) {
-		*errmsg = talloc_asprintf(ctx, "%s line %u is wrong (see above); fix it and start again", path,
-					  run.line);
-		return -EINVAL;
-	}
+	rc = tb_config_file_read(ctx, path, NULL, NULL, errmsg);
+	if (rc < 0)
+		return rc;
 	rc = tw_web_config_check(ctx, g_web_config, &bad_line, errmsg);
 	if (rc < 0) {
 		char *s = bad_line ? talloc_asprintf(ctx, "%s line %u is wrong: %s", path, bad_line, *errmsg)

@@ -117,13 +117,12 @@ extern struct tw_web_config *g_web_config;
 struct tw_web_config *tw_web_config_init(void *ctx);
 
 /* Read the file through the VTY (web/web_vty.c commands), checking it as
- * text first (every line UTF-8, at most the VTY's line length, no control
- * characters), then check it as a whole. Returns 0, or -errno / -EINVAL
- * with *errmsg (under ctx): a sentence naming the file and the line. */
+ * text first (tb_config_file_read, common/config_file.h: every line UTF-8,
+ * at most the VTY's line length, no control characters), then check it as
+ * a whole. While a command runs, tb_config_file_line() is its line.
+ * Returns 0, or -errno / -EINVAL with *errmsg (under ctx): a sentence
+ * naming the file and the line. */
 int tw_web_config_read(void *ctx, const char *path, char **errmsg);
-
-/* While tw_web_config_read() runs a command: its line (from 1), else 0. */
-unsigned tw_web_config_line(void);
 
 /* What cannot be meant (no bridge, no listen, HTTPS without its files,
  * insecure off loopback, files that cannot be read ...). Returns 0, or

@@ -14,6 +14,8 @@
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 
+#include "common/config_file.h"
+
 enum tw_vty_node {
 	WEB_NODE = _LAST_OSMOVTY_NODE + 1,
 	WEB_BRIDGE_NODE,
@@ -34,7 +36,7 @@ static char *resolve_path(const char *path)
  * change. */
 static bool given_twice(struct vty *vty, unsigned *lines, unsigned s, const char *what)
 {
-	unsigned now = tw_web_config_line();
+	unsigned now = tb_config_file_line();
 
 	if (lines[s] && now) {
 		vty_out(vty, "%% '%s' is given on line %u already; give it once%s", what, lines[s], VTY_NEWLINE);
@@ -61,7 +63,7 @@ static void set_str(char **slot, char *val)
 DEFUN(cfg_web, cfg_web_cmd, "web", "Configure the web server\n")
 {
 	if (!g_web_config->line[TW_CFG_WEB])
-		g_web_config->line[TW_CFG_WEB] = tw_web_config_line();
+		g_web_config->line[TW_CFG_WEB] = tb_config_file_line();
 	vty->node = WEB_NODE;
 	return CMD_SUCCESS;
 }
@@ -198,7 +200,7 @@ DEFUN(cfg_bridge, cfg_bridge_cmd, "bridge NAME", "A bridge on the board\n" "Its 
 		if (!strcmp(c->bridges[i]->name, argv[0]))
 			b = c->bridges[i];
 	}
-	if (b && tw_web_config_line()) {
+	if (b && tb_config_file_line()) {
 		vty_out(vty, "%% bridge %s is configured on line %u already; each bridge has one section%s", argv[0],
 			b->line[TW_BCFG_BRIDGE], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -215,7 +217,7 @@ DEFUN(cfg_bridge, cfg_bridge_cmd, "bridge NAME", "A bridge on the board\n" "Its 
 		}
 		b = talloc_zero(c, struct tw_bridge_config);
 		b->name = talloc_strdup(b, argv[0]);
-		b->line[TW_BCFG_BRIDGE] = tw_web_config_line();
+		b->line[TW_BCFG_BRIDGE] = tb_config_file_line();
 		c->bridges[c->n_bridges++] = b;
 	}
 	vty->index = b;

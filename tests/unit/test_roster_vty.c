@@ -24,9 +24,9 @@
 #include "bridge/bridge.h"
 #include "bridge/callout_config.h"
 #include "bridge/config_check.h"
-#include "bridge/config_file.h"
 #include "bridge/roster.h"
 #include "bridge/vty.h"
+#include "common/config_file.h"
 #include "common/logging.h"
 #include "tests/lib/tmpdir.h"
 

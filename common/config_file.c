@@ -1,9 +1,9 @@
-/* Reading the config file: checked as text, then run line by line through
- * the VTY (see config_file.h).
+/* Reading a config file (tetra-bridged's, tetra-web's): checked as text,
+ * then run line by line through the VTY (see config_file.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE	/* fopencookie */
-#include "bridge/config_file.h"
+#include "common/config_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <osmocom/core/talloc.h>
-
-#include "codecs/text.h"
 
 /* The file being run, for tb_config_file_line(). */
 struct config_run {
@@ -92,6 +90,37 @@ static ssize_t slurp(void *ctx, const char *path, char **out, char **errmsg)
 	return len;
 }
 
+/* Length of the UTF-8 sequence at p (at most n bytes), 0 when it is not
+ * one (Unicode Table 3-7: no overlongs, no surrogates, nothing above
+ * U+10FFFF, not cut short). common/ cannot use the codecs' own. */
+static size_t utf8_len(const uint8_t *p, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0)
+		len = 2, cp = p[0] & 0x1f;
+	else if ((p[0] & 0xf0) == 0xe0)
+		len = 3, cp = p[0] & 0x0f;
+	else if ((p[0] & 0xf8) == 0xf0)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
 /* One line (without its '\n'): NULL if the VTY reads it as written, else
  * what is wrong with it. */
 static char *line_fault(void *ctx, const uint8_t *p, size_t len)
@@ -110,7 +139,7 @@ static char *line_fault(void *ctx, const uint8_t *p, size_t len)
 		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f)
 			return talloc_asprintf(ctx, "it has the control character 0x%02x (byte %zu); only spaces and "
 					       "tabs may separate the words", p[i], i + 1);
-		n = tetra_utf8_seq_len((const char *)p + i, len - i);
+		n = utf8_len(p + i, len - i);
 		if (!n)
 			return talloc_asprintf(ctx, "it is not UTF-8 text (byte %zu); save the file as UTF-8",
 					       i + 1);
