@@ -10,8 +10,9 @@ below it (docs/architecture.md §2):
     tools: ipc and codecs; tetra-sim also the simulated terminal
     web (tetra-web, a client of bridges): ipc and common, never the bridge
 
-common/ (log categories, counter groups) is for every layer but the codecs,
-which never log and count only in their own structs.
+common/ (log categories, counter groups, the checked config reader) is for
+every layer but the codecs, which never log and count only in their own
+structs.
 A project header is included as "layer/file.h"; system headers (<...>) are
 not checked. Generated headers in the build tree count as their layer
 ("ipc/tetra_bridge.pb-c.h", "codecs/charset_tables.h", "ipc/version.h").
