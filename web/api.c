@@ -82,6 +82,13 @@ static json_t *body_json(struct tw_req *r)
 
 /* ---- sign-in ---------------------------------------------------------------- */
 
+/* The name a failed sign-in is logged under: a listed user's, else none (a
+ * name nobody has may be a password typed into the wrong field). */
+static const char *logged_name(const struct tw_server *srv, const char *user)
+{
+	return tw_users_listed(srv->users, user) ? user : "(a name not in the users file)";
+}
+
 static void login(struct tw_req *r)
 {
 	struct tw_server *srv = r->srv;
@@ -107,7 +114,7 @@ static void login(struct tw_req *r)
 		srv->counters.logins_limited++;
 		r->retry_after = talloc_asprintf(r, "%u", wait);
 		LOGP(DWEB, LOGL_NOTICE, "sign-in of %s from %s refused: too many failures, %u s to wait\n",
-		     tw_user_name_valid(user) ? user : "(not a user name)", r->addr, wait);
+		     logged_name(srv, user), r->addr, wait);
 		tw_req_respond_json(r, 429, e);
 		goto out;
 	}
@@ -115,8 +122,7 @@ static void login(struct tw_req *r)
 	if (role == TB_ROLE_NONE) {
 		srv->counters.logins_failed++;
 		tw_login_limit_failed(srv->limit, user, r->addr);
-		LOGP(DWEB, LOGL_NOTICE, "sign-in of %s from %s failed\n",
-		     tw_user_name_valid(user) ? user : "(not a user name)", r->addr);
+		LOGP(DWEB, LOGL_NOTICE, "sign-in of %s from %s failed\n", logged_name(srv, user), r->addr);
 		tw_req_error(r, 401, "wrong user name or password");
 		goto out;
 	}

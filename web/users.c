@@ -288,6 +288,11 @@ const char *tw_users_name(const struct tw_users *u, unsigned i, enum tb_role *ro
 	return u->v[i].name;
 }
 
+bool tw_users_listed(const struct tw_users *u, const char *name)
+{
+	return name && find(u, name, strlen(name));
+}
+
 enum tb_role tw_users_verify(const struct tw_users *u, const char *name, const char *password)
 {
 	const struct tw_user *k = NULL;

@@ -37,6 +37,10 @@ const char *tw_users_name(const struct tw_users *u, unsigned i, enum tb_role *ro
  * unknown name: a dummy hash is verified). */
 enum tb_role tw_users_verify(const struct tw_users *u, const char *name, const char *password);
 
+/* Whether the file lists name (for logs: a name that is not listed may be
+ * a password typed into the wrong field, and is never logged). */
+bool tw_users_listed(const struct tw_users *u, const char *name);
+
 /* Whether name is a valid user name. */
 bool tw_user_name_valid(const char *name);
 

@@ -152,6 +152,14 @@ class WebServer(unittest.TestCase):
         self.assertEqual(status, 401)
         self.assertEqual(json.loads(body), {"error": "wrong user name or password"})
         self.assertEqual(self.request("POST", "/api/login", {"user": "nobody", "password": "x"})[0], 401)
+        # A name nobody has may be a password typed into the wrong field:
+        # it is never logged; a listed user's failure is.
+        self.assertEqual(self.request("POST", "/api/login", {"user": "olas-passord-123", "password": "x"})[0], 401)
+        self.web.log.wait_for(lambda ls: sum("sign-in of (a name not in the users file) from 127.0.0.1 failed" in l
+                                             for l in ls) >= 2)
+        self.web.log.wait_for(lambda ls: any("sign-in of kari from 127.0.0.1 failed" in l for l in ls))
+        self.assertNotIn("olas-passord-123", self.web.log.text())
+        self.assertNotIn("nobody", self.web.log.text())
 
         status, headers, body = self.request("POST", "/api/login",
                                              {"user": "kari", "password": PASSWORDS["kari"][1]})
