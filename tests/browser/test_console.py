@@ -13,7 +13,7 @@ Two browsers (two profiles: two sessions) share the cases, in order:
      live (received, read, accepted) until the card shows it accepted,
      with no reload;
   2. a call-out made in the page's dialog (the responder picked from the
-     roster) is accepted by the simulated responder and the card shows it
+     roster, an answer deadline of its own) is accepted by the simulated responder and the card shows it
      (1 of 1 accepted, the chip RESPONDER_ACCEPTED, made by the person);
   3. a call-out nobody answers (no re-alerts, a short X23) escalates to
      the plan's last level and on to the alarm: the banner shows in both
@@ -238,7 +238,12 @@ class Console(unittest.TestCase):
             print(f"\nthe module took {time.monotonic() - cls.t0:.1f} s", file=sys.stderr)
 
     def tearDown(self):
+        for name, proc, log in (("tetra-bridged", self.bridge.proc, self.bridge.log),
+                                ("tetra-web", self.web.proc, self.web.log)):
+            self.assertIsNone(proc.poll(), f"{name} ended during the case:\n" + log.text()[-6000:])
         for page in (self.a, self.b):
+            # a case that failed half-way leaves no modal dialog for the next
+            page.js("for (const d of document.querySelectorAll('dialog[open]')) d.close();")
             errors = page.script_errors()
             self.assertEqual(errors, [], "the page logged a script error or a CSP violation")
 
@@ -319,10 +324,14 @@ class Console(unittest.TestCase):
         Select(a.one("#co-radio")).select_by_value("lvs")
         Select(a.one("#co-severity")).select_by_value("1")
         a.one("#co-text").send_keys(TEXT_2)
+        a.one("#co-deadline").send_keys("600")
         a.one('#co-responders input[data-ssi="2004"]').click()
         self.assertEqual(a.attr('#co-responders input[data-ssi="2004"]', "data-group"), "false")
+        a.js("document.getElementById('toasts').replaceChildren()")
         a.one("#co-submit").click()
-        a.wait(lambda d: a.count('#toasts .toast.ok[data-code="OK"]'), "the toast: created")
+        a.wait(lambda d: a.count("#toasts .toast"), "the toast with the bridge's answer")
+        self.assertEqual((a.attr("#toasts .toast", "class"), a.attr("#toasts .toast", "data-code")),
+                         ("toast ok", "OK"), a.text("#toasts .toast"))
         a.wait(lambda d: not a.js("return document.getElementById('callout-dialog').open"), "the dialog closed")
 
         cid = a.wait(lambda d: a.js("""
@@ -337,6 +346,8 @@ class Console(unittest.TestCase):
         self.assertIn("kari", a.text(f"{card(cid)} .co-by"))
         detail = self.command(pb.Command(callout_show=pb.CalloutShow(id=int(cid)))).callout_detail
         self.assertEqual((detail.callout.text, detail.callout.created_by), (TEXT_2, "kari@tetra-web"))
+        # The dialog's answer deadline, not the severity's 60 s.
+        self.assertAlmostEqual((detail.callout.answer_deadline_us - detail.callout.created_us) / 1e6, 600, delta=2)
 
     def test_3_alarm_on_two_browsers(self):
         a, b = self.a, self.b
