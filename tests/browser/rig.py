@@ -13,8 +13,6 @@ wait on a log line or a reply: none waits for time to pass.
 
 import json
 import os
-import re
-import subprocess
 import sys
 import threading
 
@@ -25,7 +23,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-import tbtest  # noqa: E402
+import tbtest  # noqa: E402,F401 (test_console takes it from here)
+import tbweb  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -39,41 +38,17 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 WAIT_S = 60
 
 
-def add_user(build, users, name, role, password):
-    r = subprocess.run([os.path.join(build, "tools", "tetractl"), "web-user", "add", name, role,
-                        "--users", users, "--password-stdin"], input=password + "\n", text=True,
-                       capture_output=True, timeout=60)
-    assert r.returncode == 0, f"tetractl web-user add {name}: {r.stderr}"
+# tetra-web itself, its users and certificate: as the other web tests.
+add_user = tbweb.add_user
+make_certificate = tbweb.make_certificate
 
 
-def make_certificate(d):
-    """d/web.pem and d/web.pem.key: a self-signed certificate for 127.0.0.1."""
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-keyout", f"{d}/web.pem.key", "-out", f"{d}/web.pem", "-days", "2",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
-
-
-class Web:
-    """tetra-web on a config file, its log collected; the port it bound."""
+class Web(tbweb.Web):
+    """tetra-web with the address of its page."""
 
     def __init__(self, build, cfg):
-        self.proc = subprocess.Popen([os.path.join(build, "web", "tetra-web"), "-c", cfg],
-                                     stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                                     errors="replace")
-        self.log = tbtest.LogReader(self.proc.stderr)
-        self.log.start()
-        self.log.wait_for(lambda ls: "<EOF>\n" in ls or any(" listening on " in l for l in ls))
-        assert self.proc.poll() is None, "tetra-web did not start:\n" + self.log.text()
-        self.port = int(re.search(r"listening on https://127\.0\.0\.1:(\d+)/", self.log.text()).group(1))
+        super().__init__(build, cfg)
         self.url = f"https://127.0.0.1:{self.port}/"
-
-    def stop(self):
-        self.proc.terminate()
-        rc = self.proc.wait(timeout=30)
-        self.log.join(timeout=10)
-        self.proc.stderr.close()
-        assert rc == 0, f"tetra-web exited with {rc} on SIGTERM:\n" + self.log.text()[-4000:]
 
 
 def chromium(profile):

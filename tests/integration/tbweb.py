@@ -55,6 +55,7 @@ class Web:
         self.proc.terminate()
         rc = self.proc.wait(timeout=30)
         self.log.join(timeout=10)
+        self.proc.stderr.close()
         assert rc == 0, f"tetra-web exited with {rc} on SIGTERM:\n" + self.log.text()[-4000:]
 
 
