@@ -229,6 +229,10 @@ int main(int argc, char **argv)
 	vty_info.tall_ctx = root;
 	if (tb_logging_init(root) < 0 || sodium_init() < 0)
 		return 1;
+	/* Colours only for a person at a terminal, not for a pipe or the
+	 * journal (the config's `logging color` still decides). */
+	if (!isatty(STDERR_FILENO))
+		log_set_use_color(osmo_stderr_target, 0);
 	vty_init(&vty_info);
 	/* `log stderr`, `log syslog` ... in the config, as in the bridge's. */
 	logging_vty_add_cmds();
