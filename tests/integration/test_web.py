@@ -279,6 +279,45 @@ class WebServer(unittest.TestCase):
             ws.close()
 
 
+class LoginLimit(unittest.TestCase):
+    """Failed sign-ins per name and per address (`login-limit 3 300`): the
+    fourth attempt is refused with 429 whatever the password, and the
+    password is not even checked then. A tetra-web of its own, so that the
+    limit on 127.0.0.1 does not lock the other tests out; its bridge need
+    not exist for sign-in."""
+
+    def test_too_many_failures(self):
+        with tempfile.TemporaryDirectory(prefix="tb-web-limit-") as d:
+            tls = tbweb.make_certificate(d)
+            add_user(f"{d}/users", "kari", "dispatcher", PASSWORDS["kari"][1])
+            add_user(f"{d}/users", "ola", "observer", PASSWORDS["ola"][1])
+            os.makedirs(f"{d}/static")
+            with open(f"{d}/web.cfg", "w") as f:
+                f.write("web\n listen 127.0.0.1 0\n certificate web.pem\n private-key web.pem.key\n"
+                        " users users\n static static\n login-limit 3 300\n"
+                        f"bridge lvs-1\n events ipc://{d}/no-events\n commands ipc://{d}/no-commands\n")
+            web = tbweb.Web(BUILD, f"{d}/web.cfg")
+            try:
+                def login(name, password):
+                    status, headers, body = tbweb.request(web.port, tls, "POST", "/api/login",
+                                                          {"user": name, "password": password})
+                    return status, headers, json.loads(body)
+
+                for _ in range(3):
+                    self.assertEqual(login("kari", "feil-passord")[0], 401)
+                status, headers, body = login("kari", PASSWORDS["kari"][1])
+                self.assertEqual(status, 429, body)
+                self.assertGreater(body["retryAfter"], 0)
+                self.assertEqual(headers.get("retry-after"), str(body["retryAfter"]))
+                # The address has had its three failures too: another name
+                # from it waits as well.
+                self.assertEqual(login("ola", PASSWORDS["ola"][1])[0], 429)
+                web.log.wait_for(lambda ls: any("sign-in of kari from 127.0.0.1 refused: too many failures" in l
+                                                for l in ls))
+            finally:
+                web.stop()
+
+
 class Check(unittest.TestCase):
     def test_plain_http_only_on_loopback(self):
         with tempfile.TemporaryDirectory(prefix="tb-web-check-") as d:
