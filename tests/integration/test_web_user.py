@@ -202,14 +202,13 @@ class WebUser(unittest.TestCase):
                 os.write(fd, answer.encode() + b"\n")
             read_until(b"\0")      # to the end
         finally:
-            deadline = time.monotonic() + 60
-            done, status = os.waitpid(pid, os.WNOHANG)
-            while not done and time.monotonic() < deadline:
-                time.sleep(0.05)        # the child's exit: no event to wait on here
-                done, status = os.waitpid(pid, os.WNOHANG)
-            if not done:        # stuck (a failed test): not left behind
+            # The child's exit, as an event: its pidfd turns readable.
+            pidfd = os.pidfd_open(pid)
+            exited, _, _ = select.select([pidfd], [], [], 60)
+            os.close(pidfd)
+            if not exited:      # stuck (a failed test): not left behind
                 os.kill(pid, signal.SIGKILL)
-                _, status = os.waitpid(pid, 0)
+            _, status = os.waitpid(pid, 0)
             os.close(fd)
         return shown.decode(errors="replace"), os.waitstatus_to_exitcode(status)
 
