@@ -91,116 +91,77 @@ static void changed(Tetrabridge__V1__Reply *reply, void *tmp, int code, struct t
 	reply->callout = pb;
 }
 
-static void create(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutCreate *c,
-		   const struct tb_callout_who *who, Tetrabridge__V1__Reply *reply, void *tmp)
+/* Each change checks its arguments (REFUSED: INVALID_ARGUMENT, *why says
+ * which), then returns the tracker's code with *co the call-out after it. */
+#define REFUSED (-1)
+
+static int create(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutCreate *c,
+		  const struct tb_callout_who *who, struct tb_callout **co, void *tmp, char **why)
 {
 	struct tetra_identity ids[TB_CALLOUT_MAX_RESPONDERS];
 	struct tb_callout_new req;
-	struct tb_callout *co = NULL;
-	char *why = NULL;
-	int code;
 
-	if (tb_callout_arg_create(c, &req, ids, tmp, &why)) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s; no call-out was made", why);
-		return;
+	if (tb_callout_arg_create(c, &req, ids, tmp, why)) {
+		*why = talloc_asprintf(tmp, "%s; no call-out was made", *why);
+		return REFUSED;
 	}
-	code = tb_callout_create(t, &req, who, &co, tmp, &why);
-	changed(reply, tmp, code, co, why);
+	return tb_callout_create(t, &req, who, co, tmp, why);
 }
 
-static void cancel(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutCancel *c,
-		   const struct tb_callout_who *who, Tetrabridge__V1__Reply *reply, void *tmp)
+static int cancel(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutCancel *c,
+		  const struct tb_callout_who *who, struct tb_callout **co, void *tmp, char **why)
 {
-	struct tb_callout *co = NULL;
-	char *why = NULL;
-	int code;
-
-	if (tb_callout_arg_id(c->id, tmp, &why) || tb_callout_arg_reason(c->reason, false, tmp, &why)) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
-		return;
-	}
-	code = tb_callout_cancel(t, c->id, c->reason, who, &co, tmp, &why);
-	changed(reply, tmp, code, co, why);
+	if (tb_callout_arg_id(c->id, tmp, why) || tb_callout_arg_reason(c->reason, false, tmp, why))
+		return REFUSED;
+	return tb_callout_cancel(t, c->id, c->reason, who, co, tmp, why);
 }
 
-static void add(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutAddResponder *c,
-		const struct tb_callout_who *who, Tetrabridge__V1__Reply *reply, void *tmp)
+static int add(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutAddResponder *c,
+	       const struct tb_callout_who *who, struct tb_callout **co, void *tmp, char **why)
 {
 	struct tetra_identity id;
-	struct tb_callout *co = NULL;
-	char *why = NULL;
-	int code;
 
-	if (tb_callout_arg_id(c->id, tmp, &why) ||
-	    tb_callout_arg_identity(c->responder, "the responder", &id, tmp, &why)) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
-		return;
-	}
-	code = tb_callout_add(t, c->id, &id, c->override, who, &co, tmp, &why);
-	changed(reply, tmp, code, co, why);
+	if (tb_callout_arg_id(c->id, tmp, why) ||
+	    tb_callout_arg_identity(c->responder, "the responder", &id, tmp, why))
+		return REFUSED;
+	return tb_callout_add(t, c->id, &id, c->override, who, co, tmp, why);
 }
 
-static void realert(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutRealert *c,
-		    const struct tb_callout_who *who, Tetrabridge__V1__Reply *reply, void *tmp)
+static int realert(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutRealert *c,
+		   const struct tb_callout_who *who, struct tb_callout **co, void *tmp, char **why)
 {
 	struct tetra_identity id;
-	struct tb_callout *co = NULL;
-	char *why = NULL;
-	int code;
 
-	if (tb_callout_arg_id(c->id, tmp, &why) ||
-	    tb_callout_arg_identity(c->responder, "the responder", &id, tmp, &why)) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
-		return;
-	}
-	code = tb_callout_realert(t, c->id, &id, who, &co, tmp, &why);
-	changed(reply, tmp, code, co, why);
+	if (tb_callout_arg_id(c->id, tmp, why) ||
+	    tb_callout_arg_identity(c->responder, "the responder", &id, tmp, why))
+		return REFUSED;
+	return tb_callout_realert(t, c->id, &id, who, co, tmp, why);
 }
 
-static void set_state(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutSetState *c,
-		      const struct tb_callout_who *who, Tetrabridge__V1__Reply *reply, void *tmp)
+static int set_state(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutSetState *c,
+		     const struct tb_callout_who *who, struct tb_callout **co, void *tmp, char **why)
 {
 	struct tetra_identity id;
-	struct tb_callout *co = NULL;
-	char *why = NULL;
-	int code;
 
-	if (tb_callout_arg_set(c, &id, tmp, &why)) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
-		return;
-	}
-	code = tb_callout_set(t, c->id, &id, c->state, c->reason, who, &co, tmp, &why);
-	changed(reply, tmp, code, co, why);
+	if (tb_callout_arg_set(c, &id, tmp, why))
+		return REFUSED;
+	return tb_callout_set(t, c->id, &id, c->state, c->reason, who, co, tmp, why);
 }
 
-static void close_callout(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutClose *c,
-			  const struct tb_callout_who *who, Tetrabridge__V1__Reply *reply, void *tmp)
+static int close_callout(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutClose *c,
+			 const struct tb_callout_who *who, struct tb_callout **co, void *tmp, char **why)
 {
-	struct tb_callout *co = NULL;
-	char *why = NULL;
-	int code;
-
-	if (tb_callout_arg_close(c, tmp, &why)) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
-		return;
-	}
-	code = tb_callout_close(t, c->id, c->outcome, c->reason, who, &co, tmp, &why);
-	changed(reply, tmp, code, co, why);
+	if (tb_callout_arg_close(c, tmp, why))
+		return REFUSED;
+	return tb_callout_close(t, c->id, c->outcome, c->reason, who, co, tmp, why);
 }
 
-static void ack(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutAck *c,
-		const struct tb_callout_who *who, Tetrabridge__V1__Reply *reply, void *tmp)
+static int ack(struct tb_callout_tracker *t, const Tetrabridge__V1__CalloutAck *c,
+	       const struct tb_callout_who *who, struct tb_callout **co, void *tmp, char **why)
 {
-	struct tb_callout *co = NULL;
-	char *why = NULL;
-	int code;
-
-	if (tb_callout_arg_id(c->id, tmp, &why) || tb_callout_arg_reason(c->reason, false, tmp, &why)) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
-		return;
-	}
-	code = tb_callout_ack(t, c->id, c->reason, who, &co, tmp, &why);
-	changed(reply, tmp, code, co, why);
+	if (tb_callout_arg_id(c->id, tmp, why) || tb_callout_arg_reason(c->reason, false, tmp, why))
+		return REFUSED;
+	return tb_callout_ack(t, c->id, c->reason, who, co, tmp, why);
 }
 
 /* ---- the board ------------------------------------------------------------ */
@@ -515,6 +476,9 @@ void tb_callout_command(const struct tb_callout_cmd_env *env, const Tetrabridge_
 	struct tb_callout_who who = { .name = client->name ? client->name : "", .role = tb_role_name(client->role) };
 	struct tb_callout_tracker *t = env->tracker;
 	void *tmp = client->tmp;
+	struct tb_callout *co = NULL;
+	char *why = NULL;
+	int code;
 
 	if (!t) {
 		fail(reply, tmp, CODE(BUSY), "call-out tracking is not running on this bridge (yet); try again, or "
@@ -529,37 +493,41 @@ void tb_callout_command(const struct tb_callout_cmd_env *env, const Tetrabridge_
 	}
 	switch (cmd->command_case) {
 	case CMD(CALLOUT_CREATE):
-		create(t, cmd->callout_create, &who, reply, tmp);
+		code = create(t, cmd->callout_create, &who, &co, tmp, &why);
 		break;
 	case CMD(CALLOUT_CANCEL):
-		cancel(t, cmd->callout_cancel, &who, reply, tmp);
+		code = cancel(t, cmd->callout_cancel, &who, &co, tmp, &why);
 		break;
 	case CMD(CALLOUT_ADD):
-		add(t, cmd->callout_add, &who, reply, tmp);
+		code = add(t, cmd->callout_add, &who, &co, tmp, &why);
 		break;
 	case CMD(CALLOUT_REALERT):
-		realert(t, cmd->callout_realert, &who, reply, tmp);
+		code = realert(t, cmd->callout_realert, &who, &co, tmp, &why);
 		break;
 	case CMD(CALLOUT_SET):
-		set_state(t, cmd->callout_set, &who, reply, tmp);
+		code = set_state(t, cmd->callout_set, &who, &co, tmp, &why);
 		break;
 	case CMD(CALLOUT_CLOSE):
-		close_callout(t, cmd->callout_close, &who, reply, tmp);
+		code = close_callout(t, cmd->callout_close, &who, &co, tmp, &why);
 		break;
 	case CMD(CALLOUT_ACK):
-		ack(t, cmd->callout_ack, &who, reply, tmp);
+		code = ack(t, cmd->callout_ack, &who, &co, tmp, &why);
 		break;
 	case CMD(CALLOUT_BOARD):
 		board(env, cmd->callout_board, reply, tmp);
-		break;
+		return;
 	case CMD(CALLOUT_SHOW):
 		show(env, cmd->callout_show, reply, tmp);
-		break;
+		return;
 	case CMD(CALLOUT_REPORT):
 		report(env, cmd->callout_report, client, reply, tmp);
-		break;
+		return;
 	default:
 		fail(reply, tmp, CODE(UNKNOWN_COMMAND), "this bridge does not know that command");
-		break;
+		return;
 	}
+	if (code == REFUSED)
+		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
+	else
+		changed(reply, tmp, code, co, why);
 }
