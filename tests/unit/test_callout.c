@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <osmocom/core/application.h>
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/tdef.h>
@@ -35,8 +34,8 @@
 #include "common/logging.h"
 #include "radio-drivers/radio_link.h"
 #include "tests/lib/fake_time.h"
+#include "tests/lib/group.h"
 #include "tests/lib/log_capture.h"
-#include "tests/lib/tmpdir.h"
 
 #define ST(x) TETRABRIDGE__V1__RESPONDER_STATE__RESPONDER_##x
 #define CST(x) TETRABRIDGE__V1__CALLOUT_STATE__CALLOUT_##x
@@ -780,20 +779,13 @@ static void test_callout_table(void **state)
 
 static int group_setup(void **state)
 {
-	g_root = talloc_named_const(NULL, 0, "test_callout");
-	tb_logging_init(g_root);
-	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
-	tb_fake_time_start();
-	assert_non_null(tb_tmpdir_make(g_dir, sizeof(g_dir), "test_callout"));
-	return 0;
+	g_root = tb_test_group_start("test_callout", g_dir, sizeof(g_dir));
+	return g_root ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
-	if (tb_tmpdir_remove(g_dir) != 0)
-		return -1;
-	talloc_free(g_root);
-	return 0;
+	return tb_test_group_end(g_root, g_dir);
 }
 
 int main(void)

@@ -19,7 +19,6 @@
 #include <sys/time.h>
 
 #include <cmocka.h>
-#include <osmocom/core/application.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/tdef.h>
 #include <osmocom/core/timer.h>
@@ -36,6 +35,7 @@
 #include "common/logging.h"
 #include "radio-drivers/radio_link.h"
 #include "tests/lib/fake_time.h"
+#include "tests/lib/group.h"
 #include "tests/lib/tmpdir.h"
 
 #define HS(x) TETRABRIDGE__V1__HEALTH_STATUS__HEALTH_##x
@@ -436,20 +436,13 @@ static void test_worst_first_and_bounded(void **state)
 
 static int group_setup(void **state)
 {
-	g_root = talloc_named_const(NULL, 0, "test_health");
-	tb_logging_init(g_root);
-	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
-	tb_fake_time_start();
-	assert_non_null(tb_tmpdir_make(g_dir, sizeof(g_dir), "test_health"));
-	return 0;
+	g_root = tb_test_group_start("test_health", g_dir, sizeof(g_dir));
+	return g_root ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
-	if (tb_tmpdir_remove(g_dir) != 0)
-		return -1;
-	talloc_free(g_root);
-	return 0;
+	return tb_test_group_end(g_root, g_dir);
 }
 
 int main(void)

@@ -25,7 +25,6 @@
 #include <cmocka.h>
 
 #include <sqlite3.h>
-#include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/tdef.h>
@@ -39,6 +38,7 @@
 #include "radio-drivers/radio_link.h"
 #include "radio-drivers/sim_terminal.h"
 #include "tests/lib/fake_time.h"
+#include "tests/lib/group.h"
 #include "tests/lib/log_capture.h"
 #include "tests/lib/tmpdir.h"
 
@@ -1342,16 +1342,14 @@ static int group_setup(void **state)
 {
 	struct log_target *t;
 
-	g_root = talloc_named_const(NULL, 0, "test_outbox");
-	tb_logging_init(g_root);
-	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
+	g_root = tb_test_group_start("test_outbox", g_dir, sizeof(g_dir));
+	if (!g_root)
+		return -1;
 	/* Everything at INFO and above, to check it carries no health data. */
 	t = tb_log_capture_start(LOGL_DEBUG);
 	for (unsigned i = 0; i < tb_log_info.num_cat; i++)
 		log_set_category_filter(t, i, 1, LOGL_INFO);
 	log_set_log_level(t, LOGL_INFO);
-	tb_fake_time_start();
-	assert_non_null(tb_tmpdir_make(g_dir, sizeof(g_dir), "test_outbox"));
 	return 0;
 }
 

@@ -21,7 +21,6 @@
 
 #include <cmocka.h>
 #include <zmq.h>
-#include <osmocom/core/application.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/tdef.h>
 
@@ -31,7 +30,7 @@
 #include "ipc/event_kind.h"
 #include "ipc/publisher.h"
 #include "tests/lib/fake_time.h"
-#include "tests/lib/tmpdir.h"
+#include "tests/lib/group.h"
 
 #define RECV_TIMEOUT_MS 5000
 #define MARK_RADIO "mark"
@@ -247,20 +246,13 @@ static void test_timer_default(void **state)
 
 static int group_setup(void **state)
 {
-	g_root = talloc_named_const(NULL, 0, "test_radio_concat");
-	tb_logging_init(g_root);
-	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
-	tb_fake_time_start();
-	assert_non_null(tb_tmpdir_make(g_dir, sizeof(g_dir), "test_radio_concat"));
-	return 0;
+	g_root = tb_test_group_start("test_radio_concat", g_dir, sizeof(g_dir));
+	return g_root ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
-	if (tb_tmpdir_remove(g_dir) != 0)
-		return -1;
-	talloc_free(g_root);
-	return 0;
+	return tb_test_group_end(g_root, g_dir);
 }
 
 int main(void)

@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <osmocom/core/application.h>
 #include <osmocom/core/talloc.h>
 
 #include "common/counters.h"
@@ -30,6 +29,7 @@
 #include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/transport.h"
 #include "tests/lib/fake_time.h"
+#include "tests/lib/group.h"
 #include "tests/lib/tmpdir.h"
 
 #define TSI_A "09011638300023404"	/* the terminal's own, as it answers AT+CNUMF? */
@@ -221,12 +221,11 @@ static void test_undecoded_party_delivered(void **state)
 
 static int group_setup(void **state)
 {
-	g_root = talloc_named_const(NULL, 0, "test_radio_link_identity");
+	/* expected errors stay quiet */
+	g_root = tb_test_group_start("test_radio_link_identity", g_dir, sizeof(g_dir));
+	if (!g_root)
+		return -1;
 	g_ctx = talloc_named_const(g_root, 0, "objects");
-	tb_logging_init(g_root);
-	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
-	tb_fake_time_start();
-	assert_non_null(tb_tmpdir_make(g_dir, sizeof(g_dir), "test_radio_link_identity"));
 	return 0;
 }
 

@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include <osmocom/core/application.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
@@ -27,6 +26,7 @@
 #include "radio-drivers/sim_terminal.h"
 #include "radio-drivers/transport.h"
 #include "tests/lib/fake_time.h"
+#include "tests/lib/group.h"
 #include "tests/lib/tmpdir.h"
 
 #define TSI "09011638300023404"
@@ -1376,12 +1376,11 @@ static void test_transport_bad_scenario(void **state)
 
 static int group_setup(void **state)
 {
-	g_root = talloc_named_const(NULL, 0, "test_sim_terminal");
+	/* expected errors stay quiet */
+	g_root = tb_test_group_start("test_sim_terminal", g_dir, sizeof(g_dir));
+	if (!g_root)
+		return -1;
 	g_ctx = talloc_named_const(g_root, 0, "objects");
-	tb_logging_init(g_root);
-	log_set_log_level(osmo_stderr_target, LOGL_FATAL);	/* expected errors stay quiet */
-	tb_fake_time_start();
-	assert_non_null(tb_tmpdir_make(g_dir, sizeof(g_dir), "test_sim_terminal"));
 	return 0;
 }
 
