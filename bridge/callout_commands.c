@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <string.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
@@ -22,18 +21,6 @@
 
 #define CODE(x) TETRABRIDGE__V1__REPLY__CODE__##x
 #define CMD(x) TETRABRIDGE__V1__COMMAND__COMMAND_##x
-
-static void fail(Tetrabridge__V1__Reply *reply, void *tmp, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void fail(Tetrabridge__V1__Reply *reply, void *tmp, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	reply->code = code;
-	reply->error = talloc_vasprintf(tmp, fmt, ap);
-	va_end(ap);
-}
 
 /* protobuf-c allocations of unpacked snapshots go to the reply's talloc
  * context, freed with it. */
@@ -78,12 +65,12 @@ static void changed(Tetrabridge__V1__Reply *reply, void *tmp, int code, struct t
 	Tetrabridge__V1__Callout *pb;
 
 	if (code != CODE(OK)) {
-		fail(reply, tmp, code, "%s", errmsg && errmsg[0] ? errmsg : code_sentence(code));
+		tb_reply_fail(reply, tmp, code, "%s", errmsg && errmsg[0] ? errmsg : code_sentence(code));
 		return;
 	}
 	pb = co ? tb_callout_to_pb(co, tmp) : NULL;
 	if (!pb) {
-		fail(reply, tmp, CODE(INTERNAL), "the change was made, but the call-out cannot be shown now; "
+		tb_reply_fail(reply, tmp, CODE(INTERNAL), "the change was made, but the call-out cannot be shown now; "
 		     "`tetractl callout show` shows it");
 		return;
 	}
@@ -199,7 +186,7 @@ static void board(const struct tb_callout_cmd_env *env, const Tetrabridge__V1__C
 	reply->board = page;
 	return;
 nomem:
-	fail(reply, tmp, CODE(BUSY), "the bridge is short of memory for the board; try again");
+	tb_reply_fail(reply, tmp, CODE(BUSY), "the bridge is short of memory for the board; try again");
 }
 
 /* ---- one call-out and its history --------------------------------------- */
@@ -263,11 +250,11 @@ static void show(const struct tb_callout_cmd_env *env, const Tetrabridge__V1__Ca
 	int rc;
 
 	if (tb_callout_arg_id(c->id, tmp, &why)) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
+		tb_reply_fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
 		return;
 	}
 	if (!store) {
-		fail(reply, tmp, CODE(BUSY), "the call-out store is not open yet; try again");
+		tb_reply_fail(reply, tmp, CODE(BUSY), "the call-out store is not open yet; try again");
 		return;
 	}
 	if (!d)
@@ -282,12 +269,12 @@ static void show(const struct tb_callout_cmd_env *env, const Tetrabridge__V1__Ca
 		struct snapshot_ctx sc = { .tmp = tmp };
 		rc = tb_callout_store_get(store, c->id, snapshot_row, &sc);
 		if (rc == -ENOENT) {
-			fail(reply, tmp, CODE(UNKNOWN_CALLOUT), "there is no call-out %" PRIu64 "; `tetractl callout "
+			tb_reply_fail(reply, tmp, CODE(UNKNOWN_CALLOUT), "there is no call-out %" PRIu64 "; `tetractl callout "
 			     "board` lists the open ones, `tetractl callout report` the past ones", c->id);
 			return;
 		}
 		if (rc || !sc.co) {
-			fail(reply, tmp, CODE(BUSY), "call-out %" PRIu64 " cannot be read from the store now; try "
+			tb_reply_fail(reply, tmp, CODE(BUSY), "call-out %" PRIu64 " cannot be read from the store now; try "
 			     "again", c->id);
 			return;
 		}
@@ -299,7 +286,7 @@ static void show(const struct tb_callout_cmd_env *env, const Tetrabridge__V1__Ca
 		goto nomem;
 	rc = tb_callout_store_history(store, c->id, hc.max, history_row, &hc);
 	if (rc < 0) {
-		fail(reply, tmp, CODE(BUSY), "the history of call-out %" PRIu64 " cannot be read now; try again",
+		tb_reply_fail(reply, tmp, CODE(BUSY), "the history of call-out %" PRIu64 " cannot be read now; try again",
 		     c->id);
 		return;
 	}
@@ -320,7 +307,7 @@ static void show(const struct tb_callout_cmd_env *env, const Tetrabridge__V1__Ca
 	reply->callout_detail = d;
 	return;
 nomem:
-	fail(reply, tmp, CODE(BUSY), "the bridge is short of memory to show the call-out; try again");
+	tb_reply_fail(reply, tmp, CODE(BUSY), "the bridge is short of memory to show the call-out; try again");
 }
 
 /* ---- the response-time report -------------------------------------------- */
@@ -380,7 +367,7 @@ static void report(const struct tb_callout_cmd_env *env, const Tetrabridge__V1__
 	int n;
 
 	if (c->names && client->role < TB_ROLE_ADMIN) {
-		fail(reply, tmp, CODE(NOT_ALLOWED), "responders by name are for admin keys only; your key's role "
+		tb_reply_fail(reply, tmp, CODE(NOT_ALLOWED), "responders by name are for admin keys only; your key's role "
 		     "%s gets pseudonyms: ask without names, or ask the bridge's admin", tb_role_name(client->role));
 		return;
 	}
@@ -390,15 +377,15 @@ static void report(const struct tb_callout_cmd_env *env, const Tetrabridge__V1__
 		until = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_usec + 1;
 	}
 	if (c->since_us >= until) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "since must be before until: nothing lies between them");
+		tb_reply_fail(reply, tmp, CODE(INVALID_ARGUMENT), "since must be before until: nothing lies between them");
 		return;
 	}
 	if (!store) {
-		fail(reply, tmp, CODE(BUSY), "the call-out store is not open yet; try again");
+		tb_reply_fail(reply, tmp, CODE(BUSY), "the call-out store is not open yet; try again");
 		return;
 	}
 	if (!c->names && tb_pseudonym_key(env->state_dir, key, tmp, &why) < 0) {
-		fail(reply, tmp, CODE(INTERNAL), "%s", why);
+		tb_reply_fail(reply, tmp, CODE(INTERNAL), "%s", why);
 		return;
 	}
 	if (!page)
@@ -410,7 +397,7 @@ static void report(const struct tb_callout_cmd_env *env, const Tetrabridge__V1__
 		goto nomem;
 	n = tb_callout_store_range(store, c->since_us, until, c->after_id, range_row, &rc);
 	if (n < 0) {
-		fail(reply, tmp, CODE(BUSY), "the call-out store cannot be read now; try again");
+		tb_reply_fail(reply, tmp, CODE(BUSY), "the call-out store cannot be read now; try again");
 		return;
 	}
 	for (unsigned i = 0; i < rc.n; i++) {
@@ -428,7 +415,7 @@ static void report(const struct tb_callout_cmd_env *env, const Tetrabridge__V1__
 
 		if (b && tb_callout_store_history(store, co->id, 0, report_history_row, b) < 0) {
 			talloc_free(b);
-			fail(reply, tmp, CODE(BUSY), "the history of call-out %" PRIu64 " cannot be read now; try "
+			tb_reply_fail(reply, tmp, CODE(BUSY), "the history of call-out %" PRIu64 " cannot be read now; try "
 			     "again", co->id);
 			return;
 		}
@@ -446,7 +433,7 @@ static void report(const struct tb_callout_cmd_env *env, const Tetrabridge__V1__
 	reply->report = page;
 	return;
 nomem:
-	fail(reply, tmp, CODE(BUSY), "the bridge is short of memory for the report; ask for a shorter time");
+	tb_reply_fail(reply, tmp, CODE(BUSY), "the bridge is short of memory for the report; ask for a shorter time");
 }
 
 /* ---- dispatch ------------------------------------------------------------- */
@@ -481,14 +468,14 @@ void tb_callout_command(const struct tb_callout_cmd_env *env, const Tetrabridge_
 	int code;
 
 	if (!t) {
-		fail(reply, tmp, CODE(BUSY), "call-out tracking is not running on this bridge (yet); try again, or "
+		tb_reply_fail(reply, tmp, CODE(BUSY), "call-out tracking is not running on this bridge (yet); try again, or "
 		     "look at its log");
 		return;
 	}
 	/* Every member of the oneof shares one pointer: a case without its
 	 * message (a foreign client) is refused rather than followed. */
 	if (!cmd->callout_create) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "the command is empty");
+		tb_reply_fail(reply, tmp, CODE(INVALID_ARGUMENT), "the command is empty");
 		return;
 	}
 	switch (cmd->command_case) {
@@ -523,11 +510,11 @@ void tb_callout_command(const struct tb_callout_cmd_env *env, const Tetrabridge_
 		report(env, cmd->callout_report, client, reply, tmp);
 		return;
 	default:
-		fail(reply, tmp, CODE(UNKNOWN_COMMAND), "this bridge does not know that command");
+		tb_reply_fail(reply, tmp, CODE(UNKNOWN_COMMAND), "this bridge does not know that command");
 		return;
 	}
 	if (code == REFUSED)
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
+		tb_reply_fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
 	else
 		changed(reply, tmp, code, co, why);
 }

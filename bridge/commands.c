@@ -27,9 +27,7 @@
 
 #define CODE(x) TETRABRIDGE__V1__REPLY__CODE__##x
 
-static void fail(Tetrabridge__V1__Reply *reply, void *tmp, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void fail(Tetrabridge__V1__Reply *reply, void *tmp, int code, const char *fmt, ...)
+void tb_reply_fail(Tetrabridge__V1__Reply *reply, void *tmp, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -80,17 +78,17 @@ static struct tb_radio *sending_radio(struct tb_bridge *b, const char *name, boo
 	struct tb_radio *r = name && *name ? tb_radio_find(b, name) : NULL;
 
 	if (!r) {
-		fail(reply, tmp, CODE(UNKNOWN_RADIO), "this bridge has no radio named '%s'; `tetractl radios` lists "
+		tb_reply_fail(reply, tmp, CODE(UNKNOWN_RADIO), "this bridge has no radio named '%s'; `tetractl radios` lists "
 		     "the radios it has", name ? name : "");
 		return NULL;
 	}
 	if (!r->outbox) {
-		fail(reply, tmp, CODE(INTERNAL), "radio %s cannot send: it has no outgoing queue", r->name);
+		tb_reply_fail(reply, tmp, CODE(INTERNAL), "radio %s cannot send: it has no outgoing queue", r->name);
 		return NULL;
 	}
 	if (!queue_if_offline && !(r->link && tb_radio_link_is_up(r->link))) {
 		const char *why = r->link ? tb_radio_link_last_error(r->link) : "";
-		fail(reply, tmp, CODE(RADIO_OFFLINE), "radio %s is offline%s%s%s; nothing was queued. Send through "
+		tb_reply_fail(reply, tmp, CODE(RADIO_OFFLINE), "radio %s is offline%s%s%s; nothing was queued. Send through "
 		     "another radio, or ask with queue_if_offline to send when %s is back", r->name,
 		     *why ? " (" : "", why, *why ? ")" : "", r->name);
 		return NULL;
@@ -107,7 +105,7 @@ static struct tb_radio *addressed(struct tb_bridge *b, const char *radio, const 
 	const char *why;
 
 	if (destination(to, &req->to, &why) < 0) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
+		tb_reply_fail(reply, tmp, CODE(INVALID_ARGUMENT), "%s", why);
 		return NULL;
 	}
 	return sending_radio(b, radio, queue_if_offline, reply, tmp);
@@ -122,7 +120,7 @@ static void submit(struct tb_radio *r, const struct tb_out_request *req, Tetrabr
 
 	code = tb_outbox_submit(r->outbox, tmp, req, &q, &errmsg);
 	if (code != CODE(OK)) {
-		fail(reply, tmp, code, "%s", errmsg ? errmsg : "the message was not queued");
+		tb_reply_fail(reply, tmp, code, "%s", errmsg ? errmsg : "the message was not queued");
 		return;
 	}
 	qd = talloc_zero(tmp, Tetrabridge__V1__Queued);
@@ -146,7 +144,7 @@ static void send_status(struct tb_bridge *b, const Tetrabridge__V1__SendStatus *
 	struct tb_radio *r;
 
 	if (c->value > 0xffff) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "a status value is 0-65535 (0x0000-0xFFFF); %u is not",
+		tb_reply_fail(reply, tmp, CODE(INVALID_ARGUMENT), "a status value is 0-65535 (0x0000-0xFFFF); %u is not",
 		     c->value);
 		return;
 	}
@@ -164,11 +162,11 @@ static void send_text(struct tb_bridge *b, const Tetrabridge__V1__SendText *c, c
 	struct tb_radio *r;
 
 	if (!c->text || !*c->text) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "the text is empty; nothing was queued");
+		tb_reply_fail(reply, tmp, CODE(INVALID_ARGUMENT), "the text is empty; nothing was queued");
 		return;
 	}
 	if ((unsigned)c->report > 3) {
-		fail(reply, tmp, CODE(INVALID_ARGUMENT), "report must be none, received, consumed or both");
+		tb_reply_fail(reply, tmp, CODE(INVALID_ARGUMENT), "report must be none, received, consumed or both");
 		return;
 	}
 	r = addressed(b, c->radio, c->to, c->queue_if_offline, &req, reply, tmp);
@@ -319,7 +317,7 @@ static void replay(struct tb_bridge *b, const Tetrabridge__V1__Replay *c, Tetrab
 	int n;
 
 	if (!b->journal) {
-		fail(reply, tmp, CODE(BUSY), "the journal is not open; replay is not possible now");
+		tb_reply_fail(reply, tmp, CODE(BUSY), "the journal is not open; replay is not possible now");
 		return;
 	}
 	if (max > TB_REPLAY_MAX)
@@ -334,13 +332,13 @@ static void replay(struct tb_bridge *b, const Tetrabridge__V1__Replay *c, Tetrab
 	rc.next = from;
 	n = tb_journal_read(b->journal, from, max, TB_REPLAY_MAX_BYTES, replay_row, &rc);
 	if (n < 0) {
-		fail(reply, tmp, CODE(BUSY), "the journal cannot be read now (%s); try again", strerror(-n));
+		tb_reply_fail(reply, tmp, CODE(BUSY), "the journal cannot be read now (%s); try again", strerror(-n));
 		return;
 	}
 	batch->next_seq = rc.next;
 	batch->more = batch->last_seq >= rc.next;
 	if (replay_lost(b, batch, from, tmp) < 0) {
-		fail(reply, tmp, CODE(BUSY), "the journal cannot be read now; try again");
+		tb_reply_fail(reply, tmp, CODE(BUSY), "the journal cannot be read now; try again");
 		return;
 	}
 	reply->result_case = TETRABRIDGE__V1__REPLY__RESULT_REPLAY;
@@ -408,7 +406,7 @@ void tb_bridge_command(const Tetrabridge__V1__Command *cmd, const struct tb_comm
 		tb_stats_command(reply, client->tmp);
 		break;
 	default:
-		fail(reply, client->tmp, CODE(UNKNOWN_COMMAND), "this bridge does not know that command");
+		tb_reply_fail(reply, client->tmp, CODE(UNKNOWN_COMMAND), "this bridge does not know that command");
 		break;
 	}
 	LOGP(DIPC, reply->code ? LOGL_NOTICE : LOGL_INFO, "command %s #%" PRIu64 " from %s: %s\n",

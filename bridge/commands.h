@@ -42,6 +42,11 @@ static inline size_t tb_reply_field_cost(size_t len)
 
 struct tb_bridge;
 
+/* A refusal: reply->code and a sentence for people in reply->error
+ * (under tmp). */
+void tb_reply_fail(Tetrabridge__V1__Reply *reply, void *tmp, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* RosterList (bridge/commands_roster.c): the roster's identities (name,
  * group flag, members without names: a member has its own entry when the
  * roster names it), its status values (name, meaning), the severities
